@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything callplan needs to build, test, fuzz and benchmark on Debian bookworm.
+# Idempotent: apt-get skips what is already there. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev lld-14
+  # libraries
+  libyaml-cpp-dev libboost-graph-dev libfmt-dev pybind11-dev libcli11-dev
+  libhowardhinnant-date-dev nlohmann-json3-dev libasio-dev libssl-dev tzdata
+  # tests and benchmarks
+  googletest libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  # Python (Debian's interpreter, never PyPI)
+  python3 python3-dev python3-pytest python3-hypothesis python3-dateutil
+  python3-jsonschema python3-mypy python3-yaml
+  # graphs
+  graphviz
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#packages[@]} packages present"
