@@ -1,0 +1,92 @@
+// Engine: the public face of a compiled Program.
+#include "callplan/engine.hpp"
+
+#include <fmt/format.h>
+
+#include "compile/program.hpp"
+
+namespace callplan {
+
+namespace detail {
+std::shared_ptr<const Engine> EngineAccess::make(Program program) {
+  // Engine's constructor is private: make_shared cannot reach it.
+  return std::shared_ptr<const Engine>(
+      new Engine(std::make_unique<const Program>(std::move(program))));
+}
+}  // namespace detail
+
+Engine::Engine(std::unique_ptr<const detail::Program> program) : program_(std::move(program)) {}
+Engine::~Engine() = default;
+
+std::shared_ptr<const Engine> Engine::compile(const Tenant& tenant, const Issues& issues) {
+  if (has_errors(issues)) {
+    Issues errors;
+    for (const Issue& i : issues) {
+      if (i.severity == Severity::error) errors.push_back(i);
+    }
+    // The message first: the Issues argument may be moved from before it is evaluated.
+    std::string message =
+        fmt::format("the tenant has {} error{} and cannot be compiled; the first: {}",
+                    errors.size(), errors.size() == 1 ? "" : "s", to_string(errors.front()));
+    throw Error(message, std::move(errors));
+  }
+  return detail::EngineAccess::make(detail::compile_program(tenant));
+}
+
+std::string_view Engine::tenant_name() const { return program_->tenant_name; }
+std::string_view Engine::timezone() const { return program_->timezone; }
+
+std::size_t Engine::user_count() const { return program_->users.size(); }
+
+std::optional<UserIndex> Engine::find_user(std::string_view extension) const {
+  auto it = program_->user_by_extension.find(extension);
+  if (it == program_->user_by_extension.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string_view Engine::extension(UserIndex user) const {
+  return program_->users.at(user).extension;
+}
+std::string_view Engine::user_caller_id(UserIndex user) const {
+  return program_->users.at(user).caller_id;
+}
+bool Engine::has_voicemail(UserIndex user) const { return program_->users.at(user).voicemail; }
+std::span<const DeviceIndex> Engine::devices_of(UserIndex user) const {
+  return program_->users.at(user).devices;
+}
+
+std::size_t Engine::device_count() const { return program_->devices.size(); }
+
+std::optional<DeviceIndex> Engine::find_device(std::string_view id) const {
+  auto it = program_->device_by_id.find(id);
+  if (it == program_->device_by_id.end()) return std::nullopt;
+  return it->second;
+}
+std::optional<DeviceIndex> Engine::find_device_by_sip_username(std::string_view username) const {
+  auto it = program_->device_by_sip_username.find(username);
+  if (it == program_->device_by_sip_username.end()) return std::nullopt;
+  return it->second;
+}
+std::string_view Engine::device_id(DeviceIndex device) const {
+  return program_->devices.at(device).id;
+}
+UserIndex Engine::device_user(DeviceIndex device) const {
+  return program_->devices.at(device).user;
+}
+
+std::optional<std::string_view> Engine::find_number(std::string_view number) const {
+  auto it = program_->number_by_key.find(number);
+  if (it == program_->number_by_key.end()) {
+    it = program_->number_by_key.find(detail::normalise_for_lookup(number, program_->country));
+  }
+  if (it == program_->number_by_key.end()) return std::nullopt;
+  return std::string_view(program_->numbers[it->second].written);
+}
+
+std::string Engine::normalise_number(std::string_view number) const {
+  return detail::normalise_for_lookup(number, program_->country);
+}
+
+const ScheduleSet& Engine::schedules() const { return program_->schedules; }
+
+}  // namespace callplan

@@ -1,0 +1,147 @@
+// Where a call enters (SPEC 3.1): a tenant number's plan, a user's personal plan, outbound, or
+// nowhere (rejected).
+#include <algorithm>
+
+#include "callplan/error.hpp"
+#include "load/phone_number.hpp"
+#include "route/session_state.hpp"
+
+namespace callplan::detail {
+
+namespace {
+
+bool is_extension_like(std::string_view s) {
+  return s.size() >= 2 && s.size() <= 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The number's plan, trying the number as dialled before normalising it: the common case
+// (dialled exactly as written in the tenant file, or already E.164) does not allocate.
+PlanId number_plan(const Program& p, std::string_view to, std::string& scratch) {
+  auto it = p.number_by_key.find(to);
+  if (it == p.number_by_key.end()) {
+    scratch = normalise_for_lookup(to, p.country);
+    it = p.number_by_key.find(std::string_view(scratch));
+  }
+  return it == p.number_by_key.end() ? kNoPlan : p.numbers[it->second].plan;
+}
+
+}  // namespace
+
+void SessionState::start(const CallSetup& s) {
+  setup = s;
+  if (s.state != nullptr) {
+    state = s.state;
+  } else {
+    scratch_state = RoutingState{};
+    state = &scratch_state;
+  }
+  trace = s.trace;
+  now = 0;
+  ended = false;
+  outcome = CallOutcome{};
+  frames.clear();
+  plans_entered.clear();
+  waiting = Waiting::nothing;
+  deadline = kNever;
+  ring = nullptr;
+  menu = nullptr;
+  active.clear();
+  legs.clear();
+  actions.clear();
+  action_legs.clear();
+  next_action = 0;
+  caller_user = kNoUser;
+  caller_dial.clear();
+
+  switch (s.caller.kind) {
+    case Caller::Kind::external:
+      // An external number is compared in E.164 with external members (a caller is never
+      // rung). "anonymous" stays as it is and matches nothing.
+      // (Already E.164, the usual form from a trunk: copied into the reused buffer, no
+      // allocation.)
+      if (load::is_e164(s.caller.number)) {
+        caller_dial.assign(s.caller.number);
+      } else if (!s.caller.number.empty()) {
+        caller_dial = normalise_for_lookup(s.caller.number, p->country);
+      }
+      shown_internal = s.caller.number.empty() ? std::string_view("anonymous") : s.caller.number;
+      shown_external = shown_internal;
+      break;
+    case Caller::Kind::user:
+      if (s.caller.user >= p->users.size()) throw Error("CallSession::start: no such user index");
+      caller_user = s.caller.user;
+      break;
+    case Caller::Kind::device:
+      if (s.caller.device >= p->devices.size()) {
+        shown_internal = shown_external = "anonymous";
+        reject(RejectReason::unknown_device);
+        return;
+      }
+      caller_user = p->devices[s.caller.device].user;
+      if (caller_user == kNoUser) {
+        shown_internal = shown_external = "anonymous";
+        reject(RejectReason::unlinked_device);
+        return;
+      }
+      break;
+  }
+
+  if (caller_user != kNoUser) {
+    const CompiledUser& u = p->users[caller_user];
+    shown_internal = u.extension;
+    shown_external = u.caller_id.empty() ? std::string_view("anonymous")
+                                         : std::string_view(u.caller_id);
+    if (auto callee = p->user_by_extension.find(s.to); callee != p->user_by_extension.end()) {
+      enter_plan(p->users[callee->second].personal_plan, nullptr);
+    } else if (PlanId plan = number_plan(*p, s.to, outbound_dial); plan != kNoPlan) {
+      enter_plan(plan, nullptr);
+    } else if (is_extension_like(s.to)) {
+      reject(RejectReason::unknown_extension);
+      return;
+    } else {
+      start_outbound(s.to);
+      return;
+    }
+  } else {
+    // External callers reach the tenant through its numbers only, never an extension.
+    PlanId plan = number_plan(*p, s.to, outbound_dial);
+    if (plan == kNoPlan) {
+      reject(RejectReason::unknown_number);
+      return;
+    }
+    enter_plan(plan, nullptr);
+  }
+  run();
+}
+
+void SessionState::reject(RejectReason reason) {
+  if (tracing()) {
+    TraceEvent e = event(TraceType::reject, nullptr);
+    e.reason = to_string(reason);
+    emit(e);
+  }
+  outcome.reason = reason;
+  finish(Disposition::rejected, {});
+}
+
+void SessionState::start_outbound(std::string_view to) {
+  outbound_dial = normalise_for_lookup(to, p->country);
+  ring = nullptr;
+  ring_path = "outbound";
+  ring_source = {};
+  ring_label = {};
+  strategy = Strategy::ring_all;
+  stage = 0;
+  stage_count = 1;
+  group_deadline = kNever;
+  waiting = Waiting::ring;
+  LegId leg = add_leg(Leg::Kind::external, kNoUser, to, outbound_dial, shown_external);
+  stage_deadline = now + kOutboundTimeoutSeconds;
+  deadline = stage_deadline;
+  LegId one[] = {leg};
+  push_action(ring_action(kOutboundTimeoutSeconds), one);
+  if (tracing()) emit_legs(TraceType::ring, one, StopReason::timeout, kOutboundTimeoutSeconds);
+}
+
+}  // namespace callplan::detail

@@ -1,0 +1,219 @@
+// Ring steps (SPEC 3.3, 3.4): transfers, ring groups and the default personal ring.
+//
+// A ring step is a sequence of stages, each lasting the step's time-out: ring_all has one
+// stage with every member; memory_hunt adds one member per stage while earlier legs keep
+// ringing; cascade, round_robin and random ring one member per stage. A stage that would ring
+// nobody new (every member skipped) takes no time. When every leg has dropped out (busy) the
+// stage ends early. `max_duration` caps the whole step.
+#include <algorithm>
+
+#include "route/session_state.hpp"
+
+namespace callplan::detail {
+
+Presence SessionState::presence_of(UserIndex user) const {
+  if (p->users[user].devices.empty()) return Presence::no_device;
+  if (user < setup.presence.size()) return setup.presence[user];
+  return Presence::available;
+}
+
+LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_view target,
+                            std::string_view dial, std::string_view caller_id) {
+  auto id = static_cast<LegId>(legs.size());
+  legs.push_back({id, kind, user, target, dial, caller_id});
+  active.push_back(id);
+  return id;
+}
+
+void SessionState::start_ring(const CompiledStep& step) {
+  ring = &step;
+  ring_path = step.path;
+  ring_source = step.source;
+  ring_label = step.label;
+  strategy = step.strategy;
+  std::span<const Member> members = p->members_of(step);
+  auto n = static_cast<std::uint32_t>(members.size());
+  order.clear();
+  for (std::uint32_t i = 0; i < n; ++i) order.push_back(i);
+  considered.assign(n, 0);
+  rr_first = {};
+  switch (strategy) {
+    case Strategy::ring_all:
+      stage_count = n == 0 ? 0 : 1;
+      break;
+    case Strategy::memory_hunt:
+    case Strategy::cascade:
+      stage_count = n;
+      break;
+    case Strategy::round_robin: {
+      // Start after the member recorded for this group: the one who answered its previous
+      // call, or that call's first member when nobody answered.
+      std::uint32_t start = 0;
+      if (auto last = state->round_robin(step.path)) {
+        for (std::uint32_t i = 0; i < n; ++i) {
+          if (members[i].target == *last) {
+            start = (i + 1) % n;
+            break;
+          }
+        }
+      }
+      std::rotate(order.begin(), order.begin() + start, order.end());
+      stage_count = n;
+      if (n > 0) rr_first = members[order[0]].target;
+      break;
+    }
+    case Strategy::random:
+      // Fisher-Yates with our own generator, so that a seed gives the same order everywhere.
+      for (std::uint32_t i = n; i > 1; --i) {
+        auto j = static_cast<std::uint32_t>(state->next_random() % i);
+        std::swap(order[i - 1], order[j]);
+      }
+      stage_count = n;
+      break;
+  }
+  stage = 0;
+  group_deadline = step.max_duration > 0 ? now + step.max_duration : kNever;
+  active.clear();
+  waiting = Waiting::ring;
+  begin_stage();
+}
+
+// Rings the current stage's new members; stages that ring nobody new take no time.
+void SessionState::begin_stage() {
+  for (; stage < stage_count; ++stage) {
+    if (now >= group_deadline) {
+      end_group(StopReason::max_duration);
+      return;
+    }
+    std::size_t first_new = legs.size();
+    if (strategy == Strategy::ring_all) {
+      for (std::uint32_t position : order) try_member(position);
+    } else {
+      try_member(order[stage]);
+    }
+    if (legs.size() > first_new) {
+      // The new legs are the last ones added to `active`.
+      std::size_t count = legs.size() - first_new;
+      std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
+      push_action(ring_action(std::min(ring->timeout, group_deadline - now)), new_legs);
+      if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
+      stage_deadline = now + ring->timeout;
+      deadline = std::min(stage_deadline, group_deadline);
+      return;
+    }
+  }
+  end_group(StopReason::timeout);
+}
+
+bool SessionState::try_member(std::uint32_t position) {
+  const Member& m = p->members_of(*ring)[position];
+  if (considered[m.first] != 0) {
+    if (tracing()) emit_skip(m.target, SkipReason::duplicate);
+    return false;
+  }
+  considered[m.first] = 1;
+  if (m.kind == Leg::Kind::user) {
+    if (m.user == caller_user) {
+      if (tracing()) emit_skip(m.target, SkipReason::caller);
+      return false;
+    }
+    switch (presence_of(m.user)) {
+      case Presence::available: break;
+      case Presence::offline: if (tracing()) emit_skip(m.target, SkipReason::offline); return false;
+      case Presence::busy: if (tracing()) emit_skip(m.target, SkipReason::busy); return false;
+      case Presence::dnd: if (tracing()) emit_skip(m.target, SkipReason::dnd); return false;
+      case Presence::no_device:
+        if (tracing()) emit_skip(m.target, SkipReason::no_device);
+        return false;
+    }
+    add_leg(Leg::Kind::user, m.user, m.target, m.dial, shown_internal);
+    return true;
+  }
+  // An external caller whose own number is a member is not rung either.
+  if (caller_user == kNoUser && !caller_dial.empty() && m.dial == caller_dial) {
+    if (tracing()) emit_skip(m.target, SkipReason::caller);
+    return false;
+  }
+  std::string_view shown = ring->fixed_caller_id ? std::string_view(ring->caller_id)
+                                                 : shown_external;
+  add_leg(Leg::Kind::external, kNoUser, m.target, m.dial, shown);
+  return true;
+}
+
+// The stage or the whole step ran out of time (now == deadline).
+void SessionState::ring_timer() {
+  if (now >= stage_deadline) {
+    bool last = stage + 1 >= stage_count;
+    if (last) {
+      end_group(StopReason::timeout);  // the step ends as planned, even when max_duration is due
+    } else if (now >= group_deadline) {
+      end_group(StopReason::max_duration);
+    } else {
+      if (strategy != Strategy::memory_hunt) stop_active(StopReason::timeout);
+      ++stage;
+      begin_stage();
+    }
+  } else {
+    end_group(StopReason::max_duration);
+  }
+}
+
+void SessionState::leg_busy(LegId leg) {
+  auto it = std::find(active.begin(), active.end(), leg);
+  if (it == active.end()) return;
+  active.erase(it);
+  LegId one[] = {leg};
+  push_action(stop_action(StopReason::busy), one);
+  if (tracing()) emit_legs(TraceType::stop, one, StopReason::busy, 0);
+  if (!active.empty()) return;
+  // Everyone of this stage dropped out: the stage ends early.
+  if (stage + 1 >= stage_count) {
+    end_group(StopReason::timeout);
+  } else {
+    ++stage;
+    begin_stage();
+  }
+}
+
+void SessionState::leg_answered(LegId leg) {
+  auto it = std::find(active.begin(), active.end(), leg);
+  if (it == active.end()) return;
+  active.erase(it);
+  const Leg& answered = legs[leg];
+  if (tracing()) {
+    TraceEvent e = event(TraceType::answer, ring);
+    e.step = ring_path;
+    e.source = ring_source;
+    e.label = ring_label;
+    e.by = answered.target;
+    emit(e);
+  }
+  stop_active(StopReason::answered_elsewhere);
+  remember_round_robin(answered.target);
+  LegId one[] = {leg};
+  push_action(make_action(Action::Kind::connect), one);
+  waiting = Waiting::nothing;
+  finish(Disposition::answered, answered.target);
+}
+
+void SessionState::stop_active(StopReason reason) {
+  if (active.empty()) return;
+  push_action(stop_action(reason), active);
+  if (tracing()) emit_legs(TraceType::stop, active, reason, 0);
+  active.clear();
+}
+
+void SessionState::end_group(StopReason reason) {
+  stop_active(reason);
+  remember_round_robin({});
+  waiting = Waiting::nothing;
+  deadline = kNever;
+  ring = nullptr;
+}
+
+void SessionState::remember_round_robin(std::string_view answered_by) {
+  if (ring == nullptr || strategy != Strategy::round_robin || rr_first.empty()) return;
+  state->set_round_robin(ring->path, answered_by.empty() ? rr_first : answered_by);
+}
+
+}  // namespace callplan::detail

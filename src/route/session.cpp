@@ -1,0 +1,229 @@
+// CallSession: the host-facing API over SessionState, the timers and the action queue.
+#include "callplan/session.hpp"
+
+#include <algorithm>
+
+#include "callplan/error.hpp"
+#include "route/session_state.hpp"
+
+namespace callplan {
+
+namespace detail {
+
+SessionState::SessionState(std::shared_ptr<const Engine> e) : engine(std::move(e)) {
+  if (!engine) throw Error("CallSession needs an engine");
+  p = &EngineAccess::program(*engine);
+  reserve_buffers();
+}
+
+// Sized so that routing a call never grows a buffer: at most max_members legs ring at once,
+// and a step starts or stops at most that many legs in one action.
+void SessionState::reserve_buffers() {
+  std::size_t m = p->max_members + 1;
+  frames.reserve(p->max_list_depth + 1);
+  plans_entered.reserve(kMaxPlansPerCall);
+  order.reserve(m);
+  considered.reserve(m);
+  active.reserve(m);
+  legs.reserve(4 * m + 16);
+  actions.reserve(2 * m + 16);
+  action_legs.reserve(4 * m + 16);
+  targets.reserve(m);
+  caller_dial.reserve(32);
+  outbound_dial.reserve(32);
+}
+
+void SessionState::push_action(const ActionRecord& a, std::span<const LegId> leg_ids) {
+  ActionRecord r = a;
+  r.legs_begin = static_cast<std::uint32_t>(action_legs.size());
+  r.legs_count = static_cast<std::uint32_t>(leg_ids.size());
+  action_legs.insert(action_legs.end(), leg_ids.begin(), leg_ids.end());
+  actions.push_back(r);
+}
+
+TraceEvent SessionState::event(TraceType type, const CompiledStep* step) const {
+  TraceEvent e;
+  e.t = now;
+  e.type = type;
+  if (step != nullptr) {
+    e.step = step->path;
+    e.source = step->source;
+    e.label = step->label;
+  }
+  return e;
+}
+
+void SessionState::emit_skip(std::string_view target, SkipReason reason) {
+  TraceEvent e = event(TraceType::skip, ring);
+  e.step = ring_path;
+  e.target = target;
+  e.reason = to_string(reason);
+  emit(e);
+}
+
+void SessionState::emit_legs(TraceType type, std::span<const LegId> leg_ids, StopReason reason,
+                             std::uint32_t timeout) {
+  TraceEvent e = event(type, ring);
+  e.step = ring_path;
+  e.source = ring_source;
+  e.label = ring_label;
+  targets.clear();
+  for (LegId id : leg_ids) {
+    const Leg& leg = legs[id];
+    targets.push_back(leg.target);
+    // Say what external phones show when it is not simply the caller (SPEC 3.8).
+    if (type == TraceType::ring && leg.kind == Leg::Kind::external &&
+        leg.caller_id != shown_internal) {
+      e.caller_id = leg.caller_id;
+    }
+  }
+  e.targets = targets;
+  if (type == TraceType::ring) {
+    e.timeout = timeout;
+  } else {
+    e.reason = to_string(reason);
+  }
+  emit(e);
+}
+
+// Fires the timers due before `limit` (or at it, when `inclusive`), in time order. Each timer
+// runs at its own second, and the zero-time steps that follow it run there too.
+void SessionState::fire_timers(std::uint32_t limit, bool inclusive) {
+  while (!ended && waiting != Waiting::nothing &&
+         (deadline < limit || (inclusive && deadline == limit))) {
+    now = std::max(now, deadline);
+    on_timer();
+    if (!ended && waiting == Waiting::nothing) run();
+  }
+}
+
+void SessionState::on_timer() {
+  if (waiting == Waiting::ring) {
+    ring_timer();
+  } else if (waiting == Waiting::menu) {
+    menu_timeout();
+  }
+}
+
+}  // namespace detail
+
+namespace {
+void check_time(const detail::SessionState& s, std::uint32_t t) {
+  if (t < s.now) throw Error("CallSession: time went back");
+}
+}  // namespace
+
+CallSession::CallSession(std::shared_ptr<const Engine> engine)
+    : s_(std::make_unique<detail::SessionState>(std::move(engine))) {}
+CallSession::~CallSession() = default;
+CallSession::CallSession(CallSession&&) noexcept = default;
+CallSession& CallSession::operator=(CallSession&&) noexcept = default;
+
+void CallSession::reset(std::shared_ptr<const Engine> engine) {
+  s_ = std::make_unique<detail::SessionState>(std::move(engine));
+}
+
+const std::shared_ptr<const Engine>& CallSession::engine() const { return s_->engine; }
+
+void CallSession::start(const CallSetup& setup) { s_->start(setup); }
+
+std::optional<Action> CallSession::next_action() {
+  detail::SessionState& s = *s_;
+  if (s.next_action >= s.actions.size()) {
+    // Drained: the buffers start over (keeping their capacity).
+    s.actions.clear();
+    s.action_legs.clear();
+    s.next_action = 0;
+    return std::nullopt;
+  }
+  const detail::ActionRecord& r = s.actions[s.next_action++];
+  Action a;
+  a.kind = r.kind;
+  a.legs = {s.action_legs.data() + r.legs_begin, r.legs_count};
+  a.timeout = r.timeout;
+  a.reason = r.reason;
+  a.audio = r.audio;
+  a.text = r.text;
+  a.user = r.user;
+  return a;
+}
+
+std::optional<std::uint32_t> CallSession::wake_in() const {
+  const detail::SessionState& s = *s_;
+  if (s.ended || s.waiting == detail::SessionState::Waiting::nothing ||
+      s.deadline == detail::kNever) {
+    return std::nullopt;
+  }
+  return s.deadline > s.now ? s.deadline - s.now : 0;
+}
+
+std::uint32_t CallSession::now() const { return s_->now; }
+
+void CallSession::answered(LegId leg, std::uint32_t t) {
+  detail::SessionState& s = *s_;
+  if (s.ended) return;
+  check_time(s, t);
+  s.fire_timers(t, false);
+  if (s.ended) return;
+  s.now = t;
+  if (s.waiting != detail::SessionState::Waiting::ring) return;
+  s.leg_answered(leg);
+}
+
+void CallSession::busy(LegId leg, std::uint32_t t) {
+  detail::SessionState& s = *s_;
+  if (s.ended) return;
+  check_time(s, t);
+  s.fire_timers(t, false);
+  if (s.ended) return;
+  s.now = t;
+  if (s.waiting != detail::SessionState::Waiting::ring) return;
+  s.leg_busy(leg);
+  if (!s.ended && s.waiting == detail::SessionState::Waiting::nothing) s.run();
+}
+
+void CallSession::digit(char d, std::uint32_t t) {
+  detail::SessionState& s = *s_;
+  if (s.ended) return;
+  check_time(s, t);
+  s.fire_timers(t, false);
+  if (s.ended) return;
+  s.now = t;
+  if (s.waiting != detail::SessionState::Waiting::menu) return;
+  s.menu_digit(d);
+  if (!s.ended && s.waiting == detail::SessionState::Waiting::nothing) s.run();
+}
+
+void CallSession::caller_hung_up(std::uint32_t t) {
+  detail::SessionState& s = *s_;
+  if (s.ended) return;
+  check_time(s, t);
+  s.fire_timers(t, false);
+  if (s.ended) return;
+  s.now = t;
+  if (s.waiting == detail::SessionState::Waiting::ring) {
+    s.stop_active(StopReason::caller_hangup);
+    s.remember_round_robin({});
+  }
+  s.finish(Disposition::abandoned, {});
+}
+
+void CallSession::advance_to(std::uint32_t t) {
+  detail::SessionState& s = *s_;
+  if (s.ended) return;
+  check_time(s, t);
+  s.fire_timers(t, true);
+  if (!s.ended) s.now = t;
+}
+
+bool CallSession::ended() const { return s_->ended; }
+CallOutcome CallSession::outcome() const { return s_->outcome; }
+
+const Leg& CallSession::leg(LegId id) const {
+  if (id >= s_->legs.size()) throw Error("CallSession::leg: no such leg in this call");
+  return s_->legs[id];
+}
+
+std::span<const LegId> CallSession::ringing() const { return s_->active; }
+
+}  // namespace callplan
