@@ -14,5 +14,7 @@ inline constexpr int kExitInternal = 3;
 
 void add_check_command(CLI::App& app, int& exit_code);
 void add_schema_command(CLI::App& app, int& exit_code);
+void add_simulate_command(CLI::App& app, int& exit_code);
+void add_test_command(CLI::App& app, int& exit_code);
 
 }  // namespace callplan::cli

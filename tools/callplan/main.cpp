@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   add_check_command(app, exit_code);
   add_schema_command(app, exit_code);
+  add_simulate_command(app, exit_code);
+  add_test_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,76 @@
+#include "plantest/targets.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "diagnostics/make_issue.hpp"
+
+namespace callplan::detail {
+
+bool looks_like_extension(std::string_view text) {
+  return text.size() >= 2 && text.size() <= 6 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool looks_like_external_number(std::string_view text) {
+  std::string_view digits = text.starts_with('+') ? text.substr(1) : text;
+  return digits.size() > 6 &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+TargetCheck::TargetCheck(const Engine& engine) : engine_(engine) {
+  extensions_.reserve(engine.user_count());
+  for (UserIndex u = 0; u < engine.user_count(); ++u) extensions_.push_back(engine.extension(u));
+}
+
+TargetProblem TargetCheck::unknown_extension(std::string_view text, std::string_view what) const {
+  TargetProblem p{fmt::format("{}: no user has extension `{}`", what, text), {}};
+  p.hint = did_you_mean(text, extensions_);
+  if (p.hint.empty() && !extensions_.empty() && extensions_.size() <= 12) {
+    std::string all;
+    for (std::string_view e : extensions_) all += fmt::format("{}{}", all.empty() ? "" : ", ", e);
+    p.hint = fmt::format("the tenant's extensions are {}", all);
+  }
+  return p;
+}
+
+std::optional<TargetProblem> TargetCheck::extension(std::string_view text,
+                                                    std::string_view what) const {
+  if (engine_.find_user(text)) return std::nullopt;
+  return unknown_extension(text, what);
+}
+
+std::optional<TargetProblem> TargetCheck::target(std::string_view text,
+                                                 std::string_view what) const {
+  if (engine_.find_user(text) || looks_like_external_number(text)) return std::nullopt;
+  if (looks_like_extension(text)) return unknown_extension(text, what);
+  return TargetProblem{
+      fmt::format("{}: `{}` is neither an extension nor a phone number", what, text),
+      "write phone numbers with digits only and an optional leading +, e.g. +31612345678"};
+}
+
+std::optional<TargetProblem> TargetCheck::caller(std::string_view text,
+                                                 std::string_view what) const {
+  if (text == "anonymous" || engine_.find_device(text)) return std::nullopt;
+  return target(text, what);
+}
+
+std::optional<TargetProblem> TargetCheck::callee(std::string_view to, std::string_view from,
+                                                 std::string_view what) const {
+  if (engine_.find_number(to) || engine_.find_user(to)) return std::nullopt;
+  if (looks_like_extension(to)) return unknown_extension(to, what);
+  bool internal_caller = engine_.find_user(from) || engine_.find_device(from);
+  if (internal_caller && looks_like_external_number(to)) return std::nullopt;  // outbound
+  if (looks_like_external_number(to)) {
+    return TargetProblem{
+        fmt::format("{}: `{}` is not one of the tenant's numbers", what, to),
+        "an external caller reaches only the tenant's numbers; a call from an extension may "
+        "dial any number"};
+  }
+  return TargetProblem{
+      fmt::format("{}: `{}` is neither a number nor an extension", what, to),
+      "write phone numbers with digits only and an optional leading +, e.g. +31881234567"};
+}
+
+}  // namespace callplan::detail

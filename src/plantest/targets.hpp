@@ -1,0 +1,45 @@
+// Checking the extensions and numbers a user names for a simulated call (`callplan simulate`
+// options, plan-test fields) against a compiled tenant, with "did you mean" hints. Internal.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "callplan/engine.hpp"
+
+namespace callplan::detail {
+
+struct TargetProblem {
+  std::string message;  // names `what` and the value
+  std::string hint;     // may be empty
+};
+
+// 2-6 digits: what the tenant format allows for extensions (SPEC 2).
+bool looks_like_extension(std::string_view text);
+// Digits with an optional leading '+', longer than an extension: an external number.
+bool looks_like_external_number(std::string_view text);
+
+class TargetCheck {
+ public:
+  explicit TargetCheck(const Engine& engine);
+
+  // A user's extension.
+  std::optional<TargetProblem> extension(std::string_view text, std::string_view what) const;
+  // An extension or an external number (something that can be rung or answer).
+  std::optional<TargetProblem> target(std::string_view text, std::string_view what) const;
+  // The caller: "anonymous", an external number, an extension or a device id.
+  std::optional<TargetProblem> caller(std::string_view text, std::string_view what) const;
+  // The dialled number: a tenant number, an extension, or (from a user or device) an external
+  // number.
+  std::optional<TargetProblem> callee(std::string_view to, std::string_view from,
+                                      std::string_view what) const;
+
+ private:
+  TargetProblem unknown_extension(std::string_view text, std::string_view what) const;
+  const Engine& engine_;
+  std::vector<std::string_view> extensions_;
+};
+
+}  // namespace callplan::detail
