@@ -7,6 +7,9 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+// clang 14 (the fuzz preset) has no implicit deduction guides for aggregates.
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
 std::string_view step_kind_name(const Step& step) {
