@@ -28,7 +28,7 @@ Context::Context(const Tenant& tenant) : tenant_(tenant) {
   for (const Device& d : tenant.devices) {
     if (!d.user.value.empty()) ++devices_per_user_[d.user.value];
   }
-  for (const Number& n : tenant.numbers) tenant_numbers_.push_back(canonical_number(n.number.value));
+  for (const Number& n : tenant.numbers) tenant_numbers_.insert(canonical_number(n.number.value));
 }
 
 Location Context::at(SourceId id, SourceId fallback) const {
@@ -72,9 +72,7 @@ std::string Context::canonical_number(std::string_view written) const {
 }
 
 bool Context::is_tenant_number(std::string_view written) const {
-  std::string canonical = canonical_number(written);
-  return std::find(tenant_numbers_.begin(), tenant_numbers_.end(), canonical) !=
-         tenant_numbers_.end();
+  return tenant_numbers_.count(canonical_number(written)) != 0;
 }
 
 bool is_extension(std::string_view text) {

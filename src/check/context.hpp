@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "callplan/diagnostics.hpp"
@@ -60,7 +61,8 @@ class Context {
   std::vector<std::string_view> extensions_;
   std::vector<std::string_view> plan_ids_;
   std::vector<std::string_view> schedule_names_;
-  std::vector<std::string> tenant_numbers_;  // canonical
+  // Canonical forms; a set because every user and transfer caller ID is looked up here.
+  std::unordered_set<std::string> tenant_numbers_;
 };
 
 // "2-6 digits": an extension, as opposed to an external number.

@@ -5,15 +5,11 @@
 
 #include "compile/program.hpp"
 #include "load/phone_number.hpp"
+#include "model/overloaded.hpp"
 
 namespace callplan::detail {
 
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
 
 bool is_extension_like(std::string_view s) {
   return s.size() >= 2 && s.size() <= 6 &&

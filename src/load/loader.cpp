@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 constexpr std::string_view kRootKeys[] = {"version", "include", "tenant",    "numbers",
                                           "users",   "devices", "schedules", "plans"};
 constexpr std::size_t kMaxIncludeDepth = 32;
-constexpr std::uintmax_t kMaxFileBytes = 16u * 1024 * 1024;
+constexpr std::uintmax_t kMaxFileBytes = 256u * 1024 * 1024;
 
 // The file's text, or an explanation of why it cannot be read.
 struct FileText {

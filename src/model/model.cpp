@@ -1,16 +1,10 @@
 #include "callplan/model.hpp"
 
+#include "model/overloaded.hpp"
+
 namespace callplan {
 
-namespace {
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-// clang 14 (the fuzz preset) has no implicit deduction guides for aggregates.
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-}  // namespace
+using detail::Overloaded;
 
 std::string_view step_kind_name(const Step& step) {
   return std::visit(Overloaded{

@@ -1,0 +1,61 @@
+# Packaging tests: three ten-line consumers of callplan (SPEC section 8), registered with ctest.
+#   consumer.install           cmake --install of this build tree into a temp prefix
+#   consumer.find_package      find_package(callplan CONFIG) against that prefix
+#   consumer.pkg_config        plain compiler + `pkg-config --cflags --libs callplan`
+#   consumer.add_subdirectory  add_subdirectory of the source tree (builds only the library)
+# They build whole projects, so they run alone (RUN_SERIAL) and with generous time-outs.
+if(NOT CALLPLAN_INSTALL)
+  return()
+endif()
+
+include(GNUInstallDirs)
+include(ProcessorCount)
+ProcessorCount(_consumer_jobs)
+if(_consumer_jobs EQUAL 0)
+  set(_consumer_jobs 2)
+endif()
+
+set(_consumer_build_type "${CMAKE_BUILD_TYPE}")
+if(NOT _consumer_build_type)
+  set(_consumer_build_type Debug)
+endif()
+set(_consumer_common
+  -DBUILD_DIR=${CMAKE_BINARY_DIR} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+  -DPREFIX=${CMAKE_BINARY_DIR}/consumer-install -DLIBDIR=${CMAKE_INSTALL_LIBDIR}
+  -DCXX=${CMAKE_CXX_COMPILER} -DGENERATOR=${CMAKE_GENERATOR} -DBUILD_TYPE=${_consumer_build_type}
+  "-DCXX_FLAGS=${CMAKE_CXX_FLAGS}" "-DLINKER_FLAGS=${CMAKE_EXE_LINKER_FLAGS}"
+  "-DEXPECT=callplan ${PROJECT_VERSION}: 3 users" -DJOBS=${_consumer_jobs})
+set(_consumer_script ${CMAKE_CURRENT_LIST_DIR}/run_consumer.cmake)
+
+add_test(NAME consumer.install
+         COMMAND ${CMAKE_COMMAND} ${_consumer_common} -DMODE=install -P ${_consumer_script})
+set_tests_properties(consumer.install PROPERTIES
+  FIXTURES_SETUP callplan_installed RUN_SERIAL TRUE TIMEOUT 120 LABELS consumer)
+
+# consumer.add_subdirectory builds its own copy of the library without this tree's flags, so in
+# a sanitizer tree it would only repeat the dev tree's work (minutes on CI): it runs once there.
+set(_consumer_modes find_package pkg_config)
+if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  list(APPEND _consumer_modes add_subdirectory)
+endif()
+foreach(mode ${_consumer_modes})
+  add_test(NAME consumer.${mode}
+           COMMAND ${CMAKE_COMMAND} ${_consumer_common} -DMODE=${mode}
+                   -DWORK_DIR=${CMAKE_BINARY_DIR}/consumer-${mode} -P ${_consumer_script})
+  set_tests_properties(consumer.${mode} PROPERTIES RUN_SERIAL TRUE LABELS consumer)
+endforeach()
+set_tests_properties(consumer.find_package consumer.pkg_config PROPERTIES
+  FIXTURES_REQUIRED callplan_installed TIMEOUT 300)
+if(TEST consumer.add_subdirectory)
+  set_tests_properties(consumer.add_subdirectory PROPERTIES TIMEOUT 900)
+endif()
+
+# The shipped example must check clean: no errors and, with --strict, no warnings either.
+if(TARGET callplan_cli)
+  add_test(NAME example.acme_checks_clean
+           COMMAND callplan_cli check --strict examples/acme/acme.yaml
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  # --strict exits 1 on warnings; the regex also catches a note-only or reworded report.
+  set_tests_properties(example.acme_checks_clean PROPERTIES TIMEOUT 60
+                       FAIL_REGULAR_EXPRESSION "(error|warning|note):")
+endif()
