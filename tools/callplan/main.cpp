@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   add_schema_command(app, exit_code);
   add_simulate_command(app, exit_code);
   add_test_command(app, exit_code);
+  add_graph_command(app, exit_code);
+  add_diff_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
