@@ -66,10 +66,10 @@ class Compiler {
       cd.sip_username = d.sip.username.value;
       auto index = static_cast<DeviceIndex>(p_.devices.size());
       if (!d.user.value.empty()) {
-        auto u = p_.user_by_extension.find(d.user.value);
-        if (u == p_.user_by_extension.end()) dangling("user", d.user.value, d.user.where);
-        cd.user = u->second;
-        p_.users[u->second].devices.push_back(index);
+        const UserIndex* u = p_.user_by_extension.find(d.user.value);
+        if (u == nullptr) dangling("user", d.user.value, d.user.where);
+        cd.user = *u;
+        p_.users[*u].devices.push_back(index);
       }
       p_.device_by_id.emplace(cd.id, index);
       if (!cd.sip_username.empty()) p_.device_by_sip_username.emplace(cd.sip_username, index);
@@ -163,10 +163,9 @@ class Compiler {
   Member make_member(const Located<std::string>& written) {
     Member m;
     m.target = written.value;
-    auto u = p_.user_by_extension.find(written.value);
-    if (u != p_.user_by_extension.end()) {
+    if (const UserIndex* u = p_.user_by_extension.find(written.value)) {
       m.kind = Leg::Kind::user;
-      m.user = u->second;
+      m.user = *u;
       m.dial = written.value;
     } else if (is_extension_like(written.value)) {
       dangling("user", written.value, written.where);
@@ -203,9 +202,9 @@ class Compiler {
   }
 
   UserIndex user_index(const Located<std::string>& ext) {
-    auto it = p_.user_by_extension.find(ext.value);
-    if (it == p_.user_by_extension.end()) dangling("user", ext.value, ext.where);
-    return it->second;
+    const UserIndex* u = p_.user_by_extension.find(ext.value);
+    if (u == nullptr) dangling("user", ext.value, ext.where);
+    return *u;
   }
 
   StepId compile_step(const Step& step, const std::string& path, std::uint32_t depth) {

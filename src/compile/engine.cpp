@@ -39,9 +39,9 @@ std::string_view Engine::timezone() const { return program_->timezone; }
 std::size_t Engine::user_count() const { return program_->users.size(); }
 
 std::optional<UserIndex> Engine::find_user(std::string_view extension) const {
-  auto it = program_->user_by_extension.find(extension);
-  if (it == program_->user_by_extension.end()) return std::nullopt;
-  return it->second;
+  const UserIndex* u = program_->user_by_extension.find(extension);
+  if (u == nullptr) return std::nullopt;
+  return *u;
 }
 
 std::string_view Engine::extension(UserIndex user) const {
@@ -58,14 +58,14 @@ std::span<const DeviceIndex> Engine::devices_of(UserIndex user) const {
 std::size_t Engine::device_count() const { return program_->devices.size(); }
 
 std::optional<DeviceIndex> Engine::find_device(std::string_view id) const {
-  auto it = program_->device_by_id.find(id);
-  if (it == program_->device_by_id.end()) return std::nullopt;
-  return it->second;
+  const DeviceIndex* d = program_->device_by_id.find(id);
+  if (d == nullptr) return std::nullopt;
+  return *d;
 }
 std::optional<DeviceIndex> Engine::find_device_by_sip_username(std::string_view username) const {
-  auto it = program_->device_by_sip_username.find(username);
-  if (it == program_->device_by_sip_username.end()) return std::nullopt;
-  return it->second;
+  const DeviceIndex* d = program_->device_by_sip_username.find(username);
+  if (d == nullptr) return std::nullopt;
+  return *d;
 }
 std::string_view Engine::device_id(DeviceIndex device) const {
   return program_->devices.at(device).id;
@@ -75,12 +75,12 @@ UserIndex Engine::device_user(DeviceIndex device) const {
 }
 
 std::optional<std::string_view> Engine::find_number(std::string_view number) const {
-  auto it = program_->number_by_key.find(number);
-  if (it == program_->number_by_key.end()) {
-    it = program_->number_by_key.find(detail::normalise_for_lookup(number, program_->country));
+  const std::uint32_t* n = program_->number_by_key.find(number);
+  if (n == nullptr) {
+    n = program_->number_by_key.find(detail::normalise_for_lookup(number, program_->country));
   }
-  if (it == program_->number_by_key.end()) return std::nullopt;
-  return std::string_view(program_->numbers[it->second].written);
+  if (n == nullptr) return std::nullopt;
+  return std::string_view(program_->numbers[*n].written);
 }
 
 std::string Engine::normalise_number(std::string_view number) const {

@@ -17,6 +17,7 @@
 #include "callplan/model.hpp"
 #include "callplan/schedule.hpp"
 #include "callplan/session.hpp"
+#include "compile/string_table.hpp"
 
 namespace callplan::detail {
 
@@ -26,7 +27,8 @@ using PlanId = std::uint32_t;
 inline constexpr ListId kNoList = 0xFFFFFFFFu;
 inline constexpr PlanId kNoPlan = 0xFFFFFFFFu;
 
-// Hash for string keys that can be looked up with a string_view without building a string.
+// Hash for string keys that can be looked up with a string_view without building a string
+// (maps used while compiling; the Engine's own lookups are StringTables).
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
@@ -142,10 +144,10 @@ struct Program {
   std::vector<Member> members;
   std::vector<MenuChoice> menu_choices;
 
-  StringMap<UserIndex> user_by_extension;
-  StringMap<DeviceIndex> device_by_id;
-  StringMap<DeviceIndex> device_by_sip_username;
-  StringMap<std::uint32_t> number_by_key;  // written and E.164 forms -> index in `numbers`
+  StringTable<UserIndex> user_by_extension;
+  StringTable<DeviceIndex> device_by_id;
+  StringTable<DeviceIndex> device_by_sip_username;
+  StringTable<std::uint32_t> number_by_key;  // written and E.164 forms -> index in `numbers`
   std::vector<NumberEntry> numbers;
 
   ScheduleSet schedules;

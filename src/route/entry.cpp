@@ -18,12 +18,12 @@ bool is_extension_like(std::string_view s) {
 // The number's plan, trying the number as dialled before normalising it: the common case
 // (dialled exactly as written in the tenant file, or already E.164) does not allocate.
 PlanId number_plan(const Program& p, std::string_view to, std::string& scratch) {
-  auto it = p.number_by_key.find(to);
-  if (it == p.number_by_key.end()) {
+  const std::uint32_t* n = p.number_by_key.find(to);
+  if (n == nullptr) {
     scratch = normalise_for_lookup(to, p.country);
-    it = p.number_by_key.find(std::string_view(scratch));
+    n = p.number_by_key.find(std::string_view(scratch));
   }
-  return it == p.number_by_key.end() ? kNoPlan : p.numbers[it->second].plan;
+  return n == nullptr ? kNoPlan : p.numbers[*n].plan;
 }
 
 }  // namespace
@@ -53,18 +53,14 @@ void SessionState::start(const CallSetup& s) {
   next_action = 0;
   caller_user = kNoUser;
   caller_dial.clear();
+  caller_dial_pending = false;
 
   switch (s.caller.kind) {
     case Caller::Kind::external:
       // An external number is compared in E.164 with external members (a caller is never
-      // rung). "anonymous" stays as it is and matches nothing.
-      // (Already E.164, the usual form from a trunk: copied into the reused buffer, no
-      // allocation.)
-      if (load::is_e164(s.caller.number)) {
-        caller_dial.assign(s.caller.number);
-      } else if (!s.caller.number.empty()) {
-        caller_dial = normalise_for_lookup(s.caller.number, p->country);
-      }
+      // rung): normalised by external_caller_dial() when the first external member is tried,
+      // since most calls never reach one.
+      caller_dial_pending = !s.caller.number.empty();
       shown_internal = s.caller.number.empty() ? std::string_view("anonymous") : s.caller.number;
       shown_external = shown_internal;
       break;
@@ -92,8 +88,8 @@ void SessionState::start(const CallSetup& s) {
     shown_internal = u.extension;
     shown_external = u.caller_id.empty() ? std::string_view("anonymous")
                                          : std::string_view(u.caller_id);
-    if (auto callee = p->user_by_extension.find(s.to); callee != p->user_by_extension.end()) {
-      enter_plan(p->users[callee->second].personal_plan, nullptr);
+    if (const UserIndex* callee = p->user_by_extension.find(s.to)) {
+      enter_plan(p->users[*callee].personal_plan, nullptr);
     } else if (PlanId plan = number_plan(*p, s.to, outbound_dial); plan != kNoPlan) {
       enter_plan(plan, nullptr);
     } else if (is_extension_like(s.to)) {
@@ -113,6 +109,21 @@ void SessionState::start(const CallSetup& s) {
     enter_plan(plan, nullptr);
   }
   run();
+}
+
+const std::string& SessionState::external_caller_dial() {
+  if (caller_dial_pending) {
+    caller_dial_pending = false;
+    // "anonymous" stays as it is and matches nothing. Already E.164, the usual form from a
+    // trunk: copied into the reused buffer, no allocation.
+    const std::string_view number = setup.caller.number;
+    if (load::is_e164(number)) {
+      caller_dial.assign(number);
+    } else {
+      caller_dial = normalise_for_lookup(number, p->country);
+    }
+  }
+  return caller_dial;
 }
 
 void SessionState::reject(RejectReason reason) {
@@ -140,7 +151,7 @@ void SessionState::start_outbound(std::string_view to) {
   stage_deadline = now + kOutboundTimeoutSeconds;
   deadline = stage_deadline;
   LegId one[] = {leg};
-  push_action(ring_action(kOutboundTimeoutSeconds), one);
+  push_action(Action::Kind::ring, one).timeout = kOutboundTimeoutSeconds;
   if (tracing()) emit_legs(TraceType::ring, one, StopReason::timeout, kOutboundTimeoutSeconds);
 }
 

@@ -11,20 +11,6 @@
 
 namespace callplan::detail {
 
-Presence SessionState::presence_of(UserIndex user) const {
-  if (p->users[user].devices.empty()) return Presence::no_device;
-  if (user < setup.presence.size()) return setup.presence[user];
-  return Presence::available;
-}
-
-LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_view target,
-                            std::string_view dial, std::string_view caller_id) {
-  auto id = static_cast<LegId>(legs.size());
-  legs.push_back({id, kind, user, target, dial, caller_id});
-  active.push_back(id);
-  return id;
-}
-
 void SessionState::start_ring(const CompiledStep& step) {
   ring = &step;
   ring_path = step.path;
@@ -95,7 +81,7 @@ void SessionState::begin_stage() {
       // The new legs are the last ones added to `active`.
       std::size_t count = legs.size() - first_new;
       std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
-      push_action(ring_action(std::min(ring->timeout, group_deadline - now)), new_legs);
+      push_action(Action::Kind::ring, new_legs).timeout = std::min(ring->timeout, group_deadline - now);
       if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
       stage_deadline = now + ring->timeout;
       deadline = std::min(stage_deadline, group_deadline);
@@ -130,7 +116,7 @@ bool SessionState::try_member(std::uint32_t position) {
     return true;
   }
   // An external caller whose own number is a member is not rung either.
-  if (caller_user == kNoUser && !caller_dial.empty() && m.dial == caller_dial) {
+  if (caller_user == kNoUser && !external_caller_dial().empty() && m.dial == caller_dial) {
     if (tracing()) emit_skip(m.target, SkipReason::caller);
     return false;
   }
@@ -163,7 +149,7 @@ void SessionState::leg_busy(LegId leg) {
   if (it == active.end()) return;
   active.erase(it);
   LegId one[] = {leg};
-  push_action(stop_action(StopReason::busy), one);
+  push_action(Action::Kind::stop, one).reason = StopReason::busy;
   if (tracing()) emit_legs(TraceType::stop, one, StopReason::busy, 0);
   if (!active.empty()) return;
   // Everyone of this stage dropped out: the stage ends early.
@@ -191,14 +177,14 @@ void SessionState::leg_answered(LegId leg) {
   stop_active(StopReason::answered_elsewhere);
   remember_round_robin(answered.target);
   LegId one[] = {leg};
-  push_action(make_action(Action::Kind::connect), one);
+  push_action(Action::Kind::connect, one);
   waiting = Waiting::nothing;
   finish(Disposition::answered, answered.target);
 }
 
 void SessionState::stop_active(StopReason reason) {
   if (active.empty()) return;
-  push_action(stop_action(reason), active);
+  push_action(Action::Kind::stop, active).reason = reason;
   if (tracing()) emit_legs(TraceType::stop, active, reason, 0);
   active.clear();
 }

@@ -33,14 +33,6 @@ void SessionState::reserve_buffers() {
   outbound_dial.reserve(32);
 }
 
-void SessionState::push_action(const ActionRecord& a, std::span<const LegId> leg_ids) {
-  ActionRecord r = a;
-  r.legs_begin = static_cast<std::uint32_t>(action_legs.size());
-  r.legs_count = static_cast<std::uint32_t>(leg_ids.size());
-  action_legs.insert(action_legs.end(), leg_ids.begin(), leg_ids.end());
-  actions.push_back(r);
-}
-
 TraceEvent SessionState::event(TraceType type, const CompiledStep* step) const {
   TraceEvent e;
   e.t = now;
@@ -150,11 +142,9 @@ std::optional<Action> CallSession::next_action() {
 
 std::optional<std::uint32_t> CallSession::wake_in() const {
   const detail::SessionState& s = *s_;
-  if (s.ended || s.waiting == detail::SessionState::Waiting::nothing ||
-      s.deadline == detail::kNever) {
-    return std::nullopt;
-  }
-  return s.deadline > s.now ? s.deadline - s.now : 0;
+  const std::uint32_t at = s.wake_at();
+  if (at == detail::kNever) return std::nullopt;
+  return at - s.now;
 }
 
 std::uint32_t CallSession::now() const { return s_->now; }

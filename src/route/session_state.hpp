@@ -29,21 +29,6 @@ struct ActionRecord {
   UserIndex user = kNoUser;
 };
 
-inline ActionRecord make_action(Action::Kind kind) {
-  ActionRecord a;
-  a.kind = kind;
-  return a;
-}
-inline ActionRecord ring_action(std::uint32_t timeout) {
-  ActionRecord a = make_action(Action::Kind::ring);
-  a.timeout = timeout;
-  return a;
-}
-inline ActionRecord stop_action(StopReason reason) {
-  ActionRecord a = make_action(Action::Kind::stop);
-  a.reason = reason;
-  return a;
-}
 
 struct SessionState {
   explicit SessionState(std::shared_ptr<const Engine> e);
@@ -57,6 +42,7 @@ struct SessionState {
   RoutingState* state = nullptr;
   UserIndex caller_user = kNoUser;
   std::string caller_dial;          // external caller, E.164 when it can be normalised
+  bool caller_dial_pending = false; // caller_dial is still to be computed
   std::string_view shown_internal;  // what internal legs show (SPEC 3.8)
   std::string_view shown_external;  // what external ring-group legs show
   std::string outbound_dial;
@@ -98,6 +84,12 @@ struct SessionState {
   std::vector<Leg> legs;
   std::vector<ActionRecord> actions;
   std::size_t next_action = 0;
+  // Which actions the host carries out. A live host (SIP, Python) takes them all; the
+  // simulator only acts on `ring` (to schedule scripted answers) and `collect_digit` (to press
+  // digits) and reads the outcome at the end, so it turns the rest off rather than have a
+  // dozen records built and drained per call for nothing. Kept across calls.
+  bool record_all_actions = true;
+  ActionRecord discarded;  // what push_action() hands out for an action not recorded
   std::vector<LegId> action_legs;
   TraceListener* trace = nullptr;
   std::vector<std::string_view> targets;  // scratch for trace events
@@ -105,6 +97,7 @@ struct SessionState {
   // entry.cpp
   void start(const CallSetup& s);
   void reject(RejectReason reason);
+  const std::string& external_caller_dial();  // caller_dial, computed on first use
   void start_outbound(std::string_view to);
 
   // timeline.cpp
@@ -128,14 +121,24 @@ struct SessionState {
   void stop_active(StopReason reason);
   void end_group(StopReason reason);
   void remember_round_robin(std::string_view answered_by);
+  // presence_of, add_leg and push_action run several times per call: defined below, inline.
   Presence presence_of(UserIndex user) const;
   LegId add_leg(Leg::Kind kind, UserIndex user, std::string_view target, std::string_view dial,
                 std::string_view caller_id);
 
   // session.cpp
+  // The second the session must be woken at (never before now), or kNever when it waits for
+  // events only or has ended: CallSession::wake_in() relative to now.
+  std::uint32_t wake_at() const {
+    if (ended || waiting == Waiting::nothing || deadline == kNever) return kNever;
+    return deadline > now ? deadline : now;
+  }
   void fire_timers(std::uint32_t limit, bool inclusive);
   void on_timer();
-  void push_action(const ActionRecord& a, std::span<const LegId> legs);
+  // Appends an action of `kind` naming `legs` and returns it for the caller to fill in the
+  // kind's fields. (Built in place: copying a record just assembled on the stack stalled on
+  // store forwarding.)
+  ActionRecord& push_action(Action::Kind kind, std::span<const LegId> legs);
 
   // Trace helpers: an event pre-filled with the time and the step.
   bool tracing() const { return trace != nullptr; }
@@ -145,5 +148,52 @@ struct SessionState {
   void emit_legs(TraceType type, std::span<const LegId> legs, StopReason reason,
                  std::uint32_t timeout);
 };
+
+inline Presence SessionState::presence_of(UserIndex user) const {
+  if (p->users[user].devices.empty()) return Presence::no_device;
+  if (user < setup.presence.size()) return setup.presence[user];
+  return Presence::available;
+}
+
+inline LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_view target,
+                                   std::string_view dial, std::string_view caller_id) {
+  auto id = static_cast<LegId>(legs.size());
+  legs.push_back({id, kind, user, target, dial, caller_id});
+  active.push_back(id);
+  return id;
+}
+
+inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<const LegId> leg_ids) {
+  if (!record_all_actions && kind != Action::Kind::ring && kind != Action::Kind::collect_digit) {
+    return discarded;
+  }
+  ActionRecord& r = actions.emplace_back();
+  r.kind = kind;
+  r.legs_begin = static_cast<std::uint32_t>(action_legs.size());
+  r.legs_count = static_cast<std::uint32_t>(leg_ids.size());
+  // One or a few legs: a plain loop into the reserved buffer beats a memmove call.
+  for (LegId id : leg_ids) action_legs.push_back(id);
+  return r;
+}
+
+// For hosts inside the library: the simulator drains the action queue in place instead of
+// copying each record out through CallSession::next_action(), which is the same queue and the
+// same order, minus a copy and a call per action (several per routed call).
+struct SessionAccess {
+  static SessionState& state(CallSession& session) { return *session.s_; }
+};
+
+// Calls f(action, legs) for each queued action in order, then empties the queue as
+// CallSession::next_action() does when it runs dry. `f` must not call into the session.
+template <class F>
+void drain_actions(SessionState& s, F&& f) {
+  for (; s.next_action < s.actions.size(); ++s.next_action) {
+    const ActionRecord& r = s.actions[s.next_action];
+    f(r, std::span<const LegId>(s.action_legs.data() + r.legs_begin, r.legs_count));
+  }
+  s.actions.clear();
+  s.action_legs.clear();
+  s.next_action = 0;
+}
 
 }  // namespace callplan::detail

@@ -50,11 +50,7 @@ void SessionState::execute(const CompiledStep& step) {
         e.user = p->users[step.user].extension;
         emit(e);
       }
-      {
-        ActionRecord a = make_action(Action::Kind::voicemail);
-        a.user = step.user;
-        push_action(a, {});
-      }
+      push_action(Action::Kind::voicemail, {}).user = step.user;
       finish(Disposition::voicemail, p->users[step.user].extension);
       return;
     case StepKind::announcement:
@@ -65,10 +61,9 @@ void SessionState::execute(const CompiledStep& step) {
         emit(e);
       }
       {
-        ActionRecord a = make_action(Action::Kind::play);
+        ActionRecord& a = push_action(Action::Kind::play, {});
         a.audio = step.audio;
         a.text = step.text;
-        push_action(a, {});
       }
       return;
     case StepKind::menu:
@@ -122,10 +117,9 @@ void SessionState::prompt() {
     e.timeout = menu->timeout;
     emit(e);
   }
-  ActionRecord a = make_action(Action::Kind::collect_digit);
+  ActionRecord& a = push_action(Action::Kind::collect_digit, {});
   a.timeout = menu->timeout;
   a.audio = menu->audio;
-  push_action(a, {});
   deadline = now + menu->timeout;
 }
 
@@ -186,7 +180,7 @@ void SessionState::finish(Disposition d, std::string_view who) {
   if (d == Disposition::answered) outcome.by = who;
   if (d == Disposition::voicemail) outcome.user = who;
   if (d != Disposition::answered && d != Disposition::voicemail) {
-    push_action(make_action(Action::Kind::end), {});
+    push_action(Action::Kind::end, {});
   }
 }
 

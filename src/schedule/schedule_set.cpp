@@ -35,9 +35,19 @@ struct ScheduleSet::Impl {
 
   // Recursion depth is bounded by the except graph, which compile() proved acyclic.
   bool matches(const CompiledSchedule& s, std::int64_t utc) const {
-    if (!s.own_matches(utc + s.zone->offset_at(utc))) return false;
+    return matches(s, utc, s.zone, utc + s.zone->offset_at(utc));
+  }
+  // `local` is utc in `zone`: an except schedule in the same zone (the usual holidays) reuses
+  // it instead of searching the zone's offsets again.
+  bool matches(const CompiledSchedule& s, std::int64_t utc, const ZoneTable* zone,
+               detail::LocalSeconds local) const {
+    if (s.zone != zone) {
+      zone = s.zone;
+      local = utc + zone->offset_at(utc);
+    }
+    if (!s.own_matches(local)) return false;
     for (const ScheduleIndex e : s.except) {
-      if (matches(schedules[e], utc)) return false;
+      if (matches(schedules[e], utc, zone, local)) return false;
     }
     return true;
   }

@@ -25,6 +25,45 @@ void YearlyDays::finish() {
   std::sort(easter_offsets_.begin(), easter_offsets_.end());
   easter_offsets_.erase(std::unique(easter_offsets_.begin(), easter_offsets_.end()),
                         easter_offsets_.end());
+  table_.clear();
+  if (empty_ || (easter_offsets_.empty() && nth_.empty())) return;
+  // Built rule by rule and year by year (one computus per Easter year, one weekday per nth
+  // rule and month) rather than by testing every day: a few microseconds per schedule.
+  table_.assign(static_cast<std::size_t>(kTableEndDay - kTableFirstDay + 63) / 64, 0);
+  const auto mark = [this](DayNumber day) {
+    if (day < kTableFirstDay || day >= kTableEndDay) return;
+    const auto bit = static_cast<std::uint64_t>(day - kTableFirstDay);
+    table_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  };
+  const std::int64_t first_year = civil_from_days(kTableFirstDay).year;
+  const std::int64_t end_year = civil_from_days(kTableEndDay - 1).year + 1;
+  for (std::int64_t y = first_year; y < end_year; ++y) {
+    for (unsigned m = 1; m <= 12; ++m) {
+      if (fixed_[m] == 0) continue;
+      for (unsigned d = 1; d <= days_in_month(y, m); ++d) {
+        if (fixed_[m] & (std::uint32_t{1} << d)) mark(days_from_civil(y, m, d));
+      }
+    }
+    for (const NthWeekday& r : nth_) {
+      const DayNumber month_first = days_from_civil(y, r.month, 1);
+      const DayNumber month_last = month_first + days_in_month(y, r.month) - 1;
+      if (r.nth > 0) {
+        const DayNumber first = month_first + (r.weekday + 7 - weekday_index(month_first)) % 7;
+        const DayNumber day = first + 7 * (r.nth - 1);
+        if (day <= month_last) mark(day);
+      } else {
+        const DayNumber last = month_last - (weekday_index(month_last) + 7 - r.weekday) % 7;
+        const DayNumber day = last - 7 * (-r.nth - 1);
+        if (day >= month_first) mark(day);
+      }
+    }
+  }
+  for (const std::int32_t offset : easter_offsets_) {
+    // The Easters whose offset day can fall in the table's span.
+    const std::int64_t from = civil_from_days(kTableFirstDay - offset).year;
+    const std::int64_t to = civil_from_days(kTableEndDay - 1 - offset).year;
+    for (std::int64_t y = from; y <= to; ++y) mark(easter_sunday_day(y) + offset);
+  }
 }
 
 bool YearlyDays::nth_matches(const NthWeekday& r, const CivilDate& c, unsigned weekday) {
@@ -33,7 +72,7 @@ bool YearlyDays::nth_matches(const NthWeekday& r, const CivilDate& c, unsigned w
   return static_cast<int>((days_in_month(c.year, c.month) - c.day) / 7 + 1) == -r.nth;
 }
 
-bool YearlyDays::contains_day(DayNumber day) const {
+bool YearlyDays::compute_day(DayNumber day) const {
   if (empty_) return false;
   const CivilDate c = civil_from_days(day);
   // Feb 29 only exists in leap years, so "02-29" needs no special case here.

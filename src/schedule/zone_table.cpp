@@ -98,10 +98,18 @@ ZoneTable ZoneTable::load(std::string_view name) {
       // An unreadable footer leaves date's own answer in place (no DST after the table).
     }
   }
+  table.build_index(horizon);
   return table;
 }
 
-std::size_t ZoneTable::index_at(std::int64_t utc) const {
+void ZoneTable::build_index(std::int64_t horizon) {
+  bucket_first_.clear();
+  for (std::int64_t start = kIndexBase; start < horizon; start += std::int64_t{1} << kBucketShift) {
+    bucket_first_.push_back(static_cast<std::uint32_t>(search(start)));
+  }
+}
+
+std::size_t ZoneTable::search(std::int64_t utc) const {
   // begins_[0] == kFarPast, so clamping keeps the index valid for any input.
   const auto after = std::upper_bound(begins_.begin(), begins_.end(), std::max(utc, kFarPast));
   return static_cast<std::size_t>(after - begins_.begin()) - 1;

@@ -38,12 +38,29 @@ class ZoneTable {
   ZonePeriod period_at(std::int64_t utc) const;
 
  private:
-  std::size_t index_at(std::int64_t utc) const;
+  // The period containing utc. Every time condition of every call asks this, so instants in
+  // [kIndexBase, horizon) go through a bucket index (the period at each bucket's start, then a
+  // step or two forward: offsets change at most a few times a month); others binary-search.
+  std::size_t index_at(std::int64_t utc) const {
+    const auto bucket = static_cast<std::uint64_t>(utc - kIndexBase) >> kBucketShift;
+    if (bucket < bucket_first_.size()) {
+      std::size_t i = bucket_first_[bucket];
+      while (i + 1 < begins_.size() && begins_[i + 1] <= utc) ++i;
+      return i;
+    }
+    return search(utc);
+  }
+  std::size_t search(std::int64_t utc) const;
   void push(std::int64_t begin, std::int32_t offset);
+  void build_index(std::int64_t horizon);
+
+  static constexpr std::int64_t kIndexBase = 0;  // 1970-01-01T00:00Z
+  static constexpr int kBucketShift = 21;        // 2^21 s: about 24 days per bucket
 
   std::string name_;
   std::vector<std::int64_t> begins_;  // begins_[0] == kFarPast; strictly increasing
   std::vector<std::int32_t> offsets_;
+  std::vector<std::uint32_t> bucket_first_;  // index of the period at each bucket's start
 };
 
 }  // namespace callplan::detail

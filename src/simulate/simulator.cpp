@@ -12,7 +12,10 @@
 #include <limits>
 
 #include "callplan/error.hpp"
+#include "compile/program.hpp"
+#include "compile/string_table.hpp"
 #include "plantest/instant.hpp"
+#include "route/session_state.hpp"
 
 namespace callplan {
 
@@ -36,52 +39,92 @@ bool earlier(const Pending& a, const Pending& b) {
   return a.seq < b.seq;
 }
 
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && detail::equal_keys(a.data(), b.data(), a.size());
+}
+
 bool valid_digit(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#' || c == '_'; }
 
 }  // namespace
 
 struct Simulator::Impl {
-  explicit Impl(std::shared_ptr<const Engine> e) : engine(std::move(e)), session(engine) {}
+  explicit Impl(std::shared_ptr<const Engine> e)
+      : engine(std::move(e)),
+        program(detail::EngineAccess::program(*engine)),
+        session(engine),
+        live(detail::SessionAccess::state(session)),
+        presence(engine->user_count(), Presence::available) {
+    presence_set.reserve(16);
+    live.record_all_actions = false;  // it acts on ring and collect_digit only (see there)
+  }
 
   std::shared_ptr<const Engine> engine;
+  // Looked up in directly: Engine::find_user()'s std::optional result came back through a
+  // stack slot written byte by byte and read as a word (a store-forwarding stall, twice per
+  // call); the tables' pointer results do not.
+  const detail::Program& program;
   CallSession session;
+  // The session's state, read directly for its action queue, legs, clock and timer (see
+  // detail::SessionAccess); events are still reported through the CallSession API.
+  detail::SessionState& live;
+  // Presence by user, all `available` between calls except the entries named in
+  // presence_set: a call resets only what the previous one set, so its cost follows the
+  // scenario, not the size of the tenant.
   std::vector<Presence> presence;
-  std::vector<std::string> answer_keys;  // normalised scripted targets, by scenario.answers
+  std::vector<UserIndex> presence_set;
+  // Normalised scripted targets, by scenario.answers, computed only when an external leg needs
+  // one (most answers name an extension or the number exactly as the tenant writes it).
+  // answer_keys[i] is this call's when answer_key_call[i] == calls (nothing to clear per call).
+  std::vector<std::string> answer_keys;
+  std::vector<std::uint64_t> answer_key_call;
+  std::uint64_t calls = 0;
   std::vector<Pending> pending;
 
   const ScriptedAnswer* script_for(const Scenario& sc, const Leg& leg) {
     for (std::size_t i = 0; i < sc.answers.size(); ++i) {
       const ScriptedAnswer& a = sc.answers[i];
-      if (a.target == leg.target || (leg.kind == Leg::Kind::external && answer_keys[i] == leg.dial)) {
-        return &a;
+      if (same_text(a.target, leg.target)) return &a;
+      if (leg.kind != Leg::Kind::external) continue;
+      if (answer_key_call[i] != calls) {
+        answer_keys[i] = engine->normalise_number(a.target);
+        answer_key_call[i] = calls;
       }
+      if (same_text(answer_keys[i], leg.dial)) return &a;
     }
     return nullptr;
   }
 
-  CallOutcome route(const Scenario& sc, RoutingState& state, TraceListener* listener) {
-    const Engine& e = *engine;
-    presence.assign(e.user_count(), Presence::available);
+  void set_presence(const Scenario& sc) {
+    for (UserIndex u : presence_set) presence[u] = Presence::available;
+    presence_set.clear();
     for (const auto& [ext, p] : sc.presence) {
-      auto u = e.find_user(ext);
-      if (!u) throw Error("presence for `" + ext + "`: the tenant has no user with that extension");
+      const UserIndex* u = program.user_by_extension.find(ext);
+      if (u == nullptr) {
+        throw Error("presence for `" + ext + "`: the tenant has no user with that extension");
+      }
       presence[*u] = p;
+      presence_set.push_back(*u);
     }
+  }
+
+  CallOutcome route(const Scenario& sc, RoutingState& state, TraceListener* listener) {
+    set_presence(sc);
     for (char c : sc.digits) {
       if (!valid_digit(c)) {
         throw Error(std::string("digits: `") + c + "` is not a phone key (0-9, *, #; _ for none)");
       }
     }
-    answer_keys.resize(sc.answers.size());
-    for (std::size_t i = 0; i < sc.answers.size(); ++i) {
-      answer_keys[i] = e.normalise_number(sc.answers[i].target);
+    ++calls;
+    if (answer_keys.size() < sc.answers.size()) {
+      answer_keys.resize(sc.answers.size());
+      answer_key_call.resize(sc.answers.size(), 0);
     }
     if (sc.seed) state.set_seed(*sc.seed);
 
     Caller caller = Caller::external(sc.from);
-    if (auto u = e.find_user(sc.from)) {
+    if (const UserIndex* u = program.user_by_extension.find(sc.from)) {
       caller = Caller::from_user(*u);
-    } else if (auto d = e.find_device(sc.from)) {
+    } else if (const DeviceIndex* d = program.device_by_id.find(sc.from)) {
       caller = Caller::from_device(*d);
     }
 
@@ -100,11 +143,12 @@ struct Simulator::Impl {
     if (sc.hangup_after) pending.push_back({*sc.hangup_after, 3, seq++, 0, false, 0});
 
     for (;;) {
-      while (auto action = session.next_action()) {
-        std::uint32_t now = session.now();
-        if (action->kind == Action::Kind::ring) {
-          for (LegId id : action->legs) {
-            const ScriptedAnswer* a = script_for(sc, session.leg(id));
+      const std::uint32_t now = live.now;  // actions come out at the second they happen
+      detail::drain_actions(live, [&](const detail::ActionRecord& action,
+                                      std::span<const LegId> legs) {
+        if (action.kind == Action::Kind::ring) {
+          for (LegId id : legs) {
+            const ScriptedAnswer* a = script_for(sc, live.legs[id]);
             if (a == nullptr) continue;
             if (a->busy) {
               pending.push_back({now, 0, seq++, id, true, 0});
@@ -112,16 +156,16 @@ struct Simulator::Impl {
               pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
             }
           }
-        } else if (action->kind == Action::Kind::collect_digit && next_digit < sc.digits.size()) {
+        } else if (action.kind == Action::Kind::collect_digit && next_digit < sc.digits.size()) {
           char d = sc.digits[next_digit++];
           if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
         }
-      }
-      if (session.ended()) break;
+      });
+      if (live.ended) break;
 
       auto next = std::min_element(pending.begin(), pending.end(), earlier);
-      std::optional<std::uint32_t> wake = session.wake_in();
-      std::uint32_t timer = wake ? session.now() + *wake : kNone;
+      const std::uint32_t wake = live.wake_at();
+      const std::uint32_t timer = wake == detail::kNever ? kNone : wake;
       if (next == pending.end() || next->t > timer) {
         if (timer == kNone) break;  // nothing will ever happen again
         session.advance_to(timer);
