@@ -14,6 +14,8 @@ packages=(
   # Python (Debian's interpreter, never PyPI)
   python3 python3-dev python3-pytest python3-hypothesis python3-dateutil
   python3-jsonschema python3-mypy python3-yaml
+  # `pip install --no-build-isolation .` in a --system-site-packages venv (docs/python.md)
+  python3-venv python3-setuptools python3-wheel python3-pip
   # graphs
   graphviz
 )

@@ -1,0 +1,381 @@
+"""Tenants: loading, checking, simulating calls (one with its trace, or many at once)."""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass
+from typing import (Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence,
+                    Union, overload)
+
+from . import _core
+from ._errors import Error, LoadError
+from ._issues import Issue, Severity
+from ._schedule import Schedule
+from ._session import CallSession
+from ._state import RoutingState
+from ._time import When
+from ._trace import Outcome, Trace
+
+
+class Presence(str, enum.Enum):
+    """A user's state for a simulated call. A ``str``: plain strings work too."""
+
+    available = "available"
+    offline = "offline"
+    busy = "busy"
+    dnd = "dnd"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+At = Union[When, None]
+PresenceMap = Mapping[str, Union[str, Presence]]
+AnswerMap = Mapping[str, Union[int, str]]
+
+
+class Call:
+    """One call for :meth:`Tenant.simulate_many` (a dict with the same keys works too).
+
+    The fields are the keyword arguments of :meth:`Tenant.simulate`.
+    """
+
+    __slots__ = ("to", "from_", "at", "presence", "answer", "digits", "hangup_after", "seed")
+
+    def __init__(self, to: str, from_: str = "anonymous", at: At = None,
+                 presence: Optional[PresenceMap] = None, answer: Optional[AnswerMap] = None,
+                 digits: str = "", hangup_after: Optional[int] = None,
+                 seed: Optional[int] = None) -> None:
+        self.to = to
+        self.from_ = from_
+        self.at = at
+        self.presence = presence
+        self.answer = answer
+        self.digits = digits
+        self.hangup_after = hangup_after
+        self.seed = seed
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__
+                           if getattr(self, k) not in (None, "", "anonymous"))
+        return f"Call({fields})"
+
+
+class Outcomes(Sequence[Outcome]):
+    """The outcomes of :meth:`Tenant.simulate_many`, in the order of the calls.
+
+    A sequence of :class:`Outcome`; the objects are made when you index or iterate, so large
+    batches stay cheap. :meth:`count` tallies in C++.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.Outcomes) -> None:
+        self._core = core
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    @overload
+    def __getitem__(self, i: int) -> Outcome: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> List[Outcome]: ...
+
+    def __getitem__(self, i: Union[int, slice]) -> Union[Outcome, List[Outcome]]:
+        if isinstance(i, slice):
+            return [Outcome(*self._core.get(j)) for j in range(*i.indices(len(self)))]
+        return Outcome(*self._core.get(i))
+
+    def __iter__(self) -> Iterator[Outcome]:
+        return (Outcome(*t) for t in self._core.all())
+
+    def tally(self, field: str = "disposition") -> Dict[str, int]:
+        """How many calls had each value of ``field``: ``"disposition"``, ``"by"`` (answered
+        calls) or ``"user"`` (voicemail calls). ``{"answered": 9000, "voicemail": 1000}``."""
+        return dict(self._core.tally(field))
+
+    def __repr__(self) -> str:
+        return f"<Outcomes of {len(self)} calls: {self.tally()}>"
+
+
+class CallBatch:
+    """Calls read and validated once by :meth:`Tenant.prepare`, ready to be routed again and
+    again by :meth:`Tenant.simulate_many` with no Python work per call (the fastest path,
+    and the one that scales with threads). Bound to the tenant that prepared it; calls
+    without ``at`` were given "now" when prepared."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.CallBatch) -> None:
+        self._core = core
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __repr__(self) -> str:
+        return f"<CallBatch of {len(self)} calls>"
+
+
+Calls = Union[CallBatch, Iterable[Union[Call, Mapping[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class Number:
+    """One of the tenant's external numbers and the plan it follows."""
+
+    number: str
+    plan: str
+    label: str
+
+
+@dataclass(frozen=True)
+class User:
+    """A user of the tenant (an employee with an internal number)."""
+
+    extension: str
+    first_name: str
+    last_name: str
+    voicemail: bool
+
+    @property
+    def name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Tenant:
+    """A loaded tenant: its model, every problem found in it, and (when it has no errors) a
+    compiled routing engine that is immutable and safe to share between threads.
+
+    Get one with :func:`load` or :func:`load_string`.
+    """
+
+    __slots__ = ("_core", "_engine_core", "_schedules", "__weakref__")
+
+    def __init__(self, core: _core.Tenant) -> None:
+        self._core = core
+        self._engine_core: Optional[_core.Engine] = None
+        self._schedules: Optional[Dict[str, Schedule]] = None
+
+    # --- what the file says ---------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """``tenant.name``."""
+        return self._core.name
+
+    @property
+    def timezone(self) -> str:
+        """``tenant.timezone``: naive datetimes are read in this zone."""
+        return self._core.timezone
+
+    @property
+    def file(self) -> str:
+        """The file it was loaded from (the name given to :func:`load_string`)."""
+        return self._core.file
+
+    @property
+    def numbers(self) -> List[Number]:
+        """The tenant's external numbers, in file order."""
+        return [Number(*n) for n in self._core.numbers]
+
+    @property
+    def users(self) -> List[User]:
+        """The tenant's users, in file order."""
+        return [User(*u) for u in self._core.users]
+
+    @property
+    def plans(self) -> Dict[str, str]:
+        """Plan id -> label, in file order."""
+        return {pid: label for pid, label in self._core.plans}
+
+    # --- problems -------------------------------------------------------------------------
+
+    @property
+    def issues(self) -> List[Issue]:
+        """Every problem: the loader's and the checker's, sorted by place (as
+        ``callplan check`` prints them)."""
+        return [Issue._from_core(d) for d in self._core.issues]
+
+    @property
+    def errors(self) -> List[Issue]:
+        """The error-severity issues: a tenant with any cannot route calls."""
+        return [i for i in self.issues if i.severity is Severity.error]
+
+    @property
+    def warnings(self) -> List[Issue]:
+        """The warnings."""
+        return [i for i in self.issues if i.severity is Severity.warning]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed)."""
+        return not self.errors
+
+    def check(self, strict: bool = False) -> List[Issue]:
+        """Returns every issue (as :attr:`issues`). Never raises for problems; use
+        :meth:`raise_for_issues` to turn them into an exception. With ``strict``, only
+        errors and warnings are returned (notes left out)."""
+        issues = self.issues
+        if strict:
+            return [i for i in issues if i.severity is not Severity.note]
+        return issues
+
+    def raise_for_issues(self, strict: bool = False) -> None:
+        """Raises :class:`LoadError` carrying the issues when there are errors (or, with
+        ``strict``, warnings), like ``callplan check [--strict]`` exiting 1."""
+        bad = [i for i in self.issues
+               if i.severity is Severity.error or (strict and i.severity is Severity.warning)]
+        if bad:
+            raise LoadError(f"{self.file}: {_count(bad)}", bad)
+
+    def report(self, format: str = "human", color: bool = False) -> str:
+        """The issues as ``callplan check --format FORMAT`` prints them: ``human`` (source line
+        and caret), ``gcc``, ``json``, ``sarif`` or ``github``."""
+        return self._core.report(format, color)
+
+    # --- routing --------------------------------------------------------------------------
+
+    def _engine(self) -> _core.Engine:
+        if self._engine_core is None:
+            errors = self.errors
+            if errors:
+                raise LoadError(f"{self.file} has {_count(errors)}; fix them before routing "
+                                "calls", errors)
+            self._engine_core = self._core.engine()
+        return self._engine_core
+
+    def simulate(self, to: str, from_: str = "anonymous", at: At = None,
+                 presence: Optional[PresenceMap] = None, answer: Optional[AnswerMap] = None,
+                 digits: str = "", hangup_after: Optional[int] = None,
+                 seed: Optional[int] = None, state: Optional[RoutingState] = None,
+                 **kwargs: Any) -> Trace:
+        """Routes one call on a virtual clock and returns its :class:`Trace` (``callplan
+        simulate``; the trace's ``to_json()`` equals ``--format json``).
+
+        Args:
+            to: the dialled tenant number (any form: ``"+31881234567"``, ``"0881234567"``),
+                extension, or (from a user) external number.
+            from_: the caller: ``"anonymous"``, an external number, an extension or a device
+                id. (``**{"from": ...}`` works too.)
+            at: when: a ``datetime`` (naive: the tenant's zone), a ``date`` (midnight), ISO
+                8601 text as for ``--at``, or ``None`` for now.
+            presence: ``{extension: "available" | "offline" | "busy" | "dnd"}``.
+            answer: ``{target: seconds}`` (answers that many seconds after it starts ringing)
+                or ``{target: "busy"}`` (rejects); others never answer.
+            digits: digits pressed in menus, one per prompt (``_``: none for that prompt).
+            hangup_after: the caller gives up after that many seconds.
+            seed: restarts the random generator (the ``random`` strategy).
+            state: a :class:`RoutingState` the call reads and updates (round robin); ``None``:
+                a fresh state for this call only.
+
+        Raises:
+            LoadError: the tenant has errors.
+            Error: an unknown extension or number, bad presence or ``at`` (with a hint).
+        """
+        call = _call_dict(to, from_, at, presence, answer, digits, hangup_after, seed, kwargs)
+        core = self._engine().simulate(call, state._core if state is not None else None)
+        return Trace._from_core(core)
+
+    @overload
+    def simulate_many(self, calls: Calls, threads: int = ...,
+                      state: Optional[RoutingState] = ..., trace: Literal[False] = ...
+                      ) -> Outcomes: ...
+
+    @overload
+    def simulate_many(self, calls: Calls, threads: int = ...,
+                      state: Optional[RoutingState] = ..., *, trace: Literal[True]
+                      ) -> List[Trace]: ...
+
+    def simulate_many(self, calls: Calls, threads: int = 1,
+                      state: Optional[RoutingState] = None, trace: bool = False
+                      ) -> Union[Outcomes, List[Trace]]:
+        """Routes many calls, releasing the GIL, on ``threads`` threads (0: one per core).
+
+        ``calls`` holds :class:`Call` objects or dicts with the keyword arguments of
+        :meth:`simulate` (``"from"`` or ``"from_"``), or is a :class:`CallBatch` from
+        :meth:`prepare`. Returns :class:`Outcomes` (the fast path:
+        no trace is recorded), or with ``trace=True`` the list of :class:`Trace`.
+
+        Without ``state`` every call starts from a fresh routing state, so the result does not
+        depend on ``threads``. With ``state`` the calls run in order and carry it from call to
+        call, like a PBX (round robin moves on, random draws go on): that needs
+        ``threads=1``. Raises :class:`Error` naming the first bad call (``call 17: ...``).
+        """
+        core_state = state._core if state is not None else None
+        core_calls = calls._core if isinstance(calls, CallBatch) else calls
+        result = self._engine().simulate_many(core_calls, threads, core_state, trace)
+        if trace:
+            return [Trace._from_core(t) for t in result]
+        return Outcomes(result)
+
+    def prepare(self, calls: Iterable[Union[Call, Mapping[str, Any]]]) -> CallBatch:
+        """Reads and validates ``calls`` (as :meth:`simulate_many` takes them) once, for
+        routing them many times: ``simulate_many(batch, threads=2)`` then does no Python work
+        per call. Raises :class:`Error` naming the first bad call."""
+        return CallBatch(self._engine().prepare(calls))
+
+    def session(self) -> CallSession:
+        """A :class:`CallSession` for routing live calls on this tenant."""
+        return CallSession(self)
+
+    @property
+    def schedules(self) -> Dict[str, Schedule]:
+        """Name -> :class:`Schedule` (named schedules, then inline ones by step path)."""
+        if self._schedules is None:
+            engine = self._engine()
+            self._schedules = {name: Schedule(engine, i, name, zone)
+                               for i, name, zone in engine.schedules()}
+        return dict(self._schedules)
+
+    def schedule(self, name: str) -> Schedule:
+        """The schedule called ``name``; raises :class:`Error` (with a hint) when unknown."""
+        schedules = self.schedules
+        if name not in schedules:
+            import difflib
+            close = difflib.get_close_matches(name, list(schedules), n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise Error(f"no schedule called `{name}`{hint}")
+        return schedules[name]
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.name!r} from {self.file!r}: {_count(self.issues) or 'no problems'}>"
+
+
+def _count(issues: Sequence[Issue]) -> str:
+    errors = sum(1 for i in issues if i.severity is Severity.error)
+    warnings = sum(1 for i in issues if i.severity is Severity.warning)
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+def _call_dict(to: str, from_: str, at: At, presence: Optional[PresenceMap],
+               answer: Optional[AnswerMap], digits: str, hangup_after: Optional[int],
+               seed: Optional[int], extra: Dict[str, Any]) -> Dict[str, Any]:
+    if "from" in extra:
+        from_ = extra.pop("from")
+    if extra:
+        raise TypeError(f"simulate() got unexpected keyword arguments: {', '.join(extra)}")
+    return {"to": to, "from": from_, "at": at, "presence": presence, "answer": answer,
+            "digits": digits, "hangup_after": hangup_after, "seed": seed}
+
+
+def load(path: Union[str, "os.PathLike[str]"]) -> Tenant:
+    """Loads and checks the tenant in ``path`` (and the files it includes).
+
+    Problems in the file never raise: they are in ``tenant.issues``. Raises
+    :class:`LoadError` when the file cannot be read.
+    """
+    return Tenant(_core.load_file(os.fspath(path)))
+
+
+def load_string(text: str, name: str = "<string>") -> Tenant:
+    """Loads and checks a tenant from YAML text; ``name`` is the file name in issues, and
+    includes are resolved relative to its directory."""
+    return Tenant(_core.load_string(text, name))

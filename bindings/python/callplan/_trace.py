@@ -1,0 +1,376 @@
+"""Traces: the recorded story of one simulated call (SPEC section 5), as Python objects."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a call ended.
+
+    Attributes:
+        disposition: ``"answered"``, ``"voicemail"``, ``"hangup"``, ``"unanswered"``,
+            ``"abandoned"`` (the caller hung up) or ``"rejected"``.
+        by: who answered (extension, or the external number as written), for ``answered``.
+        user: the mailbox's extension, for ``voicemail``.
+        reason: why, for ``rejected`` (``unknown_number``, ``unknown_extension``,
+            ``unlinked_device``, ``unknown_device``).
+        t: seconds since the call started when it ended.
+    """
+
+    disposition: str
+    by: Optional[str] = None
+    user: Optional[str] = None
+    reason: Optional[str] = None
+    t: int = 0
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The ``result`` object of the JSON trace."""
+        d: Dict[str, Any] = {"disposition": self.disposition}
+        if self.disposition == "answered":
+            d["by"] = self.by
+        elif self.disposition == "voicemail":
+            d["user"] = self.user
+        elif self.disposition == "rejected":
+            d["reason"] = self.reason
+        d["t"] = self.t
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Outcome":
+        """The inverse of :meth:`to_dict`."""
+        return cls(d["disposition"], d.get("by"), d.get("user"), d.get("reason"), d["t"])
+
+    def __str__(self) -> str:
+        text = self.disposition
+        if self.disposition == "answered":
+            text += f" by {self.by}"
+        elif self.disposition == "voicemail":
+            text += f" in the mailbox of {self.user}"
+        elif self.disposition == "rejected":
+            text += f" ({self.reason})"
+        return f"{text} at {self.t} s"
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """Who called whom, when: the ``call`` object of the JSON trace.
+
+    Attributes:
+        from_: the caller as given (``"anonymous"``, a number, an extension or a device id).
+        to: the dialled number or extension as given.
+        at: ISO 8601 local time in the tenant's zone with its offset.
+    """
+
+    from_: str
+    to: str
+    at: str
+
+    @property
+    def at_datetime(self) -> datetime:
+        """``at`` as an aware :class:`datetime.datetime` (with a fixed UTC offset)."""
+        return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"from": ..., "to": ..., "at": ...}``."""
+        return {"from": self.from_, "to": self.to, "at": self.at}
+
+
+class Event:
+    """One trace event: ``t`` (seconds since the call started), ``type``, its fields, ``step``.
+
+    Types and their fields (docs/routing.md): ``plan`` (plan), ``condition`` (schedule,
+    matched), ``menu`` (prompt, attempt, timeout / digit, invalid / no_digit), ``ring``
+    (targets, timeout, caller_id), ``skip`` (target, reason), ``stop`` (targets, reason),
+    ``answer`` (by), ``announcement`` (audio or text), ``voicemail`` (user), ``loop`` (plan,
+    reason), ``hangup``, ``reject`` (reason). Fields an event's type does not have are
+    ``None``. ``label`` is the step's label (shown in the timeline, not in JSON).
+    """
+
+    __slots__ = ("_data", "label")
+
+    def __init__(self, data: Dict[str, Any], label: str = "") -> None:
+        self._data: Dict[str, Any] = dict(data)
+        self.label: str = label
+
+    def _get(self, key: str) -> Any:
+        return self._data.get(key)
+
+    @property
+    def t(self) -> int:
+        """Seconds since the call started."""
+        return int(self._data["t"])
+
+    @property
+    def type(self) -> str:
+        """The event type, e.g. ``"ring"``."""
+        return str(self._data["type"])
+
+    @property
+    def step(self) -> Optional[str]:
+        """The step's path in the tenant (``"main/0/else/1"``); ``None`` for ``reject``."""
+        return self._get("step")  # type: ignore[no-any-return]
+
+    @property
+    def source(self) -> Optional[str]:
+        """``"file:line:col"`` of the step, when it was written in a file."""
+        return self._get("source")  # type: ignore[no-any-return]
+
+    @property
+    def plan(self) -> Optional[str]:
+        """``plan``: the plan entered; ``loop``: the plan not entered."""
+        return self._get("plan")  # type: ignore[no-any-return]
+
+    @property
+    def schedule(self) -> Optional[str]:
+        """``condition``: the schedule evaluated."""
+        return self._get("schedule")  # type: ignore[no-any-return]
+
+    @property
+    def matched(self) -> Optional[bool]:
+        """``condition``: whether the schedule matched."""
+        return self._get("matched")  # type: ignore[no-any-return]
+
+    @property
+    def targets(self) -> Optional[List[str]]:
+        """``ring``: the legs this event starts; ``stop``: the legs stopped."""
+        v = self._get("targets")
+        return list(v) if v is not None else None
+
+    @property
+    def timeout(self) -> Optional[int]:
+        """``ring``: seconds the legs ring; menu prompt: seconds to wait for a digit."""
+        return self._get("timeout")  # type: ignore[no-any-return]
+
+    @property
+    def caller_id(self) -> Optional[str]:
+        """``ring``: what external legs show, when it is not the caller."""
+        return self._get("caller_id")  # type: ignore[no-any-return]
+
+    @property
+    def target(self) -> Optional[str]:
+        """``skip``: the member not rung."""
+        return self._get("target")  # type: ignore[no-any-return]
+
+    @property
+    def reason(self) -> Optional[str]:
+        """``skip``, ``stop``, ``loop``, ``reject``: why."""
+        return self._get("reason")  # type: ignore[no-any-return]
+
+    @property
+    def by(self) -> Optional[str]:
+        """``answer``: who answered."""
+        return self._get("by")  # type: ignore[no-any-return]
+
+    @property
+    def user(self) -> Optional[str]:
+        """``voicemail``: the mailbox's extension."""
+        return self._get("user")  # type: ignore[no-any-return]
+
+    @property
+    def audio(self) -> Optional[str]:
+        """``announcement``: the audio file played."""
+        return self._get("audio")  # type: ignore[no-any-return]
+
+    @property
+    def text(self) -> Optional[str]:
+        """``announcement``: the text spoken."""
+        return self._get("text")  # type: ignore[no-any-return]
+
+    @property
+    def prompt(self) -> Optional[str]:
+        """``menu``: the prompt played (prompt events)."""
+        return self._get("prompt")  # type: ignore[no-any-return]
+
+    @property
+    def attempt(self) -> Optional[int]:
+        """``menu``: 1 for the first play of the prompt."""
+        return self._get("attempt")  # type: ignore[no-any-return]
+
+    @property
+    def digit(self) -> Optional[str]:
+        """``menu``: the digit pressed."""
+        return self._get("digit")  # type: ignore[no-any-return]
+
+    @property
+    def invalid(self) -> bool:
+        """``menu``: the digit pressed has no option."""
+        return bool(self._get("invalid"))
+
+    @property
+    def no_digit(self) -> bool:
+        """``menu``: the wait for a digit ran out."""
+        return bool(self._get("no_digit"))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The event as in the JSON trace (keys in the documented order)."""
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in self._data.items()}
+
+    def describe(self) -> str:
+        """What happened, in words: ``"ring 001 002 for 15 s"``."""
+        return _describe(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return self._data == other._data and self.label == other.label
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self._data, sort_keys=True))
+
+    def __str__(self) -> str:
+        return f"{self.t:>4}s  {self.describe()}  {self.step or ''}".rstrip()
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in self._data.items() if k != "source")
+        return f"Event({fields})"
+
+
+class Trace:
+    """The trace of one simulated call: ``call``, ``events`` and ``result``.
+
+    ``to_json()`` is exactly what ``callplan simulate --format json`` prints for the same call;
+    ``str(trace)`` (and ``repr``) is the readable timeline of ``--format text``.
+
+    Attributes:
+        call: :class:`CallInfo` (from_, to, at).
+        events: the :class:`Event` list, in time order.
+        result: the :class:`Outcome`.
+    """
+
+    __slots__ = ("call", "events", "result", "_text")
+
+    def __init__(self, call: CallInfo, events: Sequence[Event], result: Outcome,
+                 text: Optional[str] = None) -> None:
+        self.call: CallInfo = call
+        self.events: List[Event] = list(events)
+        self.result: Outcome = result
+        self._text = text
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Trace":
+        """A trace from its JSON object (labels are not part of JSON: they are empty)."""
+        c = d["call"]
+        return cls(CallInfo(c["from"], c["to"], c["at"]), [Event(e) for e in d["events"]],
+                   Outcome.from_dict(d["result"]))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Trace":
+        """A trace from the JSON text of :meth:`to_json` or ``callplan simulate``."""
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def _from_core(cls, core: Tuple[str, str, List[str]]) -> "Trace":
+        json_text, text, labels = core
+        d = json.loads(json_text)
+        c = d["call"]
+        events = [Event(e, label) for e, label in zip(d["events"], labels)]
+        return cls(CallInfo(c["from"], c["to"], c["at"]), events, Outcome.from_dict(d["result"]),
+                   text)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON object of SPEC 5: ``{"call": ..., "events": [...], "result": ...}``."""
+        return {
+            "call": self.call.to_dict(),
+            "events": [e.to_dict() for e in self.events],
+            "result": self.result.to_dict(),
+        }
+
+    def to_json(self, indent: Optional[int] = 2) -> str:
+        """The JSON text; with the default indent it equals ``callplan simulate --format json``
+        (without the final newline). ``indent=None`` gives one line."""
+        if indent is None:
+            return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def rings(self) -> List[List[str]]:
+        """The targets of every ``ring`` event, in order (plan tests' ``rings:``)."""
+        return [e.targets or [] for e in self.events if e.type == "ring"]
+
+    def to_text(self) -> str:
+        """The readable timeline (``callplan simulate`` text format)."""
+        if self._text is not None:
+            return self._text
+        return render_text(self)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trace):
+            return NotImplemented
+        return (self.call, self.events, self.result) == (other.call, other.events, other.result)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.to_text().rstrip("\n")
+
+    def __repr__(self) -> str:
+        return self.__str__()
+
+
+def _join(items: Optional[List[str]]) -> str:
+    return " ".join(items or [])
+
+
+def _describe(e: Dict[str, Any]) -> str:
+    """Mirrors the C++ timeline (src/simulate/trace.cpp) so traces read back from JSON print
+    the same way."""
+    kind = str(e["type"])
+    if kind == "plan":
+        return f"enter plan {e['plan']}"
+    if kind == "condition":
+        return f"schedule {e['schedule']} {'matches' if e['matched'] else 'does not match'}"
+    if kind == "menu":
+        if "prompt" in e:
+            return (f"menu: play {e['prompt']} (attempt {e['attempt']}), wait {e['timeout']} s "
+                    "for a digit")
+        if e.get("invalid"):
+            return f"menu: caller pressed {e['digit']}, no such option"
+        if "digit" in e:
+            return f"menu: caller pressed {e['digit']}"
+        return "menu: no digit"
+    if kind == "ring":
+        text = f"ring {_join(e['targets'])} for {e['timeout']} s"
+        return text + (f" showing {e['caller_id']}" if e.get("caller_id") else "")
+    if kind == "skip":
+        return f"skip {e['target']} ({e['reason']})"
+    if kind == "stop":
+        return f"stop {_join(e['targets'])} ({e['reason']})"
+    if kind == "answer":
+        return f"answered by {e['by']}"
+    if kind == "announcement":
+        return f"play {e['audio']}" if e.get("audio") else f"announce \"{e.get('text', '')}\""
+    if kind == "voicemail":
+        return f"voicemail of {e['user']}"
+    if kind == "loop":
+        if e["reason"] == "loop":
+            return f"skip: the call is already in plan {e['plan']}"
+        return f"skip: the call entered 16 plans already, not entering {e['plan']}"
+    if kind == "hangup":
+        return "hang up"
+    if kind == "reject":
+        return f"rejected ({e['reason']})"
+    return kind
+
+
+def render_text(trace: Trace) -> str:
+    """The timeline of ``trace`` as ``callplan simulate`` prints it."""
+    c = trace.call
+    out = [f"call from {c.from_} to {c.to} at {c.at}\n"]
+    for e in trace.events:
+        where = e.step or ""
+        if e.label:
+            where += f" \"{e.label}\""
+        line = f"  {e.t:>4}s  {e.describe():<58} {where}".rstrip(" ")
+        out.append(line + "\n")
+    out.append(f"result: {trace.result}\n")
+    return "".join(out)
