@@ -106,9 +106,12 @@ class StringTable {
   }
 
   // The value for `key`, or nullptr. Valid as long as the table.
-  const V* find(std::string_view key) const noexcept {
+  const V* find(std::string_view key) const noexcept { return find(key, hash_key(key)); }
+
+  // The same with the key's hash_key() already at hand: a key looked up in several tables (a
+  // caller among extensions, then device ids) is hashed once.
+  const V* find(std::string_view key, std::uint64_t h) const noexcept {
     if (count_ == 0) return nullptr;
-    const std::uint64_t h = hash_key(key);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;

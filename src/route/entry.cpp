@@ -52,7 +52,7 @@ void SessionState::start(const CallSetup& s) {
   action_legs.clear();
   next_action = 0;
   caller_user = kNoUser;
-  caller_dial.clear();
+  caller_dial = {};
   caller_dial_pending = false;
 
   switch (s.caller.kind) {
@@ -111,16 +111,17 @@ void SessionState::start(const CallSetup& s) {
   run();
 }
 
-const std::string& SessionState::external_caller_dial() {
+std::string_view SessionState::external_caller_dial() {
   if (caller_dial_pending) {
     caller_dial_pending = false;
     // "anonymous" stays as it is and matches nothing. Already E.164, the usual form from a
-    // trunk: copied into the reused buffer, no allocation.
+    // trunk: used as it is (the host keeps the setup's strings alive for the call).
     const std::string_view number = setup.caller.number;
     if (load::is_e164(number)) {
-      caller_dial.assign(number);
+      caller_dial = number;
     } else {
-      caller_dial = normalise_for_lookup(number, p->country);
+      caller_dial_buffer = normalise_for_lookup(number, p->country);
+      caller_dial = caller_dial_buffer;
     }
   }
   return caller_dial;

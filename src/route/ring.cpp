@@ -19,9 +19,16 @@ void SessionState::start_ring(const CompiledStep& step) {
   strategy = step.strategy;
   std::span<const Member> members = p->members_of(step);
   auto n = static_cast<std::uint32_t>(members.size());
-  order.clear();
-  for (std::uint32_t i = 0; i < n; ++i) order.push_back(i);
-  considered.assign(n, 0);
+  reordered = strategy == Strategy::round_robin || strategy == Strategy::random;
+  if (reordered) {
+    order.clear();
+    for (std::uint32_t i = 0; i < n; ++i) order.push_back(i);
+  }
+  if (considered.size() < n) considered.resize(n, 0);
+  if (++considered_mark == 0) {  // wrapped: old marks could collide with new ones
+    std::fill(considered.begin(), considered.end(), 0);
+    considered_mark = 1;
+  }
   rr_first = {};
   switch (strategy) {
     case Strategy::ring_all:
@@ -64,6 +71,41 @@ void SessionState::start_ring(const CompiledStep& step) {
   begin_stage();
 }
 
+namespace {
+
+SkipReason skip_reason(Presence presence) {
+  switch (presence) {
+    case Presence::offline: return SkipReason::offline;
+    case Presence::busy: return SkipReason::busy;
+    case Presence::dnd: return SkipReason::dnd;
+    case Presence::available:  // not skipped; listed for -Wswitch
+    case Presence::no_device: break;
+  }
+  return SkipReason::no_device;
+}
+
+}  // namespace
+
+// The common case (an available user member) first and short; every other case goes through
+// a separate function. Inline: begin_stage() is its only caller, once per stage or member, and
+// a call per member rung cost as much as the test itself.
+inline bool SessionState::try_member(std::uint32_t position) {
+  const Member& m = p->members_of(*ring)[position];
+  std::uint32_t& mark = considered[m.first];
+  if (mark == considered_mark) [[unlikely]] {
+    return skip_member(m, SkipReason::duplicate);
+  }
+  mark = considered_mark;
+  if (m.kind != Leg::Kind::user) return try_external_member(m);
+  if (m.user == caller_user) [[unlikely]] {
+    return skip_member(m, SkipReason::caller);
+  }
+  const Presence presence = presence_of(m.user);
+  if (presence != Presence::available) return skip_member(m, skip_reason(presence));
+  add_leg(Leg::Kind::user, m.user, m.target, m.dial, shown_internal);
+  return true;
+}
+
 // Rings the current stage's new members; stages that ring nobody new take no time.
 void SessionState::begin_stage() {
   for (; stage < stage_count; ++stage) {
@@ -73,16 +115,23 @@ void SessionState::begin_stage() {
     }
     std::size_t first_new = legs.size();
     if (strategy == Strategy::ring_all) {
-      for (std::uint32_t position : order) try_member(position);
+      for (std::uint32_t i = 0, n = ring->members_count; i < n; ++i) try_member(position_at(i));
     } else {
-      try_member(order[stage]);
+      try_member(position_at(stage));
     }
     if (legs.size() > first_new) {
-      // The new legs are the last ones added to `active`.
-      std::size_t count = legs.size() - first_new;
-      std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
-      push_action(Action::Kind::ring, new_legs).timeout = std::min(ring->timeout, group_deadline - now);
-      if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
+      // The ring action and trace event name the new legs, the last ones added to `active`.
+      // The simulator records neither (it reads `legs`), so it skips building the list.
+      const bool record = (recorded_actions & action_bit(Action::Kind::ring)) != 0;
+      if (record || tracing()) {
+        std::size_t count = legs.size() - first_new;
+        std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
+        if (record) {
+          push_action(Action::Kind::ring, new_legs).timeout =
+              std::min(ring->timeout, group_deadline - now);
+        }
+        if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
+      }
       stage_deadline = now + ring->timeout;
       deadline = std::min(stage_deadline, group_deadline);
       return;
@@ -91,34 +140,15 @@ void SessionState::begin_stage() {
   end_group(StopReason::timeout);
 }
 
-bool SessionState::try_member(std::uint32_t position) {
-  const Member& m = p->members_of(*ring)[position];
-  if (considered[m.first] != 0) {
-    if (tracing()) emit_skip(m.target, SkipReason::duplicate);
-    return false;
-  }
-  considered[m.first] = 1;
-  if (m.kind == Leg::Kind::user) {
-    if (m.user == caller_user) {
-      if (tracing()) emit_skip(m.target, SkipReason::caller);
-      return false;
-    }
-    switch (presence_of(m.user)) {
-      case Presence::available: break;
-      case Presence::offline: if (tracing()) emit_skip(m.target, SkipReason::offline); return false;
-      case Presence::busy: if (tracing()) emit_skip(m.target, SkipReason::busy); return false;
-      case Presence::dnd: if (tracing()) emit_skip(m.target, SkipReason::dnd); return false;
-      case Presence::no_device:
-        if (tracing()) emit_skip(m.target, SkipReason::no_device);
-        return false;
-    }
-    add_leg(Leg::Kind::user, m.user, m.target, m.dial, shown_internal);
-    return true;
-  }
+bool SessionState::skip_member(const Member& m, SkipReason reason) {
+  if (tracing()) emit_skip(m.target, reason);
+  return false;
+}
+
+bool SessionState::try_external_member(const Member& m) {
   // An external caller whose own number is a member is not rung either.
   if (caller_user == kNoUser && !external_caller_dial().empty() && m.dial == caller_dial) {
-    if (tracing()) emit_skip(m.target, SkipReason::caller);
-    return false;
+    return skip_member(m, SkipReason::caller);
   }
   std::string_view shown = ring->fixed_caller_id ? std::string_view(ring->caller_id)
                                                  : shown_external;
@@ -166,14 +196,7 @@ void SessionState::leg_answered(LegId leg) {
   if (it == active.end()) return;
   active.erase(it);
   const Leg& answered = legs[leg];
-  if (tracing()) {
-    TraceEvent e = event(TraceType::answer, ring);
-    e.step = ring_path;
-    e.source = ring_source;
-    e.label = ring_label;
-    e.by = answered.target;
-    emit(e);
-  }
+  if (tracing()) trace_answer(answered);
   stop_active(StopReason::answered_elsewhere);
   remember_round_robin(answered.target);
   LegId one[] = {leg};

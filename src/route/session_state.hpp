@@ -41,7 +41,10 @@ struct SessionState {
   RoutingState scratch_state;  // when the host passes no RoutingState
   RoutingState* state = nullptr;
   UserIndex caller_user = kNoUser;
-  std::string caller_dial;          // external caller, E.164 when it can be normalised
+  // External caller, E.164 when it can be normalised: setup.caller.number itself when it is
+  // E.164 already (the usual form from a trunk; no copy), else caller_dial_buffer.
+  std::string_view caller_dial;
+  std::string caller_dial_buffer;
   bool caller_dial_pending = false; // caller_dial is still to be computed
   std::string_view shown_internal;  // what internal legs show (SPEC 3.8)
   std::string_view shown_external;  // what external ring-group legs show
@@ -71,8 +74,16 @@ struct SessionState {
   std::uint32_t stage_count = 0;
   std::uint32_t stage_deadline = kNever;
   std::uint32_t group_deadline = kNever;
-  std::vector<std::uint32_t> order;     // member positions in the order this call rings them
-  std::vector<std::uint8_t> considered; // by first listing: already rung or skipped
+  // Member positions in the order this call rings them, for round_robin and random only: the
+  // other strategies ring in listed order, so they skip building an identity permutation.
+  std::vector<std::uint32_t> order;
+  bool reordered = false;
+  std::uint32_t position_at(std::uint32_t i) const { return reordered ? order[i] : i; }
+  // By first listing: already rung or skipped in this step when it holds considered_mark. A
+  // new mark per ring step instead of clearing the buffer (a memset call per step); the buffer
+  // is cleared only when the 32-bit mark wraps.
+  std::vector<std::uint32_t> considered;
+  std::uint32_t considered_mark = 0;
   std::vector<LegId> active;            // legs ringing now
   std::string_view rr_first;            // round robin: the member this call started with
 
@@ -81,6 +92,8 @@ struct SessionState {
   std::uint32_t attempt = 0;
 
   // --- legs, actions, trace ---
+  // Append-only during a call, in the order the legs start ringing: every ring action names
+  // exactly the legs added since the previous one, so a host may read them here instead.
   std::vector<Leg> legs;
   std::vector<ActionRecord> actions;
   std::size_t next_action = 0;
@@ -88,7 +101,14 @@ struct SessionState {
   // simulator only acts on `ring` (to schedule scripted answers) and `collect_digit` (to press
   // digits) and reads the outcome at the end, so it turns the rest off rather than have a
   // dozen records built and drained per call for nothing. Kept across calls.
-  bool record_all_actions = true;
+  //
+  // recorded_actions is a mask of action_bit(kind). The simulator records collect_digit only:
+  // it reads the legs a ring action would name straight from `legs` (see legs_rung_since()).
+  static constexpr std::uint32_t action_bit(Action::Kind kind) {
+    return std::uint32_t{1} << static_cast<unsigned>(kind);
+  }
+  static constexpr std::uint32_t kAllActions = ~std::uint32_t{0};
+  std::uint32_t recorded_actions = kAllActions;
   ActionRecord discarded;  // what push_action() hands out for an action not recorded
   std::vector<LegId> action_legs;
   TraceListener* trace = nullptr;
@@ -97,12 +117,15 @@ struct SessionState {
   // entry.cpp
   void start(const CallSetup& s);
   void reject(RejectReason reason);
-  const std::string& external_caller_dial();  // caller_dial, computed on first use
+  std::string_view external_caller_dial();  // caller_dial, computed on first use
   void start_outbound(std::string_view to);
 
   // timeline.cpp
   void run();
   void execute(const CompiledStep& step);
+  void time_condition(const CompiledStep& step);
+  void voicemail(const CompiledStep& step);
+  void announcement(const CompiledStep& step);
   void enter_plan(PlanId plan, const CompiledStep* from);
   void start_menu(const CompiledStep& step);
   void prompt();
@@ -115,6 +138,8 @@ struct SessionState {
   void start_ring(const CompiledStep& step);
   void begin_stage();
   bool try_member(std::uint32_t position);
+  bool skip_member(const Member& m, SkipReason reason);  // false, after the trace's skip event
+  bool try_external_member(const Member& m);
   void ring_timer();
   void leg_busy(LegId leg);
   void leg_answered(LegId leg);
@@ -134,7 +159,6 @@ struct SessionState {
     return deadline > now ? deadline : now;
   }
   void fire_timers(std::uint32_t limit, bool inclusive);
-  void on_timer();
   // Appends an action of `kind` naming `legs` and returns it for the caller to fill in the
   // kind's fields. (Built in place: copying a record just assembled on the stack stalled on
   // store forwarding.)
@@ -144,6 +168,15 @@ struct SessionState {
   bool tracing() const { return trace != nullptr; }
   TraceEvent event(TraceType type, const CompiledStep* step) const;
   void emit(const TraceEvent& e) const { trace->on_event(e); }
+  // trace_events.cpp: one per kind of event, kept out of the hot functions' frames.
+  void trace_condition(const CompiledStep& step, bool matched) const;
+  void trace_voicemail(const CompiledStep& step) const;
+  void trace_announcement(const CompiledStep& step) const;
+  void trace_hangup(const CompiledStep& step) const;
+  void trace_plan_not_entered(const CompiledStep* from, const CompiledPlan& target,
+                              bool again) const;
+  void trace_plan_entered(const CompiledPlan& target) const;
+  void trace_answer(const Leg& answered) const;
   void emit_skip(std::string_view target, SkipReason reason);
   void emit_legs(TraceType type, std::span<const LegId> legs, StopReason reason,
                  std::uint32_t timeout);
@@ -164,9 +197,7 @@ inline LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_v
 }
 
 inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<const LegId> leg_ids) {
-  if (!record_all_actions && kind != Action::Kind::ring && kind != Action::Kind::collect_digit) {
-    return discarded;
-  }
+  if ((recorded_actions & action_bit(kind)) == 0) return discarded;
   ActionRecord& r = actions.emplace_back();
   r.kind = kind;
   r.legs_begin = static_cast<std::uint32_t>(action_legs.size());

@@ -23,57 +23,41 @@ void SessionState::run() {
   }
 }
 
+// Only a dispatch: each kind has its own function, so that the common steps (a ring, a time
+// condition) do not pay for the register saves the others need.
 void SessionState::execute(const CompiledStep& step) {
   switch (step.kind) {
-    case StepKind::ring:
-      start_ring(step);
-      return;
-    case StepKind::enter_plan:
-      enter_plan(step.plan, &step);
-      return;
-    case StepKind::time_condition: {
-      // Evaluated when the call reaches the step, not when it started.
-      bool matched = p->schedules.matches(step.schedule, setup.at + std::chrono::seconds(now));
-      if (tracing()) {
-        TraceEvent e = event(TraceType::condition, &step);
-        e.schedule = step.schedule_name;
-        e.matched = matched;
-        emit(e);
-      }
-      ListId branch = matched ? step.then_list : step.else_list;
-      if (branch != kNoList) frames.push_back({branch, 0});
-      return;
-    }
-    case StepKind::voicemail:
-      if (tracing()) {
-        TraceEvent e = event(TraceType::voicemail, &step);
-        e.user = p->users[step.user].extension;
-        emit(e);
-      }
-      push_action(Action::Kind::voicemail, {}).user = step.user;
-      finish(Disposition::voicemail, p->users[step.user].extension);
-      return;
-    case StepKind::announcement:
-      if (tracing()) {
-        TraceEvent e = event(TraceType::announcement, &step);
-        e.audio = step.audio;
-        e.text = step.text;
-        emit(e);
-      }
-      {
-        ActionRecord& a = push_action(Action::Kind::play, {});
-        a.audio = step.audio;
-        a.text = step.text;
-      }
-      return;
-    case StepKind::menu:
-      start_menu(step);
-      return;
+    case StepKind::ring: return start_ring(step);
+    case StepKind::enter_plan: return enter_plan(step.plan, &step);
+    case StepKind::time_condition: return time_condition(step);
+    case StepKind::voicemail: return voicemail(step);
+    case StepKind::announcement: return announcement(step);
+    case StepKind::menu: return start_menu(step);
     case StepKind::hangup:
-      if (tracing()) emit(event(TraceType::hangup, &step));
-      finish(Disposition::hangup, {});
-      return;
+      if (tracing()) trace_hangup(step);
+      return finish(Disposition::hangup, {});
   }
+}
+
+void SessionState::time_condition(const CompiledStep& step) {
+  // Evaluated when the call reaches the step, not when it started.
+  bool matched = p->schedules.matches(step.schedule, setup.at + std::chrono::seconds(now));
+  if (tracing()) trace_condition(step, matched);
+  ListId branch = matched ? step.then_list : step.else_list;
+  if (branch != kNoList) frames.push_back({branch, 0});
+}
+
+void SessionState::voicemail(const CompiledStep& step) {
+  if (tracing()) trace_voicemail(step);
+  push_action(Action::Kind::voicemail, {}).user = step.user;
+  finish(Disposition::voicemail, p->users[step.user].extension);
+}
+
+void SessionState::announcement(const CompiledStep& step) {
+  if (tracing()) trace_announcement(step);
+  ActionRecord& a = push_action(Action::Kind::play, {});
+  a.audio = step.audio;
+  a.text = step.text;
 }
 
 void SessionState::enter_plan(PlanId plan, const CompiledStep* from) {
@@ -81,24 +65,13 @@ void SessionState::enter_plan(PlanId plan, const CompiledStep* from) {
   bool again = std::find(plans_entered.begin(), plans_entered.end(), plan) != plans_entered.end();
   if (again || plans_entered.size() >= kMaxPlansPerCall) {
     // SPEC 3.7: the step is skipped and the timeline goes on.
-    if (tracing()) {
-      TraceEvent e = event(TraceType::loop, from);
-      e.plan = target.id;
-      e.reason = again ? "loop" : "max_plans";
-      emit(e);
-    }
+    if (tracing()) trace_plan_not_entered(from, target, again);
     return;
   }
   plans_entered.push_back(plan);
   frames.clear();  // entering a plan never returns
   frames.push_back({target.steps, 0});
-  if (tracing()) {
-    TraceEvent e = event(TraceType::plan, nullptr);
-    e.plan = target.id;
-    e.step = target.id;
-    e.source = target.source;
-    emit(e);
-  }
+  if (tracing()) trace_plan_entered(target);
 }
 
 void SessionState::start_menu(const CompiledStep& step) {

@@ -55,7 +55,9 @@ struct Simulator::Impl {
         live(detail::SessionAccess::state(session)),
         presence(engine->user_count(), Presence::available) {
     presence_set.reserve(16);
-    live.record_all_actions = false;  // it acts on ring and collect_digit only (see there)
+    // It acts on ring and collect_digit only (see route()), and reads the legs a ring action
+    // names from the session's leg list, so only collect_digit is queued.
+    live.recorded_actions = detail::SessionState::action_bit(Action::Kind::collect_digit);
   }
 
   std::shared_ptr<const Engine> engine;
@@ -122,9 +124,10 @@ struct Simulator::Impl {
     if (sc.seed) state.set_seed(*sc.seed);
 
     Caller caller = Caller::external(sc.from);
-    if (const UserIndex* u = program.user_by_extension.find(sc.from)) {
+    const std::uint64_t from_hash = detail::hash_key(sc.from);  // for both tables
+    if (const UserIndex* u = program.user_by_extension.find(sc.from, from_hash)) {
       caller = Caller::from_user(*u);
-    } else if (const DeviceIndex* d = program.device_by_id.find(sc.from)) {
+    } else if (const DeviceIndex* d = program.device_by_id.find(sc.from, from_hash)) {
       caller = Caller::from_device(*d);
     }
 
@@ -142,33 +145,44 @@ struct Simulator::Impl {
     std::size_t next_digit = 0;
     if (sc.hangup_after) pending.push_back({*sc.hangup_after, 3, seq++, 0, false, 0});
 
+    // Legs that started ringing before this round: those of the ring actions since then, in
+    // the same order (SessionState::legs). Events of a rank keep their order through `seq`;
+    // answers and digits never share a rank, so reading legs before digits changes nothing.
+    std::size_t legs_seen = 0;
     for (;;) {
       const std::uint32_t now = live.now;  // actions come out at the second they happen
-      detail::drain_actions(live, [&](const detail::ActionRecord& action,
-                                      std::span<const LegId> legs) {
-        if (action.kind == Action::Kind::ring) {
-          for (LegId id : legs) {
-            const ScriptedAnswer* a = script_for(sc, live.legs[id]);
-            if (a == nullptr) continue;
-            if (a->busy) {
-              pending.push_back({now, 0, seq++, id, true, 0});
-            } else {
-              pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
-            }
-          }
-        } else if (action.kind == Action::Kind::collect_digit && next_digit < sc.digits.size()) {
-          char d = sc.digits[next_digit++];
-          if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
+      for (; legs_seen < live.legs.size(); ++legs_seen) {
+        const auto id = static_cast<LegId>(legs_seen);
+        const ScriptedAnswer* a = script_for(sc, live.legs[legs_seen]);
+        if (a == nullptr) continue;
+        if (a->busy) {
+          pending.push_back({now, 0, seq++, id, true, 0});
+        } else {
+          pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
         }
-      });
+      }
+      if (!live.actions.empty()) {
+        detail::drain_actions(live, [&](const detail::ActionRecord& action,
+                                        std::span<const LegId>) {
+          if (action.kind == Action::Kind::collect_digit && next_digit < sc.digits.size()) {
+            char d = sc.digits[next_digit++];
+            if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
+          }
+        });
+      }
       if (live.ended) break;
 
-      auto next = std::min_element(pending.begin(), pending.end(), earlier);
       const std::uint32_t wake = live.wake_at();
       const std::uint32_t timer = wake == detail::kNever ? kNone : wake;
+      // The next scripted event, if any comes before the timer (most rounds have none).
+      auto next = pending.empty() ? pending.end()
+                                  : std::min_element(pending.begin(), pending.end(), earlier);
       if (next == pending.end() || next->t > timer) {
         if (timer == kNone) break;  // nothing will ever happen again
-        session.advance_to(timer);
+        // CallSession::advance_to(timer) without its checks, which hold here: the call has
+        // not ended and the timer is not before now (wake_at()).
+        live.fire_timers(timer, true);
+        if (!live.ended) live.now = timer;
         continue;
       }
       Pending p = *next;
@@ -183,7 +197,7 @@ struct Simulator::Impl {
         session.caller_hung_up(p.t);
       }
     }
-    return session.outcome();
+    return live.outcome;  // session.outcome() without the call
   }
 };
 
