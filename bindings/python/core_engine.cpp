@@ -24,6 +24,19 @@ namespace {
 struct Outcomes {
   std::shared_ptr<const Engine> engine;
   std::vector<CallOutcome> items;
+  // `by` of an outbound call views the scenario's dialled number, which does not outlive the
+  // run: such numbers are copied here (one slot per call, sized before the threads start, so
+  // views into the slots stay valid).
+  std::vector<std::string> dialled;
+
+  void keep(std::size_t i, CallOutcome o, const Scenario& scenario) {
+    const char* to = scenario.to.data();
+    if (!o.by.empty() && o.by.data() >= to && o.by.data() < to + scenario.to.size()) {
+      dialled[i] = std::string(o.by);
+      o.by = dialled[i];
+    }
+    items[i] = o;
+  }
 
   py::tuple get(std::ptrdiff_t i) const {
     auto n = static_cast<std::ptrdiff_t>(items.size());
@@ -203,10 +216,15 @@ py::object simulate_many(const EngineHandle& e, py::handle calls, std::size_t th
   auto outcomes = std::make_shared<Outcomes>();
   outcomes->engine = e.engine;
   outcomes->items.resize(count);
+  outcomes->dialled.resize(count);
   run_parallel(e, count, threads, shared,
                [&](std::size_t i, Simulator& sim, RoutingState& st, InstantCache& instants) {
-                 outcomes->items[i] = batch ? sim.run(batch->scenarios[i], st)
-                                            : sim.run(scenario(i, instants), st);
+                 if (batch) {
+                   outcomes->keep(i, sim.run(batch->scenarios[i], st), batch->scenarios[i]);
+                 } else {
+                   const Scenario built = scenario(i, instants);
+                   outcomes->keep(i, sim.run(built, st), built);
+                 }
                });
   return py::cast(outcomes);
 }

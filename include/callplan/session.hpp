@@ -167,7 +167,8 @@ struct Action {
   UserIndex user = kNoUser;     // voicemail
 };
 
-// How the call ended. Strings view into the Engine: valid while it lives.
+// How the call ended. Strings view into the Engine, except `by` of an outbound call, which
+// views the dialled number the host passed in (Call::to, Scenario::to): valid while both live.
 struct CallOutcome {
   Disposition disposition = Disposition::unanswered;
   std::string_view by;      // answered: the target that answered (extension or number)
