@@ -101,6 +101,17 @@ namespace {
 void check_time(const detail::SessionState& s, std::uint32_t t) {
   if (t < s.now) throw Error("CallSession: time went back");
 }
+
+// Brings the session to second t before an event of that second is handled: timers due
+// strictly before t fire first (session.hpp). False when the call has ended (before or by them).
+bool reach_event_time(detail::SessionState& s, std::uint32_t t) {
+  if (s.ended) return false;
+  check_time(s, t);
+  s.fire_timers(t, false);
+  if (s.ended) return false;
+  s.now = t;
+  return true;
+}
 }  // namespace
 
 CallSession::CallSession(std::shared_ptr<const Engine> engine)
@@ -149,22 +160,14 @@ std::uint32_t CallSession::now() const { return s_->now; }
 
 void CallSession::answered(LegId leg, std::uint32_t t) {
   detail::SessionState& s = *s_;
-  if (s.ended) return;
-  check_time(s, t);
-  s.fire_timers(t, false);
-  if (s.ended) return;
-  s.now = t;
+  if (!reach_event_time(s, t)) return;
   if (s.waiting != detail::SessionState::Waiting::ring) return;
   s.leg_answered(leg);
 }
 
 void CallSession::busy(LegId leg, std::uint32_t t) {
   detail::SessionState& s = *s_;
-  if (s.ended) return;
-  check_time(s, t);
-  s.fire_timers(t, false);
-  if (s.ended) return;
-  s.now = t;
+  if (!reach_event_time(s, t)) return;
   if (s.waiting != detail::SessionState::Waiting::ring) return;
   s.leg_busy(leg);
   if (!s.ended && s.waiting == detail::SessionState::Waiting::nothing) s.run();
@@ -172,11 +175,7 @@ void CallSession::busy(LegId leg, std::uint32_t t) {
 
 void CallSession::digit(char d, std::uint32_t t) {
   detail::SessionState& s = *s_;
-  if (s.ended) return;
-  check_time(s, t);
-  s.fire_timers(t, false);
-  if (s.ended) return;
-  s.now = t;
+  if (!reach_event_time(s, t)) return;
   if (s.waiting != detail::SessionState::Waiting::menu) return;
   s.menu_digit(d);
   if (!s.ended && s.waiting == detail::SessionState::Waiting::nothing) s.run();
@@ -184,11 +183,7 @@ void CallSession::digit(char d, std::uint32_t t) {
 
 void CallSession::caller_hung_up(std::uint32_t t) {
   detail::SessionState& s = *s_;
-  if (s.ended) return;
-  check_time(s, t);
-  s.fire_timers(t, false);
-  if (s.ended) return;
-  s.now = t;
+  if (!reach_event_time(s, t)) return;
   if (s.waiting == detail::SessionState::Waiting::ring) {
     s.stop_active(StopReason::caller_hangup);
     s.remember_round_robin({});
