@@ -18,6 +18,8 @@ packages=(
   python3-venv python3-setuptools python3-wheel python3-pip
   # graphs
   graphviz
+  # SIP peers for the server's end-to-end tests and benchmark (docs/sip-server.md)
+  sip-tester sipvicious kamailio
 )
 
 missing=()

@@ -10,7 +10,7 @@
 //     case FrameStatus::need_more: read more; break;
 //     case FrameStatus::keepalive: answer CRLF if f.skip == 4 (RFC 5626); erase f.skip; break;
 //     case FrameStatus::complete:  parse_message(buffer.substr(f.skip, f.length), ...,
-//                                  {.transport = Transport::stream}); erase f.skip+f.length;
+//                                  {.framing = Framing::stream}); erase f.skip+f.length;
 //     case FrameStatus::invalid:   close the connection (f.error says why).
 //   }
 //

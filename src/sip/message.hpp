@@ -55,13 +55,13 @@ struct ParseResult {
 // "line 4, column 7: bad Via parameter (near 'branch=;x')" — for logs. Allocates.
 std::string describe(const ParseResult& result, std::string_view buffer);
 
-enum class Transport : std::uint8_t {
+enum class Framing : std::uint8_t {
   datagram,  // UDP: one message per datagram; bytes after Content-Length are ignored
   stream,    // TCP/TLS: the buffer is one frame from StreamFramer (see framing.hpp)
 };
 
 struct ParseOptions {
-  Transport transport = Transport::datagram;
+  Framing framing = Framing::datagram;
   ParseLimits limits{};
 };
 

@@ -21,7 +21,7 @@ constexpr std::string_view kBadRequest = "Bad Request";
 class Parser {
  public:
   Parser(std::string_view buf, Message& msg, const ParseOptions& options)
-      : buf_(buf), msg_(msg), limits_(options.limits), transport_(options.transport) {}
+      : buf_(buf), msg_(msg), limits_(options.limits), framing_(options.framing) {}
 
   ParseResult run();
 
@@ -58,7 +58,7 @@ class Parser {
   std::string_view buf_;
   Message& msg_;
   const ParseLimits& limits_;
-  Transport transport_;
+  Framing framing_;
   ParseResult result_;
   bool faulted_ = false;
   bool bad_version_ = false;   // syntactically fine but not SIP/2.0 -> 505
@@ -362,7 +362,7 @@ void Parser::frame_body(std::size_t msg_start, std::size_t body_start) {
   if (msg_.content_length >= 0) {
     const auto declared = static_cast<std::size_t>(msg_.content_length);
     if (declared > available) {
-      bad(transport_ == Transport::datagram ? "Content-Length larger than the datagram"
+      bad(framing_ == Framing::datagram ? "Content-Length larger than the datagram"
                                             : "Content-Length larger than the frame",
           buf_.substr(body_start));
     } else {

@@ -139,7 +139,16 @@ std::string build_forwarded_request(const Message& request, const ForwardOptions
           w.header(output_name(h), h.value);
         }
         break;
+      case HeaderId::from:
+        w.header(output_name(h), options.from.empty() ? h.value : options.from);
+        break;
+      case HeaderId::proxy_authorization:
+        if (!options.strip_identity) w.header(output_name(h), h.value);
+        break;
       default:
+        if (options.strip_identity && (detail::iequals(h.name, "P-Asserted-Identity") ||
+                                       detail::iequals(h.name, "P-Preferred-Identity")))
+          break;
         w.header(output_name(h), h.value);
         break;
     }

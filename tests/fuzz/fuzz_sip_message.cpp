@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (f.status == FrameStatus::complete) {
     require(f.skip + f.length <= input.size());
     ParseOptions options;
-    options.transport = Transport::stream;
+    options.framing = Framing::stream;
     Message framed;
     (void)parse_message(input.substr(f.skip, f.length), framed, options);
   }

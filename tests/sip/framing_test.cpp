@@ -26,7 +26,7 @@ TEST(StreamFramer, FindsBackToBackMessages) {
   EXPECT_EQ(f.length, kRegister.size());
   Message m;
   ParseOptions stream_options;
-  stream_options.transport = Transport::stream;
+  stream_options.framing = Framing::stream;
   EXPECT_TRUE(parse_message(rest.substr(0, f.length), m, stream_options).ok());
 }
 

@@ -1,0 +1,181 @@
+// Forking: every leg of a ring action becomes one client transaction per registered contact
+// (or one to the trunk), and what comes back from them goes to the caller and the session.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sip/proxy/call.hpp"
+#include "sip/proxy/next_hop.hpp"
+#include "sip/proxy/proxy.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+
+std::string Proxy::via_for(const Peer& to, std::string_view branch) const {
+  return fmt::format("SIP/2.0/{} {};branch={}", via_transport(to.protocol),
+                     transport_.local(to.protocol).host_port(), branch);
+}
+
+std::string Proxy::record_route_for(const Peer& caller) const {
+  // One Record-Route for both directions; it names the transport the caller used, so the
+  // caller's in-dialog requests come back the same way (devices on the other side send to
+  // it too: mixed UDP/TCP dialogs would need double Record-Route, see docs/sip-server.md).
+  const Peer& local = transport_.local(caller.protocol);
+  return fmt::format("<sip:{};lr{}>", local.host_port(),
+                     caller.protocol == Protocol::tcp ? ";transport=tcp" : "");
+}
+
+// Where a binding is reached (docs/sip-server.md): over UDP at its Contact's address (RFC 3261
+// 16.6 step 6, what most phones expect), falling back to where the REGISTER came from when the
+// Contact has no IP literal; over TCP on the connection the device registered on, because a
+// phone behind TCP keeps that connection open for its calls and rarely listens itself.
+static Peer contact_peer(const Binding& binding) {
+  if (binding.source.protocol == Protocol::tcp) return binding.source;
+  Uri uri;
+  if (parse_uri(binding.contact, uri) == UriError::none) {
+    if (auto peer = peer_of_uri(uri); peer && peer->protocol == Protocol::udp) return *peer;
+  }
+  return binding.source;
+}
+
+void Proxy::fork_leg(Call& call, const Leg& leg) {
+  const Directory& directory = *call.directory;
+  std::size_t before = call.branches.size();
+  if (leg.kind == Leg::Kind::external) {
+    if (config_.trunk) {
+      std::string uri = fmt::format("sip:{}@{}", leg.dial, config_.trunk->host_port());
+      std::string identity =
+          fmt::format("<sip:{}@{}>", leg.caller_id, transport_.local(config_.trunk->protocol).host_port());
+      std::string from = fmt::format("{};tag={}", identity, call.invite.from.tag());
+      send_branch(call, leg.id, *config_.trunk, uri, from, identity, {}, false);
+    }
+  } else {
+    // Internal legs show the caller (SPEC 3.8): the From is rewritten only when the session
+    // says the phone shows something else than what the caller sent (e.g. a device's
+    // extension instead of its SIP username).
+    std::string from;
+    if (!leg.caller_id.empty() && unescape(call.invite.from.uri.user) != leg.caller_id) {
+      from = fmt::format("<sip:{}@{}>;tag={}", leg.caller_id,
+                         transport_.local(call.caller.protocol).host_port(),
+                         call.invite.from.tag());
+    }
+    const Engine& engine = *directory.engine();
+    for (DeviceIndex device : engine.devices_of(leg.user)) {
+      for (const Binding* binding : location_.lookup(directory.username(device), timers_.now()))
+        send_branch(call, leg.id, contact_peer(*binding), binding->contact, from, {}, {}, false);
+    }
+  }
+  // Nothing to ring (no trunk, every binding gone since the step started): the leg drops out.
+  if (call.branches.size() == before) call.busy_pending.push_back(leg.id);
+}
+
+void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
+                        std::string_view from_value, std::string_view asserted_identity,
+                        std::span<const HeaderLine> extra, bool media) {
+  std::string branch_id = layer_.new_branch();
+  std::string via = via_for(to, branch_id);
+  std::string record_route = record_route_for(call.caller);
+  std::vector<HeaderLine> headers(extra.begin(), extra.end());
+  if (!asserted_identity.empty()) headers.push_back({"P-Asserted-Identity", asserted_identity});
+  std::string request = build_forwarded_request(call.invite, {.request_uri = request_uri,
+                                                              .via = via,
+                                                              .record_route = record_route,
+                                                              .from = from_value,
+                                                              .strip_identity = true,
+                                                              .extra = headers});
+  std::size_t index = call.branches.size();
+  call.branches.push_back({.leg = leg, .media = media});
+  std::uint64_t id = call.id;
+  ClientCallbacks callbacks{
+      .on_response = [this, id, index](const Message& r) { on_branch_response(id, index, r); },
+      .on_timeout = [this, id, index] { on_branch_timeout(id, index); }};
+  ClientId txn = layer_.send_request(to, std::move(request), branch_id, Method::invite,
+                                     std::move(callbacks));
+  if (Call* c = find(id); c != nullptr && index < c->branches.size()) c->branches[index].txn = txn;
+}
+
+void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
+                               const Message& response) {
+  Call* call = find(call_id);
+  if (call == nullptr || index >= call->branches.size()) return;
+  int status = response.status_code;
+  if (status < 200) {
+    // 100 is hop by hop; other provisionals (180, 183) go to the caller.
+    if (status > 100 && !call->final_sent)
+      layer_.respond(call->txn, build_forwarded_response(response));
+    return;
+  }
+  Branch& branch = call->branches[index];
+  if (status < 300) {
+    // Every 2xx goes upstream (RFC 3261 16.7 step 5), also from a branch that lost the race:
+    // the caller then ends that dialog with a BYE.
+    layer_.respond(call->txn, build_forwarded_response(response));
+    dialogs_.add(response.call_id, response.from.tag(), response.to.tag(), timers_.now());
+    if (branch.done) return;  // a retransmission
+    branch.done = true;
+    branch.status = status;
+    bool first = !call->answered;
+    call->answered = true;
+    call->final_sent = true;
+    if (first && !branch.media) {
+      std::uint32_t t = seconds(*call);
+      call->session->answered(branch.leg, t);
+      // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL):
+      // the caller is connected to it now, so routing must end here too.
+      if (!call->session->ended()) {
+        for (Branch& other : call->branches)
+          if (!other.done) layer_.cancel(other.txn);
+        call->session->caller_hung_up(t);
+      }
+      if (!call->running) run_actions(*call);
+    }
+    maybe_erase(call_id);
+    return;
+  }
+  if (branch.done) return;
+  branch.done = true;
+  branch.status = status;
+  if (branch.media && !call->final_sent) {
+    // The media server's own answer is the caller's.
+    call->final_sent = true;
+    layer_.respond(call->txn, build_forwarded_response(response));
+  }
+  branch_failed(*call, index);
+}
+
+void Proxy::on_branch_timeout(std::uint64_t call_id, std::size_t index) {
+  Call* call = find(call_id);
+  if (call == nullptr || index >= call->branches.size()) return;
+  Branch& branch = call->branches[index];
+  if (branch.done) return;
+  branch.done = true;
+  branch.status = 408;
+  branch_failed(*call, index);
+}
+
+void Proxy::branch_failed(Call& call, std::size_t index) {
+  const Branch& failed = call.branches[index];
+  std::uint64_t id = call.id;
+  if (failed.status == 486 || failed.status == 600) call.best_failure = failed.status;
+  if (failed.media) {
+    respond_upstream(call, 408, "Request Timeout");  // only a time-out is left unanswered
+    maybe_erase(id);
+    return;
+  }
+  // The leg drops out when none of its branches is still ringing or has answered.
+  bool leg_over = std::none_of(call.branches.begin(), call.branches.end(), [&](const Branch& b) {
+    return !b.media && b.leg == failed.leg && (!b.done || (b.status >= 200 && b.status < 300));
+  });
+  if (leg_over) {
+    if (call.running) {
+      call.busy_pending.push_back(failed.leg);
+    } else {
+      call.session->busy(failed.leg, seconds(call));
+      run_actions(call);
+      return;
+    }
+  }
+  maybe_erase(id);
+}
+
+}  // namespace callplan::sip

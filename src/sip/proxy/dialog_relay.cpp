@@ -1,0 +1,126 @@
+// In-dialog requests and stray responses: relayed only inside dialogs this proxy set up.
+#include <fmt/format.h>
+
+#include "sip/proxy/next_hop.hpp"
+#include "sip/proxy/proxy.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+namespace {
+
+struct Hop {
+  Peer peer;
+  bool pop_route = false;
+};
+
+}  // namespace
+
+// Loose routing (RFC 3261 16.4, 16.12): when the first Route is us, it goes; the request
+// then goes to the next Route, or to its Request-URI.
+static std::optional<Hop> next_hop(const Proxy& proxy, const Message& request) {
+  std::vector<std::string_view> routes;
+  request.for_each_value(HeaderId::route, [&](std::string_view value) {
+    routes.push_back(value);
+    return routes.size() < 2;
+  });
+  Hop hop;
+  std::size_t next = 0;
+  NameAddr route;
+  if (!routes.empty() && parse_name_addr(routes[0], route, {.require_brackets = true}) ==
+                             NameAddrError::none &&
+      proxy.is_us(route.uri)) {
+    hop.pop_route = true;
+    next = 1;
+  }
+  std::optional<Peer> peer;
+  if (next < routes.size()) {
+    if (parse_name_addr(routes[next], route, {.require_brackets = true}) == NameAddrError::none)
+      peer = peer_of_uri(route.uri);
+  } else {
+    if (proxy.is_us(request.request_uri)) return std::nullopt;  // for us: nothing to relay
+    peer = peer_of_uri(request.request_uri);
+  }
+  if (!peer) return std::nullopt;
+  hop.peer = *peer;
+  return hop;
+}
+
+void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
+  (void)from;
+  std::string_view from_tag = request.from.tag();
+  std::string_view to_tag = request.to.tag();
+  if (!dialogs_.touch(request.call_id, from_tag, to_tag, timers_.now())) {
+    layer_.respond(txn, build_response(request, 481, "Call/Transaction Does Not Exist"));
+    return;
+  }
+  if (request.max_forwards == 0) {
+    layer_.respond(txn, build_response(request, 483, "Too Many Hops"));
+    return;
+  }
+  auto hop = next_hop(*this, request);
+  if (!hop) {
+    layer_.respond(txn, build_response(request, 404, "Not Found"));
+    return;
+  }
+  std::string branch = layer_.new_branch();
+  std::string via = via_for(hop->peer, branch);
+  std::string forwarded = build_forwarded_request(
+      request, {.via = via, .pop_route = hop->pop_route, .strip_identity = true});
+  // What to answer when the next hop never does; built now, while the request is at hand.
+  std::string timeout = build_response(request, 408, "Request Timeout");
+  bool is_bye = request.method == Method::bye;
+  std::string call_id(request.call_id);
+  std::string tag1(from_tag);
+  std::string tag2(to_tag);
+  ClientCallbacks callbacks{
+      .on_response =
+          [this, txn, is_bye, call_id, tag1, tag2](const Message& response) {
+            if (response.status_code == 100) return;
+            layer_.respond(txn, build_forwarded_response(response));
+            if (is_bye && response.status_code >= 200) dialogs_.remove(call_id, tag1, tag2);
+          },
+      .on_timeout =
+          [this, txn, timeout = std::move(timeout), is_bye, call_id, tag1, tag2]() mutable {
+            layer_.respond(txn, std::move(timeout));
+            if (is_bye) dialogs_.remove(call_id, tag1, tag2);
+          }};
+  layer_.send_request(hop->peer, std::move(forwarded), branch, request.method,
+                      std::move(callbacks));
+}
+
+void Proxy::ack(const Message& ack, const Peer& from) {
+  (void)from;
+  if (!dialogs_.touch(ack.call_id, ack.from.tag(), ack.to.tag(), timers_.now())) return;
+  if (ack.max_forwards == 0) return;
+  auto hop = next_hop(*this, ack);
+  if (!hop) return;
+  // Stateless (RFC 3261 16.11): no transaction; a fresh branch is fine for an ACK to a 2xx,
+  // which is a transaction of its own.
+  std::string via = via_for(hop->peer, layer_.new_branch());
+  transport_.send(hop->peer,
+                  build_forwarded_request(ack, {.via = via, .pop_route = hop->pop_route,
+                                                .strip_identity = true}));
+}
+
+void Proxy::stray_response(const Message& response, const Peer& from) {
+  (void)from;
+  // Only 2xx to INVITE are relayed statelessly (retransmissions after the client transaction
+  // ended); our Via must be on top and another below it.
+  if (response.status_code < 200 || response.status_code >= 300) return;
+  if (response.cseq.method != Method::invite || response.via_count < 2) return;
+  if (!dialogs_.touch(response.call_id, response.from.tag(), response.to.tag(), timers_.now()))
+    return;
+  Via next;
+  bool second = false;
+  std::size_t seen = 0;
+  response.for_each_value(HeaderId::via, [&](std::string_view value) {
+    if (++seen == 2) second = parse_via(value, next) == ViaError::none;
+    return seen < 2;
+  });
+  if (!second) return;
+  auto peer = peer_of_via(next);
+  if (!peer) return;
+  transport_.send(*peer, build_forwarded_response(response));
+}
+
+}  // namespace callplan::sip

@@ -1,0 +1,296 @@
+// The call side of the proxy: one CallSession per call, its actions carried out as SIP.
+#include "sip/proxy/proxy.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "sip/proxy/call.hpp"
+#include "sip/proxy/next_hop.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+namespace {
+
+// What the dialled number is: the Request-URI's user part (sip:002@pbx), or a tel: number.
+std::string dialled(const Uri& uri) {
+  if (uri.scheme == Scheme::tel) return std::string(uri.opaque.substr(0, uri.opaque.find(';')));
+  return unescape(uri.user);
+}
+
+std::string random_tag() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  return fmt::format("{:016x}", random());
+}
+
+}  // namespace
+
+Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
+             Location& location, ProxyConfig config)
+    : layer_(layer),
+      timers_(timers),
+      transport_(transport),
+      location_(location),
+      config_(std::move(config)) {}
+
+Proxy::~Proxy() {
+  for (auto& [id, call] : calls_) timers_.cancel(call->wake);
+}
+
+void Proxy::use(std::shared_ptr<Directory> directory) {
+  directory_ = std::move(directory);
+  session_pool_.clear();  // sessions are sized for the engine they were made for
+}
+
+std::size_t Proxy::calls_in_progress() const { return calls_.size(); }
+
+Proxy::Call* Proxy::find(std::uint64_t call_id) {
+  auto it = calls_.find(call_id);
+  return it == calls_.end() ? nullptr : it->second.get();
+}
+
+bool Proxy::is_us(const Uri& uri) const {
+  auto peer = peer_of_uri(uri);
+  if (!peer) return false;
+  for (const Peer& local : transport_.listening()) {
+    if (local.port != peer->port) continue;
+    if (local.address == peer->address) return true;
+    // A wildcard listener (0.0.0.0 / ::) is every address of this host; loopback is ours.
+    if (local.address.is_unspecified() && peer->address.is_loopback()) return true;
+  }
+  return false;
+}
+
+std::uint32_t Proxy::seconds(const Call& call) const {
+  auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(timers_.now() - call.started);
+  auto t = static_cast<std::uint32_t>(std::max<std::int64_t>(elapsed.count(), 0));
+  return std::max(t, call.session->now());
+}
+
+void Proxy::respond_upstream(Call& call, int status, std::string_view reason,
+                             std::span<const HeaderLine> extra) {
+  if (call.final_sent) return;
+  call.final_sent = true;
+  layer_.respond(call.txn,
+                 build_response(call.invite, status, reason, {.to_tag = call.to_tag, .extra = extra}));
+}
+
+void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
+                       const Caller& caller) {
+  if (!directory_) {
+    layer_.respond(txn, build_response(invite, 503, "Service Unavailable", {.to_tag = random_tag()}));
+    return;
+  }
+  // A request that already passed through us is a loop (RFC 3261 16.3 step 4): a device or
+  // the trunk pointing back at this server.
+  bool looped = false;
+  invite.for_each_value(HeaderId::via, [&](std::string_view value) {
+    Via via;
+    if (parse_via(value, via) == ViaError::none) {
+      Uri as_uri;
+      std::string text = fmt::format("sip:{}{}", via.host,
+                                     via.port ? fmt::format(":{}", via.port) : std::string());
+      if (parse_uri(text, as_uri) == UriError::none && is_us(as_uri)) looped = true;
+    }
+    return !looped;
+  });
+  if (looped) {
+    layer_.respond(txn, build_response(invite, 482, "Loop Detected", {.to_tag = random_tag()}));
+    return;
+  }
+
+  auto owned = std::make_unique<Call>();
+  Call& call = *owned;
+  call.id = next_call_++;
+  call.txn = txn;
+  call.invite_bytes.assign(invite.raw);
+  if (!parse_message(call.invite_bytes, call.invite).ok()) {  // it parsed once: cannot happen
+    layer_.respond(txn, build_response(invite, 500, "Server Internal Error", {.to_tag = random_tag()}));
+    return;
+  }
+  call.caller = from;
+  call.directory = directory_;
+  call.to = dialled(call.invite.request_uri);
+  call.to_tag = random_tag();
+  call.started = timers_.now();
+  if (!session_pool_.empty() && session_pool_.back()->engine() == directory_->engine()) {
+    call.session = std::move(session_pool_.back());
+    session_pool_.pop_back();
+  } else {
+    call.session = std::make_unique<CallSession>(directory_->engine());
+  }
+  Caller who = caller;
+  if (who.kind == Caller::Kind::external) {
+    call.caller_number.assign(who.number);
+    who.number = call.caller_number;
+  }
+  ++stats_.calls;
+  calls_.emplace(call.id, std::move(owned));
+  call_by_txn_.emplace(txn, call.id);
+
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  call.session->start({.caller = who,
+                       .to = call.to,
+                       .at = Instant{now.time_since_epoch()},
+                       .presence = call.directory->presence(),
+                       .state = &routing_state_});
+  run_actions(call);
+}
+
+void Proxy::run_actions(Call& call) {
+  std::uint64_t id = call.id;
+  call.running = true;
+  for (;;) {
+    while (auto action = call.session->next_action()) {
+      switch (action->kind) {
+        case Action::Kind::ring:
+          ring(call, action->legs);
+          break;
+        case Action::Kind::stop:
+          stop(call, action->legs);
+          break;
+        case Action::Kind::play:
+          if (config_.log)
+            config_.log(fmt::format("call {}: announcement '{}' not played (no media in the "
+                                    "reference server)", call.invite.call_id, action->audio));
+          break;
+        case Action::Kind::collect_digit:
+          if (config_.log)
+            config_.log(fmt::format("call {}: menu prompt '{}': no media, so no digit",
+                                    call.invite.call_id, action->audio));
+          break;
+        case Action::Kind::voicemail:
+          to_voicemail(call, action->user);
+          break;
+        case Action::Kind::connect:
+          break;  // the 2xx went upstream when it arrived
+        case Action::Kind::end:
+          finish(call);
+          break;
+      }
+    }
+    if (call.busy_pending.empty()) break;
+    std::vector<LegId> busy;
+    busy.swap(call.busy_pending);
+    for (LegId leg : busy) call.session->busy(leg, seconds(call));
+  }
+  call.running = false;
+  arm_wake(call);
+  maybe_erase(id);
+}
+
+void Proxy::arm_wake(Call& call) {
+  timers_.cancel(call.wake);
+  call.wake = TimerQueue::kNone;
+  auto wake = call.session->ended() ? std::nullopt : call.session->wake_in();
+  if (!wake) return;
+  std::uint32_t target = call.session->now() + *wake;
+  auto deadline = call.started + std::chrono::seconds(target);
+  auto delay = std::chrono::duration_cast<TimerQueue::Duration>(deadline - timers_.now());
+  std::uint64_t id = call.id;
+  call.wake = timers_.start(std::max(delay, TimerQueue::Duration{0}), [this, id, target] {
+    Call* c = find(id);
+    if (c == nullptr) return;
+    c->wake = TimerQueue::kNone;
+    c->session->advance_to(target);
+    run_actions(*c);
+  });
+}
+
+void Proxy::ring(Call& call, std::span<const LegId> legs) {
+  for (LegId id : legs) fork_leg(call, call.session->leg(id));
+}
+
+void Proxy::stop(Call& call, std::span<const LegId> legs) {
+  for (Branch& branch : call.branches) {
+    if (branch.done || branch.media) continue;
+    if (std::find(legs.begin(), legs.end(), branch.leg) != legs.end()) layer_.cancel(branch.txn);
+  }
+}
+
+void Proxy::to_voicemail(Call& call, UserIndex user) {
+  const Engine& engine = *call.directory->engine();
+  std::string_view extension = engine.extension(user);
+  if (config_.media_server.empty()) {
+    std::string warning =
+        fmt::format("399 callplan \"voicemail of {} needs a media server (--media-server)\"",
+                    extension);
+    HeaderLine line{"Warning", warning};
+    respond_upstream(call, 480, "Temporarily Unavailable", std::span(&line, 1));
+    return;
+  }
+  Uri media;
+  std::optional<Peer> to;
+  if (parse_uri(config_.media_server, media) == UriError::none) to = peer_of_uri(media);
+  if (!to) {
+    respond_upstream(call, 500, "Server Internal Error");
+    return;
+  }
+  std::string action = fmt::format("voicemail;user={}", extension);
+  HeaderLine line{"X-Callplan-Action", action};
+  send_branch(call, 0, *to, config_.media_server, {}, {}, std::span(&line, 1), true);
+}
+
+void Proxy::finish(Call& call) {
+  CallOutcome outcome = call.session->outcome();
+  for (Branch& branch : call.branches)
+    if (!branch.done && !branch.media) layer_.cancel(branch.txn);
+  switch (outcome.disposition) {
+    case Disposition::answered:
+      ++stats_.answered;
+      break;
+    case Disposition::voicemail:
+      break;  // to_voicemail() answered or forked
+    case Disposition::rejected:
+      ++stats_.failed;
+      if (outcome.reason == RejectReason::unknown_number ||
+          outcome.reason == RejectReason::unknown_extension)
+        respond_upstream(call, 404, "Not Found");
+      else
+        respond_upstream(call, 403, "Forbidden");
+      break;
+    case Disposition::unanswered:
+      ++stats_.failed;
+      if (call.best_failure == 486 || call.best_failure == 600)
+        respond_upstream(call, 486, "Busy Here");
+      else
+        respond_upstream(call, 480, "Temporarily Unavailable");
+      break;
+    case Disposition::hangup:
+    case Disposition::abandoned:
+      respond_upstream(call, 487, "Request Terminated");
+      break;
+  }
+  if (config_.log)
+    config_.log(fmt::format("call {}: to {} -> {}{}{} at {} s", call.invite.call_id, call.to,
+                            to_string(outcome.disposition), outcome.by.empty() ? "" : " by ",
+                            outcome.by, outcome.t));
+}
+
+void Proxy::cancel_call(ServerId txn) {
+  auto it = call_by_txn_.find(txn);
+  if (it == call_by_txn_.end()) return;
+  Call* call = find(it->second);
+  if (call == nullptr || call->final_sent) return;
+  respond_upstream(*call, 487, "Request Terminated");
+  for (Branch& branch : call->branches)
+    if (!branch.done) layer_.cancel(branch.txn);
+  call->session->caller_hung_up(seconds(*call));
+  run_actions(*call);
+}
+
+void Proxy::maybe_erase(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr || call->running) return;
+  if (!call->session->ended() || !call->final_sent) return;
+  for (const Branch& branch : call->branches)
+    if (!branch.done) return;
+  timers_.cancel(call->wake);
+  call_by_txn_.erase(call->txn);
+  if (session_pool_.size() < 64) session_pool_.push_back(std::move(call->session));
+  calls_.erase(call_id);
+}
+
+}  // namespace callplan::sip

@@ -1,0 +1,130 @@
+// sip/proxy/proxy.hpp — the stateful forking proxy that carries out CallSession actions.
+//
+// The proxy has no routing logic: for every new call it opens a callplan::CallSession and
+// does what its actions say (RFC 3261 section 16 for the SIP side):
+//
+//   ring     fork the INVITE to every registered contact of each user leg (their devices'
+//            bindings), or to the trunk for an external leg, each branch in its own client
+//            transaction; a leg with nothing to ring is reported busy at once
+//   stop     CANCEL every branch of the legs
+//   connect  (the 2xx was relayed when it arrived) nothing left to do
+//   voicemail  fork to the media server (X-Callplan-Action header), or 480 without one
+//   play / collect_digit  the reference server has no media: logged, the session goes on
+//            (a menu sees no digit)
+//   end      the final response the outcome calls for, when none was sent yet
+//
+// Branch answers go back to the session: the first 2xx of a leg is `answered`, a leg whose
+// branches all failed is `busy`. Timers of the session (wake_in) run on the TimerQueue.
+// In-dialog requests (ACK for 2xx, BYE, re-INVITE...) are forwarded only for dialogs this
+// proxy set up (Record-Route puts us on their path), so nothing unauthenticated is relayed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "callplan/session.hpp"
+#include "sip/message.hpp"
+#include "sip/proxy/dialogs.hpp"
+#include "sip/proxy/directory.hpp"
+#include "sip/registrar/location.hpp"
+#include "sip/transaction/transaction_layer.hpp"
+#include "sip/transport/timer_queue.hpp"
+#include "sip/transport/transport.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+
+struct ProxyConfig {
+  std::optional<Peer> trunk;          // where external legs go
+  std::string media_server;           // SIP URI for voicemail; "" for none
+  std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
+};
+
+struct ProxyStats {
+  std::uint64_t calls = 0;
+  std::uint64_t answered = 0;
+  std::uint64_t failed = 0;
+};
+
+class Proxy {
+ public:
+  Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport, Location& location,
+        ProxyConfig config);
+  ~Proxy();
+  Proxy(const Proxy&) = delete;
+  Proxy& operator=(const Proxy&) = delete;
+
+  // New calls use `directory`; calls in progress keep theirs.
+  void use(std::shared_ptr<Directory> directory);
+  const std::shared_ptr<Directory>& directory() const { return directory_; }
+
+  // A new INVITE (no To tag) from the trunk (caller = the From user) or from an authenticated
+  // device. Answers it in every case.
+  void start_call(ServerId txn, const Message& invite, const Peer& from, const Caller& caller);
+  // The caller CANCELled (the layer already answered the CANCEL).
+  void cancel_call(ServerId txn);
+  // A request with a To tag (BYE, re-INVITE, INFO, UPDATE...): relayed in its dialog or 481.
+  void in_dialog(ServerId txn, const Message& request, const Peer& from);
+  // ACK for a 2xx: relayed statelessly in its dialog, dropped otherwise.
+  void ack(const Message& ack, const Peer& from);
+  // A 2xx retransmission after its client transaction ended: relayed upstream statelessly.
+  void stray_response(const Message& response, const Peer& from);
+
+  // Forgets dialogs unused for their lifetime.
+  void expire(TimerQueue::TimePoint now) { dialogs_.expire(now); }
+
+  // Is `uri` (host:port) one of our own addresses (a Route to pop, a Request-URI for us)?
+  bool is_us(const Uri& uri) const;
+
+  std::size_t calls_in_progress() const;
+  std::size_t dialogs() const { return dialogs_.size(); }
+  const ProxyStats& stats() const { return stats_; }
+
+ private:
+  struct Call;
+  struct Branch;
+  friend struct ProxyAccess;
+
+  void run_actions(Call& call);
+  void ring(Call& call, std::span<const LegId> legs);
+  void fork_leg(Call& call, const Leg& leg);
+  void send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
+                   std::string_view from_value, std::string_view asserted_identity,
+                   std::span<const HeaderLine> extra, bool media);
+  void stop(Call& call, std::span<const LegId> legs);
+  void to_voicemail(Call& call, UserIndex user);
+  void finish(Call& call);
+  void on_branch_response(std::uint64_t call_id, std::size_t branch, const Message& response);
+  void on_branch_timeout(std::uint64_t call_id, std::size_t branch);
+  void branch_failed(Call& call, std::size_t branch);
+  std::string via_for(const Peer& to, std::string_view branch) const;
+  std::string record_route_for(const Peer& caller) const;
+  void arm_wake(Call& call);
+  std::uint32_t seconds(const Call& call) const;
+  void respond_upstream(Call& call, int status, std::string_view reason,
+                        std::span<const HeaderLine> extra = {});
+  void maybe_erase(std::uint64_t call_id);
+  Call* find(std::uint64_t call_id);
+
+  TransactionLayer& layer_;
+  TimerQueue& timers_;
+  Transport& transport_;
+  Location& location_;
+  ProxyConfig config_;
+  std::shared_ptr<Directory> directory_;
+  RoutingState routing_state_;
+  DialogSet dialogs_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
+  std::unordered_map<ServerId, std::uint64_t> call_by_txn_;
+  std::vector<std::unique_ptr<CallSession>> session_pool_;  // reused: start() does not allocate
+  std::uint64_t next_call_ = 1;
+  ProxyStats stats_;
+};
+
+}  // namespace callplan::sip

@@ -1,0 +1,64 @@
+// sip/registrar/location.hpp — the location service: the contacts each device (SIP username)
+// has registered, with expiry and q-values (RFC 3261 10.3), and the flow (Peer) each REGISTER
+// came on, so calls reach a device behind NAT or on its TCP connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sip/transport/peer.hpp"
+
+// Thread safety: none; use a Location from one thread (or one Asio strand) at a time.
+
+namespace callplan::sip {
+
+struct Binding {
+  std::string contact;       // the contact URI (addr-spec, as registered, escapes kept)
+  Peer source;               // where the REGISTER came from (the flow to reach the contact on)
+  std::chrono::steady_clock::time_point expires;
+  int q_millis = 1000;       // q=0.7 -> 700
+  std::string call_id;       // of the REGISTER that made or last refreshed it
+  std::uint32_t cseq = 0;
+  std::chrono::steady_clock::time_point updated{};  // last (re-)registration: lookup order
+};
+
+class Location {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // Live bindings of `username` (expired ones are skipped), highest q first, then most recent
+  // registration first.
+  std::vector<const Binding*> lookup(std::string_view username, TimePoint now) const;
+  bool registered(std::string_view username, TimePoint now) const;
+
+  // Removes expired bindings; returns the usernames that lost their last binding (and calls
+  // on_change(username, false) for each). The server calls it from a periodic timer; until
+  // then lookup() and registered() already skip expired bindings.
+  std::vector<std::string> expire(TimePoint now);
+
+  std::size_t binding_count() const;
+  // Every stored binding of `username`, expired ones included, in no particular order
+  // (empty when none). Valid until the next edit.
+  std::span<const Binding> stored(std::string_view username) const;
+
+  // Called when a username gains its first binding or loses its last one (presence).
+  void on_change(std::function<void(std::string_view username, bool registered)> fn);
+
+  // Low-level edits used by the registrar (RFC 3261 10.3 steps 6-8).
+  std::vector<Binding>& bindings_of(std::string_view username);  // creates the entry
+  // Calls on_change when registered(username, now) differs from `was_registered`, and drops
+  // the username's entry when it holds no binding any more.
+  void notify(std::string_view username, bool was_registered, TimePoint now);
+
+ private:
+  std::unordered_map<std::string, std::vector<Binding>> by_user_;
+  std::function<void(std::string_view, bool)> on_change_;
+};
+
+}  // namespace callplan::sip

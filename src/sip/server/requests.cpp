@@ -1,0 +1,143 @@
+// Who may do what: every new request is sorted here — REGISTER to the registrar, INVITE to the
+// proxy (after authentication unless it comes from the trunk), in-dialog requests to the
+// proxy's dialog relay, and the rest answered here.
+#include <array>
+
+#include <fmt/format.h>
+
+#include "sip/sanity.hpp"
+#include "sip/server/server_impl.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+namespace {
+
+constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
+// Option tags we support: none (no 100rel, no timers); anything in Proxy-Require/Require of a
+// request addressed to us is refused with 420.
+constexpr std::array<std::string_view, 0> kSupported{};
+
+std::string new_tag() {
+  static std::uint64_t counter = 0x5bd1e995u;
+  counter = counter * 6364136223846793005ULL + 1442695040888963407ULL;
+  return fmt::format("{:016x}", counter);
+}
+
+}  // namespace
+
+bool Server::Impl::from_trunk(const Peer& from) const {
+  return options.trunk && from.address == options.trunk->address;
+}
+
+void Server::Impl::reply(ServerId txn, const Message& request, int status, std::string_view reason,
+                         std::span<const HeaderLine> extra) {
+  std::string tag = new_tag();
+  layer.respond(txn, build_response(request, status, reason, {.to_tag = tag, .extra = extra}));
+}
+
+void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& from) {
+  if (!request.to.tag().empty()) {
+    proxy.in_dialog(txn, request, from);  // 481 unless it is a dialog we set up
+    return;
+  }
+  switch (request.method) {
+    case Method::register_:
+      on_register(txn, request, from);
+      break;
+    case Method::invite:
+      on_invite(txn, request, from);
+      break;
+    default:
+      on_out_of_dialog(txn, request, from);
+      break;
+  }
+}
+
+std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Message& request,
+                                                      const Peer& from, ChallengeKind kind) {
+  TimerQueue::TimePoint now = timers.now();
+  if (throttle.blocked(from.address, {}, now)) {
+    reply(txn, request, 403, "Forbidden");
+    return std::nullopt;
+  }
+  HeaderId header = kind == ChallengeKind::www ? HeaderId::authorization
+                                               : HeaderId::proxy_authorization;
+  AuthResult result = auth->verify(request, header, directory->credentials(), now);
+  if (result.ok() && !throttle.blocked(from.address, result.username, now)) {
+    throttle.succeeded(from.address, result.username);
+    return result.username;
+  }
+  if (throttle.blocked(from.address, result.username, now)) {
+    // The same answer whether the username exists or not.
+    reply(txn, request, 403, "Forbidden");
+    return std::nullopt;
+  }
+  if (result.failure()) {
+    security_log.auth_failure(from, request.method_text, result.username, to_string(result.status));
+    if (throttle.failed(from.address, result.username, now))
+      security_log.auth_blocked(from, request.method_text, result.username,
+                                options.throttle.block_for);
+  }
+  std::span<const HeaderLine> challenge = auth->challenge(kind, result.stale(), now);
+  if (kind == ChallengeKind::www)
+    reply(txn, request, 401, "Unauthorized", challenge);
+  else
+    reply(txn, request, 407, "Proxy Authentication Required", challenge);
+  return std::nullopt;
+}
+
+void Server::Impl::on_register(ServerId txn, const Message& request, const Peer& from) {
+  auto username = authenticate(txn, request, from, ChallengeKind::www);
+  if (!username) return;
+  RegisterOutcome outcome = registrar.handle(request, *username, from, timers.now());
+  if (outcome.status != 200 && log.enabled(LogLevel::info))
+    log.write(LogLevel::info, fmt::format("REGISTER {} from {}: {} {}", *username,
+                                          from.to_string(), outcome.status, outcome.warning));
+  std::vector<HeaderLine> extra = outcome.headers();
+  reply(txn, request, outcome.status, outcome.reason, extra);
+}
+
+void Server::Impl::on_invite(ServerId txn, const Message& request, const Peer& from) {
+  if (draining) {
+    HeaderLine retry{"Retry-After", "30"};
+    reply(txn, request, 503, "Service Unavailable", std::span(&retry, 1));
+    return;
+  }
+  if (max_forwards_exhausted(request)) {
+    reply(txn, request, 483, "Too Many Hops");
+    return;
+  }
+  std::string unsupported = unsupported_option_tags(request, HeaderId::proxy_require, kSupported);
+  if (!unsupported.empty()) {
+    HeaderLine line{"Unsupported", unsupported};
+    reply(txn, request, 420, "Bad Extension", std::span(&line, 1));
+    return;
+  }
+  if (from_trunk(from)) {
+    std::string caller = unescape(request.from.uri.user);
+    proxy.start_call(txn, request, from, Caller::external(caller.empty() ? "anonymous" : caller));
+    return;
+  }
+  auto username = authenticate(txn, request, from, ChallengeKind::proxy);
+  if (!username) return;
+  auto device = directory->device_of(*username);
+  if (!device) {  // credentials without a device: cannot happen with one tenant, be safe
+    reply(txn, request, 403, "Forbidden");
+    return;
+  }
+  proxy.start_call(txn, request, from, Caller::from_device(*device));
+}
+
+void Server::Impl::on_out_of_dialog(ServerId txn, const Message& request, const Peer& from) {
+  if (!from_trunk(from) && !authenticate(txn, request, from, ChallengeKind::proxy)) return;
+  HeaderLine allow{"Allow", kAllow};
+  if (request.method == Method::options) {
+    reply(txn, request, 200, "OK", std::span(&allow, 1));
+  } else if (request.method == Method::bye || request.method == Method::cancel) {
+    reply(txn, request, 481, "Call/Transaction Does Not Exist");
+  } else {
+    reply(txn, request, 405, "Method Not Allowed", std::span(&allow, 1));
+  }
+}
+
+}  // namespace callplan::sip

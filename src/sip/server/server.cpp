@@ -1,0 +1,185 @@
+// The server's life: loading and reloading the tenant, receiving messages, signals, draining.
+#include "sip/server/server.hpp"
+
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "callplan/check.hpp"
+#include "callplan/diagnostics.hpp"
+#include "callplan/engine.hpp"
+#include "callplan/error.hpp"
+#include "callplan/report.hpp"
+#include "sip/server/server_impl.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+
+Server::Impl::Impl(ServerOptions o)
+    : options(std::move(o)),
+      log(options.log_level),
+      transport(io, options.transport),
+      driver(io, timers),
+      layer(timers, transport, *this, options.times),
+      registrar(location, options.registrar),
+      auth_secret(random_secret()),
+      limiter(options.rate),
+      throttle(options.throttle),
+      proxy(layer, timers, transport, location,
+            ProxyConfig{.trunk = options.trunk,
+                        .media_server = options.media_server,
+                        .log = log.enabled(LogLevel::info)
+                                   ? std::function<void(std::string_view)>(
+                                         [this](std::string_view line) { log.write(LogLevel::info, line); })
+                                   : nullptr}),
+      signals(io, SIGHUP, SIGTERM, SIGINT),
+      housekeeping(io) {
+  location.on_change([this](std::string_view username, bool) {
+    if (directory) directory->refresh_presence(username, location, timers.now());
+  });
+  transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
+}
+
+std::shared_ptr<Directory> Server::Impl::load_directory() {
+  CheckedTenant checked = load_and_check(options.tenant_path);  // throws Error on I/O
+  if (has_errors(checked.issues)) {
+    std::string report = format_gcc({FileReport{options.tenant_path, checked.issues,
+                                                &checked.tenant.sources}});
+    throw Error(fmt::format("{}`{}` has errors", report, options.tenant_path));
+  }
+  auto engine = Engine::compile(checked.tenant, checked.issues);
+  return std::make_shared<Directory>(checked.tenant, std::move(engine), options.realm);
+}
+
+void Server::Impl::use(std::shared_ptr<Directory> next) {
+  next->refresh_presence(location, timers.now());
+  if (!auth || auth->realm() != next->realm()) auth.emplace(next->realm(), auth_secret);
+  directory = next;
+  proxy.use(std::move(next));
+}
+
+void Server::Impl::receive(const Peer& from, std::string_view bytes) {
+  timers.set_now(TimerQueue::Clock::now());
+  if (!from_trunk(from) && !limiter.allow(from.address, timers.now())) {
+    security_log.rate_limited(from);
+    return;
+  }
+  ParseOptions parse_options;
+  parse_options.framing = from.protocol == Protocol::tcp ? Framing::stream : Framing::datagram;
+  ParseResult result = parse_message(bytes, message, parse_options);
+  switch (result.verdict) {
+    case Verdict::accept:
+      layer.receive(message, from);
+      break;
+    case Verdict::reject:
+      if (log.enabled(LogLevel::debug))
+        log.write(LogLevel::debug,
+                  fmt::format("{} from {}: {}", result.status, from.to_string(), describe(result, bytes)));
+      transport.send(from, build_response(message, result.status, result.reason));
+      break;
+    case Verdict::drop:
+      if (log.enabled(LogLevel::debug))
+        log.write(LogLevel::debug,
+                  fmt::format("dropped from {}: {}", from.to_string(), describe(result, bytes)));
+      break;
+  }
+  driver.rearm();
+}
+
+void Server::Impl::on_ack(const Message& ack, const Peer& from) { proxy.ack(ack, from); }
+
+void Server::Impl::on_cancel(ServerId invite, const Message&, const Peer&) {
+  proxy.cancel_call(invite);
+}
+
+void Server::Impl::on_stray_response(const Message& response, const Peer& from) {
+  proxy.stray_response(response, from);
+}
+
+void Server::Impl::watch_signals() {
+  signals.async_wait([this](const std::error_code& ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      try {
+        use(load_directory());
+        log.write(LogLevel::error, fmt::format("reloaded {}", options.tenant_path));
+      } catch (const std::exception& e) {
+        log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
+      }
+    } else if (!draining) {
+      begin_drain();
+    } else {
+      log.write(LogLevel::error, "second stop signal: stopping now");
+      transport.close();
+      io.stop();
+      return;
+    }
+    watch_signals();
+  });
+}
+
+void Server::Impl::begin_drain() {
+  draining = true;
+  drain_deadline = TimerQueue::Clock::now() + options.drain_limit;
+  log.write(LogLevel::error,
+            fmt::format("stopping: {} call(s) in progress may finish (at most {} s)",
+                        proxy.calls_in_progress(), options.drain_limit.count()));
+}
+
+void Server::Impl::schedule_housekeeping() {
+  housekeeping.expires_after(std::chrono::milliseconds(draining ? 100 : 1000));
+  housekeeping.async_wait([this](const std::error_code& ec) {
+    if (ec) return;
+    timers.set_now(TimerQueue::Clock::now());
+    location.expire(timers.now());
+    proxy.expire(timers.now());
+    if (draining &&
+        (proxy.calls_in_progress() == 0 || TimerQueue::Clock::now() >= drain_deadline)) {
+      log.write(LogLevel::error, "stopped");
+      transport.close();
+      io.stop();
+      return;
+    }
+    driver.rearm();
+    schedule_housekeeping();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  impl_->use(impl_->load_directory());
+}
+
+Server::~Server() = default;
+
+void Server::start() {
+  for (const Peer& where : impl_->options.listen) impl_->transport.listen(where);
+  for (const Peer& bound : impl_->transport.listening())
+    impl_->log.write(LogLevel::error, fmt::format("listening on {}", bound.to_string()));
+  impl_->watch_signals();
+  impl_->schedule_housekeeping();
+  impl_->log.write(LogLevel::error, "ready");
+}
+
+void Server::run() { impl_->io.run(); }
+
+bool Server::reload() {
+  try {
+    impl_->use(impl_->load_directory());
+    return true;
+  } catch (const std::exception& e) {
+    impl_->log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
+    return false;
+  }
+}
+
+void Server::stop() {
+  asio::post(impl_->io, [impl = impl_.get()] {
+    if (!impl->draining) impl->begin_drain();
+  });
+}
+
+std::vector<Peer> Server::listening() const { return impl_->transport.listening(); }
+
+}  // namespace callplan::sip

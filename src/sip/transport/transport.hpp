@@ -1,0 +1,97 @@
+// sip/transport/transport.hpp — UDP and TCP on one asio::io_context (RFC 3261 section 18).
+//
+// The transport moves bytes; it knows no SIP beyond framing. UDP datagrams and complete TCP
+// frames (StreamFramer) are handed to the receiver with the Peer they came from; CRLF
+// keep-alives on TCP are answered (RFC 5626 pong) and not passed on. A TCP connection that
+// sends an invalid frame, exceeds the limits or stays idle is closed.
+//
+//   asio::io_context io;
+//   Transport transport(io);
+//   transport.listen(*parse_peer("udp:127.0.0.1:5060"));
+//   transport.on_receive([&](const Peer& from, std::string_view bytes) { ... });
+//   transport.send(peer, bytes);
+//   io.run();
+//
+// Thread safety: single-threaded; every function runs on the io_context's thread.
+//
+// Receiving: `bytes` is valid only during the receiver call (copy what you keep). The
+// receiver may call send() and close(), but not on_receive(). A receiver that throws is
+// logged and the socket goes on serving. UDP datagrams made only of CR/LF (NAT keep-alives)
+// and datagrams over max_message are dropped without a call.
+// Errors: nothing throws out of the io_context's handlers; failed sends, refused or failed
+// connections and invalid frames are logged as one line on stderr ("sip transport: ...").
+// Files: transport.cpp (this class), udp_transport.cpp, tcp_transport.cpp, transport_core.hpp
+// (their shared inside; pending handlers keep it alive after the Transport is destroyed).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <asio/io_context.hpp>
+
+#include "sip/transport/peer.hpp"
+
+namespace callplan::sip {
+
+// Where bytes go out. The transaction layer, registrar and proxy only see this.
+class Sender {
+ public:
+  virtual ~Sender() = default;
+  // Best effort: a failed send is logged by the transport and otherwise ignored (UDP
+  // semantics; transactions retransmit or time out).
+  virtual void send(const Peer& to, std::string_view bytes) = 0;
+};
+
+struct TransportLimits {
+  std::size_t max_message = 64 * 1024;     // bytes per datagram / per TCP frame
+  std::size_t max_connections = 1024;      // accepted + opened TCP connections
+  std::size_t max_connections_per_source = 32;
+  std::chrono::seconds tcp_idle_timeout{300};  // close a TCP connection silent this long
+  std::size_t max_send_queue = 1 << 20;    // bytes queued on one TCP connection; more closes it
+};
+
+class Transport final : public Sender {
+ public:
+  using Receiver = std::function<void(const Peer& from, std::string_view bytes)>;
+
+  explicit Transport(asio::io_context& io, TransportLimits limits = {});
+  ~Transport() override;
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Binds a UDP socket or a TCP acceptor (port 0 picks a free port: see listening()).
+  // Throws std::system_error with the address in the message when it cannot bind.
+  void listen(const Peer& where);
+  // What is bound, with the real ports.
+  std::vector<Peer> listening() const;
+  // The address to write in Via / Record-Route for messages sent over `protocol` (the first
+  // listening address of that protocol, or of any protocol when there is none; a default
+  // Peer, port 0, when nothing is bound). The reference stays valid until the next listen().
+  const Peer& local(Protocol protocol) const;
+
+  void on_receive(Receiver receiver);
+
+  // UDP: sent from the listening socket of the peer's address family. TCP: on
+  // `to.connection` when it is open, else on an open connection to the same address:port,
+  // else on a new connection (bytes are queued until it connects; dropped if it fails).
+  void send(const Peer& to, std::string_view bytes) override;
+
+  // Stops accepting and reading, closes every connection and socket; queued bytes are
+  // dropped. Once the handlers it aborts have run, the transport leaves no work on the
+  // io_context, so io.run() returns (if nothing else keeps it busy). Final: send() does
+  // nothing afterwards. The destructor calls it.
+  void close();
+
+  std::size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace callplan::sip

@@ -1,0 +1,198 @@
+#include <gtest/gtest.h>
+
+#include "loopback.hpp"
+#include "sip/transport/transport.hpp"
+
+namespace callplan::sip {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::run_until;
+using testing::UdpClient;
+
+struct Received {
+  Peer from;
+  std::string bytes;
+};
+
+asio::ip::udp::endpoint endpoint_of(const Peer& peer) { return {peer.address, peer.port}; }
+
+void echo_round_trip(const char* listen_at, const char* client_address) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer(listen_at));
+  std::vector<Received> received;
+  transport.on_receive([&](const Peer& from, std::string_view bytes) {
+    received.push_back({from, std::string(bytes)});
+    transport.send(from, bytes);  // receivers may send from inside the callback
+  });
+  const Peer server = transport.listening().at(0);
+  ASSERT_NE(server.port, 0);
+
+  UdpClient client(io, asio::ip::make_address(client_address));
+  const std::string request = testing::sip_message("udp-echo");
+  client.send(request, endpoint_of(server));
+  ASSERT_TRUE(run_until(io, [&] { return !client.received.empty(); }));
+
+  EXPECT_EQ(client.received.at(0), request);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].bytes, request);
+  EXPECT_EQ(received[0].from.protocol, Protocol::udp);
+  EXPECT_EQ(received[0].from.address, asio::ip::make_address(client_address));
+  EXPECT_EQ(received[0].from.port, client.port());
+  EXPECT_EQ(received[0].from.connection, kNoConnection);
+}
+
+TEST(UdpTransport, EchoRoundTripIpv4) { echo_round_trip("udp:127.0.0.1:0", "127.0.0.1"); }
+
+TEST(UdpTransport, EchoRoundTripIpv6) {
+  if (!testing::ipv6_loopback_available()) GTEST_SKIP() << "::1 is not available here";
+  echo_round_trip("udp:[::1]:0", "::1");
+}
+
+TEST(UdpTransport, SendsFromTheSocketOfTheDestinationFamily) {
+  if (!testing::ipv6_loopback_available()) GTEST_SKIP() << "::1 is not available here";
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  transport.listen(*parse_peer("udp:[::1]:0"));
+  const auto bound = transport.listening();
+  ASSERT_EQ(bound.size(), 2u);
+
+  UdpClient v4(io, asio::ip::make_address("127.0.0.1"));
+  UdpClient v6(io, asio::ip::make_address("::1"));
+  transport.send({Protocol::udp, asio::ip::make_address("::1"), v6.port()}, "to six");
+  transport.send({Protocol::udp, asio::ip::make_address("127.0.0.1"), v4.port()}, "to four");
+  ASSERT_TRUE(run_until(io, [&] { return !v4.received.empty() && !v6.received.empty(); }));
+  EXPECT_EQ(v4.received[0], "to four");
+  EXPECT_EQ(v6.received[0], "to six");
+}
+
+TEST(UdpTransport, DropsDatagramsOverTheSizeLimit) {
+  asio::io_context io;
+  TransportLimits limits;
+  limits.max_message = 1000;
+  Transport transport(io, limits);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  std::vector<std::size_t> sizes;
+  transport.on_receive([&](const Peer&, std::string_view bytes) { sizes.push_back(bytes.size()); });
+
+  UdpClient client(io, asio::ip::make_address("127.0.0.1"));
+  const auto server = endpoint_of(transport.listening().at(0));
+  client.send(std::string(1001, 'x'), server);
+  client.send(std::string(60000, 'y'), server);
+  client.send(std::string(1000, 'z'), server);  // exactly the limit still passes
+  ASSERT_TRUE(run_until(io, [&] { return !sizes.empty(); }));
+  testing::run_for(io, 20ms);
+  EXPECT_EQ(sizes, std::vector<std::size_t>{1000});
+}
+
+TEST(UdpTransport, DropsDatagramsTooLargeForTheBuffer) {
+  asio::io_context io;
+  Transport transport(io);  // default limit 64 KiB: the largest datagram IPv4 carries fits
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  std::vector<std::size_t> sizes;
+  transport.on_receive([&](const Peer&, std::string_view bytes) { sizes.push_back(bytes.size()); });
+  UdpClient client(io, asio::ip::make_address("127.0.0.1"));
+  client.send(std::string(65507, 'x'), endpoint_of(transport.listening().at(0)));
+  ASSERT_TRUE(run_until(io, [&] { return !sizes.empty(); }));
+  EXPECT_EQ(sizes.at(0), 65507u);
+}
+
+TEST(UdpTransport, CrlfKeepAliveDatagramsAreNotPassedOn) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  std::vector<std::string> received;
+  transport.on_receive([&](const Peer&, std::string_view bytes) { received.emplace_back(bytes); });
+  UdpClient client(io, asio::ip::make_address("127.0.0.1"));
+  const auto server = endpoint_of(transport.listening().at(0));
+  client.send("\r\n\r\n", server);
+  client.send("\r\n", server);
+  client.send("after", server);
+  ASSERT_TRUE(run_until(io, [&] { return !received.empty(); }));
+  EXPECT_EQ(received, std::vector<std::string>{"after"});
+}
+
+TEST(UdpTransport, ListeningAndLocalReportTheRealPort) {
+  asio::io_context io;
+  Transport transport(io);
+  EXPECT_EQ(transport.local(Protocol::udp).port, 0);  // nothing bound yet
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  transport.listen(*parse_peer("tcp:127.0.0.1:0"));
+  const auto bound = transport.listening();
+  ASSERT_EQ(bound.size(), 2u);
+  EXPECT_EQ(bound[0].protocol, Protocol::udp);
+  EXPECT_EQ(bound[1].protocol, Protocol::tcp);
+  EXPECT_NE(bound[0].port, 0);
+  EXPECT_EQ(transport.local(Protocol::udp).port, bound[0].port);
+  EXPECT_EQ(transport.local(Protocol::tcp).port, bound[1].port);
+  EXPECT_EQ(transport.local(Protocol::tcp).protocol, Protocol::tcp);
+}
+
+TEST(UdpTransport, LocalFallsBackToAnyProtocol) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  EXPECT_EQ(transport.local(Protocol::tcp).protocol, Protocol::udp);
+}
+
+TEST(UdpTransport, ListenOnABusyPortThrowsWithTheAddress) {
+  asio::io_context io;
+  Transport first(io);
+  first.listen(*parse_peer("udp:127.0.0.1:0"));
+  Peer taken = first.listening().at(0);
+  Transport second(io);
+  try {
+    second.listen(taken);
+    FAIL() << "bound a port that is in use";
+  } catch (const std::system_error& e) {
+    EXPECT_NE(std::string(e.what()).find(taken.to_string()), std::string::npos) << e.what();
+  }
+}
+
+TEST(UdpTransport, SendWithoutSocketOfThatFamilyIsDroppedQuietly) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  transport.send(*parse_peer("udp:[::1]:5060"), "nowhere to go");  // logged, not thrown
+  SUCCEED();
+}
+
+TEST(UdpTransport, ReceiverMayCloseTheTransport) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  int calls = 0;
+  transport.on_receive([&](const Peer&, std::string_view) {
+    ++calls;
+    transport.close();
+  });
+  UdpClient client(io, asio::ip::make_address("127.0.0.1"));
+  client.send("one", endpoint_of(transport.listening().at(0)));
+  client.send("two", endpoint_of(transport.listening().at(0)));
+  ASSERT_TRUE(run_until(io, [&] { return calls > 0; }));
+  testing::run_for(io, 20ms);
+  EXPECT_EQ(calls, 1);
+  transport.send({Protocol::udp, asio::ip::make_address("127.0.0.1"), client.port()}, "late");
+  testing::run_for(io, 20ms);
+  EXPECT_TRUE(client.received.empty());  // a closed transport sends nothing
+}
+
+TEST(UdpTransport, ReceiverThatThrowsDoesNotStopTheSocket) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  std::vector<std::string> received;
+  transport.on_receive([&](const Peer&, std::string_view bytes) {
+    received.emplace_back(bytes);
+    if (bytes == "bad") throw std::runtime_error("handler bug");
+  });
+  UdpClient client(io, asio::ip::make_address("127.0.0.1"));
+  client.send("bad", endpoint_of(transport.listening().at(0)));
+  client.send("good", endpoint_of(transport.listening().at(0)));
+  EXPECT_TRUE(run_until(io, [&] { return received.size() == 2; }));
+}
+
+}  // namespace
+}  // namespace callplan::sip

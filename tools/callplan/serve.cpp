@@ -1,0 +1,102 @@
+// `callplan serve TENANT --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
+// [--media-server URI] [--log-level LEVEL]` — the reference SIP server (SPEC section 9,
+// docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
+//
+// Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options or
+// an address that cannot be bound.
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "callplan/error.hpp"
+#include "commands.hpp"
+#include "sip/proxy/next_hop.hpp"
+#include "sip/server/server.hpp"
+#include "sip/uri.hpp"
+
+namespace callplan::cli {
+namespace {
+
+struct ServeCliOptions {
+  std::string tenant;
+  std::vector<std::string> listen;
+  std::string trunk;
+  std::string media_server;
+  std::string realm;
+  std::string log_level = "info";
+};
+
+int usage(const std::string& message) {
+  fmt::print(stderr, "callplan serve: {}\n", message);
+  return kExitUsage;
+}
+
+int run(const ServeCliOptions& o) {
+  sip::ServerOptions options;
+  options.tenant_path = o.tenant;
+  for (const std::string& text : o.listen) {
+    std::string error;
+    auto peer = sip::parse_peer(text, &error);
+    if (!peer) return usage(fmt::format("--listen {}: {}", text, error));
+    options.listen.push_back(*peer);
+  }
+  if (options.listen.empty()) return usage("give at least one --listen udp:ADDR:PORT");
+  if (!o.trunk.empty()) {
+    std::string error;
+    auto peer = sip::parse_peer(o.trunk, &error);
+    if (!peer) return usage(fmt::format("--trunk {}: {}", o.trunk, error));
+    options.trunk = *peer;
+  }
+  if (!o.media_server.empty()) {
+    sip::Uri uri;
+    if (sip::parse_uri(o.media_server, uri) != sip::UriError::none || !sip::peer_of_uri(uri))
+      return usage(fmt::format("--media-server {}: expected a SIP URI with an IP address, "
+                               "e.g. sip:voicemail@127.0.0.1:5090", o.media_server));
+    options.media_server = o.media_server;
+  }
+  options.realm = o.realm;
+  auto level = sip::parse_log_level(o.log_level);
+  if (!level) return usage("--log-level: one of error, warn, info, debug");
+  options.log_level = *level;
+
+  std::unique_ptr<sip::Server> server;
+  try {
+    server = std::make_unique<sip::Server>(std::move(options));
+  } catch (const Error& e) {
+    fmt::print(stderr, "{}\ncallplan serve: fix the tenant before serving it\n", e.what());
+    return kExitFindings;
+  }
+  try {
+    server->start();
+  } catch (const std::system_error& e) {
+    return usage(e.what());
+  }
+  server->run();
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ServeCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the reference SIP server: a registrar and a proxy routing by the tenant");
+  cmd->add_option("tenant", o->tenant, "Tenant file (YAML)")->required();
+  cmd->add_option("--listen", o->listen,
+                  "Where to listen: udp:ADDR:PORT or tcp:ADDR:PORT (repeat for several)");
+  cmd->add_option("--trunk", o->trunk,
+                  "The SIP trunk ADDR:PORT (or udp:/tcp:ADDR:PORT): external legs go there, and "
+                  "requests from its address are trusted");
+  cmd->add_option("--media-server", o->media_server,
+                  "SIP URI of a media server for voicemail (e.g. sip:vm@127.0.0.1:5090)");
+  cmd->add_option("--realm", o->realm,
+                  "Digest realm (default: the tenant's login); ha1_md5/ha1_sha256 values in the "
+                  "tenant must be computed for it");
+  cmd->add_option("--log-level", o->log_level, "error, warn, info (default) or debug");
+  cmd->callback([o, &exit_code] { exit_code = run(*o); });
+}
+
+}  // namespace callplan::cli
