@@ -26,6 +26,7 @@ struct ServeCliOptions {
   std::string trunk;
   std::string media_server;
   std::string realm;
+  double rate_limit = 500;
   std::string log_level = "info";
 };
 
@@ -58,6 +59,13 @@ int run(const ServeCliOptions& o) {
     options.media_server = o.media_server;
   }
   options.realm = o.realm;
+  if (o.rate_limit < 0) return usage("--rate-limit: requests per second, 0 for no limit");
+  if (o.rate_limit > 0) {
+    options.rate.rate = o.rate_limit;
+    options.rate.burst = 2 * o.rate_limit;
+  } else {
+    options.rate.rate = options.rate.burst = 1e12;  // no limit
+  }
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
   options.log_level = *level;
@@ -95,6 +103,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--realm", o->realm,
                   "Digest realm (default: the tenant's login); ha1_md5/ha1_sha256 values in the "
                   "tenant must be computed for it");
+  cmd->add_option("--rate-limit", o->rate_limit,
+                  "Requests per second each source address may send, bursts of twice that "
+                  "(default 500; 0: no limit; the trunk is never limited)");
   cmd->add_option("--log-level", o->log_level, "error, warn, info (default) or debug");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }

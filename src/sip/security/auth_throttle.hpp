@@ -3,10 +3,11 @@
 // tell them apart).
 //
 // After `max_failures` failures within `window` from one source (or for one username), that
-// source (or username) is blocked for `block_for`: its requests that need authentication get
-// 403 Forbidden without a challenge and without a hash being computed. Tables are bounded.
+// source (or username) is blocked for `block_for`: the server keeps challenging its requests
+// but verifies nothing (no hash is computed), so a guesser cannot even tell it is blocked.
+// Tables are bounded.
 //
-//   if (throttle.blocked(from.address, username, now)) -> 403, log "blocked"
+//   if (throttle.blocked(from.address, username, now)) -> challenge again, log "blocked"
 //   on failure: throttle.failed(from.address, username, now); log the failure
 //   on success: throttle.succeeded(from.address, username)
 //

@@ -56,21 +56,34 @@ void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& 
 std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Message& request,
                                                       const Peer& from, ChallengeKind kind) {
   TimerQueue::TimePoint now = timers.now();
+  auto challenge = [&](bool stale) {
+    std::span<const HeaderLine> lines = auth->challenge(kind, stale, now);
+    if (kind == ChallengeKind::www)
+      reply(txn, request, 401, "Unauthorized", lines);
+    else
+      reply(txn, request, 407, "Proxy Authentication Required", lines);
+  };
+  // A blocked source or username gets a fresh challenge like everyone else, but nothing it
+  // sends is verified (no hash is computed) until the block ends: a password guesser cannot
+  // tell that it is blocked, and cracking tools run to their end finding nothing instead of
+  // stalling on an unexpected 403 (docs/sip-server.md).
   if (throttle.blocked(from.address, {}, now)) {
-    reply(txn, request, 403, "Forbidden");
+    security_log.auth_blocked(from, request.method_text, {}, options.throttle.block_for);
+    challenge(false);
     return std::nullopt;
   }
   HeaderId header = kind == ChallengeKind::www ? HeaderId::authorization
                                                : HeaderId::proxy_authorization;
   AuthResult result = auth->verify(request, header, directory->credentials(), now);
-  if (result.ok() && !throttle.blocked(from.address, result.username, now)) {
+  if (throttle.blocked(from.address, result.username, now)) {
+    security_log.auth_blocked(from, request.method_text, result.username,
+                              options.throttle.block_for);
+    challenge(false);
+    return std::nullopt;
+  }
+  if (result.ok()) {
     throttle.succeeded(from.address, result.username);
     return result.username;
-  }
-  if (throttle.blocked(from.address, result.username, now)) {
-    // The same answer whether the username exists or not.
-    reply(txn, request, 403, "Forbidden");
-    return std::nullopt;
   }
   if (result.failure()) {
     security_log.auth_failure(from, request.method_text, result.username, to_string(result.status));
@@ -78,11 +91,7 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
       security_log.auth_blocked(from, request.method_text, result.username,
                                 options.throttle.block_for);
   }
-  std::span<const HeaderLine> challenge = auth->challenge(kind, result.stale(), now);
-  if (kind == ChallengeKind::www)
-    reply(txn, request, 401, "Unauthorized", challenge);
-  else
-    reply(txn, request, 407, "Proxy Authentication Required", challenge);
+  challenge(result.stale());
   return std::nullopt;
 }
 

@@ -60,13 +60,17 @@ void Server::Impl::use(std::shared_ptr<Directory> next) {
 
 void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   timers.set_now(TimerQueue::Clock::now());
-  if (!from_trunk(from) && !limiter.allow(from.address, timers.now())) {
-    security_log.rate_limited(from);
-    return;
-  }
   ParseOptions parse_options;
   parse_options.framing = from.protocol == Protocol::tcp ? Framing::stream : Framing::datagram;
   ParseResult result = parse_message(bytes, message, parse_options);
+  // The budget is for requests (and what does not parse): responses only matter when they
+  // answer one of our own client transactions, and phones answering our forks all share
+  // one address behind a NAT or on loopback.
+  bool request = !result.ok() || message.is_request;
+  if (request && !from_trunk(from) && !limiter.allow(from.address, timers.now())) {
+    security_log.rate_limited(from);
+    return;
+  }
   switch (result.verdict) {
     case Verdict::accept:
       layer.receive(message, from);

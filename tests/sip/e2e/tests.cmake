@@ -1,0 +1,16 @@
+# End-to-end SIP tests (tests/sip/e2e/test_sip_e2e.py): `callplan serve` on loopback with
+# sipp peers as phones and trunk, the torture corpus, a SIGHUP reload and sipvicious.
+# Included by tests/sip/tests.cmake. One ctest entry (label sip-e2e) runs the whole pytest
+# file; each test inside is bounded (< 30 s), the whole run by TIMEOUT.
+# Without sipp the module skips itself; -rs prints the reason, which ctest reports as skipped.
+if(TARGET callplan_cli)
+  add_test(NAME sip_e2e
+           COMMAND /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/sip/e2e
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(sip_e2e PROPERTIES
+    LABELS "sip-e2e"
+    TIMEOUT 600
+    RUN_SERIAL TRUE   # fixed timing assertions (cascade, memory hunt) need an idle machine
+    ENVIRONMENT "CALLPLAN_BIN=$<TARGET_FILE:callplan_cli>"
+    SKIP_REGULAR_EXPRESSION "SKIPPED .*sipp \\(Debian sip-tester\\) is not installed")
+endif()
