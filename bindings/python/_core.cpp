@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   bind_tenant(m);
   bind_engine(m);
   bind_session(m);
+  bind_calls(m);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,42 +33,131 @@ struct EngineHandle {
   detail::TargetCheck check;
 };
 
+// Where a piece of a call's text is: an offset into its CallChunk's buffer (which grows while
+// calls are read, so views are made only once reading is done).
+struct TextRef {
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+};
+
+struct PresenceSpec {
+  TextRef extension;
+  TextRef state;
+};
+
+struct AnswerSpec {
+  TextRef target;
+  bool busy = false;
+  std::uint32_t after_seconds = 0;
+};
+
 // One call as the Python caller described it, copied out of Python objects while the GIL is
-// held, so that parsing and routing can run on worker threads without it.
+// held, so that parsing and routing can run on worker threads without it. No allocation of
+// its own: its text and its presence and answer entries live in its CallChunk.
 struct CallSpec {
-  std::string from = "anonymous";
-  std::string to;
-  std::string at;                     // ISO 8601 text (CLI `--at` syntax); see has_epoch
+  bool has_from = false;  // false: "anonymous"
+  TextRef from;
+  TextRef to;
+  TextRef at;                         // ISO 8601 text (CLI `--at` syntax); see epoch
   std::optional<std::int64_t> epoch;  // an aware datetime, as seconds since 1970 UTC
-  std::vector<std::pair<std::string, std::string>> presence;  // extension -> state name
-  std::string presence_text;          // or the CLI form "002=busy,003=dnd"
-  std::vector<ScriptedAnswer> answers;
-  std::string answer_text;            // or the CLI form "001@5,002=busy"
-  std::string digits;
+  std::uint32_t presence_begin = 0;   // entries [begin, begin + count) of CallChunk::presence
+  std::uint32_t presence_count = 0;
+  TextRef presence_text;              // or the CLI form "002=busy,003=dnd"
+  std::uint32_t answer_begin = 0;     // entries of CallChunk::answers
+  std::uint32_t answer_count = 0;
+  TextRef answer_text;                // or the CLI form "001@5,002=busy"
+  TextRef digits;
   std::optional<std::uint32_t> hangup_after;
   std::optional<std::uint64_t> seed;
 };
 
-// Reads a call from a dict ({"to": ..., "from": ..., "at": ...}) or an object with the same
-// attributes (callplan.Call). Raises TypeError / ValueError-like callplan.Error on bad input.
-CallSpec read_call(py::handle call);
+// A run of calls read from Python: the specs and one buffer for all their text. Filled by
+// the thread holding the GIL, then only read (by any thread).
+struct CallChunk {
+  std::vector<CallSpec> specs;
+  std::string chars;
+  std::vector<PresenceSpec> presence;
+  std::vector<AnswerSpec> answers;
+
+  std::string_view text(TextRef t) const { return {chars.data() + t.offset, t.size}; }
+  std::string_view from(const CallSpec& c) const {
+    return c.has_from ? text(c.from) : std::string_view("anonymous");
+  }
+  TextRef add_text(const char* data, std::size_t size) {  // throws callplan::Error past 4 GiB
+    if (size > 0xFFFFFFFFu - chars.size()) text_overflow();
+    TextRef ref{static_cast<std::uint32_t>(chars.size()), static_cast<std::uint32_t>(size)};
+    chars.append(data, size);
+    return ref;
+  }
+  [[noreturn]] static void text_overflow();
+  void reserve(std::size_t calls);
+  void clear();  // keeps the memory
+};
+
+// Reads calls out of Python objects: dicts ({"to": ..., "from": ..., "at": ...}) or objects
+// with the same attributes (callplan.Call, whose slots are read directly). Needs the GIL.
+class CallReader {
+ public:
+  CallReader();
+  // Appends the call to `chunk`, or throws TypeError / callplan::Error (the chunk then holds
+  // the calls appended before, intact).
+  void read(py::handle call, CallChunk& chunk);
+  // A new chunk: entries shared with the previous call cannot cross into it.
+  void start_chunk() { forget(); }
+
+  // Reading a large batch waits on memory more than it computes: each call is a few Python
+  // objects scattered over the heap (the Call, its dicts, their tables, its text). Reading
+  // `calls[i]` after prefetch_stage(calls, n, i) for every earlier i has their cache lines on
+  // the way: the objects some calls ahead, then what their slots point to, then the dicts'
+  // tables. Only reads memory (no reference counts, no Python code); needs the GIL.
+  void prefetch_stage(PyObject* const* calls, std::size_t count, std::size_t i) const;
+
+ private:
+  void forget() { last_presence_ = last_answer_ = nullptr; }
+  void read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk);
+  void read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk);
+  void read_field(std::size_t field, PyObject* value, CallSpec& spec, CallChunk& chunk);
+  PyObject* call_type_;  // callplan.Call when its slots can be read by offset, else null
+  // The previous call's presence / answer dict, when its entries can be shared: the same
+  // dict object, with no Python code run since it was read (so it cannot have changed).
+  PyObject* last_presence_ = nullptr;
+  std::uint32_t last_presence_begin_ = 0, last_presence_count_ = 0;
+  PyObject* last_answer_ = nullptr;
+  std::uint32_t last_answer_begin_ = 0, last_answer_count_ = 0;
+};
+
+// callplan.Call, registered by the package on import (_core.register_call_type) so that its
+// slots can be read by offset.
+void register_call_type(py::handle type);
 
 // Local times already parsed, per worker thread of a batch: parsing ISO text and resolving
 // it in the tenant's zone costs more than routing a call, and batches repeat instants (every
 // hour of a week, the same instant under many scenarios). Bounded; one thread only.
 class InstantCache {
  public:
-  Instant parse(const std::string& text, std::string_view zone);  // throws callplan::Error
+  Instant parse(std::string_view text, std::string_view zone);  // throws callplan::Error
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   static constexpr std::size_t kMaxEntries = 1 << 16;
-  std::unordered_map<std::string, Instant> cache_;
+  std::unordered_map<std::string, Instant, Hash, std::equal_to<>> cache_;
 };
 
-// The scenario for `spec`, validated exactly as `callplan simulate` validates its options
-// (same messages, with Python argument names). Throws callplan::Error. No GIL needed.
-Scenario build_scenario(const CallSpec& spec, const EngineHandle& engine,
-                        InstantCache* instants = nullptr);
+// Fills `out` with the scenario for `spec` (reusing its strings and vectors), validated
+// exactly as `callplan simulate` validates its options (same messages, with Python argument
+// names). Throws callplan::Error. No GIL needed.
+void build_scenario(const CallChunk& chunk, const CallSpec& spec, const EngineHandle& engine,
+                    Scenario& out, InstantCache* instants = nullptr);
+
+// One call read and built (simulate, CallSession.start): needs the GIL for the reading.
+struct OneCall {
+  CallChunk chunk;
+  const CallSpec& spec() const { return chunk.specs.front(); }
+};
+OneCall read_one_call(py::handle call);
 
 // Issues as plain dicts (the Python package turns them into callplan.Issue objects).
 py::list issues_to_python(const Issues& issues);
@@ -78,5 +168,6 @@ void bind_tenant(py::module_& m);
 void bind_state(py::module_& m);
 void bind_engine(py::module_& m);
 void bind_session(py::module_& m);
+void bind_calls(py::module_& m);
 
 }  // namespace callplan::python

@@ -1,13 +1,20 @@
 // Calls described in Python (keyword arguments, dicts, callplan.Call objects) -> Scenario.
 //
-// Two halves on purpose: read_call() copies strings and numbers out of Python objects and
+// Two halves on purpose: CallReader copies strings and numbers out of Python objects and
 // needs the GIL; build_scenario() parses and validates them and does not, so simulate_many
 // runs it on its worker threads. Validation is the CLI's (`callplan simulate`): the same
 // checks, the same messages, with Python argument names instead of option names.
+//
+// The reader is the part of simulate_many that cannot run in parallel, so it is written for
+// speed: callplan.Call's slots are read by offset, text is copied into one buffer per chunk
+// of calls (no allocation per call), and no Python object is made or called for the common
+// types (str, int, dict, datetime). Anything else takes the general (slower) path with the
+// same results and messages.
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -16,6 +23,10 @@
 #include "diagnostics/make_issue.hpp"
 #include "plantest/instant.hpp"
 
+// CPython's own headers after core.hpp: pybind11 includes Python.h first, as they require.
+#include <datetime.h>
+#include <structmember.h>
+
 namespace callplan::python {
 namespace {
 
@@ -23,16 +34,89 @@ constexpr std::array<std::string_view, 8> kCallKeys = {
     "to", "from", "from_", "at", "presence", "answer", "digits", "hangup_after"};
 constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy", "dnd"};
 
+// callplan.Call's fields, in the order they are read (and errors are reported).
+constexpr std::size_t kFields = 8;
+constexpr std::array<const char*, kFields> kFieldNames = {
+    "to", "from_", "at", "presence", "answer", "digits", "hangup_after", "seed"};
+
+const char* ascii_data(PyObject* v);
+std::string_view utf8(PyObject* value, std::string_view what);
+
+enum : std::size_t { kTo, kFrom, kAt, kPresence, kAnswer, kDigits, kHangupAfter, kSeed };
+
+// The field names as interned str objects, made once (dict keys written in code are the
+// same objects, so most keys are recognised by address).
+const std::array<PyObject*, kFields>& field_names() {
+  static const std::array<PyObject*, kFields> names = [] {
+    std::array<PyObject*, kFields> out{};
+    for (std::size_t i = 0; i < kFields; ++i) out[i] = PyUnicode_InternFromString(kFieldNames[i]);
+    return out;
+  }();
+  return names;
+}
+
+// Which field a call dict's key names; TypeError (with a hint) for anything else.
+std::size_t field_of_key(PyObject* key) {
+  const auto& names = field_names();
+  for (std::size_t i = 0; i < kFields; ++i) {
+    if (key == names[i]) return i;
+  }
+  std::string_view name = utf8(key, "a call's field name");
+  if (name == "from") return kFrom;
+  for (std::size_t i = 0; i < kFields; ++i) {
+    if (name == kFieldNames[i]) return i;
+  }
+  std::vector<std::string_view> keys(kCallKeys.begin(), kCallKeys.end());
+  keys.push_back("seed");
+  std::string hint = detail::did_you_mean(name, keys);
+  throw py::type_error(fmt::format("a call has no field `{}`{}", name,
+                                   hint.empty() ? "" : " (" + hint + ")"));
+}
+
+// callplan.Call as registered by the package: the type (a strong reference, for the life of
+// the process), the slot descriptors found in it and their offsets in an instance.
+struct CallType {
+  PyObject* type = nullptr;
+  std::array<PyObject*, kFields> descriptors{};
+  std::array<Py_ssize_t, kFields> offsets{};
+};
+CallType g_call_type;
+
+// Are the registered slot descriptors still the class's attributes (nobody replaced one with
+// a property)? Checked once per batch: then slots can be read by offset.
+bool call_type_intact() {
+  if (g_call_type.type == nullptr) return false;
+  PyObject* dict = reinterpret_cast<PyTypeObject*>(g_call_type.type)->tp_dict;
+  for (std::size_t i = 0; i < kFields; ++i) {
+    if (PyDict_GetItemString(dict, kFieldNames[i]) != g_call_type.descriptors[i]) return false;
+  }
+  return true;
+}
+
 std::string type_name(py::handle value) { return py::str(py::type::handle_of(value).attr("__name__")); }
 
-std::string as_string(py::handle value, std::string_view what) {
-  if (!PyUnicode_Check(value.ptr())) {
+// The UTF-8 of a str (any str subclass too, e.g. callplan.Presence); a view into the object.
+[[gnu::noinline]] std::string_view utf8_slow(PyObject* value, std::string_view what) {
+  if (!PyUnicode_Check(value)) {
     throw py::type_error(fmt::format("{} must be a str, not {}", what, type_name(value)));
   }
   Py_ssize_t size = 0;
-  const char* data = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
+  const char* data = PyUnicode_AsUTF8AndSize(value, &size);
   if (data == nullptr) throw py::error_already_set();
-  return std::string(data, static_cast<std::size_t>(size));
+  return {data, static_cast<std::size_t>(size)};
+}
+
+std::string_view utf8(PyObject* value, std::string_view what) {
+  if (const char* data = ascii_data(value)) {  // the common case: its bytes are its UTF-8
+    return {data, static_cast<std::size_t>(PyUnicode_GET_LENGTH(value))};
+  }
+  return utf8_slow(value, what);
+}
+
+[[gnu::always_inline]] inline TextRef as_text(PyObject* value, std::string_view what,
+                                             CallChunk& chunk) {
+  std::string_view text = utf8(value, what);
+  return chunk.add_text(text.data(), text.size());
 }
 
 std::uint64_t as_count(py::handle value, std::string_view what) {
@@ -40,7 +124,7 @@ std::uint64_t as_count(py::handle value, std::string_view what) {
     throw py::type_error(fmt::format("{} must be an int, not {}", what, type_name(value)));
   }
   unsigned long long n = PyLong_AsUnsignedLongLong(value.ptr());
-  if (PyErr_Occurred()) {
+  if (n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
     PyErr_Clear();
     throw Error(fmt::format("{}: {} is not a whole number >= 0", what,
                             std::string(py::str(value))));
@@ -54,116 +138,152 @@ std::uint32_t as_seconds(py::handle value, std::string_view what) {
   return static_cast<std::uint32_t>(n);
 }
 
-// `at`: ISO text as the CLI takes it; a naive datetime is local time in the tenant's zone,
-// written as text so that DST gaps and repeats are resolved exactly as for `--at`; an aware
-// one is an instant.
-void read_at(py::handle value, CallSpec& spec) {
-  if (value.is_none()) return;
-  if (PyUnicode_Check(value.ptr())) {
-    spec.at = as_string(value, "at");
-    return;
-  }
-  // datetime.datetime, looked up once and kept for the life of the process.
-  static PyObject* datetime_type =
-      py::object(py::module_::import("datetime").attr("datetime")).release().ptr();
-  int is_datetime = PyObject_IsInstance(value.ptr(), datetime_type);
+// The datetime C API's macros use C casts: wrapped once here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+bool is_exact_datetime(PyObject* v) { return PyDateTime_CheckExact(v); }
+bool is_exact_date(PyObject* v) { return PyDate_CheckExact(v); }
+bool is_timedelta(PyObject* v) { return PyDelta_Check(v); }
+PyObject* datetime_type() { return reinterpret_cast<PyObject*>(PyDateTimeAPI->DateTimeType); }
+PyObject* date_type() { return reinterpret_cast<PyObject*>(PyDateTimeAPI->DateType); }
+PyObject* tzinfo_of(PyObject* v) {  // borrowed; Py_None when naive
+  auto* dt = reinterpret_cast<PyDateTime_DateTime*>(v);
+  return dt->hastzinfo ? dt->tzinfo : Py_None;
+}
+struct Fields {
+  int year, month, day, hour = 0, minute = 0, second = 0, microsecond = 0;
+};
+Fields date_fields(PyObject* v) {
+  return {PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v), PyDateTime_GET_DAY(v)};
+}
+Fields datetime_fields(PyObject* v) {
+  return {PyDateTime_GET_YEAR(v),        PyDateTime_GET_MONTH(v),
+          PyDateTime_GET_DAY(v),         PyDateTime_DATE_GET_HOUR(v),
+          PyDateTime_DATE_GET_MINUTE(v), PyDateTime_DATE_GET_SECOND(v),
+          PyDateTime_DATE_GET_MICROSECOND(v)};
+}
+std::int64_t timedelta_us(PyObject* v) {
+  return (static_cast<std::int64_t>(PyDateTime_DELTA_GET_DAYS(v)) * 86400 +
+          PyDateTime_DELTA_GET_SECONDS(v)) *
+             1000000 +
+         PyDateTime_DELTA_GET_MICROSECONDS(v);
+}
+// The characters of an exact, compact, ASCII-only str (most text), else null.
+const char* ascii_data(PyObject* v) {
+  if (!PyUnicode_CheckExact(v) || !PyUnicode_IS_COMPACT_ASCII(v)) return nullptr;
+  return static_cast<const char*>(PyUnicode_DATA(v));
+}
+bool import_datetime() {
+  PyDateTime_IMPORT;
+  return PyDateTimeAPI != nullptr;
+}
+#pragma GCC diagnostic pop
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// "YYYY-MM-DDTHH:MM:SS" into the chunk's text: local time in the tenant's zone, resolved by
+// the worker exactly as `--at` text (DST gaps and repeats).
+TextRef local_text(int year, int month, int day, int hour, int minute, int second,
+                   CallChunk& chunk) {
+  char buf[20];
+  auto two = [](char* p, int v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  two(buf, year / 100);
+  two(buf + 2, year % 100);
+  buf[4] = '-';
+  two(buf + 5, month);
+  buf[7] = '-';
+  two(buf + 8, day);
+  buf[10] = 'T';
+  two(buf + 11, hour);
+  buf[13] = ':';
+  two(buf + 14, minute);
+  buf[16] = ':';
+  two(buf + 17, second);
+  return chunk.add_text(buf, 19);
+}
+
+// `at` given as a datetime or date of any other type than exactly datetime.datetime: read
+// through Python attributes (subclasses may override them).
+void read_at_generic(py::handle value, CallSpec& spec, CallChunk& chunk) {
+  int is_datetime = PyObject_IsInstance(value.ptr(), datetime_type());
   if (is_datetime < 0) throw py::error_already_set();
+  auto field = [&](const char* name) { return value.attr(name).cast<int>(); };
   if (is_datetime == 0) {
     // A date means its midnight, local time in the tenant's zone.
-    static PyObject* date_type = py::object(py::module_::import("datetime").attr("date")).release().ptr();
-    int is_date = PyObject_IsInstance(value.ptr(), date_type);
+    int is_date = PyObject_IsInstance(value.ptr(), date_type());
     if (is_date < 0) throw py::error_already_set();
     if (is_date == 0) {
       throw py::type_error(fmt::format("at must be a datetime, a date or an ISO 8601 str, not {}",
                                        type_name(value)));
     }
-    auto field = [&](const char* name) { return value.attr(name).cast<int>(); };
-    spec.at = fmt::format("{:04}-{:02}-{:02}T00:00:00", field("year"), field("month"),
-                          field("day"));
+    spec.at = local_text(field("year"), field("month"), field("day"), 0, 0, 0, chunk);
     return;
   }
   py::object offset = value.attr("utcoffset")();
   if (offset.is_none()) {
-    auto field = [&](const char* name) { return value.attr(name).cast<int>(); };
-    spec.at = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", field("year"), field("month"),
-                          field("day"), field("hour"), field("minute"), field("second"));
+    spec.at = local_text(field("year"), field("month"), field("day"), field("hour"),
+                         field("minute"), field("second"), chunk);
     return;
   }
   double ts = value.attr("timestamp")().cast<double>();
   spec.epoch = static_cast<std::int64_t>(std::floor(ts));
 }
 
-void read_presence(py::handle value, CallSpec& spec) {
-  if (value.is_none()) return;
-  if (PyUnicode_Check(value.ptr())) {
-    spec.presence_text = as_string(value, "presence");
+// `at`: ISO text as the CLI takes it; a naive datetime is local time in the tenant's zone,
+// written as text so that DST gaps and repeats are resolved exactly as for `--at`; an aware
+// one is an instant.
+void read_at(PyObject* value, CallSpec& spec, CallChunk& chunk, bool& pure) {
+  if (value == Py_None) return;
+  if (PyUnicode_Check(value)) {
+    spec.at = as_text(value, "at", chunk);
     return;
   }
-  if (!PyDict_Check(value.ptr()) && !py::hasattr(value, "items")) {
-    throw py::type_error(fmt::format("presence must be a mapping {{extension: state}}, not {}",
-                                     type_name(value)));
-  }
-  py::dict items = PyDict_Check(value.ptr()) ? py::reinterpret_borrow<py::dict>(value)
-                                             : py::dict(py::reinterpret_borrow<py::object>(value));
-  for (auto [ext, state] : items) {
-    spec.presence.emplace_back(as_string(ext, "presence extension"),
-                               as_string(state, "presence state"));
-  }
-}
-
-void read_answers(py::handle value, CallSpec& spec) {
-  if (value.is_none()) return;
-  if (PyUnicode_Check(value.ptr())) {
-    spec.answer_text = as_string(value, "answer");
-    return;
-  }
-  if (!PyDict_Check(value.ptr()) && !py::hasattr(value, "items")) {
-    throw py::type_error(fmt::format(
-        "answer must be a mapping {{target: seconds or \"busy\"}}, not {}", type_name(value)));
-  }
-  py::dict items = PyDict_Check(value.ptr()) ? py::reinterpret_borrow<py::dict>(value)
-                                             : py::dict(py::reinterpret_borrow<py::object>(value));
-  for (auto [target, how] : items) {
-    ScriptedAnswer a;
-    a.target = as_string(target, "answer target");
-    if (PyUnicode_Check(how.ptr())) {
-      std::string word = as_string(how, "answer");
-      if (word != "busy") {
-        throw Error(fmt::format("answer: `{}` for {} is neither a number of seconds nor \"busy\"",
-                                word, a.target));
-      }
-      a.busy = true;
-    } else {
-      a.after_seconds = as_seconds(how, "answer seconds");
+  if (is_exact_datetime(value)) {
+    PyObject* tz = tzinfo_of(value);
+    py::object offset = py::none();
+    if (tz != Py_None) {
+      pure = false;  // tzinfo.utcoffset is Python code
+      offset = py::reinterpret_steal<py::object>(PyObject_CallMethod(value, "utcoffset", nullptr));
+      if (!offset) throw py::error_already_set();
     }
-    spec.answers.push_back(std::move(a));
+    Fields f = datetime_fields(value);
+    if (offset.is_none()) {
+      spec.at = local_text(f.year, f.month, f.day, f.hour, f.minute, f.second, chunk);
+      return;
+    }
+    // datetime.timestamp() of an aware datetime, computed as CPython does (microseconds since
+    // the epoch, divided as floats) without making the intermediate objects.
+    if (!is_timedelta(offset.ptr())) {
+      throw py::type_error("at: utcoffset() must return a timedelta");
+    }
+    std::int64_t local_us =
+        (days_from_civil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day)) *
+             86400 +
+         f.hour * 3600 + f.minute * 60 + f.second) *
+            1000000 +
+        f.microsecond;
+    double ts = static_cast<double>(local_us - timedelta_us(offset.ptr())) / 1e6;
+    spec.epoch = static_cast<std::int64_t>(std::floor(ts));
+    return;
   }
-}
-
-void read_field(std::string_view key, py::handle value, CallSpec& spec) {
-  if (key == "to") {
-    spec.to = as_string(value, "to");
-  } else if (key == "from" || key == "from_") {
-    if (!value.is_none()) spec.from = as_string(value, "from_");
-  } else if (key == "at") {
-    read_at(value, spec);
-  } else if (key == "presence") {
-    read_presence(value, spec);
-  } else if (key == "answer") {
-    read_answers(value, spec);
-  } else if (key == "digits") {
-    if (!value.is_none()) spec.digits = as_string(value, "digits");
-  } else if (key == "hangup_after") {
-    if (!value.is_none()) spec.hangup_after = as_seconds(value, "hangup_after");
-  } else if (key == "seed") {
-    if (!value.is_none()) spec.seed = as_count(value, "seed");
-  } else {
-    std::vector<std::string_view> keys(kCallKeys.begin(), kCallKeys.end());
-    keys.push_back("seed");
-    std::string hint = detail::did_you_mean(key, keys);
-    throw py::type_error(fmt::format("a call has no field `{}`{}", key,
-                                     hint.empty() ? "" : " (" + hint + ")"));
+  if (is_exact_date(value)) {
+    Fields f = date_fields(value);
+    spec.at = local_text(f.year, f.month, f.day, 0, 0, 0, chunk);
+    return;
   }
+  pure = false;
+  read_at_generic(value, spec, chunk);
 }
 
 [[noreturn]] void fail(const detail::TargetProblem& problem) {
@@ -206,102 +326,387 @@ void add_presence(std::string_view ext, std::string_view state, const EngineHand
 
 }  // namespace
 
-CallSpec read_call(py::handle call) {
+void CallChunk::text_overflow() { throw Error("a batch of calls holds more than 4 GiB of text"); }
+
+void CallChunk::clear() {
+  specs.clear();
+  chars.clear();
+  presence.clear();
+  answers.clear();
+}
+
+void CallChunk::reserve(std::size_t calls) {
+  specs.reserve(calls);
+  chars.reserve(calls * 64);
+  presence.reserve(calls);
+  answers.reserve(calls);
+}
+
+void CallReader::read_presence(PyObject* v, CallSpec& spec, CallChunk& chunk) {
+  py::handle value(v);
+  if (value.is_none()) return;
+  if (PyUnicode_Check(value.ptr())) {
+    spec.presence_text = as_text(value.ptr(), "presence", chunk);
+    return;
+  }
+  auto begin = static_cast<std::uint32_t>(chunk.presence.size());
+  auto add = [&](PyObject* ext, PyObject* state) {
+    PresenceSpec p;
+    p.extension = as_text(ext, "presence extension", chunk);
+    p.state = as_text(state, "presence state", chunk);
+    chunk.presence.push_back(p);
+  };
+  if (PyDict_Check(value.ptr())) {
+    if (value.ptr() == last_presence_) {  // the previous call's dict, unchanged
+      spec.presence_begin = last_presence_begin_;
+      spec.presence_count = last_presence_count_;
+      return;
+    }
+    PyObject* key = nullptr;
+    PyObject* item = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(value.ptr(), &pos, &key, &item)) add(key, item);
+  } else {
+    if (!py::hasattr(value, "items")) {
+      throw py::type_error(fmt::format("presence must be a mapping {{extension: state}}, not {}",
+                                       type_name(value)));
+    }
+    forget();
+    py::dict items(py::reinterpret_borrow<py::object>(value));
+    for (auto [ext, state] : items) add(ext.ptr(), state.ptr());
+  }
+  spec.presence_begin = begin;
+  spec.presence_count = static_cast<std::uint32_t>(chunk.presence.size()) - begin;
+  if (PyDict_Check(value.ptr())) {
+    last_presence_ = value.ptr();
+    last_presence_begin_ = spec.presence_begin;
+    last_presence_count_ = spec.presence_count;
+  }
+}
+
+void CallReader::read_answers(PyObject* v, CallSpec& spec, CallChunk& chunk) {
+  py::handle value(v);
+  if (value.is_none()) return;
+  if (PyUnicode_Check(value.ptr())) {
+    spec.answer_text = as_text(value.ptr(), "answer", chunk);
+    return;
+  }
+  auto begin = static_cast<std::uint32_t>(chunk.answers.size());
+  auto add = [&](PyObject* target, PyObject* how) {
+    AnswerSpec a;
+    a.target = as_text(target, "answer target", chunk);
+    if (PyUnicode_Check(how)) {
+      std::string_view word = utf8(how, "answer");
+      if (word != "busy") {
+        throw Error(fmt::format("answer: `{}` for {} is neither a number of seconds nor \"busy\"",
+                                word, chunk.text(a.target)));
+      }
+      a.busy = true;
+    } else if (PyLong_CheckExact(how)) {
+      unsigned long long n = PyLong_AsUnsignedLongLong(how);
+      if ((n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) || n > 0xFFFFFFFFu) {
+        PyErr_Clear();
+        as_seconds(how, "answer seconds");  // raises the right error (negative, too long)
+      }
+      a.after_seconds = static_cast<std::uint32_t>(n);
+    } else {
+      a.after_seconds = as_seconds(how, "answer seconds");
+    }
+    chunk.answers.push_back(a);
+  };
+  if (PyDict_Check(value.ptr())) {
+    if (value.ptr() == last_answer_) {  // the previous call's dict, unchanged
+      spec.answer_begin = last_answer_begin_;
+      spec.answer_count = last_answer_count_;
+      return;
+    }
+    PyObject* key = nullptr;
+    PyObject* item = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(value.ptr(), &pos, &key, &item)) add(key, item);
+  } else {
+    if (!py::hasattr(value, "items")) {
+      throw py::type_error(fmt::format(
+          "answer must be a mapping {{target: seconds or \"busy\"}}, not {}", type_name(value)));
+    }
+    forget();
+    py::dict items(py::reinterpret_borrow<py::object>(value));
+    for (auto [target, how] : items) add(target.ptr(), how.ptr());
+  }
+  spec.answer_begin = begin;
+  spec.answer_count = static_cast<std::uint32_t>(chunk.answers.size()) - begin;
+  if (PyDict_Check(value.ptr())) {
+    last_answer_ = value.ptr();
+    last_answer_begin_ = spec.answer_begin;
+    last_answer_count_ = spec.answer_count;
+  }
+}
+
+[[gnu::noinline]] void CallReader::read_field(std::size_t field, PyObject* v, CallSpec& spec,
+                                              CallChunk& chunk) {
+  switch (field) {
+    case kTo:
+      spec.to = as_text(v, "to", chunk);
+      break;
+    case kFrom:
+      if (v != Py_None) {
+        spec.from = as_text(v, "from_", chunk);
+        spec.has_from = true;
+      }
+      break;
+    case kAt: {
+      bool pure = true;
+      read_at(v, spec, chunk, pure);
+      if (!pure) forget();
+      break;
+    }
+    case kPresence:
+      read_presence(v, spec, chunk);
+      break;
+    case kAnswer:
+      read_answers(v, spec, chunk);
+      break;
+    case kDigits:
+      if (v != Py_None) spec.digits = as_text(v, "digits", chunk);
+      break;
+    case kHangupAfter:
+      if (v != Py_None) spec.hangup_after = as_seconds(v, "hangup_after");
+      break;
+    case kSeed:
+      if (v != Py_None) spec.seed = as_count(v, "seed");
+      break;
+    default:
+      break;
+  }
+}
+
+CallReader::CallReader() : call_type_(call_type_intact() ? g_call_type.type : nullptr) {}
+
+void CallReader::read(py::handle call, CallChunk& chunk) {
   CallSpec spec;
   bool have_to = false;
-  if (PyDict_Check(call.ptr())) {
+  PyObject* obj = call.ptr();
+  if (PyDict_Check(obj)) {
     PyObject* key = nullptr;
     PyObject* value = nullptr;
     Py_ssize_t pos = 0;
-    while (PyDict_Next(call.ptr(), &pos, &key, &value)) {
-      std::string name = as_string(key, "a call's field name");
-      read_field(name, value, spec);
-      have_to = have_to || name == "to";
+    while (PyDict_Next(obj, &pos, &key, &value)) {
+      std::size_t field = field_of_key(key);
+      read_field(field, value, spec, chunk);
+      have_to = have_to || field == kTo;
+    }
+  } else if (call_type_ != nullptr && reinterpret_cast<PyObject*>(Py_TYPE(obj)) == call_type_) {
+    // A callplan.Call: its slots, read where they are (an unset slot is a missing field),
+    // text inline; the rest as read_field reads it. Same order, same errors.
+    auto slot = [obj](std::size_t field) {
+      return *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(obj) +
+                                           g_call_type.offsets[field]);
+    };
+    if (PyObject* v = slot(kTo)) {
+      spec.to = as_text(v, "to", chunk);
+      have_to = true;
+    }
+    if (PyObject* v = slot(kFrom); v != nullptr && v != Py_None) {
+      spec.from = as_text(v, "from_", chunk);
+      spec.has_from = true;
+    }
+    if (PyObject* v = slot(kAt); v != nullptr && v != Py_None) {
+      if (const char* data = ascii_data(v)) {
+        spec.at = chunk.add_text(data, static_cast<std::size_t>(PyUnicode_GET_LENGTH(v)));
+      } else {
+        read_field(kAt, v, spec, chunk);
+      }
+    }
+    if (PyObject* v = slot(kPresence); v != nullptr && v != Py_None) {
+      read_presence(v, spec, chunk);
+    }
+    if (PyObject* v = slot(kAnswer); v != nullptr && v != Py_None) read_answers(v, spec, chunk);
+    if (PyObject* v = slot(kDigits); v != nullptr && v != Py_None) {
+      spec.digits = as_text(v, "digits", chunk);
+    }
+    for (std::size_t f : {std::size_t{kHangupAfter}, std::size_t{kSeed}}) {
+      if (PyObject* v = slot(f); v != nullptr && v != Py_None) read_field(f, v, spec, chunk);
     }
   } else {
-    // A callplan.Call (or any object with these attributes).
-    // Interned names, made once: this runs for every call of a batch.
-    static const std::array<std::pair<const char*, PyObject*>, 8> kNames = [] {
-      std::array<std::pair<const char*, PyObject*>, 8> names{};
-      const char* fields[] = {"to", "from_", "at", "presence", "answer", "digits",
-                              "hangup_after", "seed"};
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        names[i] = {fields[i], PyUnicode_InternFromString(fields[i])};
-      }
-      return names;
-    }();
-    for (const auto& [name, key] : kNames) {
+    // Any object with these attributes (a subclass of Call too: it may define properties).
+    forget();
+    for (std::size_t i = 0; i < kFields; ++i) {
       // One lookup per field (no hasattr + getattr).
-      PyObject* value = PyObject_GetAttr(call.ptr(), key);
+      PyObject* value = PyObject_GetAttr(obj, field_names()[i]);
       if (value == nullptr) {
         if (!PyErr_ExceptionMatches(PyExc_AttributeError)) throw py::error_already_set();
         PyErr_Clear();
         continue;
       }
       py::object owned = py::reinterpret_steal<py::object>(value);
-      read_field(name, owned, spec);
-      have_to = have_to || std::string_view(name) == "to";
+      read_field(i, owned.ptr(), spec, chunk);
+      have_to = have_to || i == kTo;
     }
+    forget();  // the getters were Python code, and may have changed what was read before
   }
   if (!have_to) {
     throw py::type_error(fmt::format("a call needs `to` (the dialled number or extension); got {}",
                                      std::string(py::repr(call))));
   }
-  return spec;
+  chunk.specs.push_back(spec);
 }
 
-Instant InstantCache::parse(const std::string& text, std::string_view zone) {
+void register_call_type(py::handle type) {
+  if (!PyType_Check(type.ptr())) throw py::type_error("register_call_type() needs a class");
+  CallType found;
+  PyObject* dict = reinterpret_cast<PyTypeObject*>(type.ptr())->tp_dict;
+  for (std::size_t i = 0; i < kFields; ++i) {
+    PyObject* d = PyDict_GetItemString(dict, kFieldNames[i]);
+    if (d == nullptr || Py_TYPE(d) != &PyMemberDescr_Type) {
+      throw py::type_error(fmt::format("register_call_type(): `{}` is not a slot", kFieldNames[i]));
+    }
+    const PyMemberDef* member = reinterpret_cast<PyMemberDescrObject*>(d)->d_member;
+    if (member->type != T_OBJECT_EX) {
+      throw py::type_error(fmt::format("register_call_type(): `{}` is not an object slot",
+                                       kFieldNames[i]));
+    }
+    Py_INCREF(d);
+    found.descriptors[i] = d;
+    found.offsets[i] = member->offset;
+  }
+  Py_INCREF(type.ptr());
+  found.type = type.ptr();
+  // Registered once per process (the package does it on import); a later registration
+  // replaces it and keeps the old references (they are few, and may still be in use).
+  g_call_type = found;
+}
+
+namespace {
+
+inline void prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+
+inline void prefetch_object(const PyObject* o, std::size_t bytes) {
+  const char* p = reinterpret_cast<const char*>(o);
+  for (std::size_t at = 0; at < bytes; at += 64) prefetch(p + at);
+}
+
+// The table of an exact dict (its entries follow the header for small dicts).
+inline void prefetch_dict_table(PyObject* d) {
+  if (d == nullptr || !PyDict_CheckExact(d)) return;
+  const char* keys = reinterpret_cast<const char*>(reinterpret_cast<PyDictObject*>(d)->ma_keys);
+  prefetch(keys);
+  prefetch(keys + 64);
+}
+
+constexpr std::size_t kAheadObject = 12;  // the call object
+constexpr std::size_t kAheadFields = 6;   // what its slots point to
+constexpr std::size_t kAheadTables = 3;   // the tables of its dicts
+
+}  // namespace
+
+void CallReader::prefetch_stage(PyObject* const* calls, std::size_t count, std::size_t i) const {
+  if (i + kAheadObject < count) prefetch_object(calls[i + kAheadObject], 96);
+  if (i + kAheadFields < count) {
+    PyObject* o = calls[i + kAheadFields];
+    if (call_type_ != nullptr && reinterpret_cast<PyObject*>(Py_TYPE(o)) == call_type_) {
+      for (std::size_t f = 0; f < kFields; ++f) {
+        PyObject* v =
+            *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(o) + g_call_type.offsets[f]);
+        if (v != nullptr) prefetch_object(v, 64);
+      }
+    } else if (PyDict_CheckExact(o)) {
+      prefetch_dict_table(o);
+    }
+  }
+  if (i + kAheadTables < count) {
+    PyObject* o = calls[i + kAheadTables];
+    if (call_type_ != nullptr && reinterpret_cast<PyObject*>(Py_TYPE(o)) == call_type_) {
+      for (std::size_t f : {std::size_t{kPresence}, std::size_t{kAnswer}}) {
+        prefetch_dict_table(
+            *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(o) + g_call_type.offsets[f]));
+      }
+    }
+  }
+}
+
+OneCall read_one_call(py::handle call) {
+  OneCall one;
+  CallReader reader;
+  reader.read(call, one.chunk);
+  return one;
+}
+
+Instant InstantCache::parse(std::string_view text, std::string_view zone) {
   if (auto it = cache_.find(text); it != cache_.end()) return it->second;
   std::string error;
   auto instant = detail::parse_instant(text, zone, &error);
   if (!instant) throw Error(fmt::format("at: {}", error));
   if (cache_.size() >= kMaxEntries) cache_.clear();
-  cache_.emplace(text, *instant);
+  cache_.emplace(std::string(text), *instant);
   return *instant;
 }
 
-Scenario build_scenario(const CallSpec& c, const EngineHandle& e, InstantCache* instants) {
+void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandle& e,
+                    Scenario& s, InstantCache* instants) {
   const Engine& engine = *e.engine;
-  Scenario s;
-  if (auto problem = e.check.caller(c.from, "from_")) fail(*problem);
-  if (auto problem = e.check.callee(c.to, c.from, "to")) fail(*problem);
-  s.from = c.from;
-  s.to = c.to;
+  std::string_view from = chunk.from(c);
+  std::string_view to = chunk.text(c.to);
+  if (auto problem = e.check.caller(from, "from_")) fail(*problem);
+  if (auto problem = e.check.callee(to, from, "to")) fail(*problem);
+  s.from.assign(from);
+  s.to.assign(to);
 
+  std::string_view at = chunk.text(c.at);
   if (c.epoch) {
     s.at = Instant{std::chrono::seconds{*c.epoch}};
-  } else if (c.at.empty()) {
+  } else if (at.empty()) {
     s.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   } else if (instants != nullptr) {
-    s.at = instants->parse(c.at, engine.timezone());
+    s.at = instants->parse(at, engine.timezone());
   } else {
     std::string error;
-    auto instant = detail::parse_instant(c.at, engine.timezone(), &error);
+    auto instant = detail::parse_instant(at, engine.timezone(), &error);
     if (!instant) throw Error(fmt::format("at: {}", error));
     s.at = *instant;
   }
-  for (const auto& [ext, state] : split_presence(c.presence_text)) add_presence(ext, state, e, s);
-  for (const auto& [ext, state] : c.presence) add_presence(ext, state, e, s);
+  s.presence.clear();
+  if (c.presence_text.size != 0) {
+    for (const auto& [ext, state] : split_presence(chunk.text(c.presence_text))) {
+      add_presence(ext, state, e, s);
+    }
+  }
+  for (std::uint32_t i = 0; i < c.presence_count; ++i) {
+    const PresenceSpec& p = chunk.presence[c.presence_begin + i];
+    add_presence(chunk.text(p.extension), chunk.text(p.state), e, s);
+  }
 
-  if (!c.answer_text.empty()) {
+  s.answers.clear();
+  if (c.answer_text.size != 0) {
     try {
-      s.answers = parse_answer_list(c.answer_text);
+      s.answers = parse_answer_list(chunk.text(c.answer_text));
     } catch (const Error& err) {
       throw Error(fmt::format("answer: {}", err.what()));
     }
   }
-  s.answers.insert(s.answers.end(), c.answers.begin(), c.answers.end());
+  for (std::uint32_t i = 0; i < c.answer_count; ++i) {
+    const AnswerSpec& a = chunk.answers[c.answer_begin + i];
+    ScriptedAnswer& out = s.answers.emplace_back();
+    out.target.assign(chunk.text(a.target));
+    out.busy = a.busy;
+    out.after_seconds = a.after_seconds;
+  }
   for (const ScriptedAnswer& a : s.answers) {
     if (auto problem = e.check.target(a.target, "answer")) fail(*problem);
   }
-  if (c.digits.find_first_not_of("0123456789*#_") != std::string::npos) {
+  std::string_view digits = chunk.text(c.digits);
+  if (digits.find_first_not_of("0123456789*#_") != std::string_view::npos) {
     throw Error(fmt::format("digits: `{}` may hold only 0-9, *, # and _ (no key for that prompt)",
-                            c.digits));
+                            digits));
   }
-  s.digits = c.digits;
+  s.digits.assign(digits);
   s.hangup_after = c.hangup_after;
   s.seed = c.seed;
-  return s;
+}
+
+void bind_calls(py::module_& m) {
+  if (!import_datetime()) throw py::error_already_set();
+  m.def("register_call_type", &register_call_type, py::arg("type"),
+        "Lets simulate_many read callplan.Call's slots directly (the package calls it once).");
 }
 
 }  // namespace callplan::python

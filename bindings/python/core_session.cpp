@@ -50,14 +50,16 @@ struct SessionHandle {
   LegId legs_seen = 0;
 
   void start(py::handle call, py::handle state, bool record) {
-    CallSpec spec = read_call(call);
-    if (!spec.answers.empty() || !spec.answer_text.empty() || !spec.digits.empty() ||
+    OneCall one = read_one_call(call);
+    const CallSpec& spec = one.spec();
+    if (spec.answer_count != 0 || spec.answer_text.size != 0 || spec.digits.size != 0 ||
         spec.hangup_after || spec.seed) {
       throw py::type_error(
           "a live call takes to, from_, at and presence only: the host reports answers, digits "
           "and hang-ups as they happen (answered(), busy(), digit(), caller_hung_up())");
     }
-    Scenario s = build_scenario(spec, *engine);
+    Scenario s;
+    build_scenario(one.chunk, spec, *engine, s);
     const Engine& e = *engine->engine;
     from = s.from;
     to = s.to;

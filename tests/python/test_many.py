@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+import types
+from collections import OrderedDict
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -126,3 +131,180 @@ def test_prepared_batches_route_like_plain_calls(acme: callplan.Tenant) -> None:
         other.simulate_many(batch)
     with pytest.raises(callplan.Error, match="^call 1: presence"):
         acme.prepare([calls[0], {"to": "+31881234567", "presence": {"001": "gone"}}])
+
+
+# --- reading Call objects (the GIL-bound part of simulate_many, in C++) --------------------
+
+class SubCall(callplan.Call):
+    __slots__ = ()
+
+
+class DigitsProperty(callplan.Call):
+    """A subclass whose field is a property: read through Python, not by slot."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def digits(self) -> str:
+        return "1"
+
+    @digits.setter
+    def digits(self, value: str) -> None:
+        pass
+
+
+class Plain:
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+
+def kwargs_of(call: Any) -> Dict[str, Any]:
+    """simulate()'s keyword arguments for a call as simulate_many reads it."""
+    if isinstance(call, dict):
+        kw = dict(call)
+        if "from" in kw:
+            kw["from_"] = kw.pop("from")
+        return kw
+    names = ("to", "from_", "at", "presence", "answer", "digits", "hangup_after", "seed")
+    return {n: getattr(call, n) for n in names if hasattr(call, n)}
+
+
+def mixed_calls(tenant: callplan.Tenant, n: int) -> List[Any]:
+    """Every shape and type a call's fields may take, mixed."""
+    exts = [u.extension for u in tenant.users]
+    numbers = [num.number for num in tenant.numbers]
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    shared_presence = {exts[1]: "busy"}
+    shared_answer = {exts[2]: 4}
+    ats: List[Any] = [
+        "2026-11-30T10:00", datetime(2026, 11, 30, 10, 30), date(2026, 12, 1),
+        datetime(2026, 11, 30, 9, 15, 59, 999999, tzinfo=timezone.utc),
+        datetime(2026, 12, 2, 11, 0, 0, 500000, tzinfo=amsterdam),
+        datetime(2026, 10, 25, 2, 30, tzinfo=amsterdam, fold=1),   # repeated hour, later one
+        datetime(2026, 3, 29, 2, 30),                                # in the DST gap
+        datetime(2026, 11, 30, 20, 0, tzinfo=timezone(timedelta(hours=-5, minutes=-30))),
+        "2026-12-03T07:59:30Z",
+    ]
+    presences: List[Any] = [
+        None, {exts[0]: "busy"}, shared_presence, f"{exts[0]}=dnd,{exts[2]}=busy",
+        {exts[0]: callplan.Presence.dnd, exts[3]: "offline"},
+        types.MappingProxyType({exts[1]: "dnd"}), OrderedDict([(exts[0], "available")]),
+    ]
+    answers: List[Any] = [
+        None, {exts[0]: 3}, shared_answer, f"{exts[1]}@5,{exts[2]}=busy",
+        {exts[1]: "busy", exts[2]: 9}, types.MappingProxyType({exts[0]: 12}),
+    ]
+    calls: List[Any] = []
+    for i in range(n):
+        fields: Dict[str, Any] = dict(
+            to=numbers[i % len(numbers)] if i % 11 else exts[i % len(exts)],
+            at=ats[i % len(ats)], presence=presences[i % len(presences)],
+            answer=answers[(i // 3) % len(answers)], digits=["", "1", "2", "_1"][i % 4])
+        if i % 5 == 0:
+            fields["from_"] = ["+31612345678", "anonymous", exts[2]][i % 3]
+        if i % 7 == 0:
+            fields["hangup_after"] = 20 + i % 30
+        if i % 13 == 0:
+            fields["seed"] = i
+        shape = i % 6
+        if shape == 0:
+            calls.append(SubCall(**fields))
+        elif shape == 1:
+            calls.append(DigitsProperty(**fields))
+        elif shape == 2:
+            calls.append(Plain(**fields))
+        elif shape == 3:
+            d = dict(fields)
+            if "from_" in d and i % 2:
+                d["from"] = d.pop("from_")
+            calls.append(d)
+        else:
+            calls.append(callplan.Call(**fields))
+    return calls
+
+
+def test_every_shape_of_call_routes_as_simulate(acme: callplan.Tenant) -> None:
+    calls = mixed_calls(acme, 600)
+    outcomes = list(acme.simulate_many(calls))
+    for call, got in zip(calls, outcomes):
+        assert got == acme.simulate(**kwargs_of(call)).result, call
+    assert list(acme.simulate_many(calls, threads=2)) == outcomes
+    traces = acme.simulate_many(calls[:60], trace=True)
+    assert traces == [acme.simulate(**kwargs_of(c)) for c in calls[:60]]
+
+
+def test_an_aware_datetime_is_its_instant(acme: callplan.Tenant) -> None:
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    whens = [datetime(2026, 11, 30, 9, 15, 59, 999999, tzinfo=timezone.utc),
+             datetime(2026, 10, 25, 2, 30, tzinfo=amsterdam, fold=0),
+             datetime(2026, 10, 25, 2, 30, tzinfo=amsterdam, fold=1),
+             datetime(1969, 12, 31, 23, 59, 59, 1, tzinfo=timezone(timedelta(hours=2))),
+             datetime(2031, 7, 1, 12, tzinfo=timezone(timedelta(hours=-9, seconds=-30)))]
+    traces = acme.simulate_many([callplan.Call(to="+31881234567", at=w) for w in whens],
+                                trace=True)
+    for when, trace in zip(whens, traces):
+        instant = datetime.fromtimestamp(math.floor(when.timestamp()), tz=timezone.utc)
+        assert trace.call.at_datetime == instant
+
+
+def test_batches_of_many_chunks(acme: callplan.Tenant) -> None:
+    # Calls are read and routed in chunks of 1,024 through a ring of 16 (16k calls): go
+    # around it a few times, on 1, 2 and N threads, and with a state carried in order.
+    calls = [callplan.Call(**kwargs_of(c)) for c in week_of_calls(acme, 300)]
+    many = calls * 150  # 45,000 calls
+    outcomes = list(acme.simulate_many(many, threads=1))
+    assert outcomes[:300] == list(acme.simulate_many(calls))
+    assert outcomes == outcomes[:300] * 150
+    assert list(acme.simulate_many(many, threads=2)) == outcomes
+    assert list(acme.simulate_many(iter(many), threads=0)) == outcomes
+    rr = [callplan.Call(to="+31881234568", digits="1", at="2026-11-30T10:00",
+                        answer={"002": 1, "003": 1, "004": 1})] * 20_000
+    state = callplan.RoutingState()
+    by = [o.by for o in acme.simulate_many(rr, state=state)]
+    assert by == ["002", "003", "004"] * 6666 + ["002", "003"]
+
+
+def test_the_first_bad_call_is_named_whatever_failed(acme: callplan.Tenant) -> None:
+    good = callplan.Call(to="+31881234567", at="2026-11-30T10:00")
+    type_error = callplan.Call(to="+31881234567", presence={1: "busy"})
+    bad_state = callplan.Call(to="+31881234567", presence={"001": "gone"})
+    for threads in (1, 2):
+        # A call that cannot be routed comes before one that cannot be read: it is named.
+        calls = [good] * 40_000
+        calls[25_000] = bad_state
+        calls[30_000] = type_error
+        with pytest.raises(callplan.Error, match=r"^call 25000: presence: unknown state `gone`"):
+            acme.simulate_many(calls, threads=threads)
+        calls[25_000] = good
+        with pytest.raises(TypeError, match=r"^call 30000: presence extension must be a str"):
+            acme.simulate_many(calls, threads=threads)
+        calls[5] = type_error
+        with pytest.raises(TypeError, match=r"^call 5: "):
+            acme.simulate_many(calls, threads=threads)
+        calls[3] = bad_state
+        with pytest.raises(callplan.Error, match=r"^call 3: "):
+            acme.prepare(calls)
+
+
+def test_a_dict_changed_while_the_batch_is_read(acme: callplan.Tenant) -> None:
+    # The same dict in consecutive calls is read once, unless Python code ran in between
+    # (a property, here) that may have changed it.
+    presence = {"001": "busy"}
+
+    class Sneaky:
+        to = "+31881234567"
+        at = "2026-11-30T10:00"
+
+        @property
+        def presence(self) -> Dict[str, str]:
+            presence["001"] = "available"
+            return {}
+
+    first = callplan.Call(to="+31881234567", at="2026-11-30T10:00", presence=presence)
+    calls = [first, Sneaky(), callplan.Call(to="+31881234567", at="2026-11-30T10:00",
+                                            presence=presence)]
+    outcomes = acme.simulate_many(calls)
+    assert outcomes[0] == acme.simulate(to="+31881234567", at="2026-11-30T10:00",
+                                        presence={"001": "busy"}).result
+    assert outcomes[2] == acme.simulate(to="+31881234567", at="2026-11-30T10:00").result
+    assert outcomes[0] != outcomes[2]

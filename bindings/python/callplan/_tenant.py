@@ -62,6 +62,11 @@ class Call:
         return f"Call({fields})"
 
 
+# simulate_many reads a Call's slots directly (no attribute lookups): the GIL-bound part of a
+# batch, so it must be quick for the work to spread over threads.
+_core.register_call_type(Call)
+
+
 class Outcomes(Sequence[Outcome]):
     """The outcomes of :meth:`Tenant.simulate_many`, in the order of the calls.
 
@@ -102,8 +107,8 @@ class Outcomes(Sequence[Outcome]):
 
 class CallBatch:
     """Calls read and validated once by :meth:`Tenant.prepare`, ready to be routed again and
-    again by :meth:`Tenant.simulate_many` with no Python work per call (the fastest path,
-    and the one that scales with threads). Bound to the tenant that prepared it; calls
+    again by :meth:`Tenant.simulate_many` with no Python work per call (for batches routed
+    many times: other states, more threads). Bound to the tenant that prepared it; calls
     without ``at`` were given "now" when prepared."""
 
     __slots__ = ("_core",)
@@ -299,10 +304,14 @@ class Tenant:
         :meth:`prepare`. Returns :class:`Outcomes` (the fast path:
         no trace is recorded), or with ``trace=True`` the list of :class:`Trace`.
 
+        Only reading the calls needs the GIL: the calling thread reads them in chunks while
+        the other threads route the chunks already read, then routes too.
+
         Without ``state`` every call starts from a fresh routing state, so the result does not
         depend on ``threads``. With ``state`` the calls run in order and carry it from call to
         call, like a PBX (round robin moves on, random draws go on): that needs
-        ``threads=1``. Raises :class:`Error` naming the first bad call (``call 17: ...``).
+        ``threads=1``. Raises :class:`Error` (or ``TypeError``) naming the first bad call
+        (``call 17: ...``), whether it could not be read or not be routed.
         """
         core_state = state._core if state is not None else None
         core_calls = calls._core if isinstance(calls, CallBatch) else calls
