@@ -18,6 +18,9 @@ class ServerLog {
   bool enabled(LogLevel level) const { return level <= level_; }
   // One line, flushed: "callplan serve: <text>".
   void write(LogLevel level, std::string_view text) const;
+  // Life-cycle lines (listening, ready, reloaded, stopping) are written at every level:
+  // scripts and tests wait for them.
+  void notice(std::string_view text) const { write(LogLevel::error, text); }
 
  private:
   LogLevel level_;

@@ -104,16 +104,11 @@ void Server::Impl::watch_signals() {
   signals.async_wait([this](const std::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) {
-      try {
-        use(load_directory());
-        log.write(LogLevel::error, fmt::format("reloaded {}", options.tenant_path));
-      } catch (const std::exception& e) {
-        log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
-      }
+      reload();
     } else if (!draining) {
       begin_drain();
     } else {
-      log.write(LogLevel::error, "second stop signal: stopping now");
+      log.notice("second stop signal: stopping now");
       transport.close();
       io.stop();
       return;
@@ -122,12 +117,23 @@ void Server::Impl::watch_signals() {
   });
 }
 
+bool Server::Impl::reload() {
+  try {
+    use(load_directory());
+    log.notice(fmt::format("reloaded {}", options.tenant_path));
+    return true;
+  } catch (const std::exception& e) {
+    log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
+    return false;
+  }
+}
+
 void Server::Impl::begin_drain() {
   draining = true;
   drain_deadline = TimerQueue::Clock::now() + options.drain_limit;
-  log.write(LogLevel::error,
-            fmt::format("stopping: {} call(s) in progress may finish (at most {} s)",
-                        proxy.calls_in_progress(), options.drain_limit.count()));
+  log.notice(fmt::format("stopping: {} call(s) being set up and {} established may finish "
+                         "(at most {} s)",
+                         proxy.calls_in_progress(), proxy.dialogs(), options.drain_limit.count()));
 }
 
 void Server::Impl::schedule_housekeeping() {
@@ -137,9 +143,11 @@ void Server::Impl::schedule_housekeeping() {
     timers.set_now(TimerQueue::Clock::now());
     location.expire(timers.now());
     proxy.expire(timers.now());
-    if (draining &&
-        (proxy.calls_in_progress() == 0 || TimerQueue::Clock::now() >= drain_deadline)) {
-      log.write(LogLevel::error, "stopped");
+    // Answered calls still need us for their BYE (we Record-Route), so draining waits for
+    // established dialogs too, up to the limit.
+    if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||
+                     TimerQueue::Clock::now() >= drain_deadline)) {
+      log.notice("stopped");
       transport.close();
       io.stop();
       return;
@@ -160,23 +168,15 @@ Server::~Server() = default;
 void Server::start() {
   for (const Peer& where : impl_->options.listen) impl_->transport.listen(where);
   for (const Peer& bound : impl_->transport.listening())
-    impl_->log.write(LogLevel::error, fmt::format("listening on {}", bound.to_string()));
+    impl_->log.notice(fmt::format("listening on {}", bound.to_string()));
   impl_->watch_signals();
   impl_->schedule_housekeeping();
-  impl_->log.write(LogLevel::error, "ready");
+  impl_->log.notice("ready");
 }
 
 void Server::run() { impl_->io.run(); }
 
-bool Server::reload() {
-  try {
-    impl_->use(impl_->load_directory());
-    return true;
-  } catch (const std::exception& e) {
-    impl_->log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
-    return false;
-  }
-}
+bool Server::reload() { return impl_->reload(); }
 
 void Server::stop() {
   asio::post(impl_->io, [impl = impl_.get()] {

@@ -37,6 +37,7 @@ struct Server::Impl final : TransactionUser {
   void receive(const Peer& from, std::string_view bytes);
   std::shared_ptr<Directory> load_directory();  // throws callplan::Error
   void use(std::shared_ptr<Directory> directory);
+  bool reload();  // logs "reloaded ..." or "reload refused: ..."; the old plan stays on failure
   void watch_signals();
   void schedule_housekeeping();
   void begin_drain();

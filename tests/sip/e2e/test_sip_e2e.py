@@ -401,6 +401,23 @@ def test_sighup_reload_during_a_call(lab: Lab, tmp_path: Path) -> None:
     expect_ok(call3, alice)  # the last good tenant still routes
 
 
+def test_sigterm_lets_calls_finish_and_refuses_new_ones(lab: Lab) -> None:
+    server = lab.server
+    assert server is not None
+    alice = lab.phone("alice-desk", "device_answer.xml", pause_ms=200)
+    call1 = lab.call("trunk_call_answered.xml", "+31850000001", name="call1", pause_ms=3000)
+    time.sleep(1.0)  # answered, held for 3 s; its BYE must still cross the server
+    mark = len(server.lines)
+    server.signal(signal.SIGTERM)
+    server.wait_for(r"callplan serve: stopping", 5, start=mark)
+    call2 = lab.call("trunk_call_rejected.xml", "+31850000001", name="call2")
+    expect_ok(call2)
+    assert final_status(call2) == 503, call2.report()
+    expect_ok(call1, alice)  # the established call ended normally, through the server
+    assert server.proc is not None
+    assert server.proc.wait(timeout=10) == 0, server.stderr_text()
+
+
 # --- sipvicious ----------------------------------------------------------------------------
 
 def _sipvicious(tool: str, args: list[str], workdir: Path, timeout: float = 25) -> str:
