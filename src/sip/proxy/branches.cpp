@@ -47,7 +47,7 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
       std::string identity =
           fmt::format("<sip:{}@{}>", leg.caller_id, transport_.local(config_.trunk->protocol).host_port());
       std::string from = fmt::format("{};tag={}", identity, call.invite.from.tag());
-      send_branch(call, leg.id, *config_.trunk, uri, from, identity, {}, false);
+      send_branch(call, leg.id, *config_.trunk, uri, from, identity, {}, BranchKind::leg);
     }
   } else {
     // Internal legs show the caller (SPEC 3.8): the From is rewritten only when the session
@@ -62,7 +62,8 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
     const Engine& engine = *directory.engine();
     for (DeviceIndex device : engine.devices_of(leg.user)) {
       for (const Binding* binding : location_.lookup(directory.username(device), timers_.now()))
-        send_branch(call, leg.id, contact_peer(*binding), binding->contact, from, {}, {}, false);
+        send_branch(call, leg.id, contact_peer(*binding), binding->contact, from, {}, {},
+                    BranchKind::leg);
     }
   }
   // Nothing to ring (no trunk, every binding gone since the step started): the leg drops out.
@@ -71,7 +72,7 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
 
 void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
                         std::string_view from_value, std::string_view asserted_identity,
-                        std::span<const HeaderLine> extra, bool media) {
+                        std::span<const HeaderLine> extra, BranchKind kind) {
   std::string branch_id = layer_.new_branch();
   std::string via = via_for(to, branch_id);
   std::string record_route = record_route_for(call.caller);
@@ -84,7 +85,7 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
                                                               .strip_identity = true,
                                                               .extra = headers});
   std::size_t index = call.branches.size();
-  call.branches.push_back({.leg = leg, .media = media});
+  call.branches.push_back({.leg = leg, .kind = kind});
   std::uint64_t id = call.id;
   ClientCallbacks callbacks{
       .on_response = [this, id, index](const Message& r) { on_branch_response(id, index, r); },
@@ -117,11 +118,12 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     bool first = !call->answered;
     call->answered = true;
     call->final_sent = true;
-    if (first && !branch.media) {
+    if (first) {
       std::uint32_t t = seconds(*call);
-      call->session->answered(branch.leg, t);
-      // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL):
-      // the caller is connected to it now, so routing must end here too.
+      if (!branch.media()) call->session->answered(branch.leg, t);
+      // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL),
+      // or the media server answered a prompt instead of playing it as early media: the
+      // caller is connected to it now, so routing must end here too.
       if (!call->session->ended()) {
         for (Branch& other : call->branches)
           if (!other.done) layer_.cancel(other.txn);
@@ -135,10 +137,10 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
   if (branch.done) return;
   branch.done = true;
   branch.status = status;
-  if (branch.media && !call->final_sent) {
-    // The media server's own answer is the caller's.
-    call->final_sent = true;
-    layer_.respond(call->txn, build_forwarded_response(response));
+  if (branch.media()) {
+    media_final(*call, index, response);  // may route on (a digit) and so end the call
+    call = find(call_id);
+    if (call == nullptr) return;
   }
   branch_failed(*call, index);
 }
@@ -157,14 +159,15 @@ void Proxy::branch_failed(Call& call, std::size_t index) {
   const Branch& failed = call.branches[index];
   std::uint64_t id = call.id;
   if (failed.status == 486 || failed.status == 600) call.best_failure = failed.status;
-  if (failed.media) {
-    respond_upstream(call, 408, "Request Timeout");  // only a time-out is left unanswered
+  if (failed.media()) {
+    // Voicemail is the end of the call: a media server that never answered is a time-out.
+    if (failed.kind == BranchKind::voicemail) respond_upstream(call, 408, "Request Timeout");
     maybe_erase(id);
     return;
   }
   // The leg drops out when none of its branches is still ringing or has answered.
   bool leg_over = std::none_of(call.branches.begin(), call.branches.end(), [&](const Branch& b) {
-    return !b.media && b.leg == failed.leg && (!b.done || (b.status >= 200 && b.status < 300));
+    return !b.media() && b.leg == failed.leg && (!b.done || (b.status >= 200 && b.status < 300));
   });
   if (leg_over) {
     if (call.running) {

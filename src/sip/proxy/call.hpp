@@ -17,11 +17,13 @@ namespace callplan::sip {
 
 // One forwarded copy of the INVITE: a contact of a user leg, the trunk, or the media server.
 struct Proxy::Branch {
-  LegId leg = 0;
-  bool media = false;       // the voicemail branch to the media server (not a session leg)
+  LegId leg = 0;            // kind == leg only
+  BranchKind kind = BranchKind::leg;
   ClientId txn = kNoTransaction;
   bool done = false;        // a final response (or a time-out) arrived
   int status = 0;           // its final status (408 for a time-out)
+
+  bool media() const { return kind != BranchKind::leg; }
 };
 
 struct Proxy::Call {

@@ -146,27 +146,26 @@ void Proxy::run_actions(Call& call) {
     while (auto action = call.session->next_action()) {
       switch (action->kind) {
         case Action::Kind::ring:
+          end_prompts(call);
           ring(call, action->legs);
           break;
         case Action::Kind::stop:
           stop(call, action->legs);
           break;
         case Action::Kind::play:
-          if (config_.log)
-            config_.log(fmt::format("call {}: announcement '{}' not played (no media in the "
-                                    "reference server)", call.invite.call_id, action->audio));
+          play(call, *action);
           break;
         case Action::Kind::collect_digit:
-          if (config_.log)
-            config_.log(fmt::format("call {}: menu prompt '{}': no media, so no digit",
-                                    call.invite.call_id, action->audio));
+          collect_digit(call, *action);
           break;
         case Action::Kind::voicemail:
+          end_prompts(call);
           to_voicemail(call, action->user);
           break;
         case Action::Kind::connect:
           break;  // the 2xx went upstream when it arrived
         case Action::Kind::end:
+          end_prompts(call);
           finish(call);
           break;
       }
@@ -205,38 +204,15 @@ void Proxy::ring(Call& call, std::span<const LegId> legs) {
 
 void Proxy::stop(Call& call, std::span<const LegId> legs) {
   for (Branch& branch : call.branches) {
-    if (branch.done || branch.media) continue;
+    if (branch.done || branch.media()) continue;
     if (std::find(legs.begin(), legs.end(), branch.leg) != legs.end()) layer_.cancel(branch.txn);
   }
-}
-
-void Proxy::to_voicemail(Call& call, UserIndex user) {
-  const Engine& engine = *call.directory->engine();
-  std::string_view extension = engine.extension(user);
-  if (config_.media_server.empty()) {
-    std::string warning =
-        fmt::format("399 callplan \"voicemail of {} needs a media server (--media-server)\"",
-                    extension);
-    HeaderLine line{"Warning", warning};
-    respond_upstream(call, 480, "Temporarily Unavailable", std::span(&line, 1));
-    return;
-  }
-  Uri media;
-  std::optional<Peer> to;
-  if (parse_uri(config_.media_server, media) == UriError::none) to = peer_of_uri(media);
-  if (!to) {
-    respond_upstream(call, 500, "Server Internal Error");
-    return;
-  }
-  std::string action = fmt::format("voicemail;user={}", extension);
-  HeaderLine line{"X-Callplan-Action", action};
-  send_branch(call, 0, *to, config_.media_server, {}, {}, std::span(&line, 1), true);
 }
 
 void Proxy::finish(Call& call) {
   CallOutcome outcome = call.session->outcome();
   for (Branch& branch : call.branches)
-    if (!branch.done && !branch.media) layer_.cancel(branch.txn);
+    if (!branch.done && !branch.media()) layer_.cancel(branch.txn);
   switch (outcome.disposition) {
     case Disposition::answered:
       ++stats_.answered;

@@ -9,8 +9,9 @@
 //   stop     CANCEL every branch of the legs
 //   connect  (the 2xx was relayed when it arrived) nothing left to do
 //   voicemail  fork to the media server (X-Callplan-Action header), or 480 without one
-//   play / collect_digit  the reference server has no media: logged, the session goes on
-//            (a menu sees no digit)
+//   play / collect_digit  fork to the media server, which plays the prompt as early media
+//            and ends its branch with the digit pressed (X-Callplan-Digit) — see media.cpp;
+//            without a media server they are logged and the session goes on (no digit)
 //   end      the final response the outcome calls for, when none was sent yet
 //
 // Branch answers go back to the session: the first 2xx of a leg is `answered`, a leg whose
@@ -40,9 +41,12 @@
 
 namespace callplan::sip {
 
+// What a branch is for: a leg the session rang, or one of the media server's jobs.
+enum class BranchKind : std::uint8_t { leg, voicemail, menu, announcement };
+
 struct ProxyConfig {
   std::optional<Peer> trunk;          // where external legs go
-  std::string media_server;           // SIP URI for voicemail; "" for none
+  std::string media_server;           // SIP URI for voicemail, menus, announcements; "" for none
   std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
 };
 
@@ -96,9 +100,15 @@ class Proxy {
   void fork_leg(Call& call, const Leg& leg);
   void send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
                    std::string_view from_value, std::string_view asserted_identity,
-                   std::span<const HeaderLine> extra, bool media);
+                   std::span<const HeaderLine> extra, BranchKind kind);
   void stop(Call& call, std::span<const LegId> legs);
+  // media.cpp
+  std::optional<Peer> media_server() const;
   void to_voicemail(Call& call, UserIndex user);
+  void play(Call& call, const Action& action);
+  void collect_digit(Call& call, const Action& action);
+  void end_prompts(Call& call);  // CANCEL menu and announcement branches still running
+  void media_final(Call& call, std::size_t branch, const Message& response);
   void finish(Call& call);
   void on_branch_response(std::uint64_t call_id, std::size_t branch, const Message& response);
   void on_branch_timeout(std::uint64_t call_id, std::size_t branch);

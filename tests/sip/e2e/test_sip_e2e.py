@@ -254,6 +254,32 @@ def test_voicemail_without_media_server_gets_480_with_warning(lab: Lab) -> None:
     assert final.header("Warning"), f"480 without a Warning header:\n{final.text}"
 
 
+def start_with_media_server(lab: Lab, scenario: str, keys: dict[str, str]) -> SippPeer:
+    """Restart the server with --media-server pointing at a sipp media server."""
+    lab.close()
+    media_port = free_udp_port(SERVER_IP)
+    lab.start_server(media_server=f"sip:media@{SERVER_IP}:{media_port}")
+    return lab.peer("media", scenario, local_ip=SERVER_IP, local_port=media_port, keys=keys,
+                    timeout_s=20).start()
+
+
+@callplan_only
+def test_voicemail_goes_to_the_media_server(lab: Lab) -> None:
+    media = start_with_media_server(lab, "media_voicemail.xml", {})
+    caller = lab.call("trunk_call_answered.xml", "+31850000005")
+    expect_ok(caller, media)  # answered by the media server; ACK and BYE through the proxy
+
+
+@callplan_only
+def test_menu_digit_from_the_media_server_routes_on(lab: Lab) -> None:
+    media = start_with_media_server(lab, "media_menu.xml", {"digit": "1"})
+    alice = lab.phone("alice-desk", "device_answer.xml", pause_ms=500)
+    caller = lab.call("trunk_call_answered.xml", "+31850000008")
+    expect_ok(caller, media, alice)  # the prompt as early media, then "1" rang Alice
+    statuses = [m.status for m in caller.messages() if m.direction == "received" and m.status]
+    assert 183 in statuses, f"the prompt's early media did not reach the caller: {statuses}"
+
+
 def test_ring_all_one_answers_others_cancelled(lab: Lab) -> None:
     bob = lab.phone("bob-desk", "device_answer.xml", pause_ms=1000)
     carol = lab.phone("carol-desk", "device_ring_cancel.xml")

@@ -1,0 +1,123 @@
+// The media server's jobs (docs/sip-server.md, "Media server"): the proxy mixes no media, so
+// voicemail, announcements and menu prompts are branches to --media-server, told what to do
+// by an X-Callplan-Action header:
+//
+//   X-Callplan-Action: voicemail;user=105
+//   X-Callplan-Action: announcement;audio="closed.wav";text="We are closed"
+//   X-Callplan-Action: menu;prompt="menu.wav";timeout=5
+//
+// Voicemail takes the call: the media server answers it and its answer is the caller's.
+// Announcements and menus are early media: the media server sends 183 with SDP (relayed to
+// the caller), plays the prompt, and ends its branch with a final non-2xx response; for a
+// menu that response carries the digit pressed, `X-Callplan-Digit: 1`, which goes to the
+// session. The caller's INVITE is still pending meanwhile, so routing goes on afterwards
+// exactly as the plan says.
+#include <fmt/format.h>
+
+#include "sip/proxy/call.hpp"
+#include "sip/proxy/next_hop.hpp"
+#include "sip/proxy/proxy.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+namespace {
+
+// A quoted-string parameter value: quotes and backslashes escaped, line breaks dropped.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '\r' || c == '\n') continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+bool is_dtmf(std::string_view digit) {
+  return digit.size() == 1 &&
+         ((digit[0] >= '0' && digit[0] <= '9') || digit[0] == '*' || digit[0] == '#');
+}
+
+}  // namespace
+
+std::optional<Peer> Proxy::media_server() const {
+  if (config_.media_server.empty()) return std::nullopt;
+  Uri uri;
+  if (parse_uri(config_.media_server, uri) != UriError::none) return std::nullopt;
+  return peer_of_uri(uri);
+}
+
+void Proxy::to_voicemail(Call& call, UserIndex user) {
+  std::string_view extension = call.directory->engine()->extension(user);
+  auto to = media_server();
+  if (!to) {
+    std::string warning = fmt::format(
+        "399 callplan \"voicemail of {} needs a media server (--media-server)\"", extension);
+    HeaderLine line{"Warning", warning};
+    respond_upstream(call, 480, "Temporarily Unavailable", std::span(&line, 1));
+    return;
+  }
+  std::string action = fmt::format("voicemail;user={}", extension);
+  HeaderLine line{"X-Callplan-Action", action};
+  send_branch(call, 0, *to, config_.media_server, {}, {}, std::span(&line, 1),
+              BranchKind::voicemail);
+}
+
+void Proxy::play(Call& call, const Action& action) {
+  auto to = media_server();
+  if (!to) {
+    if (config_.log)
+      config_.log(fmt::format("call {}: announcement '{}' not played: no --media-server",
+                              call.invite.call_id, action.audio.empty() ? action.text : action.audio));
+    return;
+  }
+  end_prompts(call);
+  std::string what = "announcement";
+  if (!action.audio.empty()) what += ";audio=" + quoted(action.audio);
+  if (!action.text.empty()) what += ";text=" + quoted(action.text);
+  HeaderLine line{"X-Callplan-Action", what};
+  send_branch(call, 0, *to, config_.media_server, {}, {}, std::span(&line, 1),
+              BranchKind::announcement);
+}
+
+void Proxy::collect_digit(Call& call, const Action& action) {
+  end_prompts(call);  // a re-prompt replaces the previous one
+  auto to = media_server();
+  if (!to) {
+    if (config_.log)
+      config_.log(fmt::format("call {}: menu prompt '{}': no --media-server, so no digit",
+                              call.invite.call_id, action.audio));
+    return;
+  }
+  std::string what = fmt::format("menu;prompt={};timeout={}", quoted(action.audio), action.timeout);
+  HeaderLine line{"X-Callplan-Action", what};
+  send_branch(call, 0, *to, config_.media_server, {}, {}, std::span(&line, 1), BranchKind::menu);
+}
+
+void Proxy::end_prompts(Call& call) {
+  for (Branch& branch : call.branches) {
+    if (!branch.done &&
+        (branch.kind == BranchKind::menu || branch.kind == BranchKind::announcement))
+      layer_.cancel(branch.txn);
+  }
+}
+
+void Proxy::media_final(Call& call, std::size_t index, const Message& response) {
+  const Branch& branch = call.branches[index];
+  if (branch.kind == BranchKind::voicemail) {
+    // The media server's own answer is the caller's.
+    if (!call.final_sent) {
+      call.final_sent = true;
+      layer_.respond(call.txn, build_forwarded_response(response));
+    }
+    return;
+  }
+  if (branch.kind != BranchKind::menu) return;
+  const Header* digit = response.find("X-Callplan-Digit");
+  if (digit == nullptr || !is_dtmf(digit->value)) return;  // no digit: the menu times out
+  call.session->digit(digit->value[0], seconds(call));
+  if (!call.running) run_actions(call);
+}
+
+}  // namespace callplan::sip
