@@ -82,7 +82,9 @@ std::string excerpt(const Painter& paint, std::string_view line, const Location&
   if (token.begin < line.size()) {
     width = std::max<std::size_t>(1, detail::code_point_count(line.substr(token.begin, token.length)));
   }
-  std::string marker = "^" + std::string(width - 1, '~');
+  // Built in place: `"^" + std::string(...)` trips a GCC 12 -Wrestrict false positive at -O3.
+  std::string marker(width, '~');
+  marker[0] = '^';
   return fmt::format("{:>{}} | {}\n{:>{}} | {}{}\n", number, gutter, line, "", gutter, pad,
                      paint(kGreen, marker));
 }
