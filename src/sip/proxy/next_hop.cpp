@@ -42,4 +42,13 @@ std::optional<Peer> peer_of_via(const Via& via) {
   return peer;
 }
 
+std::optional<Peer> sent_by_of_via(const Via& via) {
+  auto address = literal_address(via.host);
+  if (!address) return std::nullopt;
+  Peer peer;
+  peer.address = *address;
+  peer.port = via.port != 0 ? via.port : 5060;
+  return peer;
+}
+
 }  // namespace callplan::sip

@@ -16,5 +16,8 @@ std::optional<Peer> peer_of_uri(const Uri& uri);
 // The next hop of a response (RFC 3261 18.2.2, RFC 3581): received and rport when present,
 // else sent-by; 5060 when no port.
 std::optional<Peer> peer_of_via(const Via& via);
+// Who sent the request, as its Via's sent-by says (host and port, 5060 when no port): the
+// address a loop check compares with our own (RFC 3261 16.3 step 4).
+std::optional<Peer> sent_by_of_via(const Via& via);
 
 }  // namespace callplan::sip

@@ -53,12 +53,15 @@ Proxy::Call* Proxy::find(std::uint64_t call_id) {
 
 bool Proxy::is_us(const Uri& uri) const {
   auto peer = peer_of_uri(uri);
-  if (!peer) return false;
+  return peer && is_us(*peer);
+}
+
+bool Proxy::is_us(const Peer& peer) const {
   for (const Peer& local : transport_.listening()) {
-    if (local.port != peer->port) continue;
-    if (local.address == peer->address) return true;
+    if (local.port != peer.port) continue;
+    if (local.address == peer.address) return true;
     // A wildcard listener (0.0.0.0 / ::) is every address of this host; loopback is ours.
-    if (local.address.is_unspecified() && peer->address.is_loopback()) return true;
+    if (local.address.is_unspecified() && peer.address.is_loopback()) return true;
   }
   return false;
 }
@@ -89,10 +92,8 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   invite.for_each_value(HeaderId::via, [&](std::string_view value) {
     Via via;
     if (parse_via(value, via) == ViaError::none) {
-      Uri as_uri;
-      std::string text = fmt::format("sip:{}{}", via.host,
-                                     via.port ? fmt::format(":{}", via.port) : std::string());
-      if (parse_uri(text, as_uri) == UriError::none && is_us(as_uri)) looped = true;
+      auto sent_by = sent_by_of_via(via);
+      looped = sent_by && is_us(*sent_by);
     }
     return !looped;
   });

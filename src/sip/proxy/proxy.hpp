@@ -85,6 +85,8 @@ class Proxy {
 
   // Is `uri` (host:port) one of our own addresses (a Route to pop, a Request-URI for us)?
   bool is_us(const Uri& uri) const;
+  // Is address:port one we listen on (any protocol)?
+  bool is_us(const Peer& peer) const;
 
   std::size_t calls_in_progress() const;
   std::size_t dialogs() const { return dialogs_.size(); }

@@ -74,7 +74,7 @@ Transport::~Transport() {
 
 void Transport::listen(const Peer& where) { impl_->core->listen(where); }
 
-std::vector<Peer> Transport::listening() const { return impl_->core->listening; }
+const std::vector<Peer>& Transport::listening() const { return impl_->core->listening; }
 
 const Peer& Transport::local(Protocol protocol) const {
   static const Peer kNowhere{};

@@ -68,7 +68,7 @@ class Transport final : public Sender {
   // Throws std::system_error with the address in the message when it cannot bind.
   void listen(const Peer& where);
   // What is bound, with the real ports.
-  std::vector<Peer> listening() const;
+  const std::vector<Peer>& listening() const;
   // The address to write in Via / Record-Route for messages sent over `protocol` (the first
   // listening address of that protocol, or of any protocol when there is none; a default
   // Peer, port 0, when nothing is bound). The reference stays valid until the next listen().

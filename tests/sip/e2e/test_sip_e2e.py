@@ -398,6 +398,27 @@ def test_torture_corpus_never_kills_the_server(lab: Lab) -> None:
 
 
 @callplan_only
+def test_a_request_that_already_passed_through_us_is_a_loop(lab: Lab) -> None:
+    """RFC 3261 16.3 step 4: an INVITE whose Vias already name this server (a trunk routing
+    the call back to us) gets 482 and is not routed again."""
+    assert lab.server is not None
+    host, port = lab.server.address
+    with UdpUac(TRUNK_IP) as trunk:
+        invite = trunk.request(
+            "INVITE", f"sip:+31850000001@{host}:{port}", lab.server.address,
+            from_user=EXTERNAL_CALLER, to_user="+31850000001",
+            extra=[f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bKearlier"])
+        resp = trunk.final_response(invite, lab.server.address)
+        assert resp is not None and resp.status == 482, resp and resp.text
+        # the ACK for the 482 (same branch, the 482's To tag) ends the transaction at once
+        head = invite.decode().split("\r\n")
+        to = resp.headers("To")[0]
+        ack = [f"ACK sip:+31850000001@{host}:{port} SIP/2.0", head[1], "Max-Forwards: 70",
+               head[3], f"To: {to}", head[5], "CSeq: 1 ACK", "Content-Length: 0", "", ""]
+        trunk.send("\r\n".join(ack).encode(), lab.server.address)
+
+
+@callplan_only
 def test_sighup_reload_during_a_call(lab: Lab, tmp_path: Path) -> None:
     # The server under test reads a copy of the tenant, so this test can rewrite it.
     assert lab.server is not None
