@@ -59,14 +59,19 @@ std::optional<TargetProblem> TargetCheck::caller(std::string_view text,
 std::optional<TargetProblem> TargetCheck::callee(std::string_view to, std::string_view from,
                                                  std::string_view what) const {
   if (engine_.find_number(to) || engine_.find_user(to)) return std::nullopt;
-  if (looks_like_extension(to)) return unknown_extension(to, what);
+  if (looks_like_extension(to)) {
+    TargetProblem p = unknown_extension(to, what);
+    p.routable = true;
+    return p;
+  }
   bool internal_caller = engine_.find_user(from) || engine_.find_device(from);
   if (internal_caller && looks_like_external_number(to)) return std::nullopt;  // outbound
   if (looks_like_external_number(to)) {
     return TargetProblem{
         fmt::format("{}: `{}` is not one of the tenant's numbers", what, to),
         "an external caller reaches only the tenant's numbers; a call from an extension may "
-        "dial any number"};
+        "dial any number",
+        true};
   }
   return TargetProblem{
       fmt::format("{}: `{}` is neither a number nor an extension", what, to),

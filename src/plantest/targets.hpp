@@ -14,6 +14,10 @@ namespace callplan::detail {
 struct TargetProblem {
   std::string message;  // names `what` and the value
   std::string hint;     // may be empty
+  // The engine can still route the call: a well-formed extension or number the tenant does
+  // not have, which SPEC 3.1 rejects (`rejected`, unknown_number). A simulation routes it
+  // and says why; a plan test that does not expect the rejection reports it as a typo.
+  bool routable = false;
 };
 
 // 2-6 digits: what the tenant format allows for extensions (SPEC 2).
@@ -32,7 +36,7 @@ class TargetCheck {
   // The caller: "anonymous", an external number, an extension or a device id.
   std::optional<TargetProblem> caller(std::string_view text, std::string_view what) const;
   // The dialled number: a tenant number, an extension, or (from a user or device) an external
-  // number.
+  // number. Any other well-formed number or extension is a `routable` problem.
   std::optional<TargetProblem> callee(std::string_view to, std::string_view from,
                                       std::string_view what) const;
 

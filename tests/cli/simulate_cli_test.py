@@ -119,8 +119,7 @@ BAD_INPUT = [
     (["--to", "+31881234567", "--at", "30-11-2026 10:00"],
      ["--at", "`30-11-2026 10:00` is not an ISO 8601 instant", "YYYY-MM-DDTHH:MM"]),
     (["--to", "+31881234567", "--at", "2026-02-30T10:00"], ["--at", "YYYY-MM-DDTHH:MM"]),
-    (["--to", "+31880000000"], ["--to", "`+31880000000` is not one of the tenant's numbers"]),
-    (["--to", "0099"], ["--to", "no user has extension `0099`"]),
+    (["--to", "0612 34"], ["--to", "`0612 34` is neither a number nor an extension"]),
     (["--to", "+31881234567", "--from", "077"], ["--from", "no user has extension `077`"]),
     (["--to", "+31881234567", "--answer", "001@soon"], ["--answer", "`soon`"]),
     (["--to", "+31881234567", "--answer", "009@5"],
@@ -140,6 +139,22 @@ def test_bad_input_exits_2_with_a_clear_message(args, expected):
     assert r.stdout == ""
     for text in expected:
         assert text in r.stderr
+
+
+@pytest.mark.parametrize("to,note", [
+    ("+31880000000", "--to: `+31880000000` is not one of the tenant's numbers: the call is "
+                     "rejected (an external caller reaches only the tenant's numbers"),
+    ("0099", "--to: no user has extension `0099`: the call is rejected"),
+])
+def test_unknown_numbers_are_routed_and_rejected_with_a_note(to, note):
+    # SPEC 3.1: an unknown number is rejected. The call is routed, not refused; the note on
+    # stderr says it is probably a typo.
+    r = simulate("--to", to, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    trace = json.loads(r.stdout)
+    assert trace["result"] == {"disposition": "rejected", "reason": "unknown_number", "t": 0}
+    assert r.stderr.startswith("callplan: note: "), r.stderr
+    assert note in r.stderr
 
 
 def test_invalid_state_file(tmp_path):

@@ -89,11 +89,16 @@ void parse_answers(std::string_view text, const detail::TargetCheck& check, Scen
 
 }  // namespace
 
-Scenario build_scenario(const SimulateOptions& o, const Engine& engine) {
+Scenario build_scenario(const SimulateOptions& o, const Engine& engine,
+                        std::vector<std::string>& notes) {
   detail::TargetCheck check(engine);
   Scenario s;
   if (auto problem = check.caller(o.from, "--from")) fail(*problem);
-  if (auto problem = check.callee(o.to, o.from, "--to")) fail(*problem);
+  if (auto problem = check.callee(o.to, o.from, "--to")) {
+    if (!problem->routable) fail(*problem);
+    notes.push_back(fmt::format("{}: the call is rejected{}", problem->message,
+                                problem->hint.empty() ? "" : fmt::format(" ({})", problem->hint)));
+  }
   s.from = o.from;
   s.to = o.to;
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "callplan/engine.hpp"
 #include "callplan/simulate.hpp"
@@ -26,8 +27,11 @@ struct SimulateOptions {
 };
 
 // The scenario for `options`. Throws callplan::Error with a message such as
-// "--presence: no user has extension `09` (did you mean `009`?)" on bad input.
-Scenario build_scenario(const SimulateOptions& options, const Engine& engine);
+// "--presence: no user has extension `09` (did you mean `009`?)" on bad input. A well-formed
+// --to the tenant does not have is routed (the engine rejects it, SPEC 3.1); the note saying
+// so, with its "did you mean" hint, goes to `notes`.
+Scenario build_scenario(const SimulateOptions& options, const Engine& engine,
+                        std::vector<std::string>& notes);
 
 // The routing state in `path` (RoutingState JSON). Throws callplan::Error when the file cannot
 // be read or is not a routing state.

@@ -6,6 +6,8 @@
 // gcc form, as `callplan check --format gcc`), 2 bad options or unreadable files.
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -29,7 +31,9 @@ int run(const SimulateOptions& options) {
     return kExitFindings;
   }
   std::shared_ptr<const Engine> engine = Engine::compile(tenant.tenant, tenant.issues);
-  Scenario scenario = build_scenario(options, *engine);
+  std::vector<std::string> notes;
+  Scenario scenario = build_scenario(options, *engine, notes);
+  for (const std::string& note : notes) fmt::print(stderr, "callplan: note: {}\n", note);
 
   RoutingState state;
   if (!options.state_in.empty()) state = read_state_file(options.state_in);
