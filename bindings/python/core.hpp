@@ -59,6 +59,7 @@ struct CallSpec {
   TextRef from;
   TextRef to;
   TextRef at;                         // ISO 8601 text (CLI `--at` syntax); see epoch
+  bool at_fold = false;               // `at` came from a naive datetime with fold=1 (PEP 495)
   std::optional<std::int64_t> epoch;  // an aware datetime, as seconds since 1970 UTC
   std::uint32_t presence_begin = 0;   // entries [begin, begin + count) of CallChunk::presence
   std::uint32_t presence_count = 0;
@@ -113,17 +114,23 @@ class CallReader {
   void prefetch_stage(PyObject* const* calls, std::size_t count, std::size_t i) const;
 
  private:
-  void forget() { last_presence_ = last_answer_ = nullptr; }
-  void read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk);
-  void read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk);
-  void read_field(std::size_t field, PyObject* value, CallSpec& spec, CallChunk& chunk);
-  PyObject* call_type_;  // callplan.Call when its slots can be read by offset, else null
   // The previous call's presence / answer dict, when its entries can be shared: the same
   // dict object, with no Python code run since it was read (so it cannot have changed).
-  PyObject* last_presence_ = nullptr;
-  std::uint32_t last_presence_begin_ = 0, last_presence_count_ = 0;
-  PyObject* last_answer_ = nullptr;
-  std::uint32_t last_answer_begin_ = 0, last_answer_count_ = 0;
+  struct SharedEntries {
+    PyObject* dict = nullptr;
+    std::uint32_t begin = 0, count = 0;
+  };
+
+  void forget() { last_presence_.dict = last_answer_.dict = nullptr; }
+  void read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk);
+  void read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk);
+  template <class Entries, class Add>
+  void read_entries(PyObject* mapping, SharedEntries& last, const Entries& entries,
+                    std::uint32_t& begin, std::uint32_t& count, const char* expected, Add add);
+  void read_field(std::size_t field, PyObject* value, CallSpec& spec, CallChunk& chunk);
+  PyObject* call_type_;  // callplan.Call when its slots can be read by offset, else null
+  SharedEntries last_presence_;
+  SharedEntries last_answer_;
 };
 
 // callplan.Call, registered by the package on import (_core.register_call_type) so that its

@@ -152,6 +152,7 @@ PyObject* tzinfo_of(PyObject* v) {  // borrowed; Py_None when naive
 }
 struct Fields {
   int year, month, day, hour = 0, minute = 0, second = 0, microsecond = 0;
+  bool fold = false;  // PEP 495: the second of a repeated local time
 };
 Fields date_fields(PyObject* v) {
   return {PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v), PyDateTime_GET_DAY(v)};
@@ -160,7 +161,7 @@ Fields datetime_fields(PyObject* v) {
   return {PyDateTime_GET_YEAR(v),        PyDateTime_GET_MONTH(v),
           PyDateTime_GET_DAY(v),         PyDateTime_DATE_GET_HOUR(v),
           PyDateTime_DATE_GET_MINUTE(v), PyDateTime_DATE_GET_SECOND(v),
-          PyDateTime_DATE_GET_MICROSECOND(v)};
+          PyDateTime_DATE_GET_MICROSECOND(v), PyDateTime_DATE_GET_FOLD(v) != 0};
 }
 std::int64_t timedelta_us(PyObject* v) {
   return (static_cast<std::int64_t>(PyDateTime_DELTA_GET_DAYS(v)) * 86400 +
@@ -234,6 +235,7 @@ void read_at_generic(py::handle value, CallSpec& spec, CallChunk& chunk) {
   if (offset.is_none()) {
     spec.at = local_text(field("year"), field("month"), field("day"), field("hour"),
                          field("minute"), field("second"), chunk);
+    spec.at_fold = field("fold") != 0;
     return;
   }
   double ts = value.attr("timestamp")().cast<double>();
@@ -260,6 +262,7 @@ void read_at(PyObject* value, CallSpec& spec, CallChunk& chunk, bool& pure) {
     Fields f = datetime_fields(value);
     if (offset.is_none()) {
       spec.at = local_text(f.year, f.month, f.day, f.hour, f.minute, f.second, chunk);
+      spec.at_fold = f.fold;
       return;
     }
     // datetime.timestamp() of an aware datetime, computed as CPython does (microseconds since
@@ -342,104 +345,86 @@ void CallChunk::reserve(std::size_t calls) {
   answers.reserve(calls);
 }
 
-void CallReader::read_presence(PyObject* v, CallSpec& spec, CallChunk& chunk) {
-  py::handle value(v);
-  if (value.is_none()) return;
-  if (PyUnicode_Check(value.ptr())) {
-    spec.presence_text = as_text(value.ptr(), "presence", chunk);
+// Appends a {key: value} mapping's entries to `entries` through `add` and sets [begin,
+// begin + count) to them, or shares the previous call's entries when `mapping` is the same
+// dict, unchanged. Mappings other than dicts are read through their items() (Python code:
+// nothing read before can be shared after it).
+template <class Entries, class Add>
+void CallReader::read_entries(PyObject* mapping, SharedEntries& last, const Entries& entries,
+                              std::uint32_t& begin, std::uint32_t& count, const char* expected,
+                              Add add) {
+  bool dict = PyDict_Check(mapping);
+  if (dict && mapping == last.dict) {
+    begin = last.begin;
+    count = last.count;
     return;
   }
-  auto begin = static_cast<std::uint32_t>(chunk.presence.size());
-  auto add = [&](PyObject* ext, PyObject* state) {
-    PresenceSpec p;
-    p.extension = as_text(ext, "presence extension", chunk);
-    p.state = as_text(state, "presence state", chunk);
-    chunk.presence.push_back(p);
-  };
-  if (PyDict_Check(value.ptr())) {
-    if (value.ptr() == last_presence_) {  // the previous call's dict, unchanged
-      spec.presence_begin = last_presence_begin_;
-      spec.presence_count = last_presence_count_;
-      return;
-    }
+  if (!dict && !py::hasattr(mapping, "items")) {
+    throw py::type_error(fmt::format("{}, not {}", expected, type_name(py::handle(mapping))));
+  }
+  begin = static_cast<std::uint32_t>(entries.size());
+  if (dict) {
     PyObject* key = nullptr;
     PyObject* item = nullptr;
     Py_ssize_t pos = 0;
-    while (PyDict_Next(value.ptr(), &pos, &key, &item)) add(key, item);
+    while (PyDict_Next(mapping, &pos, &key, &item)) add(key, item);
   } else {
-    if (!py::hasattr(value, "items")) {
-      throw py::type_error(fmt::format("presence must be a mapping {{extension: state}}, not {}",
-                                       type_name(value)));
-    }
     forget();
-    py::dict items(py::reinterpret_borrow<py::object>(value));
-    for (auto [ext, state] : items) add(ext.ptr(), state.ptr());
+    py::dict items(py::reinterpret_borrow<py::object>(mapping));
+    for (auto [key, item] : items) add(key.ptr(), item.ptr());
   }
-  spec.presence_begin = begin;
-  spec.presence_count = static_cast<std::uint32_t>(chunk.presence.size()) - begin;
-  if (PyDict_Check(value.ptr())) {
-    last_presence_ = value.ptr();
-    last_presence_begin_ = spec.presence_begin;
-    last_presence_count_ = spec.presence_count;
-  }
+  count = static_cast<std::uint32_t>(entries.size()) - begin;
+  if (dict) last = {mapping, begin, count};
 }
 
-void CallReader::read_answers(PyObject* v, CallSpec& spec, CallChunk& chunk) {
-  py::handle value(v);
-  if (value.is_none()) return;
-  if (PyUnicode_Check(value.ptr())) {
-    spec.answer_text = as_text(value.ptr(), "answer", chunk);
+void CallReader::read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk) {
+  if (value == Py_None) return;
+  if (PyUnicode_Check(value)) {
+    spec.presence_text = as_text(value, "presence", chunk);
     return;
   }
-  auto begin = static_cast<std::uint32_t>(chunk.answers.size());
-  auto add = [&](PyObject* target, PyObject* how) {
-    AnswerSpec a;
-    a.target = as_text(target, "answer target", chunk);
-    if (PyUnicode_Check(how)) {
-      std::string_view word = utf8(how, "answer");
-      if (word != "busy") {
-        throw Error(fmt::format("answer: `{}` for {} is neither a number of seconds nor \"busy\"",
-                                word, chunk.text(a.target)));
-      }
-      a.busy = true;
-    } else if (PyLong_CheckExact(how)) {
-      unsigned long long n = PyLong_AsUnsignedLongLong(how);
-      if ((n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) || n > 0xFFFFFFFFu) {
-        PyErr_Clear();
-        as_seconds(how, "answer seconds");  // raises the right error (negative, too long)
-      }
-      a.after_seconds = static_cast<std::uint32_t>(n);
-    } else {
-      a.after_seconds = as_seconds(how, "answer seconds");
-    }
-    chunk.answers.push_back(a);
-  };
-  if (PyDict_Check(value.ptr())) {
-    if (value.ptr() == last_answer_) {  // the previous call's dict, unchanged
-      spec.answer_begin = last_answer_begin_;
-      spec.answer_count = last_answer_count_;
-      return;
-    }
-    PyObject* key = nullptr;
-    PyObject* item = nullptr;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(value.ptr(), &pos, &key, &item)) add(key, item);
-  } else {
-    if (!py::hasattr(value, "items")) {
-      throw py::type_error(fmt::format(
-          "answer must be a mapping {{target: seconds or \"busy\"}}, not {}", type_name(value)));
-    }
-    forget();
-    py::dict items(py::reinterpret_borrow<py::object>(value));
-    for (auto [target, how] : items) add(target.ptr(), how.ptr());
+  read_entries(value, last_presence_, chunk.presence, spec.presence_begin, spec.presence_count,
+               "presence must be a mapping {extension: state}",
+               [&](PyObject* ext, PyObject* state) {
+                 PresenceSpec p;
+                 p.extension = as_text(ext, "presence extension", chunk);
+                 p.state = as_text(state, "presence state", chunk);
+                 chunk.presence.push_back(p);
+               });
+}
+
+void CallReader::read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk) {
+  if (value == Py_None) return;
+  if (PyUnicode_Check(value)) {
+    spec.answer_text = as_text(value, "answer", chunk);
+    return;
   }
-  spec.answer_begin = begin;
-  spec.answer_count = static_cast<std::uint32_t>(chunk.answers.size()) - begin;
-  if (PyDict_Check(value.ptr())) {
-    last_answer_ = value.ptr();
-    last_answer_begin_ = spec.answer_begin;
-    last_answer_count_ = spec.answer_count;
-  }
+  read_entries(value, last_answer_, chunk.answers, spec.answer_begin, spec.answer_count,
+               "answer must be a mapping {target: seconds or \"busy\"}",
+               [&](PyObject* target, PyObject* how) {
+                 AnswerSpec a;
+                 a.target = as_text(target, "answer target", chunk);
+                 if (PyUnicode_Check(how)) {
+                   std::string_view word = utf8(how, "answer");
+                   if (word != "busy") {
+                     throw Error(fmt::format(
+                         "answer: `{}` for {} is neither a number of seconds nor \"busy\"", word,
+                         chunk.text(a.target)));
+                   }
+                   a.busy = true;
+                 } else if (PyLong_CheckExact(how)) {
+                   unsigned long long n = PyLong_AsUnsignedLongLong(how);
+                   if ((n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) ||
+                       n > 0xFFFFFFFFu) {
+                     PyErr_Clear();
+                     as_seconds(how, "answer seconds");  // raises the right error
+                   }
+                   a.after_seconds = static_cast<std::uint32_t>(n);
+                 } else {
+                   a.after_seconds = as_seconds(how, "answer seconds");
+                 }
+                 chunk.answers.push_back(a);
+               });
 }
 
 [[gnu::noinline]] void CallReader::read_field(std::size_t field, PyObject* v, CallSpec& spec,
@@ -647,7 +632,9 @@ void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandl
   std::string_view from = chunk.from(c);
   std::string_view to = chunk.text(c.to);
   if (auto problem = e.check.caller(from, "from_")) fail(*problem);
-  if (auto problem = e.check.callee(to, from, "to")) fail(*problem);
+  // A well-formed number or extension the tenant does not have is routed, and rejected by
+  // the engine (SPEC 3.1), as `callplan simulate` does (the CLI adds a note on stderr).
+  if (auto problem = e.check.callee(to, from, "to"); problem && !problem->routable) fail(*problem);
   s.from.assign(from);
   s.to.assign(to);
 
@@ -656,11 +643,12 @@ void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandl
     s.at = Instant{std::chrono::seconds{*c.epoch}};
   } else if (at.empty()) {
     s.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  } else if (instants != nullptr) {
+  } else if (instants != nullptr && !c.at_fold) {
     s.at = instants->parse(at, engine.timezone());
   } else {
     std::string error;
-    auto instant = detail::parse_instant(at, engine.timezone(), &error);
+    auto instant = detail::parse_instant(at, engine.timezone(), &error,
+                                         c.at_fold ? detail::Fold::after : detail::Fold::before);
     if (!instant) throw Error(fmt::format("at: {}", error));
     s.at = *instant;
   }

@@ -511,12 +511,20 @@ void bind_engine(py::module_& m) {
         return next->time_since_epoch().count();
       });
 
-  m.def("parse_instant", [](const std::string& text, const std::string& zone) {
+  m.def("parse_instant", [](const std::string& text, const std::string& zone, bool fold) {
     std::string error;
-    auto at = detail::parse_instant(text, zone, &error);
+    auto at = detail::parse_instant(text, zone, &error,
+                                    fold ? detail::Fold::after : detail::Fold::before);
     if (!at) throw Error(error);
     return static_cast<std::int64_t>(at->time_since_epoch().count());
-  }, "ISO 8601 text -> seconds since 1970 UTC; without an offset, local time in `zone`.");
+  }, py::arg("text"), py::arg("zone"), py::arg("fold") = false,
+  "ISO 8601 text -> seconds since 1970 UTC; without an offset, local time in `zone`, read "
+  "next to a clock change as datetime.fold says (PEP 495).");
+  m.def("pad_right", [](const std::string& text, std::size_t width) {
+    return fmt::format("{:<{}}", text, width);
+  }, py::arg("text"), py::arg("width"),
+  "`text` padded with spaces to `width` columns as fmt counts them (wide East Asian "
+  "characters take two), so that Python renders trace text exactly as the CLI does.");
   m.def("format_instant", [](std::int64_t at, const std::string& zone) {
     return detail::format_instant(Instant{std::chrono::seconds{at}}, zone);
   }, "Seconds since 1970 UTC -> ISO 8601 local time in `zone` with its offset.");

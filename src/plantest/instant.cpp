@@ -78,7 +78,7 @@ std::optional<Parts> split(std::string_view s) {
 bool valid_instant_syntax(std::string_view text) { return split(text).has_value(); }
 
 std::optional<Instant> parse_instant(std::string_view text, std::string_view zone,
-                                     std::string* error) {
+                                     std::string* error, Fold fold) {
   auto parts = split(text);
   if (!parts) {
     if (error) *error = fmt::format("`{}` is not an ISO 8601 instant; write {}", text, kInstantForms);
@@ -90,15 +90,13 @@ std::optional<Instant> parse_instant(std::string_view text, std::string_view zon
   try {
     const date::time_zone* tz = date::locate_zone(zone);
     auto info = tz->get_info(parts->local);
-    switch (info.result) {
-      case date::local_info::unique:
-      case date::local_info::ambiguous:
-        return Instant{parts->local.time_since_epoch() - info.first.offset};
-      case date::local_info::nonexistent:
-        // In a spring-forward gap the wall clock skips ahead: the call happens at the moment
-        // the clocks change plus the time written past the gap start.
-        return Instant{parts->local.time_since_epoch() - info.first.offset};
-    }
+    // In a spring-forward gap, read with the offset before it, the wall clock skips ahead:
+    // the call happens at the moment the clocks change plus the time written past the gap
+    // start. A repeated time read with the offset before the change is the first of the two.
+    auto offset = info.result == date::local_info::unique || fold == Fold::before
+                      ? info.first.offset
+                      : info.second.offset;
+    return Instant{parts->local.time_since_epoch() - offset};
   } catch (const std::exception&) {
     if (error) *error = fmt::format("unknown time zone `{}`", zone);
   }

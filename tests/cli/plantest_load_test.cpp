@@ -164,6 +164,26 @@ TEST(Instant, DstGapMovesForwardAndAmbiguousTakesEarlier) {
   EXPECT_EQ(detail::format_instant(*twice, "UTC"), "2026-10-25T00:30:00+00:00");
 }
 
+TEST(Instant, FoldAfterReadsWithTheOffsetAfterTheChangeLikePython) {
+  using detail::Fold;
+  // datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Amsterdam")): the second
+  // 02:30, in CET (01:30 UTC).
+  auto twice = detail::parse_instant("2026-10-25T02:30", "Europe/Amsterdam", nullptr, Fold::after);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(detail::format_instant(*twice, "UTC"), "2026-10-25T01:30:00+00:00");
+  // In the gap, fold=1 reads 02:30 with CEST: 00:30 UTC, which is 01:30 CET.
+  auto gap = detail::parse_instant("2026-03-29T02:30", "Europe/Amsterdam", nullptr, Fold::after);
+  ASSERT_TRUE(gap);
+  EXPECT_EQ(detail::format_instant(*gap, "UTC"), "2026-03-29T00:30:00+00:00");
+  // Away from a change, fold does nothing; an explicit offset wins.
+  EXPECT_EQ(detail::parse_instant("2026-07-01T10:00", "Europe/Amsterdam", nullptr, Fold::after),
+            detail::parse_instant("2026-07-01T10:00", "Europe/Amsterdam"));
+  EXPECT_EQ(detail::format_instant(*detail::parse_instant("2026-10-25T02:30+02:00", "UTC",
+                                                          nullptr, Fold::after),
+                                   "UTC"),
+            "2026-10-25T00:30:00+00:00");
+}
+
 TEST(Instant, RejectsWhatIsNotIso8601) {
   std::string error;
   for (std::string_view bad : {"2026-02-30T10:00", "2026-11-30", "2026-11-30T24:00",

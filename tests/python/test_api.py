@@ -129,11 +129,44 @@ def test_bad_arguments_raise_with_hints(acme: callplan.Tenant) -> None:
         acme.simulate(to="+31881234567", at="tomorrow")
     with pytest.raises(TypeError, match="at must be"):
         acme.simulate(to="+31881234567", at=12)  # type: ignore[arg-type]
-    with pytest.raises(callplan.Error, match="not one of the tenant's numbers"):
-        acme.simulate(to="+31201234567")
+    with pytest.raises(callplan.Error, match="is neither a number nor an extension"):
+        acme.simulate(to="0612 34")
+
+
+def test_unknown_numbers_are_rejected_not_refused(acme: callplan.Tenant) -> None:
+    # SPEC 3.1: a well-formed number or extension the tenant does not have is rejected.
+    for to in ("+31201234567", "0999"):
+        trace = acme.simulate(to=to, at="2026-11-30T10:00")
+        assert trace.result.disposition == "rejected"
+        assert trace.result.reason == "unknown_number"
+        assert [e.type for e in trace.events] == ["reject"]
 
 
 def test_schedules_need_no_errors_and_unknown_names_get_hints(acme: callplan.Tenant) -> None:
     with pytest.raises(callplan.Error, match="did you mean `office_hours`"):
         acme.schedule("office_hour")
     assert set(acme.schedules) >= {"office_hours", "holidays"}
+
+
+def test_naive_datetimes_honour_fold_like_python(acme: callplan.Tenant) -> None:
+    # 2026-10-25 02:30 happens twice in Amsterdam. fold=0 is the first (CEST, text `at` means
+    # the same), fold=1 the second (CET), as zoneinfo reads them (PEP 495).
+    zone = ZoneInfo(acme.timezone)
+    for fold, offset in ((0, "+02:00"), (1, "+01:00")):
+        naive = datetime(2026, 10, 25, 2, 30, fold=fold)
+        assert naive.replace(tzinfo=zone).utcoffset() is not None
+        trace = acme.simulate(to="+31881234567", at=naive)
+        assert trace.call.at == f"2026-10-25T02:30:00{offset}"
+        [many] = acme.simulate_many([callplan.Call(to="+31881234567", at=naive)])
+        assert many == trace.result
+        aware = naive.replace(tzinfo=zone)
+        assert acme.simulate(to="+31881234567", at=aware).call.at == trace.call.at
+    # In the gap (2026-03-29 02:30 does not exist), fold=1 reads it with the offset after the
+    # change, as zoneinfo does: 00:30 UTC, shown as 01:30 CET.
+    gap = datetime(2026, 3, 29, 2, 30, fold=1)
+    assert acme.simulate(to="+31881234567", at=gap).call.at == "2026-03-29T01:30:00+01:00"
+    assert int(gap.replace(tzinfo=zone).timestamp()) == int(
+        datetime(2026, 3, 29, 0, 30, tzinfo=ZoneInfo("UTC")).timestamp())
+    schedule = acme.schedule("office_hours")
+    assert schedule.matches(datetime(2026, 10, 25, 2, 30, fold=1)) == schedule.matches(
+        datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=zone))

@@ -15,11 +15,14 @@ When = Union[datetime, date, str]
 def to_epoch(when: When, zone: str) -> int:
     """Seconds since 1970 UTC. Naive datetimes, dates (midnight) and ISO text without an
     offset are wall-clock time in ``zone``, resolved exactly as ``callplan simulate --at``
-    resolves them (a time in a DST gap moves past the gap, a repeated one takes the earlier)."""
+    resolves them (a time in a DST gap moves past the gap, a repeated one takes the earlier),
+    except that a naive datetime with ``fold=1`` means what it does in Python (PEP 495): the
+    later of a repeated time, and in a gap the offset after the change."""
     if isinstance(when, datetime):
         if when.utcoffset() is not None:
             return math.floor(when.timestamp())
-        return int(_core.parse_instant(when.replace(microsecond=0).isoformat(), zone))
+        return int(_core.parse_instant(when.replace(microsecond=0, fold=0).isoformat(), zone,
+                                       fold=bool(when.fold)))
     if isinstance(when, date):
         return int(_core.parse_instant(datetime.combine(when, time()).isoformat(), zone))
     if isinstance(when, str):

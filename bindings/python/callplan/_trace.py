@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
+from . import _core
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -370,7 +372,8 @@ def render_text(trace: Trace) -> str:
         where = e.step or ""
         if e.label:
             where += f" \"{e.label}\""
-        line = f"  {e.t:>4}s  {e.describe():<58} {where}".rstrip(" ")
+        # padded by fmt itself: it counts a wide character (CJK) as two columns
+        line = f"  {e.t:>4}s  {_core.pad_right(e.describe(), 58)} {where}".rstrip(" ")
         out.append(line + "\n")
     out.append(f"result: {trace.result}\n")
     return "".join(out)
