@@ -12,6 +12,7 @@
 #include "diagnostics/make_issue.hpp"
 #include "plantest/instant.hpp"
 #include "plantest/targets.hpp"
+#include "simulate/option_text.hpp"
 
 namespace callplan::cli {
 namespace {
@@ -26,29 +27,8 @@ constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "bu
 
 [[noreturn]] void fail(std::string message) { throw Error(std::move(message)); }
 
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(sep, start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.push_back(item);
-    start = end + 1;
-  }
-  return out;
-}
-
 void parse_presence(std::string_view text, const detail::TargetCheck& check, Scenario& s) {
-  for (std::string_view item : split(text, ',')) {
-    std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos) {
-      fail(fmt::format("--presence: `{}` is not EXT=STATE (e.g. 002=busy)", item));
-    }
-    std::string_view ext = item.substr(0, eq);
-    std::string_view state = item.substr(eq + 1);
+  for (auto [ext, state] : detail::split_presence_text(text, "--presence")) {
     if (auto problem = check.extension(ext, "--presence")) fail(*problem);
     auto presence = callplan::parse_presence(state);
     if (!presence || state == "no_device") {
@@ -62,28 +42,12 @@ void parse_presence(std::string_view text, const detail::TargetCheck& check, Sce
 }
 
 void parse_answers(std::string_view text, const detail::TargetCheck& check, Scenario& s) {
-  for (std::string_view item : split(text, ',')) {
-    ScriptedAnswer answer;
-    std::size_t at = item.find('@');
-    std::size_t eq = item.find('=');
-    std::string_view target;
-    if (eq != std::string_view::npos && item.substr(eq + 1) == "busy") {
-      target = item.substr(0, eq);
-      answer.busy = true;
-    } else if (at != std::string_view::npos) {
-      target = item.substr(0, at);
-      std::string_view secs = item.substr(at + 1);
-      auto [end, ec] = std::from_chars(secs.data(), secs.data() + secs.size(), answer.after_seconds);
-      if (ec != std::errc() || end != secs.data() + secs.size()) {
-        fail(fmt::format("--answer: `{}` in `{}` is not a whole number of seconds", secs, item));
-      }
-    } else {
-      fail(fmt::format("--answer: `{}` is neither X@SECONDS nor X=busy (e.g. 001@5,002=busy)",
-                       item));
-    }
-    if (auto problem = check.target(target, "--answer")) fail(*problem);
-    answer.target = std::string(target);
-    s.answers.push_back(std::move(answer));
+  for (const detail::AnswerItem& item : detail::split_answer_text(text, "--answer")) {
+    if (auto problem = check.target(item.target, "--answer")) fail(*problem);
+    ScriptedAnswer& answer = s.answers.emplace_back();
+    answer.target = std::string(item.target);
+    answer.busy = item.busy;
+    answer.after_seconds = item.after_seconds;
   }
 }
 
