@@ -64,9 +64,9 @@ struct CallSpec {
   std::uint32_t presence_begin = 0;   // entries [begin, begin + count) of CallChunk::presence
   std::uint32_t presence_count = 0;
   TextRef presence_text;              // or the CLI form "002=busy,003=dnd"
-  std::uint32_t answer_begin = 0;     // entries of CallChunk::answers
+  std::uint32_t answer_begin = 0;     // entries of CallChunk::answers (the CLI form
+                                      // "001@5,002=busy" is read into entries too)
   std::uint32_t answer_count = 0;
-  TextRef answer_text;                // or the CLI form "001@5,002=busy"
   TextRef digits;
   std::optional<std::uint32_t> hangup_after;
   std::optional<std::uint64_t> seed;

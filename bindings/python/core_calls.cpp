@@ -11,7 +11,6 @@
 // types (str, int, dict, datetime). Anything else takes the general (slower) path with the
 // same results and messages.
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -22,6 +21,7 @@
 #include "core.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "plantest/instant.hpp"
+#include "simulate/option_text.hpp"
 
 // CPython's own headers after core.hpp: pybind11 includes Python.h first, as they require.
 #include <datetime.h>
@@ -119,23 +119,28 @@ std::string_view utf8(PyObject* value, std::string_view what) {
   return chunk.add_text(text.data(), text.size());
 }
 
-std::uint64_t as_count(py::handle value, std::string_view what) {
+// A whole number 0..max: TypeError for another type than int, callplan::Error (naming
+// `what`) for a negative or too large one.
+std::uint64_t as_count(py::handle value, std::string_view what,
+                       std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
   if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
     throw py::type_error(fmt::format("{} must be an int, not {}", what, type_name(value)));
   }
   unsigned long long n = PyLong_AsUnsignedLongLong(value.ptr());
-  if (n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
-    PyErr_Clear();
-    throw Error(fmt::format("{}: {} is not a whole number >= 0", what,
-                            std::string(py::str(value))));
+  bool overflow = n == static_cast<unsigned long long>(-1) && PyErr_Occurred();
+  if (overflow) PyErr_Clear();
+  if (overflow || n > max) {
+    std::string text = py::str(value);
+    if (text.starts_with('-')) {
+      throw Error(fmt::format("{}: {} is not a whole number >= 0", what, text));
+    }
+    throw Error(fmt::format("{}: {} is too large (at most {})", what, text, max));
   }
   return n;
 }
 
 std::uint32_t as_seconds(py::handle value, std::string_view what) {
-  std::uint64_t n = as_count(value, what);
-  if (n > 0xFFFFFFFFu) throw Error(fmt::format("{}: {} seconds is too long", what, n));
-  return static_cast<std::uint32_t>(n);
+  return static_cast<std::uint32_t>(as_count(value, what, 0xFFFFFFFFu));
 }
 
 // The datetime C API's macros use C casts: wrapped once here.
@@ -294,26 +299,6 @@ void read_at(PyObject* value, CallSpec& spec, CallChunk& chunk, bool& pure) {
                                    : fmt::format("{} ({})", problem.message, problem.hint));
 }
 
-std::vector<std::pair<std::string, std::string>> split_presence(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = std::min(text.find(',', start), text.size());
-    std::string_view item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) {
-      std::size_t eq = item.find('=');
-      if (eq == std::string_view::npos) {
-        throw Error(fmt::format("presence: `{}` is not EXT=STATE (e.g. 002=busy)", item));
-      }
-      out.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 void add_presence(std::string_view ext, std::string_view state, const EngineHandle& e,
                   Scenario& s) {
   if (auto problem = e.check.extension(ext, "presence")) fail(*problem);
@@ -384,7 +369,8 @@ void CallReader::read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk
     return;
   }
   read_entries(value, last_presence_, chunk.presence, spec.presence_begin, spec.presence_count,
-               "presence must be a mapping {extension: state}",
+               "presence must be a mapping {extension: state} or the CLI text "
+               "\"002=busy,003=dnd\"",
                [&](PyObject* ext, PyObject* state) {
                  PresenceSpec p;
                  p.extension = as_text(ext, "presence extension", chunk);
@@ -393,23 +379,42 @@ void CallReader::read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk
                });
 }
 
+namespace {
+
+// The CLI text form "001@5,002=busy", split as `callplan simulate --answer` splits it (the
+// same items, the same messages), into the chunk's answer entries.
+void read_answer_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
+  spec.answer_begin = static_cast<std::uint32_t>(chunk.answers.size());
+  for (const detail::AnswerItem& item : detail::split_answer_text(text, "answer")) {
+    AnswerSpec& a = chunk.answers.emplace_back();
+    a.target = chunk.add_text(item.target.data(), item.target.size());
+    a.busy = item.busy;
+    a.after_seconds = item.after_seconds;
+  }
+  spec.answer_count = static_cast<std::uint32_t>(chunk.answers.size()) - spec.answer_begin;
+}
+
+}  // namespace
+
 void CallReader::read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk) {
   if (value == Py_None) return;
   if (PyUnicode_Check(value)) {
-    spec.answer_text = as_text(value, "answer", chunk);
+    read_answer_text(utf8(value, "answer"), spec, chunk);
     return;
   }
   read_entries(value, last_answer_, chunk.answers, spec.answer_begin, spec.answer_count,
-               "answer must be a mapping {target: seconds or \"busy\"}",
+               "answer must be a mapping {target: seconds or \"busy\"} or the CLI text "
+               "\"001@5,002=busy\"",
                [&](PyObject* target, PyObject* how) {
                  AnswerSpec a;
                  a.target = as_text(target, "answer target", chunk);
+                 // Errors name the target: `answer: 001: -5 is not a whole number >= 0`.
+                 auto what = [&] { return fmt::format("answer: {}", chunk.text(a.target)); };
                  if (PyUnicode_Check(how)) {
                    std::string_view word = utf8(how, "answer");
                    if (word != "busy") {
                      throw Error(fmt::format(
-                         "answer: `{}` for {} is neither a number of seconds nor \"busy\"", word,
-                         chunk.text(a.target)));
+                         "{}: `{}` is neither a number of seconds nor \"busy\"", what(), word));
                    }
                    a.busy = true;
                  } else if (PyLong_CheckExact(how)) {
@@ -417,11 +422,15 @@ void CallReader::read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk)
                    if ((n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) ||
                        n > 0xFFFFFFFFu) {
                      PyErr_Clear();
-                     as_seconds(how, "answer seconds");  // raises the right error
+                     as_seconds(how, what());  // raises the right error
                    }
                    a.after_seconds = static_cast<std::uint32_t>(n);
+                 } else if (PyLong_Check(how) && !PyBool_Check(how)) {
+                   a.after_seconds = as_seconds(how, what());
                  } else {
-                   a.after_seconds = as_seconds(how, "answer seconds");
+                   throw py::type_error(fmt::format(
+                       "{}: {} must be a whole number of seconds (int) or \"busy\", not {}",
+                       what(), std::string(py::repr(how)), type_name(how)));
                  }
                  chunk.answers.push_back(a);
                });
@@ -475,8 +484,16 @@ void CallReader::read(py::handle call, CallChunk& chunk) {
     PyObject* key = nullptr;
     PyObject* value = nullptr;
     Py_ssize_t pos = 0;
+    bool have_from = false;
     while (PyDict_Next(obj, &pos, &key, &value)) {
       std::size_t field = field_of_key(key);
+      if (field == kFrom) {
+        if (have_from) {
+          throw py::type_error(
+              "a call has both `from` and `from_` (the same field, the caller): give one");
+        }
+        have_from = true;
+      }
       read_field(field, value, spec, chunk);
       have_to = have_to || field == kTo;
     }
@@ -654,7 +671,7 @@ void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandl
   }
   s.presence.clear();
   if (c.presence_text.size != 0) {
-    for (const auto& [ext, state] : split_presence(chunk.text(c.presence_text))) {
+    for (auto [ext, state] : detail::split_presence_text(chunk.text(c.presence_text), "presence")) {
       add_presence(ext, state, e, s);
     }
   }
@@ -664,13 +681,6 @@ void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandl
   }
 
   s.answers.clear();
-  if (c.answer_text.size != 0) {
-    try {
-      s.answers = parse_answer_list(chunk.text(c.answer_text));
-    } catch (const Error& err) {
-      throw Error(fmt::format("answer: {}", err.what()));
-    }
-  }
   for (std::uint32_t i = 0; i < c.answer_count; ++i) {
     const AnswerSpec& a = chunk.answers[c.answer_begin + i];
     ScriptedAnswer& out = s.answers.emplace_back();

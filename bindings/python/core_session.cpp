@@ -2,6 +2,7 @@
 // shim owns everything the session's CallSetup points at (strings, presence, the routing
 // state's Python object), so nothing dangles while the call runs.
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 #include <pybind11/stl.h>
@@ -10,6 +11,7 @@
 #include "callplan/session.hpp"
 #include "callplan/trace.hpp"
 #include "core.hpp"
+#include "diagnostics/make_issue.hpp"
 #include "plantest/instant.hpp"
 
 namespace callplan::python {
@@ -52,7 +54,7 @@ struct SessionHandle {
   void start(py::handle call, py::handle state, bool record) {
     OneCall one = read_one_call(call);
     const CallSpec& spec = one.spec();
-    if (spec.answer_count != 0 || spec.answer_text.size != 0 || spec.digits.size != 0 ||
+    if (spec.answer_count != 0 || spec.digits.size != 0 ||
         spec.hangup_after || spec.seed) {
       throw py::type_error(
           "a live call takes to, from_, at and presence only: the host reports answers, digits "
@@ -152,13 +154,17 @@ struct SessionHandle {
   }
 
   void set_presence(const std::string& ext, const std::string& state) {
+    need_call();  // start() resets presence: a change before it would be lost
     const Engine& e = *engine->engine;
     auto u = e.find_user(ext);
-    if (!u) fail(engine->check.extension(ext, "presence"));
+    if (!u) fail(engine->check.extension(ext, "extension"));
     auto p = parse_presence(state);
     if (!p || state == "no_device") {
-      throw Error(fmt::format("presence: unknown state `{}` (states: available, offline, busy, dnd)",
-                              state));
+      constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy", "dnd"};
+      std::string hint = detail::did_you_mean(state, kStates);
+      throw Error(fmt::format("state: unknown state `{}` for {} ({}states: available, offline, "
+                              "busy, dnd)",
+                              state, ext, hint.empty() ? "" : hint + " "));
     }
     if (presence.size() < e.user_count()) presence.resize(e.user_count(), Presence::available);
     presence[*u] = *p;

@@ -244,7 +244,10 @@ def test_an_aware_datetime_is_its_instant(acme: callplan.Tenant) -> None:
                                 trace=True)
     for when, trace in zip(whens, traces):
         instant = datetime.fromtimestamp(math.floor(when.timestamp()), tz=timezone.utc)
-        assert trace.call.at_datetime == instant
+        # In the tenant's zone (zoneinfo): the same instant. Compared by timestamp, as PEP 495
+        # makes a zoneinfo datetime in a repeated hour unequal to those of other zones.
+        assert trace.call.at_datetime.timestamp() == instant.timestamp()
+        assert trace.call.at_datetime.tzinfo == amsterdam
 
 
 def test_batches_of_many_chunks(acme: callplan.Tenant) -> None:
@@ -308,3 +311,39 @@ def test_a_dict_changed_while_the_batch_is_read(acme: callplan.Tenant) -> None:
                                         presence={"001": "busy"}).result
     assert outcomes[2] == acme.simulate(to="+31881234567", at="2026-11-30T10:00").result
     assert outcomes[0] != outcomes[2]
+
+
+def test_bad_batch_arguments_are_python_errors(acme: callplan.Tenant) -> None:
+    calls = [{"to": "+31881234567", "at": "2026-11-30T10:00"}]
+    with pytest.raises(ValueError, match=r"^threads: -1 is not a number of threads"):
+        acme.simulate_many(calls, threads=-1)
+    with pytest.raises(TypeError, match="^threads must be an int, not str"):
+        acme.simulate_many(calls, threads="2")  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="^calls must be an iterable of callplan.Call objects"):
+        acme.simulate_many(5)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="^calls must be an iterable .*, not dict"):
+        acme.simulate_many(calls[0])  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="^calls must be an iterable .*, not str"):
+        acme.prepare("+31881234567")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^state must be a callplan.RoutingState"):
+        acme.simulate_many(calls, state=callplan.RoutingState().to_json())  # type: ignore[call-overload]
+    assert len(acme.simulate_many(calls, threads=10**30)) == 1  # more threads than calls: fine
+    batch = acme.prepare(calls * 3)
+    with pytest.raises(ValueError, match=r"^calls: the CallBatch was prepared by another tenant"):
+        callplan.load(acme.file).simulate_many(batch)
+
+
+def test_text_forms_and_from_in_batches(acme: callplan.Tenant) -> None:
+    at = "2026-11-30T10:00"
+    calls: List[Any] = [
+        callplan.Call(to="+31881234567", at=at, presence="002=busy", answer="003@4,001=busy"),
+        {"to": "+31881234567", "at": at, "presence": "002=busy", "answer": "003@4,001=busy"},
+        callplan.Call(to="+31881234567", at=at, **{"from": "004"}),
+    ]
+    expected = [acme.simulate(to="+31881234567", at=at, presence={"002": "busy"},
+                              answer={"003": 4, "001": "busy"}).result] * 2 + \
+        [acme.simulate(to="+31881234567", at=at, from_="004").result]
+    assert list(acme.simulate_many(calls)) == expected
+    assert list(acme.simulate_many(acme.prepare(calls), threads=2)) == expected
+    with pytest.raises(callplan.Error, match=r"^call 1: answer: `4x` in `003@4x` is not a whole"):
+        acme.simulate_many([calls[0], {"to": "001", "answer": "003@4x"}])

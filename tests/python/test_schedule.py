@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 import callplan
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -65,3 +67,39 @@ plans:
     xmas = tenant.schedule("xmas")
     assert xmas.next_change("2027-01-01T00:00", horizon=timedelta(days=30)) is None
     assert xmas.next_change("2026-12-01T00:00") == datetime(2026, 12, 25, tzinfo=ZoneInfo("UTC"))
+
+
+def test_boundaries_of_next_change_and_changes(acme: callplan.Tenant) -> None:
+    office = acme.schedule("office_hours")
+    opening = datetime(2026, 11, 30, 8, 30, tzinfo=AMS)
+    closing = datetime(2026, 11, 30, 17, 30, tzinfo=AMS)
+    # next_change is strictly after its argument.
+    assert office.next_change(datetime(2026, 11, 30, 8, 29, 59)) == opening
+    assert office.next_change(datetime(2026, 11, 30, 8, 30)) == closing
+    # The horizon is (after, after + horizon], whole seconds.
+    after = datetime(2026, 11, 30, 8, 0)
+    assert office.next_change(after, horizon=timedelta(minutes=30)) == opening
+    assert office.next_change(after, horizon=timedelta(minutes=29, seconds=59.9)) is None
+    # changes covers (start, end]: a change at start is left out, one at end included.
+    assert office.changes("2026-11-30T08:30", "2026-11-30T17:30") == [(closing, False)]
+    assert office.changes("2026-11-30T08:29:59", "2026-11-30T08:30") == [(opening, True)]
+    assert office.changes("2026-11-30T12:00", "2026-11-30T08:00") == []
+    day = office.changes("2026-11-30T00:00", "2026-11-30T12:00") + \
+        office.changes("2026-11-30T12:00", "2026-12-01T00:00")
+    assert day == office.changes("2026-11-30T00:00", "2026-12-01T00:00")
+
+
+def test_bad_arguments_name_themselves(acme: callplan.Tenant) -> None:
+    office = acme.schedule("office_hours")
+    with pytest.raises(TypeError, match=r"^horizon must be a datetime.timedelta, not int"):
+        office.next_change(datetime(2026, 12, 4, 18), horizon=5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^horizon: .* is negative"):
+        office.next_change(datetime(2026, 12, 4, 18), horizon=timedelta(days=-1))
+    with pytest.raises(TypeError, match="^when must be a datetime, a date or an ISO 8601 str, not int"):
+        office.matches(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^after must be"):
+        office.next_change(5.0)  # type: ignore[arg-type]
+    with pytest.raises(callplan.Error, match="^when: `garbage` is not an ISO 8601 instant"):
+        office.matches("garbage")
+    with pytest.raises(callplan.Error, match="^end: `x` is not"):
+        office.changes("2026-11-30T00:00", "x")

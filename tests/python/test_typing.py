@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import inspect
 import os
+import pydoc
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Set
 
 import pytest
 
@@ -48,6 +54,61 @@ def test_the_usage_script_runs() -> None:
     run = subprocess.run([sys.executable, str(HERE / "typing_usage.py"), str(ACME)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def documented_attributes(cls: type) -> Set[str]:
+    """Names the class docstring's "Attributes:" section documents (`name:` or `a, b, c:`)."""
+    doc = inspect.getdoc(cls) or ""
+    names: Set[str] = set()
+    in_section = False
+    for line in doc.splitlines():
+        if line.strip() == "Attributes:":
+            in_section = True
+            continue
+        if in_section:
+            if line and not line.startswith(" "):
+                in_section = False
+                continue
+            match = re.match(r"^    ([A-Za-z_][\w, ]*):", line)  # one level in, not a wrap
+            if match:
+                names.update(n.strip() for n in match.group(1).split(","))
+    return names
+
+
+def public_attributes(cls: type) -> Set[str]:
+    """Data attributes of instances: dataclass fields, slots, an exception's attributes."""
+    names: Set[str] = set()
+    if dataclasses.is_dataclass(cls):
+        names.update(f.name for f in dataclasses.fields(cls))
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("callplan"):
+            names.update(n for n, m in vars(klass).items() if inspect.ismemberdescriptor(m))
+    if issubclass(cls, BaseException):
+        names.update(vars(cls("message")))
+    return {n for n in names if not n.startswith("_")}
+
+
+def test_every_public_attribute_has_a_docstring() -> None:
+    # help() shows either: the class docstring's "Attributes:" section (dataclass fields, whose
+    # class attributes are their defaults) or the slot's own docstring (__slots__ as a dict).
+    missing = []
+    for name in callplan.__all__:
+        obj = getattr(callplan, name)
+        if not isinstance(obj, type) or issubclass(obj, enum.Enum):
+            continue
+        listed = set().union(*(documented_attributes(k) for k in obj.__mro__))
+        for attr in sorted(public_attributes(obj)):
+            member = inspect.getattr_static(obj, attr, None)
+            # A slot's docstring: the value of its entry when __slots__ is a dict.
+            own_doc = inspect.ismemberdescriptor(member) and (inspect.getdoc(member) or "")
+            if attr not in listed and not own_doc:
+                missing.append(f"{name}.{attr}")
+    if missing:
+        pytest.fail(f"attributes without a docstring: {', '.join(missing)}")
+    # The checks above see what help() shows.
+    assert "seed" in pydoc.render_doc(callplan.Call) and "Restarts the random generator" in \
+        pydoc.render_doc(callplan.Call)
+    assert "disposition:" in pydoc.render_doc(callplan.Outcome)
 
 
 def test_every_public_name_has_a_docstring() -> None:

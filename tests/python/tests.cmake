@@ -24,8 +24,8 @@ if(CALLPLAN_PYTHON)
          "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"
          "CALLPLAN_SANITIZED=1")
   endif()
-  foreach(_suite api cli_agreement cli_agreement_generated many session roundtrip schedule
-                 typing examples)
+  foreach(_suite api cli_agreement cli_agreement_generated doc_snippets many session
+                 roundtrip schedule typing examples)
     add_test(NAME python.${_suite}
              COMMAND /usr/bin/python3 -m pytest -q -p no:cacheprovider
                      ${CMAKE_CURRENT_LIST_DIR}/test_${_suite}.py

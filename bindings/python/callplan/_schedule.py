@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import List, Optional, Tuple
 
 from . import _core
+from ._args import type_name
 from ._time import When, from_epoch, to_epoch
 
 
@@ -20,7 +21,13 @@ class Schedule:
         timezone: the IANA zone the schedule is evaluated in.
     """
 
-    __slots__ = ("_engine", "_index", "name", "timezone", "_tenant_zone")
+    __slots__ = {
+        "_engine": "The compiled engine the schedule belongs to.",
+        "_index": "The schedule's index in the engine.",
+        "name": "The schedule's name (inline schedules are named by their step path).",
+        "timezone": "The IANA zone the schedule is evaluated in.",
+        "_tenant_zone": "The tenant's zone, in which naive datetimes are read.",
+    }
 
     def __init__(self, engine: _core.Engine, index: int, name: str, timezone: str) -> None:
         self._engine = engine
@@ -31,24 +38,34 @@ class Schedule:
 
     def matches(self, when: When) -> bool:
         """Is the schedule open at ``when`` (a datetime, a date's midnight, or ISO text)?"""
-        return bool(self._engine.schedule_matches(self._index, to_epoch(when, self._tenant_zone)))
+        return bool(self._engine.schedule_matches(self._index,
+                                                  to_epoch(when, self._tenant_zone, "when")))
 
     __contains__ = matches
 
     def next_change(self, after: When, horizon: timedelta = timedelta(days=400)
                     ) -> Optional[datetime]:
-        """The first instant after ``after`` at which :meth:`matches` changes, exact to the
-        second (DST transitions included); ``None`` when it does not change within
-        ``horizon``."""
-        seconds = self._engine.schedule_next_change(self._index, to_epoch(after, self._tenant_zone),
-                                                    int(horizon.total_seconds()))
+        """The first instant strictly after ``after`` at which :meth:`matches` gives another
+        answer than at ``after``, exact to the second (DST transitions included): a change
+        exactly at ``after`` is not returned. ``None`` when there is none in ``(after, after +
+        horizon]`` (``horizon``: a ``timedelta`` >= 0, counted in whole seconds, rounded
+        down)."""
+        if not isinstance(horizon, timedelta):
+            raise TypeError(f"horizon must be a datetime.timedelta, not {type_name(horizon)}")
+        if horizon < timedelta(0):
+            raise ValueError(f"horizon: {horizon!r} is negative")
+        seconds = self._engine.schedule_next_change(
+            self._index, to_epoch(after, self._tenant_zone, "after"),
+            min(int(horizon.total_seconds()), 2**62))
         return None if seconds is None else from_epoch(seconds, self.timezone)
 
     def changes(self, start: When, end: When) -> List[Tuple[datetime, bool]]:
-        """Every change in ``(start, end]`` as ``(instant, open after it)``, in order."""
+        """Every change in ``(start, end]`` as ``(instant, open after it)``, in order: a change
+        exactly at ``start`` is left out, one exactly at ``end`` is included (so consecutive
+        ranges ``(a, b]``, ``(b, c]`` list each change once). Empty when ``end <= start``."""
         out: List[Tuple[datetime, bool]] = []
-        t = to_epoch(start, self._tenant_zone)
-        stop = to_epoch(end, self._tenant_zone)
+        t = to_epoch(start, self._tenant_zone, "start")
+        stop = to_epoch(end, self._tenant_zone, "end")
         while t < stop:
             nxt = self._engine.schedule_next_change(self._index, t, stop - t)
             if nxt is None or nxt > stop:

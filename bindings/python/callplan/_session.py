@@ -9,10 +9,14 @@ docs/python.md for a complete host loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from . import _core
+from ._args import (DEFAULT_FROM, MAX_SECONDS, PresenceArg, core_state, need_int, need_str,
+                    seconds_of, take_from, type_name)
+from ._errors import Error
 from ._state import RoutingState
+from ._time import When
 from ._trace import Outcome, Trace
 
 if TYPE_CHECKING:
@@ -77,8 +81,9 @@ def _leg(d: Dict[str, Any]) -> Leg:
 class CallSession:
     """Routes one live call at a time; reuse it call after call (``tenant.session()``).
 
-    Times are whole seconds since the call started and never go back. A session is used by
-    one thread at a time; several sessions may share a tenant.
+    Times are seconds since the call started and never go back. The session counts whole
+    seconds: a time that is not whole (a ``float``) is the second it falls in (rounded down).
+    A session is used by one thread at a time; several sessions may share a tenant.
     """
 
     __slots__ = ("_core", "_tenant")
@@ -88,19 +93,35 @@ class CallSession:
         self._tenant = tenant
         self._core = _core.Session(tenant._engine())
 
-    def start(self, to: str, from_: str = "anonymous", at: Any = None,
-              presence: Optional[Mapping[str, str]] = None,
-              state: Optional[RoutingState] = None, trace: bool = False) -> None:
-        """Starts routing a call at second 0 (ending any call the session had).
+    def start(self, to: str, from_: str = DEFAULT_FROM, at: Optional[When] = None,
+              presence: Optional[PresenceArg] = None,
+              state: Optional[RoutingState] = None, trace: bool = False,
+              **kwargs: Any) -> None:
+        """Starts routing a call at second 0.
+
+        A call still in progress is dropped on purpose, as if it had never been: no actions
+        for it (the host cancels what it still has ringing), no outcome, no trace; its
+        ``state`` keeps the round-robin positions of the groups it finished, and the group it
+        was ringing records none. When the arguments are bad (an exception), the call in
+        progress, if any, goes on.
 
         Arguments are those of ``Tenant.simulate``: ``at`` a datetime (naive: tenant's zone),
-        ISO text, or ``None`` for now; ``presence`` ``{extension: "available" | "offline" |
-        "busy" | "dnd"}``; ``state`` a :class:`RoutingState` updated by the call;
-        ``trace=True`` records the trace (see :meth:`trace`). Raises callplan.Error for
-        unknown extensions or numbers, with a hint.
+        a date, ISO text, or ``None`` for now; ``presence`` ``{extension: "available" |
+        "offline" | "busy" | "dnd"}`` or the CLI text ``"002=busy"``; ``state`` a
+        :class:`RoutingState` updated by the call; ``trace=True`` records the trace (see
+        :meth:`trace`); ``**{"from": x}`` works too. Raises callplan.Error for unknown
+        extensions or numbers, with a hint; TypeError for the scripted arguments of
+        ``simulate`` (``answer``, ``digits``, ``hangup_after``, ``seed``).
         """
-        call: Dict[str, Any] = {"to": to, "from": from_, "at": at, "presence": presence}
-        self._core.start(call, state._core if state is not None else None, trace)
+        for scripted in ("answer", "digits", "hangup_after", "seed"):
+            if scripted in kwargs:
+                raise TypeError(
+                    f"start() takes no `{scripted}`: a live call takes to, from_, at and "
+                    "presence only; the host reports answers, digits and hang-ups as they "
+                    "happen (answered(), busy(), digit(), caller_hung_up())")
+        call: Dict[str, Any] = {"to": to, "from": take_from("start()", from_, kwargs), "at": at,
+                                "presence": presence}
+        self._core.start(call, core_state(state), bool(trace))
 
     def next_action(self) -> Optional[Action]:
         """The next action to carry out, or ``None`` when the host has to wait for a phone
@@ -126,29 +147,59 @@ class CallSession:
         """Seconds since the call started, as far as the session knows."""
         return self._core.now()
 
-    def answered(self, leg: Union[Leg, int], t: int) -> None:
-        """``leg`` answered at second ``t`` (reports about legs no longer ringing are ignored)."""
-        self._core.answered(leg.id if isinstance(leg, Leg) else leg, t)
+    def _time(self, t: Union[int, float]) -> int:
+        """``t`` as the session's whole second, checked: callplan.Error when there is no
+        call or ``t`` is before :attr:`now`."""
+        second = seconds_of(t)
+        now = self._core.now()  # callplan.Error when no call was started
+        if second < now:
+            raise Error(f"t = {t} s is before the session's now ({now} s): time never goes back")
+        if second > MAX_SECONDS:
+            raise Error(f"t: {t} is too large (at most {MAX_SECONDS} s)")
+        return second
 
-    def busy(self, leg: Union[Leg, int], t: int) -> None:
+    @staticmethod
+    def _leg_id(leg: Union[Leg, int]) -> int:
+        if isinstance(leg, Leg):
+            return leg.id
+        if isinstance(leg, bool) or not isinstance(leg, int):
+            raise TypeError(f"leg must be a callplan.Leg or a leg id (int), not "
+                            f"{type_name(leg)}")
+        if not 0 <= leg <= MAX_SECONDS:
+            raise Error(f"leg {leg}: no action of this call named it")
+        return leg
+
+    def answered(self, leg: Union[Leg, int], t: Union[int, float]) -> None:
+        """``leg`` (a :class:`Leg` or its id) answered at second ``t``. Reports about legs no
+        longer ringing, and every report after the call ended, are ignored."""
+        second = self._time(t)
+        self._core.answered(self._leg_id(leg), second)
+
+    def busy(self, leg: Union[Leg, int], t: Union[int, float]) -> None:
         """``leg`` answered busy or rejected the call at second ``t``: it drops out."""
-        self._core.busy(leg.id if isinstance(leg, Leg) else leg, t)
+        second = self._time(t)
+        self._core.busy(self._leg_id(leg), second)
 
-    def digit(self, digit: str, t: int) -> None:
-        """The caller pressed ``digit`` (``0``-``9``, ``*``, ``#``) at second ``t``."""
-        self._core.digit(digit, t)
+    def digit(self, digit: str, t: Union[int, float]) -> None:
+        """The caller pressed ``digit`` (``0``-``9``, ``*``, ``#``) at second ``t``. Only a
+        pending ``collect_digit`` takes it: a digit pressed at any other moment (during a
+        ring, an announcement, after the call ended) is ignored, as a PBX ignores DTMF nobody
+        listens to."""
+        second = self._time(t)
+        self._core.digit(need_str(digit, "digit"), second)
 
-    def caller_hung_up(self, t: int) -> None:
+    def caller_hung_up(self, t: Union[int, float]) -> None:
         """The caller hung up at second ``t``."""
-        self._core.caller_hung_up(t)
+        self._core.caller_hung_up(self._time(t))
 
-    def advance_to(self, t: int) -> None:
-        """Nothing happened until second ``t``: fires every timer due by then."""
-        self._core.advance_to(t)
+    def advance_to(self, t: Union[int, float]) -> None:
+        """Nothing happened until second ``t``: fires every timer due at or before it."""
+        self._core.advance_to(self._time(t))
 
     def set_presence(self, extension: str, state: str) -> None:
-        """Updates a user's presence; read when the next step starts."""
-        self._core.set_presence(extension, state)
+        """Updates a user's presence (``state`` as in ``start``'s ``presence``); read when the
+        next step starts."""
+        self._core.set_presence(need_str(extension, "extension"), need_str(state, "state"))
 
     @property
     def ended(self) -> bool:
@@ -157,7 +208,9 @@ class CallSession:
 
     @property
     def outcome(self) -> Outcome:
-        """How the call ended (meaningful once :attr:`ended`)."""
+        """How the call ended: meaningful once :attr:`ended` (before, the call's state so far,
+        ``unanswered``). Raises callplan.Error before the first :meth:`start` (there is no
+        call; :attr:`ended` is then ``False``)."""
         return Outcome(*self._core.outcome())
 
     @property
@@ -167,11 +220,13 @@ class CallSession:
 
     def leg(self, leg_id: int) -> Leg:
         """Details of a leg an action of this call has named."""
-        return _leg(self._core.leg(leg_id))
+        need_int(leg_id, "leg_id")
+        self._core.now()  # callplan.Error when no call was started
+        return _leg(self._core.leg(self._leg_id(leg_id)))
 
     def trace(self) -> Trace:
         """The trace so far (the call must have been started with ``trace=True``)."""
-        return Trace._from_core(self._core.trace())
+        return Trace._from_core(self._core.trace(), self._tenant.timezone)
 
     def __repr__(self) -> str:
         return f"<CallSession on {self._tenant.name!r}>"

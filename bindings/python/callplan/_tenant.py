@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import enum
+import operator
 import os
 from dataclasses import dataclass
 from typing import (Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence,
                     Union, overload)
 
 from . import _core
+from ._args import (DEFAULT_FROM, AnswerArg, PresenceArg, core_state, need_int, need_str,
+                    take_from, type_name)
 from ._errors import Error, LoadError
 from ._issues import Issue, Severity
 from ._schedule import Schedule
@@ -18,37 +20,39 @@ from ._time import When
 from ._trace import Outcome, Trace
 
 
-class Presence(str, enum.Enum):
-    """A user's state for a simulated call. A ``str``: plain strings work too."""
-
-    available = "available"
-    offline = "offline"
-    busy = "busy"
-    dnd = "dnd"
-
-    def __str__(self) -> str:
-        return self.value
-
-
 At = Union[When, None]
-PresenceMap = Mapping[str, Union[str, Presence]]
-AnswerMap = Mapping[str, Union[int, str]]
 
 
 class Call:
     """One call for :meth:`Tenant.simulate_many` (a dict with the same keys works too).
 
-    The fields are the keyword arguments of :meth:`Tenant.simulate`.
+    Takes the keyword arguments of :meth:`Tenant.simulate` except ``state``, with the same
+    meanings and defaults (``**{"from": x}`` works too); they are kept as given and checked
+    when the call is routed (or prepared). Each is an attribute, writable.
     """
 
-    __slots__ = ("to", "from_", "at", "presence", "answer", "digits", "hangup_after", "seed")
+    # A dict: each slot's docstring, shown by help(Call) (simulate_many reads the slots by
+    # offset, see _core.register_call_type).
+    __slots__ = {
+        "to": "The dialled number or extension.",
+        "from_": 'The caller: "anonymous", an external number, an extension or a device id.',
+        "at": "When: a datetime (naive: the tenant's zone), a date, ISO 8601 text, or None "
+              "(now, when the call is routed).",
+        "presence": '{extension: state} or the CLI text "002=busy,003=dnd"; None: everyone '
+                    "available.",
+        "answer": '{target: seconds or "busy"} or the CLI text "001@5,002=busy"; None: '
+                  "nobody answers.",
+        "digits": "One digit per menu prompt (_: none for that prompt).",
+        "hangup_after": "The caller gives up after that many seconds; None: never.",
+        "seed": "Restarts the random generator (the random strategy); None: keep it.",
+    }
 
-    def __init__(self, to: str, from_: str = "anonymous", at: At = None,
-                 presence: Optional[PresenceMap] = None, answer: Optional[AnswerMap] = None,
+    def __init__(self, to: str, from_: str = DEFAULT_FROM, at: At = None,
+                 presence: Optional[PresenceArg] = None, answer: Optional[AnswerArg] = None,
                  digits: str = "", hangup_after: Optional[int] = None,
-                 seed: Optional[int] = None) -> None:
+                 seed: Optional[int] = None, **kwargs: Any) -> None:
         self.to = to
-        self.from_ = from_
+        self.from_ = take_from("Call()", from_, kwargs)
         self.at = at
         self.presence = presence
         self.answer = answer
@@ -58,7 +62,7 @@ class Call:
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__
-                           if getattr(self, k) not in (None, "", "anonymous"))
+                           if getattr(self, k, None) not in (None, "", "anonymous"))
         return f"Call({fields})"
 
 
@@ -71,7 +75,7 @@ class Outcomes(Sequence[Outcome]):
     """The outcomes of :meth:`Tenant.simulate_many`, in the order of the calls.
 
     A sequence of :class:`Outcome`; the objects are made when you index or iterate, so large
-    batches stay cheap. :meth:`count` tallies in C++.
+    batches stay cheap. :meth:`tally` counts in C++.
     """
 
     __slots__ = ("_core",)
@@ -91,15 +95,16 @@ class Outcomes(Sequence[Outcome]):
     def __getitem__(self, i: Union[int, slice]) -> Union[Outcome, List[Outcome]]:
         if isinstance(i, slice):
             return [Outcome(*self._core.get(j)) for j in range(*i.indices(len(self)))]
-        return Outcome(*self._core.get(i))
+        return Outcome(*self._core.get(operator.index(i)))
 
     def __iter__(self) -> Iterator[Outcome]:
         return (Outcome(*t) for t in self._core.all())
 
     def tally(self, field: str = "disposition") -> Dict[str, int]:
         """How many calls had each value of ``field``: ``"disposition"``, ``"by"`` (answered
-        calls) or ``"user"`` (voicemail calls). ``{"answered": 9000, "voicemail": 1000}``."""
-        return dict(self._core.tally(field))
+        calls) or ``"user"`` (voicemail calls). ``{"answered": 9000, "voicemail": 1000}``.
+        ValueError for another field."""
+        return dict(self._core.tally(need_str(field, "field")))
 
     def __repr__(self) -> str:
         return f"<Outcomes of {len(self)} calls: {self.tally()}>"
@@ -108,13 +113,19 @@ class Outcomes(Sequence[Outcome]):
 class CallBatch:
     """Calls read and validated once by :meth:`Tenant.prepare`, ready to be routed again and
     again by :meth:`Tenant.simulate_many` with no Python work per call (for batches routed
-    many times: other states, more threads). Bound to the tenant that prepared it; calls
-    without ``at`` were given "now" when prepared."""
+    many times: other states, more threads). ``len(batch)`` is the number of calls.
 
-    __slots__ = ("_core",)
+    Bound to the :class:`Tenant` object that prepared it: ``simulate_many`` of another Tenant
+    (even one loaded from the same file) raises ``ValueError``. The calls are fixed when
+    prepared: calls without ``at`` were given the time of :meth:`Tenant.prepare`, and changing
+    the Call objects or dicts afterwards does not change the batch.
+    """
 
-    def __init__(self, core: _core.CallBatch) -> None:
+    __slots__ = ("_core", "_tenant")
+
+    def __init__(self, core: _core.CallBatch, tenant: "Tenant") -> None:
         self._core = core
+        self._tenant = tenant
 
     def __len__(self) -> int:
         return len(self._core)
@@ -128,7 +139,13 @@ Calls = Union[CallBatch, Iterable[Union[Call, Mapping[str, Any]]]]
 
 @dataclass(frozen=True)
 class Number:
-    """One of the tenant's external numbers and the plan it follows."""
+    """One of the tenant's external numbers and the plan it follows.
+
+    Attributes:
+        number: the number in E.164 (``"+31881234567"``).
+        plan: the id of the plan a call to it follows.
+        label: its label (``""`` when it has none).
+    """
 
     number: str
     plan: str
@@ -137,7 +154,13 @@ class Number:
 
 @dataclass(frozen=True)
 class User:
-    """A user of the tenant (an employee with an internal number)."""
+    """A user of the tenant (an employee with an internal number).
+
+    Attributes:
+        extension: the user's internal number (``"001"``).
+        first_name, last_name: as written in the tenant file (see :attr:`name`).
+        voicemail: whether the user has a mailbox.
+    """
 
     extension: str
     first_name: str
@@ -238,8 +261,8 @@ class Tenant:
 
     def report(self, format: str = "human", color: bool = False) -> str:
         """The issues as ``callplan check --format FORMAT`` prints them: ``human`` (source line
-        and caret), ``gcc``, ``json``, ``sarif`` or ``github``."""
-        return self._core.report(format, color)
+        and caret), ``gcc``, ``json``, ``sarif`` or ``github`` (:class:`Error` for another)."""
+        return self._core.report(need_str(format, "format"), bool(color))
 
     # --- routing --------------------------------------------------------------------------
 
@@ -252,8 +275,8 @@ class Tenant:
             self._engine_core = self._core.engine()
         return self._engine_core
 
-    def simulate(self, to: str, from_: str = "anonymous", at: At = None,
-                 presence: Optional[PresenceMap] = None, answer: Optional[AnswerMap] = None,
+    def simulate(self, to: str, from_: str = DEFAULT_FROM, at: At = None,
+                 presence: Optional[PresenceArg] = None, answer: Optional[AnswerArg] = None,
                  digits: str = "", hangup_after: Optional[int] = None,
                  seed: Optional[int] = None, state: Optional[RoutingState] = None,
                  **kwargs: Any) -> Trace:
@@ -267,9 +290,11 @@ class Tenant:
                 id. (``**{"from": ...}`` works too.)
             at: when: a ``datetime`` (naive: the tenant's zone), a ``date`` (midnight), ISO
                 8601 text as for ``--at``, or ``None`` for now.
-            presence: ``{extension: "available" | "offline" | "busy" | "dnd"}``.
+            presence: ``{extension: "available" | "offline" | "busy" | "dnd"}`` (or
+                :class:`Presence` members), or the CLI text ``"002=busy,003=dnd"``.
             answer: ``{target: seconds}`` (answers that many seconds after it starts ringing)
-                or ``{target: "busy"}`` (rejects); others never answer.
+                or ``{target: "busy"}`` (rejects); others never answer. Or the CLI text
+                ``"001@5,002=busy"``.
             digits: digits pressed in menus, one per prompt (``_``: none for that prompt).
             hangup_after: the caller gives up after that many seconds.
             seed: restarts the random generator (the ``random`` strategy).
@@ -278,11 +303,17 @@ class Tenant:
 
         Raises:
             LoadError: the tenant has errors.
-            Error: an unknown extension or number, bad presence or ``at`` (with a hint).
+            Error: an unknown extension or number, bad presence or ``at`` (with a hint), a
+                negative or too large number.
+            TypeError: an argument of the wrong type, an unknown keyword, or both ``from_``
+                and ``from``.
         """
-        call = _call_dict(to, from_, at, presence, answer, digits, hangup_after, seed, kwargs)
-        core = self._engine().simulate(call, state._core if state is not None else None)
-        return Trace._from_core(core)
+        call = {"to": to, "from": take_from("simulate()", from_, kwargs), "at": at,
+                "presence": presence, "answer": answer, "digits": digits,
+                "hangup_after": hangup_after, "seed": seed}
+        engine = self._engine()
+        core = engine.simulate(call, core_state(state))
+        return Trace._from_core(core, engine.timezone)
 
     @overload
     def simulate_many(self, calls: Calls, threads: int = ...,
@@ -310,21 +341,35 @@ class Tenant:
         Without ``state`` every call starts from a fresh routing state, so the result does not
         depend on ``threads``. With ``state`` the calls run in order and carry it from call to
         call, like a PBX (round robin moves on, random draws go on): that needs
-        ``threads=1``. Raises :class:`Error` (or ``TypeError``) naming the first bad call
-        (``call 17: ...``), whether it could not be read or not be routed.
+        ``threads=1`` (``ValueError`` otherwise). Raises :class:`Error` (or ``TypeError``)
+        naming the first bad call (``call 17: ...``), whether it could not be read or not be
+        routed; ``ValueError`` for a negative ``threads`` or a batch another Tenant prepared.
         """
-        core_state = state._core if state is not None else None
-        core_calls = calls._core if isinstance(calls, CallBatch) else calls
-        result = self._engine().simulate_many(core_calls, threads, core_state, trace)
+        shared = core_state(state)
+        n = need_int(threads, "threads")
+        if n < 0:
+            raise ValueError(f"threads: {n} is not a number of threads (>= 1, or 0 for one "
+                             "per CPU)")
+        engine = self._engine()
+        if isinstance(calls, CallBatch):
+            if calls._tenant is not self:
+                raise ValueError("calls: the CallBatch was prepared by another tenant (another "
+                                 "Tenant object, bound to its own compiled engine); prepare "
+                                 "the calls with this one")
+            core_calls: Any = calls._core
+        else:
+            core_calls = _iterable(calls)
+        result = engine.simulate_many(core_calls, min(n, 1 << 16), shared, bool(trace))
         if trace:
-            return [Trace._from_core(t) for t in result]
+            return [Trace._from_core(t, engine.timezone) for t in result]
         return Outcomes(result)
 
     def prepare(self, calls: Iterable[Union[Call, Mapping[str, Any]]]) -> CallBatch:
         """Reads and validates ``calls`` (as :meth:`simulate_many` takes them) once, for
         routing them many times: ``simulate_many(batch, threads=2)`` then does no Python work
-        per call. Raises :class:`Error` naming the first bad call."""
-        return CallBatch(self._engine().prepare(calls))
+        per call. Calls without ``at`` get the time of this call. The batch is bound to this
+        Tenant object. Raises :class:`Error` (or ``TypeError``) naming the first bad call."""
+        return CallBatch(self._engine().prepare(_iterable(calls)), self)
 
     def session(self) -> CallSession:
         """A :class:`CallSession` for routing live calls on this tenant."""
@@ -341,6 +386,7 @@ class Tenant:
 
     def schedule(self, name: str) -> Schedule:
         """The schedule called ``name``; raises :class:`Error` (with a hint) when unknown."""
+        need_str(name, "name")
         schedules = self.schedules
         if name not in schedules:
             import difflib
@@ -364,15 +410,16 @@ def _count(issues: Sequence[Issue]) -> str:
     return ", ".join(parts)
 
 
-def _call_dict(to: str, from_: str, at: At, presence: Optional[PresenceMap],
-               answer: Optional[AnswerMap], digits: str, hangup_after: Optional[int],
-               seed: Optional[int], extra: Dict[str, Any]) -> Dict[str, Any]:
-    if "from" in extra:
-        from_ = extra.pop("from")
-    if extra:
-        raise TypeError(f"simulate() got unexpected keyword arguments: {', '.join(extra)}")
-    return {"to": to, "from": from_, "at": at, "presence": presence, "answer": answer,
-            "digits": digits, "hangup_after": hangup_after, "seed": seed}
+def _iterable(calls: object) -> object:
+    """``calls`` when it can be iterated over (the shims read it), else a TypeError."""
+    try:
+        if isinstance(calls, (str, bytes, Mapping)):
+            raise TypeError
+        iter(calls)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError("calls must be an iterable of callplan.Call objects or dicts (or a "
+                        f"CallBatch), not {type_name(calls)}") from None
+    return calls
 
 
 def load(path: Union[str, "os.PathLike[str]"]) -> Tenant:
@@ -381,10 +428,18 @@ def load(path: Union[str, "os.PathLike[str]"]) -> Tenant:
     Problems in the file never raise: they are in ``tenant.issues``. Raises
     :class:`LoadError` when the file cannot be read.
     """
-    return Tenant(_core.load_file(os.fspath(path)))
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"path must be a str or an os.PathLike, not {type_name(path)}")
+    return Tenant(_core.load_file(os.fsdecode(path)))
 
 
 def load_string(text: str, name: str = "<string>") -> Tenant:
-    """Loads and checks a tenant from YAML text; ``name`` is the file name in issues, and
-    includes are resolved relative to its directory."""
-    return Tenant(_core.load_string(text, name))
+    """Loads and checks a tenant from YAML text.
+
+    ``name`` is the file name in issues, and relative includes are resolved against its
+    directory: with the default ``"<string>"``, against the current working directory (as if
+    the text were a file there).
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8")
+    return Tenant(_core.load_string(need_str(text, "text"), need_str(name, "name")))

@@ -8,16 +8,28 @@ from typing import Union
 from zoneinfo import ZoneInfo
 
 from . import _core
+from ._errors import Error
 
 When = Union[datetime, date, str]
 
 
-def to_epoch(when: When, zone: str) -> int:
+def to_epoch(when: When, zone: str, name: str = "when") -> int:
     """Seconds since 1970 UTC. Naive datetimes, dates (midnight) and ISO text without an
     offset are wall-clock time in ``zone``, resolved exactly as ``callplan simulate --at``
     resolves them (a time in a DST gap moves past the gap, a repeated one takes the earlier),
     except that a naive datetime with ``fold=1`` means what it does in Python (PEP 495): the
-    later of a repeated time, and in a gap the offset after the change."""
+    later of a repeated time, and in a gap the offset after the change. ``name`` is the
+    argument's name in errors (TypeError for another type, callplan.Error for bad text)."""
+    if not isinstance(when, (datetime, date, str)):
+        raise TypeError(f"{name} must be a datetime, a date or an ISO 8601 str, not "
+                        f"{type(when).__name__}")
+    try:
+        return _to_epoch(when, zone)
+    except Error as error:
+        raise Error(f"{name}: {error.message}", error.issues) from None
+
+
+def _to_epoch(when: When, zone: str) -> int:
     if isinstance(when, datetime):
         if when.utcoffset() is not None:
             return math.floor(when.timestamp())
@@ -25,9 +37,7 @@ def to_epoch(when: When, zone: str) -> int:
                                        fold=bool(when.fold)))
     if isinstance(when, date):
         return int(_core.parse_instant(datetime.combine(when, time()).isoformat(), zone))
-    if isinstance(when, str):
-        return int(_core.parse_instant(when, zone))
-    raise TypeError(f"expected a datetime, a date or an ISO 8601 str, not {type(when).__name__}")
+    return int(_core.parse_instant(when, zone))
 
 
 def from_epoch(seconds: int, zone: str) -> datetime:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from zoneinfo import ZoneInfo
 
 from . import _core
 
@@ -66,16 +67,25 @@ class CallInfo:
         from_: the caller as given (``"anonymous"``, a number, an extension or a device id).
         to: the dialled number or extension as given.
         at: ISO 8601 local time in the tenant's zone with its offset.
+        timezone: the tenant's IANA zone (``"Europe/Amsterdam"``), or ``None`` when it is not
+            known (a trace read back from JSON without one). Not part of the JSON, nor of
+            ``==``.
     """
 
     from_: str
     to: str
     at: str
+    timezone: Optional[str] = field(default=None, compare=False)
 
     @property
     def at_datetime(self) -> datetime:
-        """``at`` as an aware :class:`datetime.datetime` (with a fixed UTC offset)."""
-        return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+        """``at`` as an aware :class:`datetime.datetime`: in the tenant's zone
+        (:class:`zoneinfo.ZoneInfo`, as schedules return them) when :attr:`timezone` is known,
+        else with the fixed UTC offset written in ``at``. The same instant either way."""
+        fixed = datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+        if self.timezone is None:
+            return fixed
+        return fixed.astimezone(ZoneInfo(self.timezone))
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"from": ..., "to": ..., "at": ...}``."""
@@ -90,10 +100,17 @@ class Event:
     (targets, timeout, caller_id), ``skip`` (target, reason), ``stop`` (targets, reason),
     ``answer`` (by), ``announcement`` (audio or text), ``voicemail`` (user), ``loop`` (plan,
     reason), ``hangup``, ``reject`` (reason). Fields an event's type does not have are
-    ``None``. ``label`` is the step's label (shown in the timeline, not in JSON).
+    ``None``; ``invalid`` and ``no_digit`` are ``True`` or ``False`` on every ``menu`` event.
+
+    Attributes:
+        label: the step's label, shown in the timeline; ``""`` when the step has none, and in
+            traces read back from JSON (labels are not part of it).
     """
 
-    __slots__ = ("_data", "label")
+    __slots__ = {
+        "_data": "The event's JSON object.",
+        "label": "The step's label (shown in the timeline, not in JSON); \"\" when none.",
+    }
 
     def __init__(self, data: Dict[str, Any], label: str = "") -> None:
         self._data: Dict[str, Any] = dict(data)
@@ -199,14 +216,16 @@ class Event:
         return self._get("digit")  # type: ignore[no-any-return]
 
     @property
-    def invalid(self) -> bool:
-        """``menu``: the digit pressed has no option."""
-        return bool(self._get("invalid"))
+    def invalid(self) -> Optional[bool]:
+        """``menu``: the digit pressed has no option (``False`` on other menu events);
+        ``None`` for other types."""
+        return bool(self._get("invalid")) if self._data.get("type") == "menu" else None
 
     @property
-    def no_digit(self) -> bool:
-        """``menu``: the wait for a digit ran out."""
-        return bool(self._get("no_digit"))
+    def no_digit(self) -> Optional[bool]:
+        """``menu``: the wait for a digit ran out (``False`` on other menu events); ``None``
+        for other types."""
+        return bool(self._get("no_digit")) if self._data.get("type") == "menu" else None
 
     def to_dict(self) -> Dict[str, Any]:
         """The event as in the JSON trace (keys in the documented order)."""
@@ -235,8 +254,10 @@ class Event:
 class Trace:
     """The trace of one simulated call: ``call``, ``events`` and ``result``.
 
-    ``to_json()`` is exactly what ``callplan simulate --format json`` prints for the same call;
-    ``str(trace)`` (and ``repr``) is the readable timeline of ``--format text``.
+    ``to_json()`` is exactly what ``callplan simulate --format json`` prints for the same call
+    (without the final newline); :meth:`to_text` is exactly what ``callplan simulate`` (text
+    format) prints, and ``str(trace)`` (and ``repr``) is the same without the final newline,
+    so that ``print(trace)`` writes the CLI's output.
 
     Attributes:
         call: :class:`CallInfo` (from_, to, at).
@@ -244,7 +265,12 @@ class Trace:
         result: the :class:`Outcome`.
     """
 
-    __slots__ = ("call", "events", "result", "_text")
+    __slots__ = {
+        "call": "The CallInfo: who called whom, when.",
+        "events": "The list of Event, in time order.",
+        "result": "The Outcome: how the call ended.",
+        "_text": "The CLI's timeline text, when the trace came from the engine.",
+    }
 
     def __init__(self, call: CallInfo, events: Sequence[Event], result: Outcome,
                  text: Optional[str] = None) -> None:
@@ -254,25 +280,27 @@ class Trace:
         self._text = text
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> "Trace":
-        """A trace from its JSON object (labels are not part of JSON: they are empty)."""
+    def from_dict(cls, d: Dict[str, Any], timezone: Optional[str] = None) -> "Trace":
+        """A trace from its JSON object (labels are not part of JSON: they are empty).
+        ``timezone``: the tenant's zone, for ``call.at_datetime`` (JSON does not have it)."""
         c = d["call"]
-        return cls(CallInfo(c["from"], c["to"], c["at"]), [Event(e) for e in d["events"]],
-                   Outcome.from_dict(d["result"]))
+        return cls(CallInfo(c["from"], c["to"], c["at"], timezone),
+                   [Event(e) for e in d["events"]], Outcome.from_dict(d["result"]))
 
     @classmethod
-    def from_json(cls, text: str) -> "Trace":
-        """A trace from the JSON text of :meth:`to_json` or ``callplan simulate``."""
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text: str, timezone: Optional[str] = None) -> "Trace":
+        """A trace from the JSON text of :meth:`to_json` or ``callplan simulate``
+        (``timezone`` as for :meth:`from_dict`)."""
+        return cls.from_dict(json.loads(text), timezone)
 
     @classmethod
-    def _from_core(cls, core: Tuple[str, str, List[str]]) -> "Trace":
+    def _from_core(cls, core: Tuple[str, str, List[str]], timezone: str) -> "Trace":
         json_text, text, labels = core
         d = json.loads(json_text)
         c = d["call"]
         events = [Event(e, label) for e, label in zip(d["events"], labels)]
-        return cls(CallInfo(c["from"], c["to"], c["at"]), events, Outcome.from_dict(d["result"]),
-                   text)
+        return cls(CallInfo(c["from"], c["to"], c["at"], timezone), events,
+                   Outcome.from_dict(d["result"]), text)
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON object of SPEC 5: ``{"call": ..., "events": [...], "result": ...}``."""
@@ -294,7 +322,8 @@ class Trace:
         return [e.targets or [] for e in self.events if e.type == "ring"]
 
     def to_text(self) -> str:
-        """The readable timeline (``callplan simulate`` text format)."""
+        """The readable timeline: exactly what ``callplan simulate`` prints (text format),
+        final newline included. ``str(trace)`` is the same without the final newline."""
         if self._text is not None:
             return self._text
         return render_text(self)
