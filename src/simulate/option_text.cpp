@@ -31,7 +31,7 @@ std::vector<PresenceItem> split_presence_text(std::string_view text, std::string
   std::vector<PresenceItem> out;
   for_each_item(text, [&](std::string_view item) {
     std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos) {
+    if (eq == std::string_view::npos || eq == 0) {
       throw Error(fmt::format("{}: `{}` is not EXT=STATE (e.g. 002=busy)", what, item));
     }
     out.push_back({item.substr(0, eq), item.substr(eq + 1)});
@@ -60,6 +60,9 @@ std::vector<AnswerItem> split_answer_text(std::string_view text, std::string_vie
     } else {
       throw Error(fmt::format("{}: `{}` is neither X@SECONDS nor X=busy (e.g. 001@5,002=busy)",
                               what, item));
+    }
+    if (answer.target.empty()) {
+      throw Error(fmt::format("{}: `{}` names nobody: write X@SECONDS or X=busy", what, item));
     }
     out.push_back(answer);
   });

@@ -1,6 +1,7 @@
 // The text forms of `callplan simulate --presence` and `--answer` (SPEC 5), split into items
-// with the CLI's messages. Internal: shared by the CLI and the Python binding (which takes the
-// same text for `presence=` and `answer=`), so both accept and refuse exactly the same text.
+// with the CLI's messages. Internal: shared by the CLI, the library's parse_presence_list /
+// parse_answer_list and the Python binding (which takes the same text for `presence=` and
+// `answer=`), so that all three accept and refuse exactly the same text.
 // Checking the extensions and targets against a tenant is the caller's (detail::TargetCheck).
 #pragma once
 

@@ -1,78 +1,37 @@
 // The option syntax of `callplan simulate` (SPEC 5): presence lists, answer lists, instants.
-#include <charconv>
+#include <fmt/format.h>
 
 #include "callplan/error.hpp"
 #include "callplan/simulate.hpp"
 #include "plantest/instant.hpp"
+#include "simulate/option_text.hpp"
 
 namespace callplan {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Calls `f` with every non-empty comma-separated item.
-template <class F>
-void for_each_item(std::string_view text, F f) {
-  while (!text.empty()) {
-    std::size_t comma = text.find(',');
-    std::string_view item = trim(text.substr(0, comma));
-    if (!item.empty()) f(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-}
-
-}  // namespace
-
+// The grammar is the CLI's (simulate/option_text.hpp), so that a scenario written for the
+// library reads exactly as the same text given to `callplan simulate`.
 std::vector<std::pair<std::string, Presence>> parse_presence_list(std::string_view text) {
   std::vector<std::pair<std::string, Presence>> out;
-  for_each_item(text, [&](std::string_view item) {
-    std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0) {
-      throw Error("presence `" + std::string(item) + "`: write EXTENSION=STATE, e.g. 002=busy");
-    }
-    std::string_view state = trim(item.substr(eq + 1));
+  for (auto [extension, state] : detail::split_presence_text(text, "presence")) {
     auto p = parse_presence(state);
     if (!p) {
-      throw Error("presence `" + std::string(item) + "`: `" + std::string(state) +
-                  "` is not a state (available, offline, busy, dnd, no_device)");
+      throw Error(fmt::format("presence: unknown state `{}` for {} (states: available, offline, "
+                              "busy, dnd, no_device)",
+                              state, extension));
     }
-    out.emplace_back(std::string(trim(item.substr(0, eq))), *p);
-  });
+    out.emplace_back(std::string(extension), *p);
+  }
   return out;
 }
 
 std::vector<ScriptedAnswer> parse_answer_list(std::string_view text) {
   std::vector<ScriptedAnswer> out;
-  for_each_item(text, [&](std::string_view item) {
-    std::size_t at = item.find('@');
-    std::size_t eq = item.find('=');
-    ScriptedAnswer a;
-    if (eq != std::string_view::npos && at == std::string_view::npos) {
-      if (trim(item.substr(eq + 1)) != "busy") {
-        throw Error("answer `" + std::string(item) + "`: after `=` only `busy` is allowed");
-      }
-      a.target = std::string(trim(item.substr(0, eq)));
-      a.busy = true;
-    } else if (at != std::string_view::npos) {
-      std::string_view secs = trim(item.substr(at + 1));
-      auto [end, ec] = std::from_chars(secs.data(), secs.data() + secs.size(), a.after_seconds);
-      if (ec != std::errc() || end != secs.data() + secs.size()) {
-        throw Error("answer `" + std::string(item) + "`: `" + std::string(secs) +
-                    "` is not a whole number of seconds");
-      }
-      a.target = std::string(trim(item.substr(0, at)));
-    } else {
-      throw Error("answer `" + std::string(item) + "`: write X@SECONDS or X=busy, e.g. 001@5");
-    }
-    if (a.target.empty()) throw Error("answer `" + std::string(item) + "`: who answers?");
-    out.push_back(std::move(a));
-  });
+  for (const detail::AnswerItem& item : detail::split_answer_text(text, "answer")) {
+    ScriptedAnswer& a = out.emplace_back();
+    a.target = std::string(item.target);
+    a.busy = item.busy;
+    a.after_seconds = item.after_seconds;
+  }
   return out;
 }
 

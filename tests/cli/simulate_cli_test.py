@@ -122,6 +122,8 @@ BAD_INPUT = [
     (["--to", "0612 34"], ["--to", "`0612 34` is neither a number nor an extension"]),
     (["--to", "+31881234567", "--from", "077"], ["--from", "no user has extension `077`"]),
     (["--to", "+31881234567", "--answer", "001@soon"], ["--answer", "`soon`"]),
+    (["--to", "+31881234567", "--answer", "@5"], ["--answer", "`@5` names nobody"]),
+    (["--to", "+31881234567", "--presence", "=busy"], ["--presence", "`=busy` is not EXT=STATE"]),
     (["--to", "+31881234567", "--answer", "009@5"],
      ["--answer", "no user has extension `009`"]),
     (["--to", "+31881234567", "--digits", "1a"], ["--digits", "0-9"]),
