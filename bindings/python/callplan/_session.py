@@ -109,8 +109,9 @@ class CallSession:
         a date, ISO text, or ``None`` for now; ``presence`` ``{extension: "available" |
         "offline" | "busy" | "dnd"}`` or the CLI text ``"002=busy"``; ``state`` a
         :class:`RoutingState` updated by the call; ``trace=True`` records the trace (see
-        :meth:`trace`); ``**{"from": x}`` works too. Raises callplan.Error for unknown
-        extensions or numbers, with a hint; TypeError for the scripted arguments of
+        :meth:`trace`); ``**{"from": x}`` works too. A ``to`` the tenant does not have is
+        routed and rejected, as in ``simulate``. Raises callplan.Error for a malformed ``to``
+        or an unknown extension in ``presence``, with a hint; TypeError for the scripted arguments of
         ``simulate`` (``answer``, ``digits``, ``hangup_after``, ``seed``).
         """
         for scripted in ("answer", "digits", "hangup_after", "seed"):

@@ -303,8 +303,9 @@ class Tenant:
 
         Raises:
             LoadError: the tenant has errors.
-            Error: an unknown extension or number, bad presence or ``at`` (with a hint), a
-                negative or too large number.
+            Error: a malformed ``to`` (a well-formed one the tenant does not have is routed
+                and rejected), an unknown extension in ``presence`` or ``answer``, a bad
+                presence state or ``at`` (with a hint), a negative or too large number.
             TypeError: an argument of the wrong type, an unknown keyword, or both ``from_``
                 and ``from``.
         """
