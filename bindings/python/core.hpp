@@ -61,11 +61,11 @@ struct CallSpec {
   TextRef at;                         // ISO 8601 text (CLI `--at` syntax); see epoch
   bool at_fold = false;               // `at` came from a naive datetime with fold=1 (PEP 495)
   std::optional<std::int64_t> epoch;  // an aware datetime, as seconds since 1970 UTC
-  std::uint32_t presence_begin = 0;   // entries [begin, begin + count) of CallChunk::presence
+  // Entries [begin, begin + count) of CallChunk::presence and ::answers, from a mapping or
+  // from the CLI text forms "002=busy,003=dnd" and "001@5,002=busy".
+  std::uint32_t presence_begin = 0;
   std::uint32_t presence_count = 0;
-  TextRef presence_text;              // or the CLI form "002=busy,003=dnd"
-  std::uint32_t answer_begin = 0;     // entries of CallChunk::answers (the CLI form
-                                      // "001@5,002=busy" is read into entries too)
+  std::uint32_t answer_begin = 0;
   std::uint32_t answer_count = 0;
   TextRef digits;
   std::optional<std::uint32_t> hangup_after;

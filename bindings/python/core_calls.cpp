@@ -32,7 +32,6 @@ namespace {
 
 constexpr std::array<std::string_view, 8> kCallKeys = {
     "to", "from", "from_", "at", "presence", "answer", "digits", "hangup_after"};
-constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy", "dnd"};
 
 // callplan.Call's fields, in the order they are read (and errors are reported).
 constexpr std::size_t kFields = 8;
@@ -294,21 +293,13 @@ void read_at(PyObject* value, CallSpec& spec, CallChunk& chunk, bool& pure) {
   read_at_generic(value, spec, chunk);
 }
 
-[[noreturn]] void fail(const detail::TargetProblem& problem) {
-  throw Error(problem.hint.empty() ? problem.message
-                                   : fmt::format("{} ({})", problem.message, problem.hint));
-}
+[[noreturn]] void fail(const detail::TargetProblem& problem) { throw Error(problem.text()); }
 
 void add_presence(std::string_view ext, std::string_view state, const EngineHandle& e,
                   Scenario& s) {
   if (auto problem = e.check.extension(ext, "presence")) fail(*problem);
-  auto presence = parse_presence(state);
-  if (!presence || state == "no_device") {
-    std::string hint = detail::did_you_mean(state, kStates);
-    throw Error(fmt::format("presence: unknown state `{}` for {} ({}states: available, offline, "
-                            "busy, dnd)",
-                            state, ext, hint.empty() ? "" : hint + " "));
-  }
+  auto presence = detail::scripted_presence(state);
+  if (!presence) fail(detail::unknown_state(state, ext, "presence"));
   s.presence.emplace_back(std::string(ext), *presence);
 }
 
@@ -362,10 +353,34 @@ void CallReader::read_entries(PyObject* mapping, SharedEntries& last, const Entr
   if (dict) last = {mapping, begin, count};
 }
 
+namespace {
+
+// The CLI text forms "002=busy,003=dnd" and "001@5,002=busy", split as `callplan simulate`
+// splits them (the same items, the same messages), into the chunk's entries like a mapping's.
+void read_presence_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
+  spec.presence_begin = static_cast<std::uint32_t>(chunk.presence.size());
+  for (auto [extension, state] : detail::split_presence_text(text, "presence")) {
+    chunk.presence.push_back({chunk.add_text(extension.data(), extension.size()),
+                              chunk.add_text(state.data(), state.size())});
+  }
+  spec.presence_count = static_cast<std::uint32_t>(chunk.presence.size()) - spec.presence_begin;
+}
+
+void read_answer_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
+  spec.answer_begin = static_cast<std::uint32_t>(chunk.answers.size());
+  for (const detail::AnswerItem& item : detail::split_answer_text(text, "answer")) {
+    chunk.answers.push_back({chunk.add_text(item.target.data(), item.target.size()), item.busy,
+                             item.after_seconds});
+  }
+  spec.answer_count = static_cast<std::uint32_t>(chunk.answers.size()) - spec.answer_begin;
+}
+
+}  // namespace
+
 void CallReader::read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk) {
   if (value == Py_None) return;
   if (PyUnicode_Check(value)) {
-    spec.presence_text = as_text(value, "presence", chunk);
+    read_presence_text(utf8(value, "presence"), spec, chunk);
     return;
   }
   read_entries(value, last_presence_, chunk.presence, spec.presence_begin, spec.presence_count,
@@ -378,23 +393,6 @@ void CallReader::read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk
                  chunk.presence.push_back(p);
                });
 }
-
-namespace {
-
-// The CLI text form "001@5,002=busy", split as `callplan simulate --answer` splits it (the
-// same items, the same messages), into the chunk's answer entries.
-void read_answer_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
-  spec.answer_begin = static_cast<std::uint32_t>(chunk.answers.size());
-  for (const detail::AnswerItem& item : detail::split_answer_text(text, "answer")) {
-    AnswerSpec& a = chunk.answers.emplace_back();
-    a.target = chunk.add_text(item.target.data(), item.target.size());
-    a.busy = item.busy;
-    a.after_seconds = item.after_seconds;
-  }
-  spec.answer_count = static_cast<std::uint32_t>(chunk.answers.size()) - spec.answer_begin;
-}
-
-}  // namespace
 
 void CallReader::read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk) {
   if (value == Py_None) return;
@@ -670,11 +668,6 @@ void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandl
     s.at = *instant;
   }
   s.presence.clear();
-  if (c.presence_text.size != 0) {
-    for (auto [ext, state] : detail::split_presence_text(chunk.text(c.presence_text), "presence")) {
-      add_presence(ext, state, e, s);
-    }
-  }
   for (std::uint32_t i = 0; i < c.presence_count; ++i) {
     const PresenceSpec& p = chunk.presence[c.presence_begin + i];
     add_presence(chunk.text(p.extension), chunk.text(p.state), e, s);

@@ -2,7 +2,6 @@
 // shim owns everything the session's CallSetup points at (strings, presence, the routing
 // state's Python object), so nothing dangles while the call runs.
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 #include <pybind11/stl.h>
@@ -11,7 +10,6 @@
 #include "callplan/session.hpp"
 #include "callplan/trace.hpp"
 #include "core.hpp"
-#include "diagnostics/make_issue.hpp"
 #include "plantest/instant.hpp"
 
 namespace callplan::python {
@@ -158,22 +156,14 @@ struct SessionHandle {
     const Engine& e = *engine->engine;
     auto u = e.find_user(ext);
     if (!u) fail(engine->check.extension(ext, "extension"));
-    auto p = parse_presence(state);
-    if (!p || state == "no_device") {
-      constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy", "dnd"};
-      std::string hint = detail::did_you_mean(state, kStates);
-      throw Error(fmt::format("state: unknown state `{}` for {} ({}states: available, offline, "
-                              "busy, dnd)",
-                              state, ext, hint.empty() ? "" : hint + " "));
-    }
+    auto p = detail::scripted_presence(state);
+    if (!p) fail(detail::unknown_state(state, ext, "state"));
     if (presence.size() < e.user_count()) presence.resize(e.user_count(), Presence::available);
     presence[*u] = *p;
   }
 
   [[noreturn]] static void fail(const std::optional<detail::TargetProblem>& problem) {
-    std::string message = problem ? problem->message : "unknown extension";
-    if (problem && !problem->hint.empty()) message += " (" + problem->hint + ")";
-    throw Error(message);
+    throw Error(problem ? problem->text() : "unknown extension");
   }
 
   py::tuple outcome() const {

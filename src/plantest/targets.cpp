@@ -1,12 +1,32 @@
 #include "plantest/targets.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
 #include "diagnostics/make_issue.hpp"
 
 namespace callplan::detail {
+
+std::string TargetProblem::text() const {
+  return hint.empty() ? message : fmt::format("{} ({})", message, hint);
+}
+
+std::optional<Presence> scripted_presence(std::string_view state) {
+  auto presence = parse_presence(state);
+  if (presence == Presence::no_device) return std::nullopt;
+  return presence;
+}
+
+TargetProblem unknown_state(std::string_view state, std::string_view extension,
+                            std::string_view what) {
+  static constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy",
+                                                              "dnd"};
+  std::string hint = did_you_mean(state, kStates);
+  return {fmt::format("{}: unknown state `{}` for {}", what, state, extension),
+          fmt::format("{}states: available, offline, busy, dnd", hint.empty() ? "" : hint + " ")};
+}
 
 bool looks_like_extension(std::string_view text) {
   return text.size() >= 2 && text.size() <= 6 &&

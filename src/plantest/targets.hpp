@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "callplan/engine.hpp"
+#include "callplan/session.hpp"
 
 namespace callplan::detail {
 
@@ -18,7 +19,17 @@ struct TargetProblem {
   // not have, which SPEC 3.1 rejects (`rejected`, unknown_number). A simulation routes it
   // and says why; a plan test that does not expect the rejection reports it as a typo.
   bool routable = false;
+
+  // "message (hint)", or the message alone: what the CLI and Python report.
+  std::string text() const;
 };
+
+// A presence state a simulation may script: available, offline, busy or dnd (no_device is
+// derived by the engine from the user's devices, never scripted). std::nullopt otherwise.
+std::optional<Presence> scripted_presence(std::string_view state);
+// The problem with such a state for `extension`, with a "did you mean" and the states.
+TargetProblem unknown_state(std::string_view state, std::string_view extension,
+                            std::string_view what);
 
 // 2-6 digits: what the tenant format allows for extensions (SPEC 2).
 bool looks_like_extension(std::string_view text);

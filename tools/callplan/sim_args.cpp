@@ -1,7 +1,5 @@
 #include "sim_args.hpp"
 
-#include <array>
-#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -9,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "diagnostics/make_issue.hpp"
 #include "plantest/instant.hpp"
 #include "plantest/targets.hpp"
 #include "simulate/option_text.hpp"
@@ -17,26 +14,15 @@
 namespace callplan::cli {
 namespace {
 
-// Presence states a user may name (`no_device` is derived by the engine, never scripted).
-constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy", "dnd"};
-
-[[noreturn]] void fail(const detail::TargetProblem& problem) {
-  throw Error(problem.hint.empty() ? problem.message
-                                   : fmt::format("{} ({})", problem.message, problem.hint));
-}
+[[noreturn]] void fail(const detail::TargetProblem& problem) { throw Error(problem.text()); }
 
 [[noreturn]] void fail(std::string message) { throw Error(std::move(message)); }
 
 void parse_presence(std::string_view text, const detail::TargetCheck& check, Scenario& s) {
   for (auto [ext, state] : detail::split_presence_text(text, "--presence")) {
     if (auto problem = check.extension(ext, "--presence")) fail(*problem);
-    auto presence = callplan::parse_presence(state);
-    if (!presence || state == "no_device") {
-      std::string hint = detail::did_you_mean(state, kStates);
-      fail(fmt::format("--presence: unknown state `{}` for {} ({}states: available, offline, "
-                       "busy, dnd)",
-                       state, ext, hint.empty() ? "" : hint + " "));
-    }
+    auto presence = detail::scripted_presence(state);
+    if (!presence) fail(detail::unknown_state(state, ext, "--presence"));
     s.presence.emplace_back(std::string(ext), *presence);
   }
 }

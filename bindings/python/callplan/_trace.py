@@ -119,6 +119,10 @@ class Event:
     def _get(self, key: str) -> Any:
         return self._data.get(key)
 
+    def _menu_flag(self, key: str) -> Optional[bool]:
+        # JSON writes a menu flag only when it is true
+        return bool(self._data.get(key)) if self._data.get("type") == "menu" else None
+
     @property
     def t(self) -> int:
         """Seconds since the call started."""
@@ -219,13 +223,13 @@ class Event:
     def invalid(self) -> Optional[bool]:
         """``menu``: the digit pressed has no option (``False`` on other menu events);
         ``None`` for other types."""
-        return bool(self._get("invalid")) if self._data.get("type") == "menu" else None
+        return self._menu_flag("invalid")
 
     @property
     def no_digit(self) -> Optional[bool]:
         """``menu``: the wait for a digit ran out (``False`` on other menu events); ``None``
         for other types."""
-        return bool(self._get("no_digit")) if self._data.get("type") == "menu" else None
+        return self._menu_flag("no_digit")
 
     def to_dict(self) -> Dict[str, Any]:
         """The event as in the JSON trace (keys in the documented order)."""

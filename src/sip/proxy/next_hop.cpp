@@ -18,37 +18,34 @@ std::optional<asio::ip::address> literal_address(std::string_view host) {
   return address;
 }
 
+// host (an IP literal, IPv6 in brackets or not) and port (5060 when 0), over UDP.
+std::optional<Peer> peer_at(std::string_view host, std::uint16_t port) {
+  auto address = literal_address(host);
+  if (!address) return std::nullopt;
+  Peer peer;
+  peer.address = *address;
+  peer.port = port != 0 ? port : 5060;
+  return peer;
+}
+
 }  // namespace
 
 std::optional<Peer> peer_of_uri(const Uri& uri) {
   if (!uri.is_sip()) return std::nullopt;
-  auto address = literal_address(uri.host);
-  if (!address) return std::nullopt;
-  Peer peer;
-  peer.address = *address;
-  peer.port = uri.port != 0 ? uri.port : 5060;
-  if (auto transport = uri.params.value("transport"); transport && iequals(*transport, "tcp"))
-    peer.protocol = Protocol::tcp;
+  auto peer = peer_at(uri.host, uri.port);
+  if (auto transport = uri.params.value("transport");
+      peer && transport && iequals(*transport, "tcp"))
+    peer->protocol = Protocol::tcp;
   return peer;
 }
 
 std::optional<Peer> peer_of_via(const Via& via) {
-  auto address = literal_address(via.received.empty() ? via.host : via.received);
-  if (!address) return std::nullopt;
-  Peer peer;
-  peer.address = *address;
-  peer.port = via.rport != 0 ? via.rport : (via.port != 0 ? via.port : 5060);
-  if (iequals(via.transport, "TCP")) peer.protocol = Protocol::tcp;
+  auto peer = peer_at(via.received.empty() ? via.host : via.received,
+                      via.rport != 0 ? via.rport : via.port);
+  if (peer && iequals(via.transport, "TCP")) peer->protocol = Protocol::tcp;
   return peer;
 }
 
-std::optional<Peer> sent_by_of_via(const Via& via) {
-  auto address = literal_address(via.host);
-  if (!address) return std::nullopt;
-  Peer peer;
-  peer.address = *address;
-  peer.port = via.port != 0 ? via.port : 5060;
-  return peer;
-}
+std::optional<Peer> sent_by_of_via(const Via& via) { return peer_at(via.host, via.port); }
 
 }  // namespace callplan::sip
