@@ -4,6 +4,8 @@ if(TARGET callplan_media)
   set(_media_tests
     g711_test.cpp
     rtp_packet_test.cpp
+    sdp_answer_table_test.cpp
+    sdp_test.cpp
   )
   list(TRANSFORM _media_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
   add_executable(callplan_media_tests ${_media_tests})
