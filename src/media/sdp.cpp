@@ -433,9 +433,12 @@ std::string format_sdp(const SessionDescription& sd) {
     if (m.connection) {
       out += fmt::format("c=IN {} {}\r\n", type_name(m.connection->type), m.connection->address);
     }
+    std::vector<std::uint8_t> written;  // a format listed twice gets its lines once
     for (const std::string& format : m.formats) {
       std::uint8_t pt = 0;
-      if (!parse_number(format, pt)) continue;
+      if (!parse_number(format, pt) || pt > 127) continue;
+      if (std::find(written.begin(), written.end(), pt) != written.end()) continue;
+      written.push_back(pt);
       if (const SdpRtpMap* r = m.rtpmap(pt)) {
         out += fmt::format("a=rtpmap:{} {}/{}", r->payload_type, r->encoding, r->clock_rate);
         if (r->channels > 1) out += fmt::format("/{}", r->channels);

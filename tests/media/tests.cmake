@@ -2,7 +2,10 @@
 # tests/CMakeLists.txt. One file per line, sorted, so that parallel additions merge cleanly.
 if(TARGET callplan_media)
   set(_media_tests
+    dtmf_inband_test.cpp
+    dtmf_rfc4733_test.cpp
     g711_test.cpp
+    pcap_reader.cpp
     rtp_packet_test.cpp
     sdp_answer_table_test.cpp
     sdp_test.cpp
