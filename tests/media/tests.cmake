@@ -5,10 +5,13 @@ if(TARGET callplan_media)
     dtmf_inband_test.cpp
     dtmf_rfc4733_test.cpp
     g711_test.cpp
+    jitter_buffer_test.cpp
     pcap_reader.cpp
+    recorder_test.cpp
     rtp_packet_test.cpp
     sdp_answer_table_test.cpp
     sdp_test.cpp
+    tone_test.cpp
   )
   list(TRANSFORM _media_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
   add_executable(callplan_media_tests ${_media_tests})
