@@ -9,6 +9,7 @@ if(TARGET callplan_media)
     pcap_reader.cpp
     recorder_test.cpp
     rtp_packet_test.cpp
+    rtp_stream_test.cpp
     sdp_answer_table_test.cpp
     sdp_test.cpp
     tone_test.cpp
