@@ -29,12 +29,11 @@ RecordingBuffer::Placed RecordingBuffer::put(std::uint32_t ssrc, std::uint32_t t
     position = 0;
   }
   auto at = static_cast<std::size_t>(position);
-  if (at >= max_) {
-    full_ = true;
-    return Placed::past_end;
-  }
+  // Past the end: dropped, and the stream's position is not moved by it, so one packet with
+  // a wild timestamp neither ends the recording nor shifts what follows.
+  if (at >= max_) return Placed::past_end;
+  if (samples.empty()) return Placed::duplicate;
   std::size_t n = std::min(samples.size(), max_ - at);
-  if (n < samples.size()) full_ = true;
   if (samples_.size() < at + n) {
     samples_.resize(at + n, 0);  // the gap before `at`, if any, is silence
     written_.resize(at + n, false);

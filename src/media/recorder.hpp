@@ -15,7 +15,7 @@
 // - a packet from before the first one (reordered at the start) moves the start back, up to
 //   kMaxEarly samples; older ones are dropped;
 // - nothing goes past the maximum length: the rest of a packet that crosses it is dropped
-//   and full() turns true.
+//   and full() turns true; a packet entirely past it (a wild timestamp) is dropped alone.
 // A new SSRC (the sender restarted its stream, a re-INVITE to another phone) starts a new
 // timeline: its first packet goes right after the last sample written.
 //
@@ -49,7 +49,8 @@ class RecordingBuffer {
 
   std::span<const std::int16_t> samples() const noexcept { return samples_; }
   std::size_t size() const noexcept { return samples_.size(); }
-  bool full() const noexcept { return full_; }
+  // The recording has reached the maximum length.
+  bool full() const noexcept { return samples_.size() >= max_; }
   std::size_t duplicates() const noexcept { return duplicates_; }
   // Samples filled with silence because no packet covered them (gaps so far).
   std::size_t silence_filled() const noexcept;
@@ -58,7 +59,6 @@ class RecordingBuffer {
   std::size_t max_;
   std::vector<std::int16_t> samples_;
   std::vector<bool> written_;
-  bool full_ = false;
   std::size_t duplicates_ = 0;
   std::optional<std::uint32_t> ssrc_;
   std::int64_t origin_ = 0;  // timeline position (samples) of timestamp `base_`

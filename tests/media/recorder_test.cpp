@@ -88,6 +88,15 @@ TEST(Recorder, StopsAtTheMaximumLength) {
   EXPECT_EQ(r.size(), 1000u);
   r.extend_to(5000);
   EXPECT_EQ(r.size(), 1000u);
+
+  // One packet with a wild timestamp neither fills a fresh recording nor moves the stream.
+  RecordingBuffer fresh(8000);
+  fresh.put(kSsrc, 0, frame(0));
+  EXPECT_EQ(fresh.put(kSsrc, 1000000u, frame(1)), RecordingBuffer::Placed::past_end);
+  EXPECT_FALSE(fresh.full());
+  EXPECT_EQ(fresh.put(kSsrc, kFrame, frame(1)), RecordingBuffer::Placed::stored);
+  EXPECT_EQ(fresh.size(), 2 * kFrame);
+  EXPECT_EQ(fresh.samples()[kFrame], expected(kFrame));
 }
 
 TEST(Recorder, ExtendsToTheCallsLengthAtTheEnd) {
