@@ -106,9 +106,10 @@ TEST(RtpStream, TwoEndpointsExchangeAudioAndAnRfc4733Digit) {
   ASSERT_EQ(at_b.sources.size(), 1u);
   EXPECT_EQ(at_b.sources[0], DigitSource::rfc4733);
   EXPECT_EQ(at_a.digits, "");
-  // About 50 frames each way in one second; the digit's 8 packets replace 8 of A's.
-  EXPECT_GT(at_b.frames, 30u);
-  EXPECT_GT(at_a.frames, 40u);
+  // About 50 frames each way in one second (the digit's 8 packets replace 8 of A's); the
+  // bounds leave room for a loaded test machine.
+  EXPECT_GT(at_b.frames, 25u);
+  EXPECT_GT(at_a.frames, 30u);
   EXPECT_GT(share_at(at_b.recording.samples(), 1000), 0.8);
   EXPECT_GT(share_at(at_a.recording.samples(), 440), 0.8);
   // The recording is as long as the stream: the digit's frames are silence in it, not lost.
@@ -156,9 +157,11 @@ TEST(RtpStream, AlwaysSendsSilenceWhenNothingPlays) {
   });
   io.run_for(1000ms);
   StreamStats sa = a.stats();
-  EXPECT_GE(sa.sent, 40u);  // 50 expected in 1 s
+  // 50 expected in 1 s, 15 of them from the source; the lower bound leaves room for a loaded
+  // test machine (a stall of more than 100 ms restarts the clock instead of bursting).
+  EXPECT_GE(sa.sent, 30u);
   EXPECT_LE(sa.sent, 52u);
-  EXPECT_GE(at_b.frames, 40u);
+  EXPECT_GE(at_b.frames, 30u);
   auto rec = at_b.recording.samples();
   ASSERT_GT(rec.size(), 8000u * 6 / 10);
   // The first 300 ms carry the source (G.711 of 3000), the rest is silence.
