@@ -37,7 +37,8 @@ struct ToneSpec {
 
 // 1 kHz for 500 ms at -10 dBm0, once: what a caller hears before the recording starts.
 ToneSpec voicemail_beep() noexcept;
-// 425 Hz, 1 s on and 4 s off, repeated (ETSI ES 201 970 / CEPT): what European phones play.
+// 425 Hz, 1 s on and 4 s off, repeated: the CEPT-recommended ringing tone most European
+// networks play.
 ToneSpec european_ringback() noexcept;
 
 class ToneGenerator {
