@@ -54,6 +54,9 @@ class RtpStream::Impl : public std::enable_shared_from_this<Impl> {
   }
   std::optional<udp::endpoint> remote() const { return remote_; }
   bool latched() const noexcept { return latched_.has_value(); }
+  Clock::duration quiet_for() const noexcept {
+    return Clock::now() - std::max(last_received_, started_);
+  }
 
  private:
   void receive();
@@ -79,6 +82,7 @@ class RtpStream::Impl : public std::enable_shared_from_this<Impl> {
   std::uint16_t local_port_ = 0;
   bool running_ = false;
   bool receiving_ = false;
+  Clock::time_point started_{};
   NegotiatedAudio audio_;
   StreamEvents events_;
   StreamStats stats_;
@@ -151,6 +155,7 @@ void RtpStream::Impl::start(const NegotiatedAudio& audio, StreamEvents events) {
     audio_.ptime_ms = 20;
   }
   events_ = std::move(events);
+  started_ = Clock::now();
   sdp_remote_.reset();
   if (audio_.remote_address_usable && audio_.remote_port != 0) {
     std::error_code ec;
@@ -419,5 +424,9 @@ StreamStats RtpStream::stats() const noexcept { return impl_->stats(); }
 std::optional<asio::ip::udp::endpoint> RtpStream::remote() const { return impl_->remote(); }
 
 bool RtpStream::latched() const noexcept { return impl_->latched(); }
+
+std::chrono::steady_clock::duration RtpStream::quiet_for() const noexcept {
+  return impl_->quiet_for();
+}
 
 }  // namespace callplan::media

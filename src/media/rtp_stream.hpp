@@ -108,6 +108,9 @@ class RtpStream {
   // Where the stream sends now: the latched source, or the SDP's address until then.
   std::optional<asio::ip::udp::endpoint> remote() const;
   bool latched() const noexcept;
+  // How long no packet has been accepted from the other side (since start() when none has
+  // come yet): the owner's RTP timeout, for a caller who vanished without a BYE.
+  std::chrono::steady_clock::duration quiet_for() const noexcept;
 
  private:
   class Impl;

@@ -182,6 +182,7 @@ TEST(RtpStream, RecvonlyAndInactiveDoNotSend) {
   io.run_for(300ms);
   EXPECT_EQ(a.stats().sent, 0u);
   EXPECT_EQ(b.stats().sent, 0u);
+  EXPECT_GE(a.quiet_for(), 290ms);  // counted from start() when nothing ever came
 }
 
 // A plain UDP socket that sends RTP: a phone behind NAT, or a stray source.
@@ -303,11 +304,14 @@ TEST(RtpStream, OutlivesItsPeerAndEndsQuietlyWhenDestroyed) {
   EXPECT_GT(heard, 5u);
   // B goes away while its handlers are pending; A now sends to a closed port (ICMP port
   // unreachable comes back as an error on A's next receive) and must carry on.
+  EXPECT_LT(a.quiet_for(), 100ms);
   b.reset();
   std::uint64_t sent = a.stats().sent;
   io.run_for(300ms);
   EXPECT_EQ(at_b.frames, heard);  // no callback of the destroyed stream ran
   EXPECT_GE(a.stats().sent, sent + 10);
+  // Nothing comes from B any more: A's owner sees it in quiet_for (its RTP timeout).
+  EXPECT_GE(a.quiet_for(), 290ms);
 }
 
 }  // namespace
