@@ -20,6 +20,9 @@ packages=(
   graphviz
   # SIP peers for the server's end-to-end tests and benchmark (docs/sip-server.md)
   sip-tester sipvicious kamailio
+  # the media side (docs/media.md): spandsp for in-band DTMF and tones; espeak-ng and sox
+  # render and resample the speech of the in-band detector's talk-off test
+  libspandsp-dev espeak-ng sox
 )
 
 missing=()
