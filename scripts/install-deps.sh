@@ -20,6 +20,9 @@ packages=(
   graphviz
   # SIP peers for the server's end-to-end tests and benchmark (docs/sip-server.md)
   sip-tester sipvicious kamailio
+  # prompts, voicemail and its mail (docs/voicemail.md): audio files, resampling, text to
+  # speech (a program, never linked), SMTP; sox and aiosmtpd for their tests
+  libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev espeak-ng sox python3-aiosmtpd
 )
 
 missing=()
