@@ -29,6 +29,10 @@ struct SmtpSettings {
   bool has_login = false;
   StartTls starttls = StartTls::no;
   std::string ca_file;    // empty: the system's CAs
+
+  // True when the password may cross the network unencrypted (a login over smtp:// without
+  // starttls=required): the host warns about it once at start-up.
+  bool login_in_clear() const { return has_login && !implicit_tls && starttls != StartTls::required; }
 };
 
 // The settings, or one sentence saying what is wrong with the URL.

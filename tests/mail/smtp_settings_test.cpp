@@ -33,6 +33,14 @@ TEST(SmtpUrl, LoginStartTlsAndCaFile) {
   EXPECT_EQ(mech->shown_url, "smtp://u:***@h:25");
 }
 
+TEST(SmtpUrl, LoginInTheClearIsKnown) {
+  EXPECT_FALSE(parse_smtp_url("smtp://h")->login_in_clear());
+  EXPECT_TRUE(parse_smtp_url("smtp://u:p@h")->login_in_clear());
+  EXPECT_TRUE(parse_smtp_url("smtp://u:p@h?starttls=try")->login_in_clear());
+  EXPECT_FALSE(parse_smtp_url("smtp://u:p@h?starttls=required")->login_in_clear());
+  EXPECT_FALSE(parse_smtp_url("smtps://u:p@h")->login_in_clear());
+}
+
 TEST(SmtpUrl, ImplicitTls) {
   auto s = parse_smtp_url("smtps://u:p@mail.example");
   ASSERT_TRUE(s);
