@@ -13,6 +13,7 @@ std::string recipients(const Envelope& envelope) {
 
 std::string seconds_text(std::chrono::milliseconds wait) {
   const auto ms = wait.count();
+  if (ms < 1000) return std::to_string(ms) + " ms";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
   return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
 }

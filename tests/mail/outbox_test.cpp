@@ -144,8 +144,9 @@ TEST(OutboxSender, RetriesWithGrowingBackoffUntilTaken) {
   EXPECT_TRUE(b.outbox.pending().empty());
   ASSERT_EQ(lines.size(), 4U);
   const std::string head = "mail " + id + " to anna@acme.example attempt ";
-  EXPECT_EQ(lines[0], head + "1: not delivered: could not connect to 127.0.0.1:24999; next attempt in 0.0 s");
-  EXPECT_EQ(lines[1], head + "2: not delivered: 421 4.3.2 Service not available; next attempt in 0.0 s");
+  EXPECT_EQ(lines[0], head + "1: not delivered: could not connect to 127.0.0.1:24999; next attempt in 20 ms");
+  EXPECT_EQ(lines[1], head + "2: not delivered: 421 4.3.2 Service not available; next attempt in 40 ms");
+  EXPECT_EQ(lines[2], head + "3: not delivered: 451 4.7.1 Try again later; next attempt in 80 ms");
   EXPECT_EQ(lines[3], head + "4: delivered: 250 OK");
   // Waits of 20 + 40 + 80 ms between the attempts.
   EXPECT_GE(took, 140ms);

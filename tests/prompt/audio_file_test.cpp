@@ -114,7 +114,10 @@ TEST(AudioFile, TruncatedWavIsNotAcceptedSilently) {
   const std::string bytes = read_whole_file(dir / "whole.wav").value();
   // Header cut in half: not decodable.
   std::ofstream(dir / "header.wav", std::ios::binary) << bytes.substr(0, 20);
-  EXPECT_FALSE(load_audio_file(dir / "header.wav"));
+  auto header = load_audio_file(dir / "header.wav");
+  ASSERT_FALSE(header);
+  EXPECT_EQ(header.error().kind, PromptErrorKind::file_unreadable);
+  EXPECT_TRUE(header.error().message.starts_with("cannot be decoded (")) << header.error().message;
   // Data cut: libsndfile reads what is there, and the length says so.
   std::ofstream(dir / "half.wav", std::ios::binary) << bytes.substr(0, 44 + 8000);
   auto half = load_audio_file(dir / "half.wav");
