@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "media/prompt/audio_file.hpp"
 #include "media/prompt/durable_file.hpp"
 #include "media/prompt/run_program.hpp"
 #include "test_audio.hpp"
@@ -112,6 +113,9 @@ TEST(SpeechCache, RendersATextOnceThenReadsTheFile) {
   ASSERT_EQ(names.size(), 1U);
   EXPECT_TRUE(names[0].ends_with(".wav"));
   EXPECT_EQ(names[0].size(), 64U + 4);
+  // Stored at 8 kHz mono, as it is played, so that reading it back needs no resampling.
+  const auto bytes = read_whole_file(dir / "cache" / names[0]).value();
+  EXPECT_EQ(bytes, encode_wav(*first));
 }
 
 TEST(SpeechCache, KeyChangesWithLanguageTextSettingsAndVersion) {

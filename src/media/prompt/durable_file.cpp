@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <utility>
 
 namespace callplan::media {
 namespace {
@@ -91,8 +92,6 @@ Status write_file_durably(const std::filesystem::path& target, std::string_view 
 Status sync_directory(const std::filesystem::path& folder) {
   return sync_path(folder, O_RDONLY | O_DIRECTORY, "cannot sync folder");
 }
-
-Status sync_file(const std::filesystem::path& file) { return sync_path(file, O_RDONLY, "cannot sync"); }
 
 Status rename_durably(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) return failure("cannot rename onto", to, errno);

@@ -33,9 +33,6 @@ Status write_file_durably(const std::filesystem::path& target, std::string_view 
 // fsync of a folder, so that a rename or unlink in it is on disk.
 Status sync_directory(const std::filesystem::path& folder);
 
-// fsync of a file that was written and closed by someone else (espeak-ng).
-Status sync_file(const std::filesystem::path& file);
-
 // rename(2) followed by an fsync of the folders of both names.
 Status rename_durably(const std::filesystem::path& from, const std::filesystem::path& to);
 

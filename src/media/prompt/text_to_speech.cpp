@@ -178,12 +178,9 @@ Expected<Audio, PromptError> SpeechCache::speak(std::string_view language, std::
     err.message = "espeak-ng wrote no usable audio: " + err.message;
     return err;
   }
-  if (auto stored = sync_file(temp); !stored) {
-    discard();
-    return PromptError{PromptErrorKind::cache_failed, std::string(text), stored.error()};
-  }
-  if (auto stored = rename_durably(temp, *file); !stored) {
-    discard();
+  discard();
+  // Cached at 8 kHz, as it is played: a cache hit is a plain read, with no resampling.
+  if (auto stored = write_file_durably(*file, encode_wav(*audio)); !stored) {
     return PromptError{PromptErrorKind::cache_failed, std::string(text), stored.error()};
   }
   return audio;

@@ -48,8 +48,9 @@ class Espeak {
   std::optional<Expected<std::string, PromptError>> version_;
 };
 
-// Rendered texts as WAV files in one folder, named by the SHA-256 of everything that changes
-// the sound: language, text, voice settings and espeak-ng's version. A new espeak-ng renders
+// Rendered texts as WAV files (8 kHz mono 16-bit, as they are played) in one folder, named by
+// the SHA-256 of everything that changes the sound: language, text, voice settings and
+// espeak-ng's version. A new espeak-ng renders
 // again; the same text in another tenant with the same language reuses the file.
 class SpeechCache {
  public:
