@@ -200,7 +200,7 @@ TEST(OutboxSender, ThreadSendsWhatIsQueuedLaterAndStops) {
   std::this_thread::sleep_for(50ms);
   ASSERT_TRUE(b.outbox.enqueue(envelope, "m"));
   sender.wake();
-  for (int i = 0; i < 100 && !b.outbox.pending().empty(); ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 500 && !b.outbox.pending().empty(); ++i) std::this_thread::sleep_for(10ms);
   EXPECT_TRUE(b.outbox.pending().empty());
   const auto start = std::chrono::steady_clock::now();
   sender.stop();

@@ -219,7 +219,7 @@ def test_mail_server_down_then_up_the_mail_arrives(tmp_path):
             sender.wait()
     assert sender.returncode == 0, stderr
     lines = attempt_lines(stderr)
-    assert len(lines) >= 3, stderr
+    assert len(lines) >= 2, stderr  # at least one failed attempt, then the delivery
     for line in lines[:-1]:
         assert "not delivered: " in line and "next attempt in" in line, line
     assert lines[-1].endswith("delivered: 250 2.0.0 Message accepted for delivery")
