@@ -20,9 +20,11 @@ packages=(
   graphviz
   # SIP peers for the server's end-to-end tests and benchmark (docs/sip-server.md)
   sip-tester sipvicious kamailio
-  # the media side (docs/media.md): spandsp for in-band DTMF and tones; espeak-ng and sox
-  # render and resample the speech of the in-band detector's talk-off test
-  libspandsp-dev espeak-ng sox
+  # the media side (docs/media.md, docs/voicemail.md): spandsp for in-band DTMF and tones;
+  # libsndfile, libsamplerate for prompts; espeak-ng speaks text prompts (a program, never
+  # linked); libcurl sends voicemail mail; sox and aiosmtpd for their tests
+  libspandsp-dev espeak-ng sox libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev
+  python3-aiosmtpd
 )
 
 missing=()

@@ -1,0 +1,11 @@
+# tests/voicemail: the voicemail store -> callplan_voicemail_tests (label media-store).
+# Included by tests/CMakeLists.txt. The crash tests fork a writer and SIGKILL it.
+file(GLOB _voicemail_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*_test.cpp)
+if(_voicemail_tests AND TARGET callplan_voicemail)
+  add_executable(callplan_voicemail_tests ${_voicemail_tests})
+  target_link_libraries(callplan_voicemail_tests PRIVATE callplan_voicemail date::date-tz PkgConfig::SNDFILE
+                        GTest::gtest_main)
+  callplan_warnings(callplan_voicemail_tests)
+  gtest_discover_tests(callplan_voicemail_tests DISCOVERY_TIMEOUT 60
+                       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS "media-store")
+endif()
