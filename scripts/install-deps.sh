@@ -23,6 +23,8 @@ packages=(
   # the media side (docs/media.md): spandsp for in-band DTMF and tones; espeak-ng and sox
   # render and resample the speech of the in-band detector's talk-off test
   libspandsp-dev espeak-ng sox
+  # the state store of `callplan serve` (docs/state.md): SQLite, embedded
+  libsqlite3-dev
 )
 
 missing=()
