@@ -81,15 +81,15 @@ TEST(StateDurability, EverythingEnqueuedMoreThan100msBeforeAKill9Survives) {
   EXPECT_GT(must_survive, 200u);  // the test measured something
 }
 
-// A disk that takes 300 ms per batch (simulated in the writer) must not slow the enqueuing
+// A disk that takes 500 ms per batch (simulated in the writer) must not slow the enqueuing
 // thread: every enqueue stays far below one batch, even while a batch is being written.
 TEST(StateDurability, EnqueueNeverWaitsForASlowDisk) {
   TempDir dir;
   SqliteStoreOptions options;
-  options.before_batch = [](sqlite3*) { std::this_thread::sleep_for(300ms); };
+  options.before_batch = [](sqlite3*) { std::this_thread::sleep_for(500ms); };
   auto store = SqliteStore::open(dir.path(), options);
   Clock::duration worst{};
-  const auto until = Clock::now() + 1s;
+  const auto until = Clock::now() + 1500ms;
   int n = 0;
   while (Clock::now() < until) {
     const auto before = Clock::now();
@@ -97,9 +97,10 @@ TEST(StateDurability, EnqueueNeverWaitsForASlowDisk) {
     worst = std::max(worst, Clock::now() - before);
     std::this_thread::sleep_for(200us);
   }
-  // The writer was busy in a 300 ms batch most of the second; a waiting enqueue would show it.
+  // The writer spent most of the time inside 500 ms batches; an enqueue that waited for it
+  // would take hundreds of ms. The bound leaves room for a descheduled thread on a busy box.
   EXPECT_GE(store->counters().batches_written, 1u);
-  EXPECT_LT(worst, 20ms) << "an enqueue waited for the writer";
+  EXPECT_LT(worst, 100ms) << "an enqueue waited for the writer";
   EXPECT_TRUE(store->flush(10s));
   EXPECT_EQ(store->counters().changes_written, static_cast<std::uint64_t>(n));
 }

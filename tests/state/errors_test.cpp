@@ -158,6 +158,29 @@ TEST(StateErrors, AFullDiskKeepsTheChangesAndWritesThemWhenSpaceIsBack) {
   EXPECT_EQ(store->load(at(t0)).registrations.size(), 601u);  // nothing lost
 }
 
+TEST(StateErrors, StoppingWhileTheDiskIsFullSaysHowManyChangesWereNotWritten) {
+  TempDir dir;
+  std::mutex log_mutex;
+  std::vector<std::string> log;
+  SqliteStoreOptions options;
+  options.before_batch = [](sqlite3* db) {
+    sqlite3_exec(db, "PRAGMA max_page_count = 1", nullptr, nullptr, nullptr);
+  };
+  options.log = [&](std::string_view line) {
+    std::lock_guard lock(log_mutex);
+    log.emplace_back(line);
+  };
+  {
+    auto store = SqliteStore::open(dir.path(), options);
+    for (int i = 0; i < 300; ++i) store->put_registration(registration(i));
+  }  // the destructor retries for a while, then gives up loudly
+  std::lock_guard lock(log_mutex);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_THAT(log[0], HasSubstr("disk full"));
+  EXPECT_THAT(log[1], HasSubstr("stopping with 300 changes not written"));
+  EXPECT_THAT(log[1], HasSubstr("state.db"));
+}
+
 TEST(StateErrors, AStateDirectoryThatIsAFileIsAnIoError) {
   TempDir dir;
   const auto not_a_dir = dir.path() / "state";
