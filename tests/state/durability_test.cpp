@@ -46,8 +46,11 @@ TEST(StateDurability, EverythingEnqueuedMoreThan100msBeforeAKill9Survives) {
   }
   close(fds[1]);
   std::vector<Clock::time_point> heard;  // heard[i]: when the parent learnt i was enqueued
-  const auto kill_after = Clock::now() + 700ms;
-  while (Clock::now() < kill_after) {
+  // Kill once the child has been registering for a while and enough is at stake (a slow,
+  // sanitized or busy build takes longer to get there; the bound keeps the test finite).
+  const auto started = Clock::now();
+  while ((heard.size() < 600 || Clock::now() - started < 500ms) &&
+         Clock::now() - started < 30s) {
     std::uint32_t i;
     ASSERT_EQ(read(fds[0], &i, sizeof i), static_cast<ssize_t>(sizeof i));
     ASSERT_EQ(i, heard.size());
@@ -78,7 +81,7 @@ TEST(StateDurability, EverythingEnqueuedMoreThan100msBeforeAKill9Survives) {
                               << " ms before the kill is lost";
     }
   }
-  EXPECT_GT(must_survive, 200u);  // the test measured something
+  EXPECT_GT(must_survive, 300u);  // the test measured something
 }
 
 // A disk that takes 500 ms per batch (simulated in the writer) must not slow the enqueuing
