@@ -25,6 +25,8 @@ packages=(
   # linked); libcurl sends voicemail mail; sox and aiosmtpd for their tests
   libspandsp-dev espeak-ng sox libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev
   python3-aiosmtpd
+  # the state store of `callplan serve` (docs/state.md): SQLite, embedded
+  libsqlite3-dev
 )
 
 missing=()

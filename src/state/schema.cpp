@@ -1,0 +1,76 @@
+#include "state/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+#include "state/sqlite_db.hpp"
+#include "state/store.hpp"
+
+namespace callplan::state {
+namespace {
+
+// steps[i] takes the schema from version i to i+1. Never edit a released step: add one.
+// Times are Unix milliseconds (wall clock), so they mean the same after a reboot.
+constexpr std::array<std::string_view, schema_version> steps = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE registrations (
+  company TEXT NOT NULL, username TEXT NOT NULL, contact TEXT NOT NULL,
+  source_address TEXT NOT NULL, source_port INTEGER NOT NULL, transport TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL, call_id TEXT NOT NULL, cseq INTEGER NOT NULL,
+  q_millis INTEGER NOT NULL, instance TEXT NOT NULL, reg_id INTEGER NOT NULL,
+  PRIMARY KEY (company, username, contact)) WITHOUT ROWID;
+CREATE TABLE round_robin (
+  company TEXT NOT NULL, ring_group TEXT NOT NULL, position INTEGER NOT NULL,
+  PRIMARY KEY (company, ring_group)) WITHOUT ROWID;
+CREATE TABLE message_waiting (
+  company TEXT NOT NULL, mailbox TEXT NOT NULL,
+  new_messages INTEGER NOT NULL, old_messages INTEGER NOT NULL,
+  PRIMARY KEY (company, mailbox)) WITHOUT ROWID;
+CREATE TABLE call_records (
+  id INTEGER PRIMARY KEY, company TEXT NOT NULL, call_id TEXT NOT NULL,
+  caller TEXT NOT NULL, callee TEXT NOT NULL, started_ms INTEGER NOT NULL,
+  answered_ms INTEGER, ended_ms INTEGER NOT NULL, disposition TEXT NOT NULL,
+  answered_by TEXT NOT NULL);
+CREATE TABLE panel_accounts (
+  login TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL) WITHOUT ROWID;
+)sql",
+    // 1 -> 2: the start-up sweep of expired registrations and the panel's per-company call
+    // list read by index instead of scanning.
+    R"sql(
+CREATE INDEX registrations_by_expiry ON registrations (expires_ms);
+CREATE INDEX call_records_by_company ON call_records (company, id);
+)sql",
+};
+
+}  // namespace
+
+void migrate(SqliteDb& db) {
+  const std::int64_t found = db.query_int("PRAGMA user_version").value_or(0);
+  if (found > schema_version) {
+    throw StoreError(StoreErrorKind::too_new,
+                     fmt::format("{}: schema version {} is newer than this callplan knows "
+                                 "(up to {}); run a newer callplan or use another state "
+                                 "directory",
+                                 db.path().string(), found, schema_version));
+  }
+  if (found < 0) {
+    throw StoreError(StoreErrorKind::corrupt,
+                     fmt::format("{}: invalid schema version {}", db.path().string(), found));
+  }
+  for (std::int64_t v = found; v < schema_version; ++v) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(steps[static_cast<std::size_t>(v)]);
+      db.exec(fmt::format("PRAGMA user_version = {}", v + 1));
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+}  // namespace callplan::state
