@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "sip/proxy/call.hpp"
+#include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/writer.hpp"
@@ -48,6 +49,7 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
           fmt::format("<sip:{}@{}>", leg.caller_id, transport_.local(config_.trunk->protocol).host_port());
       std::string from = fmt::format("{};tag={}", identity, call.invite.from.tag());
       send_branch(call, leg.id, *config_.trunk, uri, from, identity, {}, BranchKind::leg);
+      call.branches.back().device = "trunk";
     }
   } else {
     // Internal legs show the caller (SPEC 3.8): the From is rewritten only when the session
@@ -61,9 +63,11 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
     }
     const Engine& engine = *directory.engine();
     for (DeviceIndex device : engine.devices_of(leg.user)) {
-      for (const Binding* binding : location_.lookup(directory.username(device), timers_.now()))
+      for (const Binding* binding : location_.lookup(directory.username(device), timers_.now())) {
         send_branch(call, leg.id, contact_peer(*binding), binding->contact, from, {}, {},
                     BranchKind::leg);
+        call.branches.back().device = directory.username(device);
+      }
     }
   }
   // Nothing to ring (no trunk, every binding gone since the step started): the leg drops out.
@@ -85,7 +89,8 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
                                                               .strip_identity = true,
                                                               .extra = headers});
   std::size_t index = call.branches.size();
-  call.branches.push_back({.leg = leg, .kind = kind});
+  call.branches.push_back(
+      {.leg = leg, .kind = kind, .to = to, .device = kind == BranchKind::leg ? "" : "media-server"});
   std::uint64_t id = call.id;
   ClientCallbacks callbacks{
       .on_response = [this, id, index](const Message& r) { on_branch_response(id, index, r); },
@@ -108,29 +113,42 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
   }
   Branch& branch = call->branches[index];
   if (status < 300) {
-    // Every 2xx goes upstream (RFC 3261 16.7 step 5), also from a branch that lost the race:
-    // the caller then ends that dialog with a BYE.
+    // A 2xx from a branch that lost the race (it crossed our CANCEL) or from after the call
+    // ended: the caller never hears of it; we end that dialog ourselves (late_answer.cpp).
+    // RFC 3261 16.7 lets a proxy pass every 2xx upstream for the caller to BYE, but phones
+    // do that unreliably, and the callee would sit in a silent call.
+    const bool late = call->winner ? *call->winner != index : call->final_sent;
+    if (late) {
+      end_late_answer(*call, index, response);
+      maybe_erase(call_id);
+      return;
+    }
     layer_.respond(call->txn, build_forwarded_response(response));
     dialogs_.add(response.call_id, response.from.tag(), response.to.tag(), timers_.now());
-    if (branch.done) return;  // a retransmission
+    if (branch.done) return;  // a retransmission of the answer
     branch.done = true;
     branch.status = status;
-    bool first = !call->answered;
+    call->winner = index;
     call->answered = true;
     call->final_sent = true;
-    if (first) {
-      std::uint32_t t = seconds(*call);
-      if (!branch.media()) call->session->answered(branch.leg, t);
-      // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL),
-      // or the media server answered a prompt instead of playing it as early media: the
-      // caller is connected to it now, so routing must end here too.
-      if (!call->session->ended()) {
-        for (Branch& other : call->branches)
-          if (!other.done) layer_.cancel(other.txn);
-        call->session->caller_hung_up(t);
-      }
-      if (!call->running) run_actions(*call);
-    }
+    call->final_status = status;
+    call->record.answer = wall(*call);
+    call->record.answered_device = branch.device;
+    call->record.call_id.assign(response.call_id);
+    // The dialog key of the answer: its BYE closes the record (call_end.cpp).
+    call->dialog_key =
+        DialogSet::key(response.call_id, response.from.tag(), response.to.tag());
+    // Every other branch stops ringing now: the other legs, and the other devices of the
+    // answering user's own leg, which the session does not stop (it is the leg that answered).
+    for (std::size_t i = 0; i < call->branches.size(); ++i)
+      if (i != index && !call->branches[i].done) layer_.cancel(call->branches[i].txn);
+    std::uint32_t t = seconds(*call);
+    if (!branch.media()) call->session->answered(branch.leg, t);
+    // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL),
+    // or the media server answered a prompt instead of playing it as early media: the
+    // caller is connected to it now, so routing must end here too.
+    if (!call->session->ended()) call->session->caller_hung_up(t);
+    if (!call->running) run_actions(*call);
     maybe_erase(call_id);
     return;
   }

@@ -72,17 +72,23 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
   std::string call_id(request.call_id);
   std::string tag1(from_tag);
   std::string tag2(to_tag);
+  // Who hung up, for the call record: the side whose tag is the caller's From tag.
+  std::string ended_by = is_bye ? bye_sender(request) : std::string();
+  auto dialog_over = [this, call_id, tag1, tag2, ended_by] {
+    dialogs_.remove(call_id, tag1, tag2);
+    close_record(DialogSet::key(call_id, tag1, tag2), ended_by);
+  };
   ClientCallbacks callbacks{
       .on_response =
-          [this, txn, is_bye, call_id, tag1, tag2](const Message& response) {
+          [this, txn, is_bye, dialog_over](const Message& response) {
             if (response.status_code == 100) return;
             layer_.respond(txn, build_forwarded_response(response));
-            if (is_bye && response.status_code >= 200) dialogs_.remove(call_id, tag1, tag2);
+            if (is_bye && response.status_code >= 200) dialog_over();
           },
       .on_timeout =
-          [this, txn, timeout = std::move(timeout), is_bye, call_id, tag1, tag2]() mutable {
+          [this, txn, timeout = std::move(timeout), is_bye, dialog_over]() mutable {
             layer_.respond(txn, std::move(timeout));
-            if (is_bye) dialogs_.remove(call_id, tag1, tag2);
+            if (is_bye) dialog_over();
           }};
   layer_.send_request(hop->peer, std::move(forwarded), branch, request.method,
                       std::move(callbacks));
