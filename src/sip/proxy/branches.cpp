@@ -47,8 +47,9 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
       std::string uri = fmt::format("sip:{}@{}", leg.dial, config_.trunk->host_port());
       std::string identity =
           fmt::format("<sip:{}@{}>", leg.caller_id, transport_.local(config_.trunk->protocol).host_port());
-      std::string from = fmt::format("{};tag={}", identity, call.invite.from.tag());
-      send_branch(call, leg.id, *config_.trunk, uri, from, identity, {}, BranchKind::leg);
+      call.trunk_from = fmt::format("{};tag={}", identity, call.invite.from.tag());
+      send_branch(call, leg.id, *config_.trunk, uri, call.trunk_from, identity, {},
+                  BranchKind::leg);
       call.branches.back().device = "trunk";
     }
   } else {
@@ -82,12 +83,25 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
   std::string record_route = record_route_for(call.caller);
   std::vector<HeaderLine> headers(extra.begin(), extra.end());
   if (!asserted_identity.empty()) headers.push_back({"P-Asserted-Identity", asserted_identity});
-  std::string request = build_forwarded_request(call.invite, {.request_uri = request_uri,
-                                                              .via = via,
-                                                              .record_route = record_route,
-                                                              .from = from_value,
-                                                              .strip_identity = true,
-                                                              .extra = headers});
+  std::string request;
+  if (kind == BranchKind::leg && is_trunk(to) && !is_trunk(call.caller)) {
+    // Nothing of the inside goes to the carrier (trunk_side.hpp).
+    std::string contact = our_contact(call);
+    request = trunk_invite(call.invite, {.request_uri = request_uri,
+                                         .via = via,
+                                         .record_route = record_route_for(to),
+                                         .from = from_value,
+                                         .asserted_identity = asserted_identity,
+                                         .contact = contact});
+  } else {
+    request = build_forwarded_request(call.invite, {.request_uri = request_uri,
+                                                    .via = via,
+                                                    .record_route = record_route,
+                                                    .pop_route = preloaded_route_is_us(call),
+                                                    .from = from_value,
+                                                    .strip_identity = true,
+                                                    .extra = headers});
+  }
   std::size_t index = call.branches.size();
   call.branches.push_back(
       {.leg = leg, .kind = kind, .to = to, .device = kind == BranchKind::leg ? "" : "media-server"});
@@ -100,6 +114,81 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
   if (Call* c = find(id); c != nullptr && index < c->branches.size()) c->branches[index].txn = txn;
 }
 
+// What the caller gets of a branch's 1xx/2xx: relayed as RFC 3261 16.7 says, or, from the
+// carrier, with the caller's own Via stack and From back (trunk_side.hpp).
+std::string Proxy::upstream(const Call& call, const Branch& branch, const Message& response) {
+  const bool from_carrier = is_trunk(call.caller);
+  if (branch.device == "trunk" && !from_carrier)  // a phone calling out
+    return response_for_phone(via_values(call.invite), response, call.invite.from.text);
+  if (from_carrier && branch.device != "trunk") {  // the carrier calling in: hide the answerer
+    TrunkDialog shown{.phone_from = {},
+                      .trunk_from = std::string(response.to.text),
+                      .phone_contact = {},
+                      .our_contact = our_contact(call),
+                      .phone = {}};
+    return response_for_carrier(response, shown, /*initial=*/true);
+  }
+  return build_forwarded_response(response);  // trunk to trunk: nothing of the inside
+}
+
+// A Route the caller preloaded that names this server (RFC 3261 16.4): it goes.
+bool Proxy::preloaded_route_is_us(const Call& call) const {
+  bool ours = false;
+  call.invite.for_each_value(HeaderId::route, [&](std::string_view value) {
+    NameAddr route;
+    ours = parse_name_addr(value, route, {.require_brackets = true}) == NameAddrError::none &&
+           is_us(route.uri);
+    return false;
+  });
+  return ours;
+}
+
+static std::string_view contact_uri(const Message& m) {
+  std::string_view uri;
+  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
+    NameAddr na;
+    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
+    return false;
+  });
+  return uri;
+}
+
+// A call between a phone and the carrier, answered: what the relay needs to keep translating
+// its in-dialog requests (trunk_side.hpp). The identities to swap are the phone's From and the
+// caller ID for a phone calling out; for the carrier calling in, the answering side's To is
+// the same on both sides (only the Contact and the Vias are hidden).
+void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
+                                  const Message& response) {
+  const bool from_carrier = is_trunk(call.caller);
+  const bool to_carrier = branch.device == "trunk";
+  if (from_carrier == to_carrier) return;  // inside to inside, or trunk to trunk
+  std::string key = DialogSet::key(response.call_id, response.from.tag(), response.to.tag());
+  if (to_carrier) {
+    trunk_dialogs_.add(key, TrunkDialog{.phone_from = std::string(call.invite.from.text),
+                                        .trunk_from = call.trunk_from,
+                                        .phone_contact = std::string(contact_uri(call.invite)),
+                                        .our_contact = our_contact(call),
+                                        .phone = call.caller});
+  } else {
+    std::string answerer(response.to.text);
+    trunk_dialogs_.add(key, TrunkDialog{.phone_from = answerer,
+                                        .trunk_from = answerer,
+                                        .phone_contact = std::string(contact_uri(response)),
+                                        .our_contact = our_contact(call),
+                                        .phone = branch.to});
+  }
+}
+
+bool Proxy::is_trunk(const Peer& peer) const {
+  return config_.trunk && peer.address == config_.trunk->address;
+}
+
+std::string Proxy::our_contact(const Call& call) const {
+  const Peer& local = transport_.local(config_.trunk ? config_.trunk->protocol : Protocol::udp);
+  return fmt::format("<sip:{}@{}{}>", call.trunk_token, local.host_port(),
+                     local.protocol == Protocol::tcp ? ";transport=tcp" : "");
+}
+
 void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
                                const Message& response) {
   Call* call = find(call_id);
@@ -108,7 +197,7 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
   if (status < 200) {
     // 100 is hop by hop; other provisionals (180, 183) go to the caller.
     if (status > 100 && !call->final_sent)
-      layer_.respond(call->txn, build_forwarded_response(response));
+      layer_.respond(call->txn, upstream(*call, call->branches[index], response));
     return;
   }
   Branch& branch = call->branches[index];
@@ -123,9 +212,10 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
       maybe_erase(call_id);
       return;
     }
-    layer_.respond(call->txn, build_forwarded_response(response));
+    layer_.respond(call->txn, upstream(*call, branch, response));
     dialogs_.add(response.call_id, response.from.tag(), response.to.tag(), timers_.now());
     if (branch.done) return;  // a retransmission of the answer
+    remember_trunk_dialog(*call, branch, response);
     branch.done = true;
     branch.status = status;
     call->winner = index;

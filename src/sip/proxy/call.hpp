@@ -53,6 +53,8 @@ struct Proxy::Call {
   int final_status = 0;        // what the caller got (200 when answered)
   CallRecord record;           // filled in as the call goes (call_record.hpp)
   std::string dialog_key;      // DialogSet::key of the answered dialog: its BYE ends the record
+  std::string trunk_token;     // names the call in our Contact toward the carrier (trunk_side)
+  std::string trunk_from;      // the caller-ID From the carrier got
   int best_failure = 0;        // 486/600 when a phone said busy: the final answer then
 };
 

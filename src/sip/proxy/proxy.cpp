@@ -34,7 +34,10 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
       transport_(transport),
       location_(location),
       config_(std::move(config)) {
-  dialogs_.on_forget([this](const std::string& key) { close_record(key, "expired"); });
+  dialogs_.on_forget([this](const std::string& key) {
+    trunk_dialogs_.remove(key);
+    close_record(key, "expired");
+  });
 }
 
 Proxy::~Proxy() {
@@ -122,6 +125,7 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   call.directory = directory_;
   call.to = dialled(call.invite.request_uri);
   call.to_tag = random_tag();
+  call.trunk_token = "cp" + random_tag();
   call.started = timers_.now();
   if (!session_pool_.empty() && session_pool_.back()->engine() == directory_->engine()) {
     call.session = std::move(session_pool_.back());

@@ -37,6 +37,7 @@
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/dialogs.hpp"
+#include "sip/proxy/trunk_side.hpp"
 #include "sip/proxy/directory.hpp"
 #include "sip/registrar/location.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -97,6 +98,7 @@ class Proxy {
 
   std::size_t calls_in_progress() const;
   std::size_t dialogs() const { return dialogs_.size(); }
+  std::size_t trunk_dialogs() const { return trunk_dialogs_.size(); }
   const ProxyStats& stats() const { return stats_; }
 
  private:
@@ -131,6 +133,15 @@ class Proxy {
   std::string bye_sender(const Message& bye) const;  // "caller" or "callee"
   CallRecord::Clock::time_point wall(const Call& call) const;
   std::string via_for(const Peer& to, std::string_view branch) const;
+  bool is_trunk(const Peer& peer) const;
+  // trunk_side.cpp's rewriting, applied by the relay (dialog_relay.cpp) to trunk dialogs.
+  void relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
+                          const std::string& key, const TrunkDialog& dialog);
+  void ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDialog& dialog);
+  std::string our_contact(const Call& call) const;
+  std::string upstream(const Call& call, const Branch& branch, const Message& response);
+  bool preloaded_route_is_us(const Call& call) const;
+  void remember_trunk_dialog(const Call& call, const Branch& branch, const Message& response);
   std::string record_route_for(const Peer& caller) const;
   void arm_wake(Call& call);
   std::uint32_t seconds(const Call& call) const;
@@ -147,6 +158,7 @@ class Proxy {
   std::shared_ptr<Directory> directory_;
   RoutingState routing_state_;
   DialogSet dialogs_;
+  TrunkDialogs trunk_dialogs_;  // the dialogs through the trunk, by DialogSet::key
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<ServerId, std::uint64_t> call_by_txn_;
   // Answered calls whose dialog is still up, by DialogSet::key: written at its BYE.

@@ -450,6 +450,82 @@ def test_device_dials_an_extension(lab: Lab) -> None:
             f"an internal leg shows the calling user's extension (docs/routing.md)\n{leg.text}"
 
 
+@callplan_only
+@pytest.mark.parametrize("carrier_scenario,phone_scenario,hangs_up", [
+    ("trunk_uas_answer.xml", "device_call_route.xml", "phone"),
+    ("trunk_uas_hangup.xml", "device_call_route_far_bye.xml", "carrier")])
+def test_the_carrier_sees_nothing_of_the_inside(lab: Lab, carrier_scenario: str,
+                                                phone_scenario: str, hangs_up: str) -> None:
+    # Bob's phone dials out with a preloaded Route naming the server (an "outbound proxy"
+    # setting). Nothing of the inside may reach the carrier: no Via, Route, Record-Route or
+    # Contact of the phone, no device username; the caller ID of SPEC 3.8 in every request
+    # of the dialog (INVITE, ACK, BYE) and in the To of its answers to the carrier's BYE.
+    # What the phone gets keeps its own From (To in the carrier's BYE) (issue 12.3).
+    assert lab.server is not None
+    carrier = lab.trunk_uas(carrier_scenario)
+    bob = DEVICES["bob-desk"]
+    caller = lab.call(phone_scenario, "+31612345678", from_ip=SERVER_IP,
+                      inject=[bob["username"], f"[authentication username={bob['username']} "
+                                               f"password={bob['password']}]"])
+    expect_ok(caller, carrier)
+    phone_port = caller.args[caller.args.index("-p") + 1]
+    seen = [m for m in carrier.messages() if m.direction == "received"]
+    expected = {"INVITE", "ACK", "BYE"} if hangs_up == "phone" else {"INVITE", "ACK"}
+    assert {m.method for m in seen if m.method} >= expected, \
+        [m.text.splitlines()[0] for m in seen]
+    for m in seen:
+        # The message alone (sipp's log may run on into the next entry).
+        text = m.text.replace("\r\n", "\n").split("\n------")[0]
+        assert bob["username"] not in text, f"the device username reached the carrier:\n{text}"
+        assert f":{phone_port}" not in text, f"the phone's address reached the carrier:\n{text}"
+        vias = [line for line in text.splitlines() if line.lower().startswith(("via:", "v:"))]
+        # Our Via on our requests; on our answers to its requests, the carrier's own alone.
+        own = lab.server.hostport if m.method else TRUNK_IP
+        assert len(vias) == 1 and own in vias[0], f"inside Vias:\n{text}"
+        assert not m.header("Route"), f"a Route reached the carrier:\n{text}"
+        if m.method:
+            assert "+31850000002" in (m.header("From") or ""), \
+                f"{m.method} without the caller ID of SPEC 3.8:\n{text}"
+        for name in ("Contact", "Record-Route"):
+            value = m.header(name)
+            assert value is None or lab.server.hostport in value, f"{name} of the inside:\n{text}"
+        if m.status and "BYE" in (m.header("CSeq") or ""):
+            assert "+31850000002" in (m.header("To") or ""), f"the phone's own To:\n{text}"
+    answers = [m for m in caller.messages() if m.direction == "received" and m.status]
+    assert answers and all(bob["username"] in (m.header("From") or "") for m in answers), \
+        "a response relayed to the phone must keep the phone's own From"
+    if hangs_up == "carrier":
+        bye = caller.received("BYE")[0]
+        assert bob["username"] in (bye.header("To") or ""), f"the phone's own To:\n{bye.text}"
+        assert f":{phone_port}" in bye.first_line, f"sent to the phone's Contact:\n{bye.text}"
+    (record,) = lab.server.call_records(1)
+    assert record["ended_by"] == ("caller" if hangs_up == "phone" else "callee"), record
+    assert record["answered_device"] == "trunk" and record["caller"] == "102", record
+
+
+@callplan_only
+def test_the_carrier_calling_in_sees_nothing_of_the_phone(lab: Lab) -> None:
+    # A call from the trunk answered by Alice's phone: its 180 and 200 reach the carrier with
+    # the server's Contact and without the phone's Via, Record-Route or username; the carrier's
+    # ACK and BYE, sent to that Contact, still reach the phone (issue 12.3).
+    assert lab.server is not None
+    alice = lab.phone("alice-desk", "device_answer.xml", pause_ms=300)
+    caller = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=500)
+    expect_ok(caller, alice)
+    phone_port = alice.args[alice.args.index("-p") + 1]
+    answers = [m for m in caller.messages() if m.direction == "received" and m.status]
+    assert any(m.status == 200 for m in answers), caller.report()
+    for m in answers:
+        text = m.text.replace("\r\n", "\n").split("\n------")[0]
+        assert DEVICES["alice-desk"]["username"] not in text, f"the username leaked:\n{text}"
+        assert f":{phone_port}" not in text, f"the phone's address leaked:\n{text}"
+        contact = m.header("Contact")
+        assert contact is None or lab.server.hostport in contact, text
+    assert alice.received("BYE"), "the carrier's BYE reached the phone through our Contact"
+    (record,) = lab.server.call_records(1)
+    assert record["ended_by"] == "caller" and record["answered_device"] == "e2e-alice-desk"
+
+
 def test_unauthenticated_invite_never_reaches_the_trunk(lab: Lab) -> None:
     carrier = lab.trunk_uas("trunk_uas_transfer.xml", timeout_s=4)
     caller = lab.call("device_call_unauth.xml", "+31612345678", from_ip=SERVER_IP,
