@@ -20,6 +20,8 @@ packages=(
   graphviz
   # SIP peers for the server's end-to-end tests and benchmark (docs/sip-server.md)
   sip-tester sipvicious kamailio
+  # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py)
+  baresip linphone-cli
 )
 
 missing=()
