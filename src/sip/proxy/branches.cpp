@@ -216,6 +216,9 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     dialogs_.add(response.call_id, response.from.tag(), response.to.tag(), timers_.now());
     if (branch.done) return;  // a retransmission of the answer
     remember_trunk_dialog(*call, branch, response);
+    if (call->caller.protocol == Protocol::tcp || branch.to.protocol == Protocol::tcp)
+      flows_[DialogSet::key(response.call_id, response.from.tag(), response.to.tag())] =
+          DialogFlows{std::string(call->invite.from.tag()), call->caller, branch.to};
     branch.done = true;
     branch.status = status;
     call->winner = index;

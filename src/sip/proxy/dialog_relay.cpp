@@ -14,6 +14,15 @@ struct Hop {
   bool pop_route = false;
 };
 
+std::size_t routes_after_ours(const Message& request, const Hop& hop) {
+  std::size_t routes = 0;
+  request.for_each_value(HeaderId::route, [&](std::string_view) {
+    ++routes;
+    return true;
+  });
+  return routes - (hop.pop_route && routes > 0 ? 1 : 0);
+}
+
 }  // namespace
 
 // Loose routing (RFC 3261 16.4, 16.12): when the first Route is us, it goes; the request
@@ -67,6 +76,7 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
     layer_.respond(txn, build_response(request, 404, "Not Found"));
     return;
   }
+  reach_by_flow(request, routes_after_ours(request, *hop) == 0, hop->peer);
   std::string branch = layer_.new_branch();
   std::string via = via_for(hop->peer, branch);
   std::string forwarded = build_forwarded_request(
@@ -81,6 +91,7 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
   std::string ended_by = is_bye ? bye_sender(request) : std::string();
   auto dialog_over = [this, call_id, tag1, tag2, ended_by] {
     dialogs_.remove(call_id, tag1, tag2);
+    flows_.erase(DialogSet::key(call_id, tag1, tag2));
     close_record(DialogSet::key(call_id, tag1, tag2), ended_by);
   };
   ClientCallbacks callbacks{
@@ -109,12 +120,25 @@ void Proxy::ack(const Message& ack, const Peer& from) {
   }
   auto hop = next_hop(*this, ack);
   if (!hop) return;
+  reach_by_flow(ack, routes_after_ours(ack, *hop) == 0, hop->peer);
   // Stateless (RFC 3261 16.11): no transaction; a fresh branch is fine for an ACK to a 2xx,
   // which is a transaction of its own.
   std::string via = via_for(hop->peer, layer_.new_branch());
   transport_.send(hop->peer,
                   build_forwarded_request(ack, {.via = via, .pop_route = hop->pop_route,
                                                 .strip_identity = true}));
+}
+
+// A request toward a side of the dialog that came over TCP goes back on its connection when
+// the next hop is that side itself (its Contact, maybe a private address behind NAT), not
+// another proxy on the route.
+void Proxy::reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const {
+  if (!to_endpoint) return;
+  auto it = flows_.find(DialogSet::key(request.call_id, request.from.tag(), request.to.tag()));
+  if (it == flows_.end()) return;
+  const DialogFlows& f = it->second;
+  const Peer& target = request.from.tag() == f.caller_tag ? f.callee : f.caller;
+  if (target.protocol == Protocol::tcp) hop = target;
 }
 
 // Where a request goes toward the phone of a trunk dialog: its TCP flow, else its Contact.

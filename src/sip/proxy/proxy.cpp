@@ -36,6 +36,7 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
       config_(std::move(config)) {
   dialogs_.on_forget([this](const std::string& key) {
     trunk_dialogs_.remove(key);
+    flows_.erase(key);
     close_record(key, "expired");
   });
 }

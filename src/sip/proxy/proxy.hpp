@@ -159,6 +159,17 @@ class Proxy {
   RoutingState routing_state_;
   DialogSet dialogs_;
   TrunkDialogs trunk_dialogs_;  // the dialogs through the trunk, by DialogSet::key
+  // Where each side of a dialog is reached over TCP: the connection its INVITE came on (the
+  // caller) or the binding's (the callee). In-dialog requests to a TCP phone go back on
+  // that flow, not to a new connection to its Contact (behind NAT that would never arrive).
+  struct DialogFlows {
+    std::string caller_tag;
+    Peer caller;
+    Peer callee;
+  };
+  std::unordered_map<std::string, DialogFlows> flows_;  // by DialogSet::key, TCP dialogs only
+  // `to_endpoint`: no Route is left after ours, the hop is the Request-URI (a phone's Contact).
+  void reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const;
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<ServerId, std::uint64_t> call_by_txn_;
   // Answered calls whose dialog is still up, by DialogSet::key: written at its BYE.

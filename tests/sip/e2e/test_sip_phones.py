@@ -57,9 +57,15 @@ def test_baresip_registers_over_udp_and_tcp(server: ServerProcess, tmp_path: Pat
     assert not udp.has_event("REGISTER_FAIL") and not tcp.has_event("REGISTER_FAIL")
 
 
-def test_baresip_calls_a_colleague_and_hangs_up(server: ServerProcess, tmp_path: Path) -> None:
-    alice = phone(server, tmp_path, "alice", "alice-desk", "udp")
-    bob = phone(server, tmp_path, "bob", "bob-desk", "tcp")
+@pytest.mark.parametrize("alice_transport,bob_transport,hangs_up", [
+    ("udp", "tcp", "bob"), ("udp", "tcp", "alice"), ("tcp", "udp", "bob")])
+def test_baresip_calls_a_colleague_and_hangs_up(server: ServerProcess, tmp_path: Path,
+                                                alice_transport: str, bob_transport: str,
+                                                hangs_up: str) -> None:
+    # A BYE to a phone on TCP goes back over its own connection (the one it called or
+    # registered on), as it must behind NAT (issue 12.4).
+    alice = phone(server, tmp_path, "alice", "alice-desk", alice_transport)
+    bob = phone(server, tmp_path, "bob", "bob-desk", bob_transport)
     alice.wait_registered()
     bob.wait_registered()
     bob.command("dial", "101")
@@ -68,13 +74,13 @@ def test_baresip_calls_a_colleague_and_hangs_up(server: ServerProcess, tmp_path:
     alice.wait_event("CALL_ESTABLISHED")
     bob.wait_event("CALL_ESTABLISHED")
     time.sleep(0.3)  # a little audio
-    bob.command("hangup")
+    (alice if hangs_up == "alice" else bob).command("hangup")
     alice.wait_event("CALL_CLOSED")
     bob.wait_event("CALL_CLOSED")
     (record,) = server.call_records(1)
     assert record["disposition"] == "answered" and record["answered_by"] == "101", record
     assert record["caller"] == "102" and record["caller_device"] == "e2e-bob-desk", record
-    assert record["ended_by"] == "caller", record
+    assert record["ended_by"] == ("caller" if hangs_up == "bob" else "callee"), record
 
 
 def test_only_the_answering_phone_of_a_user_stays_in_the_call(server: ServerProcess,
