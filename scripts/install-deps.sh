@@ -27,6 +27,8 @@ packages=(
   python3-aiosmtpd
   # the state store of `callplan serve` (docs/state.md): SQLite, embedded
   libsqlite3-dev
+  # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py)
+  baresip linphone-cli
 )
 
 missing=()

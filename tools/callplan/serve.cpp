@@ -1,9 +1,14 @@
 // `callplan serve TENANT --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
-// [--media-server URI] [--log-level LEVEL]` — the reference SIP server (SPEC section 9,
+// [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]` — the reference SIP server (SPEC section 9,
 // docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
 //
-// Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options or
-// an address that cannot be bound.
+// Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options,
+// an address that cannot be bound, or a state directory / call record file that cannot be
+// created or written.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -26,13 +31,48 @@ struct ServeCliOptions {
   std::string trunk;
   std::string media_server;
   std::string realm;
+  std::string digest = "md5";
+  std::string state_dir;  // "" for the default of SPEC 11
+  std::string cdr;        // "" for <state-dir>/cdr.jsonl
   double rate_limit = 500;
+  double endpoint_rate_limit = 50;
   std::string log_level = "info";
 };
 
 int usage(const std::string& message) {
   fmt::print(stderr, "callplan serve: {}\n", message);
   return kExitUsage;
+}
+
+// SPEC 11: /var/lib/callplan as root, else $XDG_STATE_HOME/callplan ($HOME/.local/state when
+// XDG_STATE_HOME is not set, as the XDG base directory specification says).
+std::string default_state_dir() {
+  if (::geteuid() == 0) return "/var/lib/callplan";
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/callplan";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && *home != '\0') return std::string(home) + "/.local/state/callplan";
+  return {};
+}
+
+// The state directory, created when missing; "" with `error` set when it cannot be.
+std::string prepare_state_dir(const std::string& wanted, std::string& error) {
+  std::string dir = wanted.empty() ? default_state_dir() : wanted;
+  if (dir.empty()) {
+    error = "no state directory: HOME and XDG_STATE_HOME are not set; give --state-dir DIR";
+    return {};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    error = fmt::format("--state-dir {}: cannot create it: {}", dir, ec.message());
+    return {};
+  }
+  if (!std::filesystem::is_directory(dir, ec)) {
+    error = fmt::format("--state-dir {}: not a directory", dir);
+    return {};
+  }
+  return dir;
 }
 
 int run(const ServeCliOptions& o) {
@@ -59,12 +99,34 @@ int run(const ServeCliOptions& o) {
     options.media_server = o.media_server;
   }
   options.realm = o.realm;
+  {
+    std::string error;
+    auto policy = sip::DigestPolicy::parse(o.digest, &error);
+    if (!policy) return usage(fmt::format("--digest {}: {}", o.digest, error));
+    options.digest = std::move(*policy);
+  }
   if (o.rate_limit < 0) return usage("--rate-limit: requests per second, 0 for no limit");
   if (o.rate_limit > 0) {
     options.rate.rate = o.rate_limit;
     options.rate.burst = 2 * o.rate_limit;
   } else {
     options.rate.rate = options.rate.burst = 1e12;  // no limit
+  }
+  if (o.cdr.empty()) {
+    std::string error;
+    std::string dir = prepare_state_dir(o.state_dir, error);
+    if (dir.empty()) return usage(error);
+    options.call_records = dir + "/cdr.jsonl";
+  } else {
+    options.call_records = o.cdr;
+  }
+  if (o.endpoint_rate_limit < 0)
+    return usage("--endpoint-rate-limit: requests per second, 0 for no limit");
+  if (o.endpoint_rate_limit > 0) {
+    options.endpoint_rate.rate = o.endpoint_rate_limit;
+    options.endpoint_rate.burst = 2 * o.endpoint_rate_limit;
+  } else {
+    options.endpoint_rate.rate = options.endpoint_rate.burst = 1e12;  // no limit
   }
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
@@ -76,6 +138,8 @@ int run(const ServeCliOptions& o) {
   } catch (const Error& e) {
     fmt::print(stderr, "{}\ncallplan serve: fix the tenant before serving it\n", e.what());
     return kExitFindings;
+  } catch (const std::system_error& e) {  // the call record file cannot be opened
+    return usage(e.what());
   }
   try {
     server->start();
@@ -103,9 +167,22 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--realm", o->realm,
                   "Digest realm (default: the tenant's login); ha1_md5/ha1_sha256 values in the "
                   "tenant must be computed for it");
+  cmd->add_option("--digest", o->digest,
+                  "Digest algorithms a challenge offers, in order: md5 (default), sha256,md5, "
+                  "md5,sha256 or sha256; a device whose secret is only ha1_sha256 (ha1_md5) is "
+                  "offered SHA-256 (MD5) alone whatever this says");
+  cmd->add_option("--state-dir", o->state_dir,
+                  "State directory, created when missing (default /var/lib/callplan as root, "
+                  "else $XDG_STATE_HOME/callplan); call detail records go to cdr.jsonl there");
+  cmd->add_option("--cdr", o->cdr,
+                  "Write the call detail records (JSON lines) to this file instead of "
+                  "STATE-DIR/cdr.jsonl");
   cmd->add_option("--rate-limit", o->rate_limit,
                   "Requests per second each source address may send, bursts of twice that "
                   "(default 500; 0: no limit; the trunk is never limited)");
+  cmd->add_option("--endpoint-rate-limit", o->endpoint_rate_limit,
+                  "Requests per second each source address:port (one phone) may send, bursts "
+                  "of twice that (default 50; 0: no limit); checked before --rate-limit");
   cmd->add_option("--log-level", o->log_level, "error, warn, info (default) or debug");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }

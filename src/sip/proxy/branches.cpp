@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "sip/proxy/call.hpp"
+#include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/writer.hpp"
@@ -46,8 +47,10 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
       std::string uri = fmt::format("sip:{}@{}", leg.dial, config_.trunk->host_port());
       std::string identity =
           fmt::format("<sip:{}@{}>", leg.caller_id, transport_.local(config_.trunk->protocol).host_port());
-      std::string from = fmt::format("{};tag={}", identity, call.invite.from.tag());
-      send_branch(call, leg.id, *config_.trunk, uri, from, identity, {}, BranchKind::leg);
+      call.trunk_from = fmt::format("{};tag={}", identity, call.invite.from.tag());
+      send_branch(call, leg.id, *config_.trunk, uri, call.trunk_from, identity, {},
+                  BranchKind::leg);
+      call.branches.back().device = "trunk";
     }
   } else {
     // Internal legs show the caller (SPEC 3.8): the From is rewritten only when the session
@@ -61,9 +64,11 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
     }
     const Engine& engine = *directory.engine();
     for (DeviceIndex device : engine.devices_of(leg.user)) {
-      for (const Binding* binding : location_.lookup(directory.username(device), timers_.now()))
+      for (const Binding* binding : location_.lookup(directory.username(device), timers_.now())) {
         send_branch(call, leg.id, contact_peer(*binding), binding->contact, from, {}, {},
                     BranchKind::leg);
+        call.branches.back().device = directory.username(device);
+      }
     }
   }
   // Nothing to ring (no trunk, every binding gone since the step started): the leg drops out.
@@ -78,14 +83,28 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
   std::string record_route = record_route_for(call.caller);
   std::vector<HeaderLine> headers(extra.begin(), extra.end());
   if (!asserted_identity.empty()) headers.push_back({"P-Asserted-Identity", asserted_identity});
-  std::string request = build_forwarded_request(call.invite, {.request_uri = request_uri,
-                                                              .via = via,
-                                                              .record_route = record_route,
-                                                              .from = from_value,
-                                                              .strip_identity = true,
-                                                              .extra = headers});
+  std::string request;
+  if (kind == BranchKind::leg && is_trunk(to) && !is_trunk(call.caller)) {
+    // Nothing of the inside goes to the carrier (trunk_side.hpp).
+    std::string contact = our_contact(call);
+    request = trunk_invite(call.invite, {.request_uri = request_uri,
+                                         .via = via,
+                                         .record_route = record_route_for(to),
+                                         .from = from_value,
+                                         .asserted_identity = asserted_identity,
+                                         .contact = contact});
+  } else {
+    request = build_forwarded_request(call.invite, {.request_uri = request_uri,
+                                                    .via = via,
+                                                    .record_route = record_route,
+                                                    .pop_route = preloaded_route_is_us(call),
+                                                    .from = from_value,
+                                                    .strip_identity = true,
+                                                    .extra = headers});
+  }
   std::size_t index = call.branches.size();
-  call.branches.push_back({.leg = leg, .kind = kind});
+  call.branches.push_back(
+      {.leg = leg, .kind = kind, .to = to, .device = kind == BranchKind::leg ? "" : "media-server"});
   std::uint64_t id = call.id;
   ClientCallbacks callbacks{
       .on_response = [this, id, index](const Message& r) { on_branch_response(id, index, r); },
@@ -93,6 +112,81 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
   ClientId txn = layer_.send_request(to, std::move(request), branch_id, Method::invite,
                                      std::move(callbacks));
   if (Call* c = find(id); c != nullptr && index < c->branches.size()) c->branches[index].txn = txn;
+}
+
+// What the caller gets of a branch's 1xx/2xx: relayed as RFC 3261 16.7 says, or, from the
+// carrier, with the caller's own Via stack and From back (trunk_side.hpp).
+std::string Proxy::upstream(const Call& call, const Branch& branch, const Message& response) {
+  const bool from_carrier = is_trunk(call.caller);
+  if (branch.device == "trunk" && !from_carrier)  // a phone calling out
+    return response_for_phone(via_values(call.invite), response, call.invite.from.text);
+  if (from_carrier && branch.device != "trunk") {  // the carrier calling in: hide the answerer
+    TrunkDialog shown{.phone_from = {},
+                      .trunk_from = std::string(response.to.text),
+                      .phone_contact = {},
+                      .our_contact = our_contact(call),
+                      .phone = {}};
+    return response_for_carrier(response, shown, /*initial=*/true);
+  }
+  return build_forwarded_response(response);  // trunk to trunk: nothing of the inside
+}
+
+// A Route the caller preloaded that names this server (RFC 3261 16.4): it goes.
+bool Proxy::preloaded_route_is_us(const Call& call) const {
+  bool ours = false;
+  call.invite.for_each_value(HeaderId::route, [&](std::string_view value) {
+    NameAddr route;
+    ours = parse_name_addr(value, route, {.require_brackets = true}) == NameAddrError::none &&
+           is_us(route.uri);
+    return false;
+  });
+  return ours;
+}
+
+static std::string_view contact_uri(const Message& m) {
+  std::string_view uri;
+  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
+    NameAddr na;
+    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
+    return false;
+  });
+  return uri;
+}
+
+// A call between a phone and the carrier, answered: what the relay needs to keep translating
+// its in-dialog requests (trunk_side.hpp). The identities to swap are the phone's From and the
+// caller ID for a phone calling out; for the carrier calling in, the answering side's To is
+// the same on both sides (only the Contact and the Vias are hidden).
+void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
+                                  const Message& response) {
+  const bool from_carrier = is_trunk(call.caller);
+  const bool to_carrier = branch.device == "trunk";
+  if (from_carrier == to_carrier) return;  // inside to inside, or trunk to trunk
+  std::string key = DialogSet::key(response.call_id, response.from.tag(), response.to.tag());
+  if (to_carrier) {
+    trunk_dialogs_.add(key, TrunkDialog{.phone_from = std::string(call.invite.from.text),
+                                        .trunk_from = call.trunk_from,
+                                        .phone_contact = std::string(contact_uri(call.invite)),
+                                        .our_contact = our_contact(call),
+                                        .phone = call.caller});
+  } else {
+    std::string answerer(response.to.text);
+    trunk_dialogs_.add(key, TrunkDialog{.phone_from = answerer,
+                                        .trunk_from = answerer,
+                                        .phone_contact = std::string(contact_uri(response)),
+                                        .our_contact = our_contact(call),
+                                        .phone = branch.to});
+  }
+}
+
+bool Proxy::is_trunk(const Peer& peer) const {
+  return config_.trunk && peer.address == config_.trunk->address;
+}
+
+std::string Proxy::our_contact(const Call& call) const {
+  const Peer& local = transport_.local(config_.trunk ? config_.trunk->protocol : Protocol::udp);
+  return fmt::format("<sip:{}@{}{}>", call.trunk_token, local.host_port(),
+                     local.protocol == Protocol::tcp ? ";transport=tcp" : "");
 }
 
 void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
@@ -103,34 +197,51 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
   if (status < 200) {
     // 100 is hop by hop; other provisionals (180, 183) go to the caller.
     if (status > 100 && !call->final_sent)
-      layer_.respond(call->txn, build_forwarded_response(response));
+      layer_.respond(call->txn, upstream(*call, call->branches[index], response));
     return;
   }
   Branch& branch = call->branches[index];
   if (status < 300) {
-    // Every 2xx goes upstream (RFC 3261 16.7 step 5), also from a branch that lost the race:
-    // the caller then ends that dialog with a BYE.
-    layer_.respond(call->txn, build_forwarded_response(response));
+    // A 2xx from a branch that lost the race (it crossed our CANCEL) or from after the call
+    // ended: the caller never hears of it; we end that dialog ourselves (late_answer.cpp).
+    // RFC 3261 16.7 lets a proxy pass every 2xx upstream for the caller to BYE, but phones
+    // do that unreliably, and the callee would sit in a silent call.
+    const bool late = call->winner ? *call->winner != index : call->final_sent;
+    if (late) {
+      end_late_answer(*call, index, response);
+      maybe_erase(call_id);
+      return;
+    }
+    layer_.respond(call->txn, upstream(*call, branch, response));
     dialogs_.add(response.call_id, response.from.tag(), response.to.tag(), timers_.now());
-    if (branch.done) return;  // a retransmission
+    if (branch.done) return;  // a retransmission of the answer
+    remember_trunk_dialog(*call, branch, response);
+    if (call->caller.protocol == Protocol::tcp || branch.to.protocol == Protocol::tcp)
+      flows_[DialogSet::key(response.call_id, response.from.tag(), response.to.tag())] =
+          DialogFlows{std::string(call->invite.from.tag()), call->caller, branch.to};
     branch.done = true;
     branch.status = status;
-    bool first = !call->answered;
+    call->winner = index;
     call->answered = true;
     call->final_sent = true;
-    if (first) {
-      std::uint32_t t = seconds(*call);
-      if (!branch.media()) call->session->answered(branch.leg, t);
-      // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL),
-      // or the media server answered a prompt instead of playing it as early media: the
-      // caller is connected to it now, so routing must end here too.
-      if (!call->session->ended()) {
-        for (Branch& other : call->branches)
-          if (!other.done) layer_.cancel(other.txn);
-        call->session->caller_hung_up(t);
-      }
-      if (!call->running) run_actions(*call);
-    }
+    call->final_status = status;
+    call->record.answer = wall(*call);
+    call->record.answered_device = branch.device;
+    call->record.call_id.assign(response.call_id);
+    // The dialog key of the answer: its BYE closes the record (call_end.cpp).
+    call->dialog_key =
+        DialogSet::key(response.call_id, response.from.tag(), response.to.tag());
+    // Every other branch stops ringing now: the other legs, and the other devices of the
+    // answering user's own leg, which the session does not stop (it is the leg that answered).
+    for (std::size_t i = 0; i < call->branches.size(); ++i)
+      if (i != index && !call->branches[i].done) layer_.cancel(call->branches[i].txn);
+    std::uint32_t t = seconds(*call);
+    if (!branch.media()) call->session->answered(branch.leg, t);
+    // A leg the session had already stopped answered anyway (its 200 crossed our CANCEL),
+    // or the media server answered a prompt instead of playing it as early media: the
+    // caller is connected to it now, so routing must end here too.
+    if (!call->session->ended()) call->session->caller_hung_up(t);
+    if (!call->running) run_actions(*call);
     maybe_erase(call_id);
     return;
   }

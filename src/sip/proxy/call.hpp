@@ -2,11 +2,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "callplan/session.hpp"
 #include "sip/message.hpp"
+#include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -22,6 +24,9 @@ struct Proxy::Branch {
   ClientId txn = kNoTransaction;
   bool done = false;        // a final response (or a time-out) arrived
   int status = 0;           // its final status (408 for a time-out)
+  Peer to;                  // where the INVITE went (a late 2xx is ACKed and BYEd there)
+  std::string device;       // who it rings: a SIP username, "trunk" or "media-server"
+  bool hung_up = false;     // a late 2xx was ACKed and sent a BYE (late_answer.cpp)
 
   bool media() const { return kind != BranchKind::leg; }
 };
@@ -44,6 +49,12 @@ struct Proxy::Call {
   bool running = false;        // inside run_actions()
   bool final_sent = false;     // the caller has a final response (or a 2xx)
   bool answered = false;
+  std::optional<std::size_t> winner;  // the branch whose 2xx the caller got
+  int final_status = 0;        // what the caller got (200 when answered)
+  CallRecord record;           // filled in as the call goes (call_record.hpp)
+  std::string dialog_key;      // DialogSet::key of the answered dialog: its BYE ends the record
+  std::string trunk_token;     // names the call in our Contact toward the carrier (trunk_side)
+  std::string trunk_from;      // the caller-ID From the carrier got
   int best_failure = 0;        // 486/600 when a phone said busy: the final answer then
 };
 

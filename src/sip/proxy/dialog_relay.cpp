@@ -1,6 +1,7 @@
 // In-dialog requests and stray responses: relayed only inside dialogs this proxy set up.
 #include <fmt/format.h>
 
+#include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/writer.hpp"
@@ -12,6 +13,15 @@ struct Hop {
   Peer peer;
   bool pop_route = false;
 };
+
+std::size_t routes_after_ours(const Message& request, const Hop& hop) {
+  std::size_t routes = 0;
+  request.for_each_value(HeaderId::route, [&](std::string_view) {
+    ++routes;
+    return true;
+  });
+  return routes - (hop.pop_route && routes > 0 ? 1 : 0);
+}
 
 }  // namespace
 
@@ -46,7 +56,6 @@ static std::optional<Hop> next_hop(const Proxy& proxy, const Message& request) {
 }
 
 void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
-  (void)from;
   std::string_view from_tag = request.from.tag();
   std::string_view to_tag = request.to.tag();
   if (!dialogs_.touch(request.call_id, from_tag, to_tag, timers_.now())) {
@@ -57,11 +66,17 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
     layer_.respond(txn, build_response(request, 483, "Too Many Hops"));
     return;
   }
+  std::string key = DialogSet::key(request.call_id, from_tag, to_tag);
+  if (const TrunkDialog* trunk_dialog = trunk_dialogs_.find(key)) {
+    relay_trunk_dialog(txn, request, from, key, *trunk_dialog);
+    return;
+  }
   auto hop = next_hop(*this, request);
   if (!hop) {
     layer_.respond(txn, build_response(request, 404, "Not Found"));
     return;
   }
+  reach_by_flow(request, routes_after_ours(request, *hop) == 0, hop->peer);
   std::string branch = layer_.new_branch();
   std::string via = via_for(hop->peer, branch);
   std::string forwarded = build_forwarded_request(
@@ -72,34 +87,134 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
   std::string call_id(request.call_id);
   std::string tag1(from_tag);
   std::string tag2(to_tag);
+  // Who hung up, for the call record: the side whose tag is the caller's From tag.
+  std::string ended_by = is_bye ? bye_sender(request) : std::string();
+  auto dialog_over = [this, call_id, tag1, tag2, ended_by] {
+    dialogs_.remove(call_id, tag1, tag2);
+    flows_.erase(DialogSet::key(call_id, tag1, tag2));
+    close_record(DialogSet::key(call_id, tag1, tag2), ended_by);
+  };
   ClientCallbacks callbacks{
       .on_response =
-          [this, txn, is_bye, call_id, tag1, tag2](const Message& response) {
+          [this, txn, is_bye, dialog_over](const Message& response) {
             if (response.status_code == 100) return;
             layer_.respond(txn, build_forwarded_response(response));
-            if (is_bye && response.status_code >= 200) dialogs_.remove(call_id, tag1, tag2);
+            if (is_bye && response.status_code >= 200) dialog_over();
           },
       .on_timeout =
-          [this, txn, timeout = std::move(timeout), is_bye, call_id, tag1, tag2]() mutable {
+          [this, txn, timeout = std::move(timeout), is_bye, dialog_over]() mutable {
             layer_.respond(txn, std::move(timeout));
-            if (is_bye) dialogs_.remove(call_id, tag1, tag2);
+            if (is_bye) dialog_over();
           }};
   layer_.send_request(hop->peer, std::move(forwarded), branch, request.method,
                       std::move(callbacks));
 }
 
 void Proxy::ack(const Message& ack, const Peer& from) {
-  (void)from;
   if (!dialogs_.touch(ack.call_id, ack.from.tag(), ack.to.tag(), timers_.now())) return;
   if (ack.max_forwards == 0) return;
+  if (const TrunkDialog* trunk_dialog =
+          trunk_dialogs_.find(DialogSet::key(ack.call_id, ack.from.tag(), ack.to.tag()))) {
+    ack_trunk_dialog(ack, from, *trunk_dialog);
+    return;
+  }
   auto hop = next_hop(*this, ack);
   if (!hop) return;
+  reach_by_flow(ack, routes_after_ours(ack, *hop) == 0, hop->peer);
   // Stateless (RFC 3261 16.11): no transaction; a fresh branch is fine for an ACK to a 2xx,
   // which is a transaction of its own.
   std::string via = via_for(hop->peer, layer_.new_branch());
   transport_.send(hop->peer,
                   build_forwarded_request(ack, {.via = via, .pop_route = hop->pop_route,
                                                 .strip_identity = true}));
+}
+
+// A request toward a side of the dialog that came over TCP goes back on its connection when
+// the next hop is that side itself (its Contact, maybe a private address behind NAT), not
+// another proxy on the route.
+void Proxy::reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const {
+  if (!to_endpoint) return;
+  auto it = flows_.find(DialogSet::key(request.call_id, request.from.tag(), request.to.tag()));
+  if (it == flows_.end()) return;
+  const DialogFlows& f = it->second;
+  const Peer& target = request.from.tag() == f.caller_tag ? f.callee : f.caller;
+  if (target.protocol == Protocol::tcp) hop = target;
+}
+
+// Where a request goes toward the phone of a trunk dialog: its TCP flow, else its Contact.
+static Peer phone_peer(const TrunkDialog& dialog) {
+  if (dialog.phone.protocol == Protocol::tcp) return dialog.phone;
+  Uri uri;
+  if (parse_uri(dialog.phone_contact, uri) == UriError::none) {
+    if (auto peer = peer_of_uri(uri); peer && peer->protocol == Protocol::udp) return *peer;
+  }
+  return dialog.phone;
+}
+
+// A dialog through the trunk: the same relay as above, with trunk_side.hpp's rewriting so the
+// carrier sees nothing of the inside, and the phone its own From.
+void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
+                               const std::string& key, const TrunkDialog& dialog) {
+  const bool from_carrier = is_trunk(from);
+  Peer to;
+  std::string branch = layer_.new_branch();
+  std::string forwarded;
+  if (from_carrier) {
+    to = phone_peer(dialog);
+    forwarded = request_for_phone(request, dialog, via_for(to, branch));
+  } else {
+    auto hop = next_hop(*this, request);
+    if (!hop) {
+      layer_.respond(txn, build_response(request, 404, "Not Found"));
+      return;
+    }
+    to = hop->peer;
+    forwarded = request_for_carrier(request, dialog, via_for(to, branch), hop->pop_route);
+  }
+  std::string timeout = build_response(request, 408, "Request Timeout");
+  const bool is_bye = request.method == Method::bye;
+  std::string ended_by = is_bye ? bye_sender(request) : std::string();
+  std::vector<std::string> phone_vias = from_carrier ? std::vector<std::string>{}
+                                                     : via_values(request);
+  std::string call_id(request.call_id);
+  std::string tag1(request.from.tag());
+  std::string tag2(request.to.tag());
+  auto dialog_over = [this, key, call_id, tag1, tag2, ended_by] {
+    dialogs_.remove(call_id, tag1, tag2);
+    trunk_dialogs_.remove(key);
+    close_record(key, ended_by);
+  };
+  ClientCallbacks callbacks{
+      .on_response =
+          [this, txn, key, is_bye, from_carrier, phone_vias = std::move(phone_vias),
+           dialog_over](const Message& response) {
+            if (response.status_code == 100) return;
+            const TrunkDialog* d = trunk_dialogs_.find(key);
+            if (d == nullptr) return;  // gone meanwhile (expired): nothing to translate with
+            layer_.respond(txn, from_carrier ? response_for_carrier(response, *d)
+                                             : response_for_phone(phone_vias, response,
+                                                                  d->phone_from));
+            if (is_bye && response.status_code >= 200) dialog_over();
+          },
+      .on_timeout =
+          [this, txn, timeout = std::move(timeout), is_bye, dialog_over]() mutable {
+            layer_.respond(txn, std::move(timeout));
+            if (is_bye) dialog_over();
+          }};
+  layer_.send_request(to, std::move(forwarded), branch, request.method, std::move(callbacks));
+}
+
+void Proxy::ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDialog& dialog) {
+  std::string branch = layer_.new_branch();
+  if (is_trunk(from)) {
+    Peer to = phone_peer(dialog);
+    transport_.send(to, request_for_phone(ack, dialog, via_for(to, branch)));
+    return;
+  }
+  auto hop = next_hop(*this, ack);
+  if (!hop) return;
+  transport_.send(hop->peer,
+                  request_for_carrier(ack, dialog, via_for(hop->peer, branch), hop->pop_route));
 }
 
 void Proxy::stray_response(const Message& response, const Peer& from) {

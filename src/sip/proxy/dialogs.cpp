@@ -24,8 +24,10 @@ void DialogSet::add(std::string_view call_id, std::string_view tag1, std::string
     return;
   }
   if (by_key_.size() >= max_ && !by_age_.empty()) {
-    by_key_.erase(by_age_.front());
+    std::string oldest = std::move(by_age_.front());
+    by_key_.erase(oldest);
     by_age_.pop_front();
+    forget(oldest);
   }
   by_age_.push_back(k);
   by_key_.emplace(std::move(k), Entry{now, std::prev(by_age_.end())});
@@ -36,8 +38,10 @@ bool DialogSet::touch(std::string_view call_id, std::string_view tag1, std::stri
   auto it = by_key_.find(key(call_id, tag1, tag2));
   if (it == by_key_.end()) return false;
   if (now - it->second.last_used > lifetime_) {
+    std::string forgotten = it->first;
     by_age_.erase(it->second.age);
     by_key_.erase(it);
+    forget(forgotten);
     return false;
   }
   it->second.last_used = now;
@@ -56,8 +60,10 @@ void DialogSet::expire(TimePoint now) {
   while (!by_age_.empty()) {
     auto it = by_key_.find(by_age_.front());
     if (now - it->second.last_used <= lifetime_) break;
+    std::string forgotten = std::move(by_age_.front());
     by_key_.erase(it);
     by_age_.pop_front();
+    forget(forgotten);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <string>
 #include <string_view>
@@ -30,14 +31,25 @@ class DialogSet {
   void expire(TimePoint now);
   std::size_t size() const { return by_key_.size(); }
 
+  // Called with the key of every dialog forgotten without a BYE (expired, or pushed out by
+  // the bound), so the proxy can close its call record.
+  void on_forget(std::function<void(const std::string& key)> callback) {
+    on_forget_ = std::move(callback);
+  }
+  // The same key for (call_id, tag1, tag2) and (call_id, tag2, tag1).
+  static std::string key(std::string_view call_id, std::string_view tag1, std::string_view tag2);
+
  private:
   struct Entry {
     TimePoint last_used;
     std::list<std::string>::iterator age;
   };
-  static std::string key(std::string_view call_id, std::string_view tag1, std::string_view tag2);
+  void forget(const std::string& key) {
+    if (on_forget_) on_forget_(key);
+  }
 
   std::chrono::seconds lifetime_;
+  std::function<void(const std::string& key)> on_forget_;
   std::size_t max_;
   std::unordered_map<std::string, Entry> by_key_;
   std::list<std::string> by_age_;  // least recently used first

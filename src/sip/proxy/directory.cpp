@@ -11,6 +11,7 @@ Directory::Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine,
     : engine_(std::move(engine)),
       credentials_(CredentialStore::from_tenant(
           tenant, realm.empty() ? tenant.info.login.value : std::move(realm))) {
+  company_ = tenant.info.login.value;
   usernames_.resize(engine_->device_count());
   for (const Device& device : tenant.devices) {
     if (auto index = engine_->find_device(device.id.value))

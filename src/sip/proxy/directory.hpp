@@ -31,6 +31,7 @@ class Directory {
   const std::shared_ptr<const Engine>& engine() const { return engine_; }
   const CredentialStore& credentials() const { return credentials_; }
   const std::string& realm() const { return credentials_.realm(); }
+  const std::string& company() const { return company_; }  // the tenant's login
 
   // The SIP username of a device ("<login>-<id>" unless the tenant sets one).
   const std::string& username(DeviceIndex device) const { return usernames_[device]; }
@@ -48,6 +49,7 @@ class Directory {
   std::shared_ptr<const Engine> engine_;
   CredentialStore credentials_;
   std::vector<std::string> usernames_;
+  std::string company_;
   std::vector<Presence> presence_;
 };
 

@@ -33,10 +33,20 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
       timers_(timers),
       transport_(transport),
       location_(location),
-      config_(std::move(config)) {}
+      config_(std::move(config)) {
+  dialogs_.on_forget([this](const std::string& key) {
+    trunk_dialogs_.remove(key);
+    flows_.erase(key);
+    close_record(key, "expired");
+  });
+}
 
 Proxy::~Proxy() {
   for (auto& [id, call] : calls_) timers_.cancel(call->wake);
+  // Calls still up when the server stops (after its drain time) are over now.
+  std::vector<std::string> open;
+  for (const auto& [key, record] : open_records_) open.push_back(key);
+  for (const std::string& key : open) close_record(key, "stopped");
 }
 
 void Proxy::use(std::shared_ptr<Directory> directory) {
@@ -76,6 +86,7 @@ void Proxy::respond_upstream(Call& call, int status, std::string_view reason,
                              std::span<const HeaderLine> extra) {
   if (call.final_sent) return;
   call.final_sent = true;
+  call.final_status = status;
   layer_.respond(call.txn,
                  build_response(call.invite, status, reason, {.to_tag = call.to_tag, .extra = extra}));
 }
@@ -115,6 +126,7 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   call.directory = directory_;
   call.to = dialled(call.invite.request_uri);
   call.to_tag = random_tag();
+  call.trunk_token = "cp" + random_tag();
   call.started = timers_.now();
   if (!session_pool_.empty() && session_pool_.back()->engine() == directory_->engine()) {
     call.session = std::move(session_pool_.back());
@@ -126,6 +138,19 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   if (who.kind == Caller::Kind::external) {
     call.caller_number.assign(who.number);
     who.number = call.caller_number;
+  }
+  call.record.start = CallRecord::Clock::now();
+  call.record.call_id.assign(call.invite.call_id);
+  call.record.company = call.directory->company();
+  call.record.dialled = call.to;
+  if (who.kind == Caller::Kind::external) {
+    call.record.caller = call.caller_number;
+  } else {
+    const Engine& engine = *call.directory->engine();
+    call.record.caller_device = call.directory->username(who.device);
+    UserIndex user = engine.device_user(who.device);
+    call.record.caller = user == kNoUser ? call.record.caller_device
+                                         : std::string(engine.extension(user));
   }
   ++stats_.calls;
   calls_.emplace(call.id, std::move(owned));
@@ -240,10 +265,6 @@ void Proxy::finish(Call& call) {
       respond_upstream(call, 487, "Request Terminated");
       break;
   }
-  if (config_.log)
-    config_.log(fmt::format("call {}: to {} -> {}{}{} at {} s", call.invite.call_id, call.to,
-                            to_string(outcome.disposition), outcome.by.empty() ? "" : " by ",
-                            outcome.by, outcome.t));
 }
 
 void Proxy::cancel_call(ServerId txn) {
@@ -264,6 +285,7 @@ void Proxy::maybe_erase(std::uint64_t call_id) {
   if (!call->session->ended() || !call->final_sent) return;
   for (const Branch& branch : call->branches)
     if (!branch.done) return;
+  setup_over(*call);
   timers_.cancel(call->wake);
   call_by_txn_.erase(call->txn);
   if (session_pool_.size() < 64) session_pool_.push_back(std::move(call->session));

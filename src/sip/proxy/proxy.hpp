@@ -15,7 +15,11 @@
 //   end      the final response the outcome calls for, when none was sent yet
 //
 // Branch answers go back to the session: the first 2xx of a leg is `answered`, a leg whose
-// branches all failed is `busy`. Timers of the session (wake_in) run on the TimerQueue.
+// branches all failed is `busy`. The first 2xx also CANCELs every other branch at once (the
+// other devices of the answering user too); a 2xx that crosses that CANCEL, or arrives after
+// the call ended, is not relayed: the proxy ACKs it and ends that dialog with a BYE itself
+// (late_answer.cpp), so no phone is left in a silent call. Each call ends with one log line
+// and one CallRecord (when the setup fails, or when the answered dialog's BYE is answered). Timers of the session (wake_in) run on the TimerQueue.
 // In-dialog requests (ACK for 2xx, BYE, re-INVITE...) are forwarded only for dialogs this
 // proxy set up (Record-Route puts us on their path), so nothing unauthenticated is relayed.
 #pragma once
@@ -31,7 +35,9 @@
 
 #include "callplan/session.hpp"
 #include "sip/message.hpp"
+#include "sip/proxy/call_record.hpp"
 #include "sip/proxy/dialogs.hpp"
+#include "sip/proxy/trunk_side.hpp"
 #include "sip/proxy/directory.hpp"
 #include "sip/registrar/location.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -48,6 +54,8 @@ struct ProxyConfig {
   std::optional<Peer> trunk;          // where external legs go
   std::string media_server;           // SIP URI for voicemail, menus, announcements; "" for none
   std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
+  // Every call's detail record, once, when it is over (call_record.hpp); empty: none kept.
+  std::function<void(const CallRecord& record)> record;
 };
 
 struct ProxyStats {
@@ -80,7 +88,7 @@ class Proxy {
   // A 2xx retransmission after its client transaction ended: relayed upstream statelessly.
   void stray_response(const Message& response, const Peer& from);
 
-  // Forgets dialogs unused for their lifetime.
+  // Forgets dialogs unused for their lifetime (their calls' records are written, "expired").
   void expire(TimerQueue::TimePoint now) { dialogs_.expire(now); }
 
   // Is `uri` (host:port) one of our own addresses (a Route to pop, a Request-URI for us)?
@@ -90,6 +98,7 @@ class Proxy {
 
   std::size_t calls_in_progress() const;
   std::size_t dialogs() const { return dialogs_.size(); }
+  std::size_t trunk_dialogs() const { return trunk_dialogs_.size(); }
   const ProxyStats& stats() const { return stats_; }
 
  private:
@@ -115,7 +124,24 @@ class Proxy {
   void on_branch_response(std::uint64_t call_id, std::size_t branch, const Message& response);
   void on_branch_timeout(std::uint64_t call_id, std::size_t branch);
   void branch_failed(Call& call, std::size_t branch);
+  // late_answer.cpp
+  void end_late_answer(Call& call, std::size_t branch, const Message& response);
+  // call_end.cpp
+  void setup_over(Call& call);  // the INVITE transaction is over: record now, or at the BYE
+  void close_record(const std::string& dialog_key, std::string_view ended_by);
+  void emit(CallRecord& record);  // the log line and the record
+  std::string bye_sender(const Message& bye) const;  // "caller" or "callee"
+  CallRecord::Clock::time_point wall(const Call& call) const;
   std::string via_for(const Peer& to, std::string_view branch) const;
+  bool is_trunk(const Peer& peer) const;
+  // trunk_side.cpp's rewriting, applied by the relay (dialog_relay.cpp) to trunk dialogs.
+  void relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
+                          const std::string& key, const TrunkDialog& dialog);
+  void ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDialog& dialog);
+  std::string our_contact(const Call& call) const;
+  std::string upstream(const Call& call, const Branch& branch, const Message& response);
+  bool preloaded_route_is_us(const Call& call) const;
+  void remember_trunk_dialog(const Call& call, const Branch& branch, const Message& response);
   std::string record_route_for(const Peer& caller) const;
   void arm_wake(Call& call);
   std::uint32_t seconds(const Call& call) const;
@@ -132,8 +158,26 @@ class Proxy {
   std::shared_ptr<Directory> directory_;
   RoutingState routing_state_;
   DialogSet dialogs_;
+  TrunkDialogs trunk_dialogs_;  // the dialogs through the trunk, by DialogSet::key
+  // Where each side of a dialog is reached over TCP: the connection its INVITE came on (the
+  // caller) or the binding's (the callee). In-dialog requests to a TCP phone go back on
+  // that flow, not to a new connection to its Contact (behind NAT that would never arrive).
+  struct DialogFlows {
+    std::string caller_tag;
+    Peer caller;
+    Peer callee;
+  };
+  std::unordered_map<std::string, DialogFlows> flows_;  // by DialogSet::key, TCP dialogs only
+  // `to_endpoint`: no Route is left after ours, the hop is the Request-URI (a phone's Contact).
+  void reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const;
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<ServerId, std::uint64_t> call_by_txn_;
+  // Answered calls whose dialog is still up, by DialogSet::key: written at its BYE.
+  struct OpenRecord {
+    CallRecord record;
+    std::string caller_tag;  // the caller's From tag: a BYE with it is the caller hanging up
+  };
+  std::unordered_map<std::string, OpenRecord> open_records_;
   std::vector<std::unique_ptr<CallSession>> session_pool_;  // reused: start() does not allocate
   std::uint64_t next_call_ = 1;
   ProxyStats stats_;

@@ -320,8 +320,8 @@ AuthResult DigestAuthenticator::verify(const Message& request, HeaderId header,
   return result;
 }
 
-std::span<const HeaderLine> DigestAuthenticator::challenge(ChallengeKind kind, bool stale,
-                                                           TimePoint now) {
+std::span<const HeaderLine> DigestAuthenticator::challenge(
+    ChallengeKind kind, bool stale, TimePoint now, std::span<const DigestAlgorithm> offer) {
   const std::string nonce = make_nonce(seconds_of(now), next_serial_++);
   DigestChallenge c;
   c.realm = realm_quoted_;
@@ -329,10 +329,9 @@ std::span<const HeaderLine> DigestAuthenticator::challenge(ChallengeKind kind, b
   c.stale = stale;
   c.qop_options = "auth";
   challenge_text_.clear();
-  // MD5 first, then SHA-256 (RFC 8760 2.4 lets the server order them). Many deployed phones,
-  // and sipp, read only the first challenge and know only MD5: offered second they could not
-  // register at all. SHA-256 clients may still answer the second one (docs/sip-server.md).
-  for (DigestAlgorithm algorithm : {DigestAlgorithm::md5, DigestAlgorithm::sha256}) {
+  // In the order given (RFC 8760 2.4: the server lists them by preference). Which ones is
+  // DigestPolicy's choice: many phones stop at the first challenge they cannot answer.
+  for (DigestAlgorithm algorithm : offer) {
     c.algorithm = algorithm;
     challenge_text_.push_back(format_digest_challenge(c));
   }

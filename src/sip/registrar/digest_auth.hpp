@@ -18,7 +18,8 @@
 //   DigestAuthenticator auth(store.realm(), random_secret());
 //   AuthResult r = auth.verify(request, HeaderId::proxy_authorization, store, now);
 //   if (!r.ok()) send(build_response(request, 407, "Proxy Authentication Required",
-//                                    {.extra = auth.challenge(Challenge::proxy, r.stale, now)}));
+//                                    {.extra = auth.challenge(ChallengeKind::proxy, r.stale(), now,
+//                                                             policy.offer_for(secret))}));
 #pragma once
 
 #include <chrono>
@@ -29,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sip/digest.hpp"
 #include "sip/header_id.hpp"
 #include "sip/message.hpp"
 #include "sip/registrar/credentials.hpp"
@@ -72,10 +74,13 @@ class DigestAuthenticator {
   AuthResult verify(const Message& request, HeaderId header, const CredentialStore& store,
                     TimePoint now);
 
-  // The challenge headers: two values, MD5 first then SHA-256 (docs/sip-server.md says why), both
-  // qop="auth", same fresh nonce; stale=true on both when `stale`. The returned HeaderLines
-  // view into storage owned by the authenticator, valid until the next challenge() call.
-  std::span<const HeaderLine> challenge(ChallengeKind kind, bool stale, TimePoint now);
+  // The challenge headers: one value per algorithm of `offer`, in that order (DigestPolicy
+  // says which; docs/sip-server.md why), all qop="auth" with the same fresh nonce; stale=true
+  // on all when `stale`. The returned HeaderLines view into storage owned by the
+  // authenticator, valid until the next challenge() call.
+  std::span<const HeaderLine> challenge(ChallengeKind kind, bool stale, TimePoint now,
+                                        std::span<const DigestAlgorithm> offer = kMd5Only);
+  static constexpr DigestAlgorithm kMd5Only[] = {DigestAlgorithm::md5};
 
   const std::string& realm() const { return realm_; }
 

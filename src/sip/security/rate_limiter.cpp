@@ -1,6 +1,7 @@
 #include "sip/security/rate_limiter.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace callplan::sip {
 namespace {
@@ -18,10 +19,28 @@ RateLimit sane(RateLimit limit) {
 
 }  // namespace
 
+std::size_t RateLimiter::EndpointHash::operator()(const Endpoint& e) const noexcept {
+  char bytes[18] = {};
+  std::size_t size = 0;
+  if (e.address.is_v4()) {
+    auto v4 = e.address.to_v4().to_bytes();
+    std::memcpy(bytes, v4.data(), v4.size());
+    size = v4.size();
+  } else {
+    auto v6 = e.address.to_v6().to_bytes();
+    std::memcpy(bytes, v6.data(), v6.size());
+    size = v6.size();
+  }
+  bytes[size++] = static_cast<char>(e.port >> 8);
+  bytes[size++] = static_cast<char>(e.port & 0xff);
+  return static_cast<std::size_t>(siphash24(process_hash_key(), std::string_view(bytes, size)));
+}
+
 RateLimiter::RateLimiter(RateLimit limit) : limit_(sane(limit)), buckets_(limit_.max_sources) {}
 
-bool RateLimiter::allow(const asio::ip::address& source, TimePoint now) {
-  auto [bucket, inserted] = buckets_.touch(canonical_source(source), Bucket{limit_.burst, now});
+bool RateLimiter::allow(const asio::ip::address& source, std::uint16_t port, TimePoint now) {
+  auto [bucket, inserted] =
+      buckets_.touch(Endpoint{canonical_source(source), port}, Bucket{limit_.burst, now});
   if (!inserted && now > bucket.last) {
     const double elapsed = std::chrono::duration<double>(now - bucket.last).count();
     bucket.tokens = std::min(limit_.burst, bucket.tokens + elapsed * limit_.rate);

@@ -1,18 +1,25 @@
-// sip/security/rate_limiter.hpp — per-source request rate limit: a token bucket per source
-// address (port ignored: one host, one budget), in a bounded table.
+// sip/security/rate_limiter.hpp — request rate limits: a token bucket per source address, or
+// per source endpoint (address and port), in a bounded table.
 //
-//   RateLimiter limiter({.rate = 200, .burst = 400});
-//   if (!limiter.allow(from.address, now)) drop (and count it);
+//   RateLimiter per_phone({.rate = 50, .burst = 100});     // keyed by address:port
+//   RateLimiter per_host({.rate = 500, .burst = 1000});    // keyed by address
+//   if (!per_phone.allow(from.address, from.port, now) || !per_host.allow(from.address, now))
+//     drop (and count it);
 //
-// The table holds at most `max_sources` addresses; when full, the least recently seen source
-// is evicted, so a flood of spoofed addresses costs memory bounded by max_sources. An evicted
-// source comes back with a full bucket: eviction can only make the limit more lenient, never
+// Why two: the phones of an office behind one NAT share its address but each has its own
+// port mapping. A broken phone (one sent 28,000 SUBSCRIBEs a minute) empties its own
+// endpoint bucket and is refused there, before it takes anything from the address's bucket,
+// so the office's other phones keep their budget (docs/sip-server.md, "Rate limits").
+//
+// The table holds at most `max_sources` keys; when full, the least recently seen one is
+// evicted, so a flood of spoofed addresses costs memory bounded by max_sources. An evicted
+// key comes back with a full bucket: eviction can only make the limit more lenient, never
 // refuse a host that stayed within it. An IPv4-mapped IPv6 address counts as its IPv4 address.
 // The table is keyed with a secret hash (keyed_hash.hpp), so chosen addresses cannot flood a
 // hash bucket. allow() is O(1) on average.
 //
 // Thread safety: none; one limiter per event loop. `now` must come from one monotonic clock
-// (an earlier `now` than a source's last one refills nothing).
+// (an earlier `now` than a key's last one refills nothing).
 #pragma once
 
 #include <chrono>
@@ -37,7 +44,10 @@ class RateLimiter {
   explicit RateLimiter(RateLimit limit = {});
   // Takes one token for `source`; false when its bucket is empty (less than one token). A source
   // seen for the first time starts with a full bucket of `burst` tokens.
-  bool allow(const asio::ip::address& source, TimePoint now);
+  bool allow(const asio::ip::address& source, TimePoint now) { return allow(source, 0, now); }
+  // The same per endpoint: every port of an address has its own bucket (port 0 is the
+  // address-wide key of the overload above; use one limiter for one kind of key).
+  bool allow(const asio::ip::address& source, std::uint16_t port, TimePoint now);
   std::size_t tracked_sources() const;
   const RateLimit& limit() const noexcept { return limit_; }
 
@@ -46,8 +56,16 @@ class RateLimiter {
     double tokens;   // may be fractional: refill is continuous
     TimePoint last;  // when `tokens` was last brought up to date
   };
+  struct Endpoint {
+    asio::ip::address address;
+    std::uint16_t port = 0;
+    bool operator==(const Endpoint&) const = default;
+  };
+  struct EndpointHash {  // SipHash of the address bytes and the port (keyed_hash.hpp)
+    std::size_t operator()(const Endpoint& e) const noexcept;
+  };
   RateLimit limit_;
-  LruTable<asio::ip::address, Bucket, SourceHash> buckets_;
+  LruTable<Endpoint, Bucket, EndpointHash> buckets_;
 };
 
 }  // namespace callplan::sip

@@ -17,6 +17,14 @@ constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER
 // request addressed to us is refused with 420.
 constexpr std::array<std::string_view, 0> kSupported{};
 
+// Who a request says it comes from before it has credentials: the To user of a REGISTER
+// (the address of record, RFC 3261 10.2), the From user of anything else. Only used to pick
+// the digest algorithms to offer (DigestPolicy).
+std::string claimed_username(const Message& request) {
+  return unescape(request.method == Method::register_ ? request.to.uri.user
+                                                      : request.from.uri.user);
+}
+
 std::string new_tag() {
   static std::uint64_t counter = 0x5bd1e995u;
   counter = counter * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -56,18 +64,24 @@ void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& 
 std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Message& request,
                                                       const Peer& from, ChallengeKind kind) {
   TimerQueue::TimePoint now = timers.now();
+  std::string claimed;  // the username the request claims, for the algorithms to offer
   auto challenge = [&](bool stale) {
-    std::span<const HeaderLine> lines = auth->challenge(kind, stale, now);
+    const DeviceSecret* secret = directory->credentials().find(claimed);
+    std::span<const HeaderLine> lines =
+        auth->challenge(kind, stale, now, options.digest.offer_for(secret));
     if (kind == ChallengeKind::www)
       reply(txn, request, 401, "Unauthorized", lines);
     else
       reply(txn, request, 407, "Proxy Authentication Required", lines);
   };
-  // A blocked source or username gets a fresh challenge like everyone else, but nothing it
-  // sends is verified (no hash is computed) until the block ends: a password guesser cannot
-  // tell that it is blocked, and cracking tools run to their end finding nothing instead of
-  // stalling on an unexpected 403 (docs/sip-server.md).
-  if (throttle.blocked(from.address, {}, now)) {
+  // A blocked source (or source and username) gets a fresh challenge like everyone else, but
+  // nothing it sends is verified (no hash is computed) until the block ends: a password
+  // guesser cannot tell that it is blocked, and cracking tools run to their end finding
+  // nothing instead of stalling on an unexpected 403 (docs/sip-server.md). A request from
+  // the address and port of the user's own live binding is never blocked: a guesser behind
+  // the same NAT address cannot lock that phone out.
+  claimed = claimed_username(request);
+  if (!own_binding(claimed, from) && throttle.blocked(from.address, {}, now)) {
     security_log.auth_blocked(from, request.method_text, {}, options.throttle.block_for);
     challenge(false);
     return std::nullopt;
@@ -75,7 +89,9 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
   HeaderId header = kind == ChallengeKind::www ? HeaderId::authorization
                                                : HeaderId::proxy_authorization;
   AuthResult result = auth->verify(request, header, directory->credentials(), now);
-  if (throttle.blocked(from.address, result.username, now)) {
+  if (!result.username.empty()) claimed = result.username;
+  const bool trusted = own_binding(result.username, from);
+  if (!trusted && throttle.blocked(from.address, result.username, now)) {
     security_log.auth_blocked(from, request.method_text, result.username,
                               options.throttle.block_for);
     challenge(false);
@@ -86,13 +102,21 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
     return result.username;
   }
   if (result.failure()) {
+    // Every failure is logged (fail2ban counts them), trusted or not.
     security_log.auth_failure(from, request.method_text, result.username, to_string(result.status));
-    if (throttle.failed(from.address, result.username, now))
+    if (!trusted && throttle.failed(from.address, result.username, now))
       security_log.auth_blocked(from, request.method_text, result.username,
-                                options.throttle.block_for);
+                                throttle.last_block());
   }
   challenge(result.stale());
   return std::nullopt;
+}
+
+bool Server::Impl::own_binding(std::string_view username, const Peer& from) const {
+  if (username.empty()) return false;
+  for (const Binding* binding : location.lookup(username, timers.now()))
+    if (binding->source.same_endpoint(from)) return true;
+  return false;
 }
 
 void Server::Impl::on_register(ServerId txn, const Message& request, const Peer& from) {

@@ -24,14 +24,22 @@ Server::Impl::Impl(ServerOptions o)
       registrar(location, options.registrar),
       auth_secret(random_secret()),
       limiter(options.rate),
+      endpoint_limiter(options.endpoint_rate),
       throttle(options.throttle),
+      call_records(options.call_records.empty()
+                       ? nullptr
+                       : std::make_unique<CallRecordFile>(options.call_records)),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
                         .log = log.enabled(LogLevel::info)
                                    ? std::function<void(std::string_view)>(
                                          [this](std::string_view line) { log.write(LogLevel::info, line); })
-                                   : nullptr}),
+                                   : nullptr,
+                        .record = call_records
+                                      ? std::function<void(const CallRecord&)>(
+                                            [this](const CallRecord& r) { call_records->write(r); })
+                                      : nullptr}),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
   location.on_change([this](std::string_view username, bool) {
@@ -67,7 +75,12 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   // answer one of our own client transactions, and phones answering our forks all share
   // one address behind a NAT or on loopback.
   bool request = !result.ok() || message.is_request;
-  if (request && !from_trunk(from) && !limiter.allow(from.address, timers.now())) {
+  // Per phone first, then per address: a phone over its own budget is refused before it
+  // takes anything from its address's, so one broken phone behind an office NAT does not
+  // silence the others (docs/sip-server.md, "Rate limits").
+  if (request && !from_trunk(from) &&
+      (!endpoint_limiter.allow(from.address, from.port, timers.now()) ||
+       !limiter.allow(from.address, timers.now()))) {
     security_log.rate_limited(from);
     return;
   }

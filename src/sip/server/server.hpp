@@ -9,7 +9,8 @@
 // (calls to the tenant's numbers); everything else needs digest authentication — REGISTER
 // gets 401, other requests 407 — except requests inside a dialog this server set up. Known and
 // unknown usernames get the same answers. Failures are throttled and logged (security_log.hpp),
-// and every source has a request budget (rate_limiter.hpp).
+// and every source address, and every address:port within it, has a request budget
+// (rate_limiter.hpp).
 #pragma once
 
 #include <memory>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sip/registrar/digest_policy.hpp"
 #include "sip/registrar/registrar.hpp"
 #include "sip/security/auth_throttle.hpp"
 #include "sip/security/rate_limiter.hpp"
@@ -33,10 +35,13 @@ struct ServerOptions {
   std::optional<Peer> trunk;
   std::string media_server;  // SIP URI with an IP literal host, "" for none
   std::string realm;         // digest realm; "" means the tenant's login
+  DigestPolicy digest{};     // which algorithms a challenge offers (default: MD5 alone)
+  std::string call_records;  // JSON-lines file of call detail records, "" for none
   LogLevel log_level = LogLevel::info;
   TransactionTimes times{};
   RegistrarPolicy registrar{};
-  RateLimit rate{};
+  RateLimit rate{};                                  // per source address (an office)
+  RateLimit endpoint_rate{.rate = 50, .burst = 100};  // per address:port (one phone)
   ThrottlePolicy throttle{};
   TransportLimits transport{};
   std::chrono::seconds drain_limit{10};  // SIGTERM: how long calls in progress may finish
@@ -44,6 +49,8 @@ struct ServerOptions {
 
 class Server {
  public:
+  // Loads the tenant (throws callplan::Error) and opens the call record file (throws
+  // std::system_error naming it).
   explicit Server(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;

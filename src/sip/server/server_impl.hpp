@@ -7,6 +7,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "sip/message.hpp"
+#include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/registrar/digest_auth.hpp"
@@ -51,6 +52,8 @@ struct Server::Impl final : TransactionUser {
   std::optional<std::string> authenticate(ServerId txn, const Message& request, const Peer& from,
                                           ChallengeKind kind);
   bool from_trunk(const Peer& from) const;
+  // Does `from` (address, port and protocol) hold a live binding of `username`?
+  bool own_binding(std::string_view username, const Peer& from) const;
   void reply(ServerId txn, const Message& request, int status, std::string_view reason,
              std::span<const HeaderLine> extra = {});
 
@@ -66,8 +69,10 @@ struct Server::Impl final : TransactionUser {
   Registrar registrar;
   std::optional<DigestAuthenticator> auth;
   std::string auth_secret;
-  RateLimiter limiter;
+  RateLimiter limiter;           // per source address
+  RateLimiter endpoint_limiter;  // per address:port: one phone of an office
   AuthThrottle throttle;
+  std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
   Proxy proxy;
   std::shared_ptr<Directory> directory;
   asio::signal_set signals;

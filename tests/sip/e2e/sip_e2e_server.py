@@ -41,7 +41,7 @@ def which_server() -> str:
 
 class ServerProcess:
     def __init__(self, tenant: Path, workdir: Path, *, media_server: str | None = None,
-                 tcp: bool = False) -> None:
+                 tcp: bool = False, extra_args: list[str] | None = None) -> None:
         self.tenant = tenant
         self.workdir = workdir
         self.port = free_udp_port(SERVER_IP)
@@ -64,8 +64,12 @@ class ServerProcess:
                          "--trunk", f"{TRUNK_IP}:{self.trunk_port}", "--log-level", "info"]
             if tcp:
                 self.args += ["--listen", f"tcp:{SERVER_IP}:{self.port}"]
+            # The call detail records of this server (never the user's own state directory).
+            self.cdr = workdir / "cdr.jsonl"
+            self.args += ["--state-dir", str(workdir / "state"), "--cdr", str(self.cdr)]
             if media_server:
                 self.args += ["--media-server", media_server]
+            self.args += extra_args or []
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -118,6 +122,21 @@ class ServerProcess:
                     raise AssertionError(f"no /{pattern}/ from the server within {timeout} s:\n"
                                          f"{self.stderr_text()}")
                 self._cond.wait(left)
+
+    def call_records(self, count: int, timeout: float = 5.0) -> list[dict]:
+        """The call detail records (--cdr), once there are at least `count` of them; they are
+        written off the event loop, so wait for them. AssertionError after `timeout` s."""
+        import json
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.cdr.read_text() if self.cdr.exists() else ""
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+            if len(records) >= count:
+                return records
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(records)} call records, expected {count}:\n{text}"
+                                     f"\n{self.stderr_text()}")
+            time.sleep(0.05)
 
     def stderr_text(self, last: int = 60) -> str:
         with self._cond:

@@ -76,10 +76,10 @@ class Lab:
         return p
 
     def register(self, device: str, port: int, expect_ok: bool = True,
-                 transport: str = "u1") -> SippPeer:
+                 transport: str = "u1", name: str | None = None) -> SippPeer:
         d = DEVICES[device]
         assert self.server is not None
-        reg = self.peer(f"{device}-register", "register.xml", local_ip=SERVER_IP,
+        reg = self.peer(f"{name or device}-register", "register.xml", local_ip=SERVER_IP,
                         local_port=port, remote=self.server.hostport, timeout_s=8,
                         keys={"domain": SERVER_IP, "contact_port": str(port), "expires": "300"},
                         inject=[d["username"], f"[authentication username={d['username']} "
@@ -91,7 +91,7 @@ class Lab:
         return reg
 
     def phone(self, device: str, scenario: str, *, pause_ms: int = 500, calls: int = 1,
-              timeout_s: float = 25) -> SippPeer:
+              timeout_s: float = 25, name: str | None = None) -> SippPeer:
         """Register `device`, then start its UAS scenario on the same port.
         CALLPLAN_E2E_REGISTER_WITH=python registers with the runner's own MD5 UAC instead of
         register.xml: to see what else works while sipp registration is broken."""
@@ -104,8 +104,8 @@ class Lab:
                                  algorithm="MD5", password=d["password"])
             assert ok is not None and ok.status == 200, ok and ok.text
         else:
-            self.register(device, port)
-        return self.peer(device, scenario, local_ip=SERVER_IP, local_port=port, calls=calls,
+            self.register(device, port, name=name)
+        return self.peer(name or device, scenario, local_ip=SERVER_IP, local_port=port, calls=calls,
                          pause_ms=pause_ms, timeout_s=timeout_s).start()
 
     def trunk_uas(self, scenario: str, *, timeout_s: float = 20, calls: int = 1) -> SippPeer:
@@ -206,15 +206,36 @@ def test_register_sha256(lab: Lab) -> None:
                                      algorithm="SHA-256", password="Eve-sha256-pass")
         assert challenge is not None and challenge.status == 401, challenge
         algorithms = [h for h in challenge.headers("WWW-Authenticate")]
-        assert any("SHA-256" in h for h in algorithms), algorithms
-        assert any("MD5" in h for h in algorithms), algorithms
+        # Only a SHA-256 secret is stored for eve: she is offered SHA-256 alone
+        # (docs/sip-server.md, "Digest: which algorithms are offered").
+        assert len(algorithms) == 1 and "algorithm=SHA-256" in algorithms[0], algorithms
         assert answer is not None and answer.status == 200, answer and answer.text
         assert answer.headers("Contact"), "a 200 to REGISTER lists the bindings"
-    # Only the SHA-256 hash is stored for eve: an MD5 answer cannot be checked, so it fails.
+    # A device with a password is offered MD5 alone by default: libre 1.x (baresip) gives up
+    # at the first challenge that is not MD5.
     with UdpUac(SERVER_IP) as uac:
-        _, md5 = register(uac, lab.server.address, user=eve["username"], algorithm="MD5",
-                          password="Eve-sha256-pass")
-        assert md5 is not None and md5.status in (401, 403), md5 and md5.text
+        name = next(d for d in DEVICES.values() if d["password"])
+        challenge, answer = register(uac, lab.server.address, user=name["username"],
+                                     algorithm="MD5", password=name["password"])
+        assert challenge is not None
+        assert [h.split("algorithm=")[1].split(",")[0]
+                for h in challenge.headers("WWW-Authenticate")] == ["MD5"], challenge.text
+        assert answer is not None and answer.status == 200, answer and answer.text
+
+
+@callplan_only
+def test_digest_sha256_first_when_asked(lab: Lab) -> None:
+    lab.close()
+    lab.start_server(extra_args=["--digest", "sha256,md5"])
+    assert lab.server is not None
+    name = next(d for d in DEVICES.values() if d["password"])
+    with UdpUac(SERVER_IP) as uac:
+        challenge, answer = register(uac, lab.server.address, user=name["username"],
+                                     algorithm="SHA-256", password=name["password"])
+        assert challenge is not None
+        assert [h.split("algorithm=")[1].split(",")[0]
+                for h in challenge.headers("WWW-Authenticate")] == ["SHA-256", "MD5"]
+        assert answer is not None and answer.status == 200, answer and answer.text
 
 
 # --- calls from the trunk ----------------------------------------------------------------
@@ -290,6 +311,76 @@ def test_ring_all_one_answers_others_cancelled(lab: Lab) -> None:
     assert max(starts) - min(starts) < 0.5, f"ring_all legs start together: {starts}"
 
 
+@callplan_only
+def test_the_answering_users_other_phone_stops_ringing_at_once(lab: Lab) -> None:
+    # One user, two phones (two bindings of alice-desk): the first answers, the other must
+    # get its CANCEL at once, not when the leg would have timed out (issue 12.2).
+    ringing = lab.phone("alice-desk", "device_ring_cancel.xml", name="alice-mobile")
+    answering = lab.phone("alice-desk", "device_answer.xml", pause_ms=500)
+    caller = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=500)
+    expect_ok(caller, answering, ringing)
+    # sipp logs what it receives: the caller's ACK comes right after the 200 it answers.
+    answered = answering.received("ACK")[0].time
+    stopped = cancel_time(ringing) - answered
+    assert stopped < 1.0, f"the other phone rang {stopped:.2f} s after the answer"
+    assert [m.status for m in caller.messages() if m.direction == "received" and m.status
+            and m.status >= 200 and "INVITE" in (m.header("CSeq") or "")].count(200) >= 1
+    (record,) = lab.server.call_records(1)
+    assert record["disposition"] == "answered", record
+    assert record["answered_by"] == "101" and record["status"] == 200, record
+    assert record["answered_device"] == DEVICES["alice-desk"]["username"], record
+    assert record["caller"] == EXTERNAL_CALLER and record["dialled"] == "+31850000001", record
+    assert record["company"] == "e2e" and record["ended_by"] == "caller", record
+    assert record["answer"] and record["start"] <= record["answer"] <= record["end"], record
+    assert 0 <= record["duration"] <= 2, record
+
+
+@callplan_only
+def test_an_answer_that_crosses_the_cancel_is_ended_by_the_server(lab: Lab) -> None:
+    # The second phone answers after its CANCEL: the caller must not get that 200 (it has
+    # its call) and the phone must not stay in a silent call: the server ACKs and BYEs it.
+    late = lab.phone("alice-desk", "device_answer_after_cancel.xml", name="alice-mobile")
+    answering = lab.phone("alice-desk", "device_answer.xml", pause_ms=500)
+    caller = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=1500)
+    expect_ok(caller, answering, late)
+    bye = late.received("BYE")[0]
+    assert "late" in (bye.header("To") or ""), f"the BYE ends the late dialog:\n{bye.text}"
+    # The late phone's To tag is "<pid>late<n>": no 200 with it reached the caller.
+    relayed = [m for m in caller.messages() if m.direction == "received" and m.status == 200
+               and "late" in (m.header("To") or "")]
+    assert not relayed, f"the late 200 reached the caller:\n{relayed[0].text}"
+    assert len(lab.server.call_records(1)) == 1
+
+
+@callplan_only
+def test_every_call_writes_one_record_with_its_disposition(lab: Lab) -> None:
+    alice = lab.phone("alice-desk", "device_ring_cancel.xml")
+    unanswered = lab.call("trunk_call_rejected.xml", "+31850000001", name="unanswered")
+    unknown = lab.call("trunk_call_rejected.xml", "+31850009999", name="unknown")
+    expect_ok(unanswered, unknown, alice)
+    records = {r["dialled"]: r for r in lab.server.call_records(2)}
+    assert records["+31850000001"]["disposition"] == "unanswered", records
+    assert records["+31850000001"]["status"] == 480, records
+    assert records["+31850000001"]["answer"] is None, records
+    assert records["+31850000001"]["duration"] == 0, records
+    assert records["+31850009999"]["disposition"] == "rejected", records
+    assert records["+31850009999"]["status"] == 404, records
+    lines = [line for line in lab.server.stderr_text(200).splitlines() if " -> " in line]
+    assert len(lines) == 2, lines
+
+
+@callplan_only
+def test_a_state_directory_that_cannot_be_created_is_exit_2(tmp_path: Path) -> None:
+    binary = os.environ.get("CALLPLAN_BIN") or "callplan"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    run = subprocess.run([binary, "serve", str(TENANT), "--listen", f"udp:{SERVER_IP}:0",
+                          "--state-dir", str(blocker / "state")],
+                         capture_output=True, text=True, timeout=10)
+    assert run.returncode == 2, run.stderr
+    assert "--state-dir" in run.stderr and str(blocker / "state") in run.stderr, run.stderr
+
+
 def ring_in_turns(lab: Lab, number: str) -> tuple[list[SippPeer], list[float]]:
     """Bob and carol ring until cancelled, dave answers: a hunt over 102, 103, 104 with 5 s
     turns. Checks that each turn starts one time-out after the previous one; returns the
@@ -357,6 +448,82 @@ def test_device_dials_an_extension(lab: Lab) -> None:
     if which_server() == "callplan":  # the stand-in passes the From through
         assert "102" in (leg.header("From") or ""), \
             f"an internal leg shows the calling user's extension (docs/routing.md)\n{leg.text}"
+
+
+@callplan_only
+@pytest.mark.parametrize("carrier_scenario,phone_scenario,hangs_up", [
+    ("trunk_uas_answer.xml", "device_call_route.xml", "phone"),
+    ("trunk_uas_hangup.xml", "device_call_route_far_bye.xml", "carrier")])
+def test_the_carrier_sees_nothing_of_the_inside(lab: Lab, carrier_scenario: str,
+                                                phone_scenario: str, hangs_up: str) -> None:
+    # Bob's phone dials out with a preloaded Route naming the server (an "outbound proxy"
+    # setting). Nothing of the inside may reach the carrier: no Via, Route, Record-Route or
+    # Contact of the phone, no device username; the caller ID of SPEC 3.8 in every request
+    # of the dialog (INVITE, ACK, BYE) and in the To of its answers to the carrier's BYE.
+    # What the phone gets keeps its own From (To in the carrier's BYE) (issue 12.3).
+    assert lab.server is not None
+    carrier = lab.trunk_uas(carrier_scenario)
+    bob = DEVICES["bob-desk"]
+    caller = lab.call(phone_scenario, "+31612345678", from_ip=SERVER_IP,
+                      inject=[bob["username"], f"[authentication username={bob['username']} "
+                                               f"password={bob['password']}]"])
+    expect_ok(caller, carrier)
+    phone_port = caller.args[caller.args.index("-p") + 1]
+    seen = [m for m in carrier.messages() if m.direction == "received"]
+    expected = {"INVITE", "ACK", "BYE"} if hangs_up == "phone" else {"INVITE", "ACK"}
+    assert {m.method for m in seen if m.method} >= expected, \
+        [m.text.splitlines()[0] for m in seen]
+    for m in seen:
+        # The message alone (sipp's log may run on into the next entry).
+        text = m.text.replace("\r\n", "\n").split("\n------")[0]
+        assert bob["username"] not in text, f"the device username reached the carrier:\n{text}"
+        assert f":{phone_port}" not in text, f"the phone's address reached the carrier:\n{text}"
+        vias = [line for line in text.splitlines() if line.lower().startswith(("via:", "v:"))]
+        # Our Via on our requests; on our answers to its requests, the carrier's own alone.
+        own = lab.server.hostport if m.method else TRUNK_IP
+        assert len(vias) == 1 and own in vias[0], f"inside Vias:\n{text}"
+        assert not m.header("Route"), f"a Route reached the carrier:\n{text}"
+        if m.method:
+            assert "+31850000002" in (m.header("From") or ""), \
+                f"{m.method} without the caller ID of SPEC 3.8:\n{text}"
+        for name in ("Contact", "Record-Route"):
+            value = m.header(name)
+            assert value is None or lab.server.hostport in value, f"{name} of the inside:\n{text}"
+        if m.status and "BYE" in (m.header("CSeq") or ""):
+            assert "+31850000002" in (m.header("To") or ""), f"the phone's own To:\n{text}"
+    answers = [m for m in caller.messages() if m.direction == "received" and m.status]
+    assert answers and all(bob["username"] in (m.header("From") or "") for m in answers), \
+        "a response relayed to the phone must keep the phone's own From"
+    if hangs_up == "carrier":
+        bye = caller.received("BYE")[0]
+        assert bob["username"] in (bye.header("To") or ""), f"the phone's own To:\n{bye.text}"
+        assert f":{phone_port}" in bye.first_line, f"sent to the phone's Contact:\n{bye.text}"
+    (record,) = lab.server.call_records(1)
+    assert record["ended_by"] == ("caller" if hangs_up == "phone" else "callee"), record
+    assert record["answered_device"] == "trunk" and record["caller"] == "102", record
+
+
+@callplan_only
+def test_the_carrier_calling_in_sees_nothing_of_the_phone(lab: Lab) -> None:
+    # A call from the trunk answered by Alice's phone: its 180 and 200 reach the carrier with
+    # the server's Contact and without the phone's Via, Record-Route or username; the carrier's
+    # ACK and BYE, sent to that Contact, still reach the phone (issue 12.3).
+    assert lab.server is not None
+    alice = lab.phone("alice-desk", "device_answer.xml", pause_ms=300)
+    caller = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=500)
+    expect_ok(caller, alice)
+    phone_port = alice.args[alice.args.index("-p") + 1]
+    answers = [m for m in caller.messages() if m.direction == "received" and m.status]
+    assert any(m.status == 200 for m in answers), caller.report()
+    for m in answers:
+        text = m.text.replace("\r\n", "\n").split("\n------")[0]
+        assert DEVICES["alice-desk"]["username"] not in text, f"the username leaked:\n{text}"
+        assert f":{phone_port}" not in text, f"the phone's address leaked:\n{text}"
+        contact = m.header("Contact")
+        assert contact is None or lab.server.hostport in contact, text
+    assert alice.received("BYE"), "the carrier's BYE reached the phone through our Contact"
+    (record,) = lab.server.call_records(1)
+    assert record["ended_by"] == "caller" and record["answered_device"] == "e2e-alice-desk"
 
 
 def test_unauthenticated_invite_never_reaches_the_trunk(lab: Lab) -> None:

@@ -106,8 +106,19 @@ TEST(DigestAuthVectors, TestResponseMatchesRfc2617AndRfc7616Examples) {
   EXPECT_EQ(response_for(sha), "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
 }
 
-TEST_F(DigestAuth, ChallengeOffersMd5ThenSha256WithOneNonce) {
+TEST_F(DigestAuth, ChallengeOffersMd5AloneByDefault) {
+  // libre 1.x (baresip) stops at the first challenge it cannot answer: MD5 alone unless the
+  // policy says otherwise (docs/sip-server.md, "Which algorithms are offered").
   const auto lines = auth_.challenge(ChallengeKind::www, false, kT0);
+  ASSERT_EQ(lines.size(), 1u);
+  DigestChallenge only;
+  ASSERT_EQ(parse_digest_challenge(lines[0].value, only), DigestStatus::ok);
+  EXPECT_EQ(only.algorithm, DigestAlgorithm::md5);
+}
+
+TEST_F(DigestAuth, ChallengeOffersTheGivenAlgorithmsInOrderWithOneNonce) {
+  const DigestAlgorithm offer[] = {DigestAlgorithm::sha256, DigestAlgorithm::md5};
+  const auto lines = auth_.challenge(ChallengeKind::www, false, kT0, offer);
   ASSERT_EQ(lines.size(), 2u);
   DigestChallenge first;
   DigestChallenge second;
@@ -115,10 +126,8 @@ TEST_F(DigestAuth, ChallengeOffersMd5ThenSha256WithOneNonce) {
   ASSERT_EQ(parse_digest_challenge(lines[1].value, second), DigestStatus::ok);
   EXPECT_EQ(lines[0].name, "WWW-Authenticate");
   EXPECT_EQ(lines[1].name, "WWW-Authenticate");
-  // MD5 first: clients that read only the first challenge mostly know only MD5
-  // (docs/sip-server.md, "Why MD5 first").
-  EXPECT_EQ(first.algorithm, DigestAlgorithm::md5);
-  EXPECT_EQ(second.algorithm, DigestAlgorithm::sha256);
+  EXPECT_EQ(first.algorithm, DigestAlgorithm::sha256);
+  EXPECT_EQ(second.algorithm, DigestAlgorithm::md5);
   EXPECT_EQ(first.realm, "acme");
   EXPECT_EQ(first.qop_options, "auth");
   EXPECT_EQ(second.qop_options, "auth");
@@ -129,7 +138,8 @@ TEST_F(DigestAuth, ChallengeOffersMd5ThenSha256WithOneNonce) {
 }
 
 TEST_F(DigestAuth, ProxyChallengeUsesProxyAuthenticateAndCarriesStale) {
-  const auto lines = auth_.challenge(ChallengeKind::proxy, true, kT0);
+  const DigestAlgorithm both[] = {DigestAlgorithm::md5, DigestAlgorithm::sha256};
+  const auto lines = auth_.challenge(ChallengeKind::proxy, true, kT0, both);
   ASSERT_EQ(lines.size(), 2u);
   for (const HeaderLine& line : lines) {
     EXPECT_EQ(line.name, "Proxy-Authenticate");
@@ -270,7 +280,8 @@ TEST_F(DigestAuth, NonceFromBeforeARestartIsStale) {
   DigestAuthenticator before_restart("acme", std::string(32, 'x'));
   const auto lines = before_restart.challenge(ChallengeKind::www, false, kT0);
   DigestChallenge c;
-  ASSERT_EQ(parse_digest_challenge(lines[1].value, c), DigestStatus::ok);
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(parse_digest_challenge(lines[0].value, c), DigestStatus::ok);
   Answer a;
   a.nonce = std::string(c.nonce);
   EXPECT_EQ(check(a, kT0).status, AuthStatus::stale);

@@ -1,6 +1,8 @@
-// AuthThrottle with made-up times: per source and per username, window, block, bounds.
+// AuthThrottle with made-up times: per source and per source+username, window, back-off,
+// bounds, and no lock-out of a user from elsewhere.
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -13,7 +15,12 @@ using namespace std::chrono_literals;
 using TimePoint = AuthThrottle::TimePoint;
 
 const TimePoint t0 = TimePoint{} + 1000h;
-const ThrottlePolicy kPolicy{.max_failures = 3, .window = 60s, .block_for = 300s};
+// The source threshold equals the pair's here, so the source rules are tested with few tries.
+const ThrottlePolicy kPolicy{
+    .max_failures = 3, .max_source_failures = 3, .window = 60s, .block_for = 300s};
+// As served: a source may fail for several users before it is blocked as a whole.
+const ThrottlePolicy kPairs{
+    .max_failures = 3, .max_source_failures = 10, .window = 60s, .block_for = 300s};
 
 asio::ip::address addr(const char* text) { return asio::ip::make_address(text); }
 asio::ip::address nth_v4(std::uint32_t i) { return asio::ip::address_v4(0x0a000000u + i); }
@@ -49,8 +56,10 @@ TEST(AuthThrottle, EndsTheBlockAfterBlockForAndCountsAfreshThen) {
   EXPECT_FALSE(throttle.failed(source, "", t0 + 300s));
   EXPECT_FALSE(throttle.failed(source, "", t0 + 301s));
   EXPECT_TRUE(throttle.failed(source, "", t0 + 302s));
-  EXPECT_TRUE(throttle.blocked(source, "", t0 + 601s));
-  EXPECT_FALSE(throttle.blocked(source, "", t0 + 602s));
+  // The second block of the same source lasts twice as long (back-off).
+  EXPECT_EQ(throttle.last_block(), 600s);
+  EXPECT_TRUE(throttle.blocked(source, "", t0 + 901s));
+  EXPECT_FALSE(throttle.blocked(source, "", t0 + 902s));
 }
 
 TEST(AuthThrottle, ForgetsFailuresOlderThanTheWindow) {
@@ -64,35 +73,85 @@ TEST(AuthThrottle, ForgetsFailuresOlderThanTheWindow) {
   EXPECT_TRUE(throttle.failed(source, "", t0 + 62s));
 }
 
-TEST(AuthThrottle, BlocksAUsernameForEverySource) {
-  // A distributed guesser: one failure per source, all on the same username.
-  AuthThrottle throttle(kPolicy);
-  EXPECT_FALSE(throttle.failed(nth_v4(1), "1001", t0));
-  EXPECT_FALSE(throttle.failed(nth_v4(2), "1001", t0));
-  EXPECT_TRUE(throttle.failed(nth_v4(3), "1001", t0));
-  EXPECT_TRUE(throttle.blocked(addr("192.0.2.99"), "1001", t0 + 1s));
-  EXPECT_FALSE(throttle.blocked(addr("192.0.2.99"), "1002", t0 + 1s));
-  EXPECT_FALSE(throttle.blocked(nth_v4(1), "1002", t0 + 1s));  // the sources are not blocked
-  EXPECT_FALSE(throttle.blocked(addr("192.0.2.99"), "1001", t0 + 300s));
+TEST(AuthThrottle, NeverLocksAUserOutFromAnotherAddress) {
+  // Guesses from many sources, all on one username: nobody can lock that user out, so the
+  // user's own phone, from its own address, is never blocked (issue 18.5).
+  AuthThrottle throttle(kPairs);
+  for (std::uint32_t i = 0; i < 50; ++i)
+    for (int k = 0; k < 3; ++k) throttle.failed(nth_v4(i), "1001", t0);
+  EXPECT_FALSE(throttle.blocked(addr("192.0.2.99"), "1001", t0 + 1s));
+  EXPECT_TRUE(throttle.blocked(nth_v4(1), "1001", t0 + 1s));  // each guessing pair is
+}
+
+TEST(AuthThrottle, BlocksAPairWithoutBlockingItsSourceForOtherUsers) {
+  // One phone with a wrong password behind an office NAT: blocked for its own username only;
+  // the office's other phones (same address, other usernames) keep registering.
+  AuthThrottle throttle(kPairs);
+  const auto office = addr("198.51.100.4");
+  EXPECT_FALSE(throttle.failed(office, "1001", t0));
+  EXPECT_FALSE(throttle.failed(office, "1001", t0));
+  EXPECT_TRUE(throttle.failed(office, "1001", t0));
+  EXPECT_EQ(throttle.last_block(), 300s);
+  EXPECT_TRUE(throttle.blocked(office, "1001", t0 + 1s));
+  EXPECT_FALSE(throttle.blocked(office, "1002", t0 + 1s));
+  EXPECT_FALSE(throttle.blocked(office, "", t0 + 1s));
+  EXPECT_FALSE(throttle.blocked(addr("192.0.2.99"), "1001", t0 + 1s));
+}
+
+TEST(AuthThrottle, BlocksASourceThatGuessesManyUsernames) {
+  AuthThrottle throttle(kPairs);
+  const auto scanner = addr("203.0.113.9");
+  int starts = 0;
+  for (int i = 0; i < 10; ++i)
+    starts += throttle.failed(scanner, "user" + std::to_string(i), t0) ? 1 : 0;
+  EXPECT_EQ(starts, 1);
+  EXPECT_TRUE(throttle.blocked(scanner, "someone-else", t0 + 1s));
+}
+
+TEST(AuthThrottle, BackOffGrowsForTheSameKeyUpToTheMaximum) {
+  ThrottlePolicy policy = kPairs;
+  policy.max_block = 1000s;
+  AuthThrottle throttle(policy);
+  const auto source = addr("203.0.113.9");
+  TimePoint now = t0;
+  std::vector<std::chrono::seconds> lengths;
+  for (int block = 0; block < 4; ++block) {
+    for (int i = 0; i < 3; ++i) throttle.failed(source, "1001", now);
+    lengths.push_back(throttle.last_block());
+    now += throttle.last_block();
+    EXPECT_FALSE(throttle.blocked(source, "1001", now));
+  }
+  EXPECT_EQ(lengths, (std::vector<std::chrono::seconds>{300s, 600s, 1000s, 1000s}));
+  // Another pair starts at the first length.
+  for (int i = 0; i < 3; ++i) throttle.failed(source, "1002", now);
+  EXPECT_EQ(throttle.last_block(), 300s);
+}
+
+TEST(AuthThrottle, SuccessResetsThePairsBackOff) {
+  AuthThrottle throttle(kPairs);
+  const auto source = addr("192.0.2.7");
+  for (int i = 0; i < 3; ++i) throttle.failed(source, "1001", t0);
+  throttle.succeeded(source, "1001");  // the owner fixed the password
+  for (int i = 0; i < 3; ++i) throttle.failed(source, "1001", t0 + 400s);
+  EXPECT_EQ(throttle.last_block(), 300s);
 }
 
 TEST(AuthThrottle, TreatsUnknownAndKnownUsernamesAlike) {
   // The throttle has no user list; any name is counted the same way (svwar learns nothing).
-  AuthThrottle a(kPolicy);
-  AuthThrottle b(kPolicy);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(a.failed(nth_v4(static_cast<std::uint32_t>(i)), "1001", t0),
-              b.failed(nth_v4(static_cast<std::uint32_t>(i)), "no-such-user-9999", t0));
-  }
+  AuthThrottle a(kPairs);
+  AuthThrottle b(kPairs);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(a.failed(addr("192.0.2.1"), "1001", t0),
+              b.failed(addr("192.0.2.1"), "no-such-user-9999", t0));
   EXPECT_TRUE(a.blocked(addr("192.0.2.1"), "1001", t0));
   EXPECT_TRUE(b.blocked(addr("192.0.2.1"), "no-such-user-9999", t0));
 }
 
-TEST(AuthThrottle, NeverBlocksTheEmptyUsername) {
-  AuthThrottle throttle(kPolicy);
+TEST(AuthThrottle, CountsTheEmptyUsernameForTheSourceOnly) {
+  AuthThrottle throttle(kPairs);
   for (std::uint32_t i = 0; i < 10; ++i) throttle.failed(nth_v4(i), "", t0);
   EXPECT_FALSE(throttle.blocked(addr("192.0.2.99"), "", t0));
-  EXPECT_EQ(throttle.tracked_usernames(), 0u);
+  EXPECT_EQ(throttle.tracked_pairs(), 0u);
 }
 
 TEST(AuthThrottle, SuccessClearsTheCountsOfSourceAndUsername) {
@@ -135,8 +194,8 @@ TEST(AuthThrottle, StaysBoundedUnderAFloodOfSpoofedFailures) {
   for (std::uint32_t i = 0; i < 20000; ++i) {
     throttle.failed(nth_v4(i), "user" + std::to_string(i), t0);
   }
-  EXPECT_LE(throttle.tracked_sources(), 200u);
-  EXPECT_LE(throttle.tracked_usernames(), 200u);
+  EXPECT_LE(throttle.tracked_sources(), 300u);
+  EXPECT_LE(throttle.tracked_pairs(), 300u);
 }
 
 TEST(AuthThrottle, KeepsABlockWhileSpoofedFailuresFillTheCountingTable) {
@@ -150,7 +209,8 @@ TEST(AuthThrottle, KeepsABlockWhileSpoofedFailuresFillTheCountingTable) {
     throttle.failed(nth_v4(i), "user" + std::to_string(i), t0 + 1s);
   }
   EXPECT_TRUE(throttle.blocked(attacker, "", t0 + 2s));
-  EXPECT_TRUE(throttle.blocked(addr("192.0.2.1"), "1001", t0 + 2s));
+  // The attacker's guesses never block the user it named for anyone else.
+  EXPECT_FALSE(throttle.blocked(addr("192.0.2.1"), "1001", t0 + 2s));
 }
 
 TEST(AuthThrottle, DropsTheBlockClosestToItsEndWhenTheBlockedTableIsFull) {

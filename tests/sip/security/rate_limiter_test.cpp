@@ -102,3 +102,22 @@ TEST(RateLimiter, RefillsNothingWhenTimeGoesBack) {
 
 }  // namespace
 }  // namespace callplan::sip
+
+namespace callplan::sip {
+namespace {
+
+TEST(RateLimiter, GivesEachEndpointOfOneAddressItsOwnBucket) {
+  // Two phones behind one NAT: one floods, the other keeps its budget.
+  RateLimiter limiter({.rate = 10, .burst = 5});
+  const auto office = addr("198.51.100.4");
+  int flooder = 0;
+  for (int i = 0; i < 1000; ++i) flooder += limiter.allow(office, 40001, t0) ? 1 : 0;
+  EXPECT_EQ(flooder, 5);
+  EXPECT_TRUE(limiter.allow(office, 40002, t0));
+  EXPECT_EQ(limiter.tracked_sources(), 2u);
+  // The address-wide key (port 0) is a bucket of its own too.
+  EXPECT_TRUE(limiter.allow(office, t0));
+}
+
+}  // namespace
+}  // namespace callplan::sip

@@ -1,0 +1,75 @@
+// How a call ends in the books: one log line and one CallRecord per call, however it ends.
+// A call that is not answered is over when the caller has its final response and every
+// branch has ended; an answered one when its dialog's BYE is answered (or the dialog is
+// forgotten: 12 hours without a request, or pushed out of the bounded dialog set).
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "sip/proxy/call.hpp"
+#include "sip/proxy/proxy.hpp"
+
+namespace callplan::sip {
+
+CallRecord::Clock::time_point Proxy::wall(const Call& call) const {
+  // The record's times follow the proxy's clock (TimerQueue), anchored at the wall-clock
+  // start: durations are right also under a test's made-up clock.
+  auto since = std::chrono::duration_cast<CallRecord::Clock::duration>(timers_.now() -
+                                                                       call.started);
+  return call.record.start + since;
+}
+
+void Proxy::setup_over(Call& call) {
+  CallRecord& r = call.record;
+  CallOutcome outcome = call.session->outcome();
+  r.disposition = to_string(outcome.disposition);
+  r.status = call.final_status;
+  // A 2xx from the media server (voicemail, or a prompt that took the call) or a phone: who
+  // answered is the session's target, or the mailbox's owner for voicemail.
+  if (call.winner) {
+    r.answered_by = outcome.disposition == Disposition::voicemail ? std::string(outcome.user)
+                                                                  : std::string(outcome.by);
+  }
+  if (call.winner && !call.dialog_key.empty()) {
+    // Written at the BYE.
+    open_records_.insert_or_assign(
+        call.dialog_key, OpenRecord{std::move(r), std::string(call.invite.from.tag())});
+    return;
+  }
+  r.end = wall(call);
+  emit(r);
+}
+
+void Proxy::close_record(const std::string& dialog_key, std::string_view ended_by) {
+  auto it = open_records_.find(dialog_key);
+  if (it == open_records_.end()) return;
+  CallRecord r = std::move(it->second.record);
+  open_records_.erase(it);
+  // An open record's call is gone, so its clock anchor is: wall time is as good here.
+  r.end = CallRecord::Clock::now();
+  if (r.answer && r.end < *r.answer) r.end = *r.answer;
+  r.ended_by = ended_by;
+  emit(r);
+}
+
+std::string Proxy::bye_sender(const Message& bye) const {
+  auto it = open_records_.find(DialogSet::key(bye.call_id, bye.from.tag(), bye.to.tag()));
+  if (it == open_records_.end()) return "callee";
+  return bye.from.tag() == it->second.caller_tag ? "caller" : "callee";
+}
+
+void Proxy::emit(CallRecord& r) {
+  if (config_.log) {
+    std::string line = fmt::format("call {}: {} to {} -> {}", r.call_id, r.caller, r.dialled,
+                                   r.disposition);
+    if (!r.answered_by.empty()) line += fmt::format(" by {}", r.answered_by);
+    if (!r.answered_device.empty()) line += fmt::format(" ({})", r.answered_device);
+    line += fmt::format(", {}", r.status);
+    if (r.answer) line += fmt::format(", talked {} s", r.duration_s());
+    if (!r.ended_by.empty()) line += fmt::format(", ended by {}", r.ended_by);
+    config_.log(line);
+  }
+  if (config_.record) config_.record(r);
+}
+
+}  // namespace callplan::sip

@@ -1,0 +1,106 @@
+#include "sip/proxy/call_record.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace callplan::sip {
+namespace {
+
+std::string utc_text(CallRecord::Clock::time_point t) {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+}  // namespace
+
+std::int64_t CallRecord::duration_s() const {
+  if (!answer || end < *answer) return 0;
+  return std::chrono::duration_cast<std::chrono::seconds>(end - *answer).count();
+}
+
+std::string CallRecord::json() const {
+  nlohmann::ordered_json j;
+  j["start"] = utc_text(start);
+  j["answer"] = answer ? nlohmann::ordered_json(utc_text(*answer)) : nlohmann::ordered_json();
+  j["end"] = utc_text(end);
+  j["company"] = company;
+  j["caller"] = caller;
+  j["caller_device"] = caller_device;
+  j["dialled"] = dialled;
+  j["disposition"] = disposition;
+  j["answered_by"] = answered_by;
+  j["answered_device"] = answered_device;
+  j["status"] = status;
+  j["ended_by"] = ended_by;
+  j["duration"] = duration_s();
+  j["call_id"] = call_id;
+  // Text from the wire may hold invalid UTF-8: replace it rather than throw.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+CallRecordFile::CallRecordFile(const std::string& path) : path_(path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "call records " + path);
+  file_ = ::fdopen(fd, "a");
+  if (file_ == nullptr) {
+    int error = errno;
+    ::close(fd);
+    throw std::system_error(error, std::generic_category(), "call records " + path);
+  }
+  writer_ = std::thread([this] { drain(); });
+}
+
+CallRecordFile::~CallRecordFile() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+  std::fclose(file_);
+}
+
+void CallRecordFile::write(const CallRecord& record) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(record);
+  }
+  wake_.notify_one();
+}
+
+void CallRecordFile::drain() {
+  std::unique_lock lock(mutex_);
+  bool reported = false;
+  for (;;) {
+    wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+    std::deque<CallRecord> batch;
+    batch.swap(queue_);
+    const bool last = closing_;
+    lock.unlock();
+    std::string text;
+    for (const CallRecord& record : batch) text.append(record.json()).append(1, '\n');
+    bool ok = std::fwrite(text.data(), 1, text.size(), file_) == text.size();
+    ok = std::fflush(file_) == 0 && ok;
+    // Once per run of failures (a full disk would otherwise print a line per call).
+    if (!ok && !reported)
+      fmt::print(stderr, "callplan serve: cannot write call records to {}: {}\n", path_,
+                 std::generic_category().message(errno));
+    reported = !ok;
+    lock.lock();
+    if (last && queue_.empty()) return;
+  }
+}
+
+}  // namespace callplan::sip
