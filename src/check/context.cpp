@@ -75,11 +75,6 @@ bool Context::is_tenant_number(std::string_view written) const {
   return tenant_numbers_.count(canonical_number(written)) != 0;
 }
 
-bool is_extension(std::string_view text) {
-  return text.size() >= 2 && text.size() <= 6 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 void for_each_step(const StepList& steps, const std::string& path, bool conditional,
                    const StepVisitor& visit) {
   for (std::size_t i = 0; i < steps.size(); ++i) {

@@ -6,15 +6,11 @@
 #include "compile/program.hpp"
 #include "load/phone_number.hpp"
 #include "model/overloaded.hpp"
+#include "model/words.hpp"
 
 namespace callplan::detail {
 
 namespace {
-
-bool is_extension_like(std::string_view s) {
-  return s.size() >= 2 && s.size() <= 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 class Compiler {
  public:
@@ -167,7 +163,7 @@ class Compiler {
       m.kind = Leg::Kind::user;
       m.user = *u;
       m.dial = written.value;
-    } else if (is_extension_like(written.value)) {
+    } else if (is_extension(written.value)) {
       dangling("user", written.value, written.where);
     } else {
       m.kind = Leg::Kind::external;

@@ -13,6 +13,7 @@
 
 #include "callplan/plan_test.hpp"
 #include "diagnostics/make_issue.hpp"
+#include "model/words.hpp"
 #include "plantest/instant.hpp"
 
 namespace callplan {
@@ -26,10 +27,8 @@ constexpr std::array<std::string_view, 9> kTestKeys = {
 constexpr std::array<std::string_view, 3> kCallKeys = {"from", "to", "at"};
 constexpr std::array<std::string_view, 6> kExpectKeys = {"disposition", "by", "user",
                                                          "reason", "rings", "t"};
-constexpr std::array<std::string_view, 4> kPresenceStates = {"available", "offline", "busy",
-                                                             "dnd"};
-constexpr std::array<std::string_view, 6> kDispositions = {
-    "answered", "voicemail", "hangup", "unanswered", "abandoned", "rejected"};
+constexpr Keys kPresenceStates = kScriptedPresenceWords;
+constexpr Keys kDispositions = kDispositionWords;
 
 bool one_of(std::string_view word, Keys set) {
   return std::find(set.begin(), set.end(), word) != set.end();
@@ -179,7 +178,7 @@ class Reader {
     if (const YAML::Node a = node["answer"]) read_answer(a, test);
     if (const YAML::Node d = node["digits"]) {
       if (auto v = text(d, "`digits`")) {
-        if (v->value.find_first_not_of("0123456789*#_") != std::string::npos) {
+        if (!is_scripted_digits(v->value)) {
           report("CP501",
                  fmt::format("`digits` may hold only 0-9, *, # and _ (no digit for that prompt), "
                              "not `{}`",

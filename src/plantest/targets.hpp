@@ -31,8 +31,6 @@ std::optional<Presence> scripted_presence(std::string_view state);
 TargetProblem unknown_state(std::string_view state, std::string_view extension,
                             std::string_view what);
 
-// 2-6 digits: what the tenant format allows for extensions (SPEC 2).
-bool looks_like_extension(std::string_view text);
 // Digits with an optional leading '+', longer than an extension: an external number.
 bool looks_like_external_number(std::string_view text);
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "model/words.hpp"
 #include "plantest/instant.hpp"
 #include "plantest/targets.hpp"
 #include "simulate/option_text.hpp"
@@ -62,7 +63,7 @@ Scenario build_scenario(const SimulateOptions& o, const Engine& engine,
   }
   parse_presence(o.presence, check, s);
   parse_answers(o.answer, check, s);
-  if (o.digits.find_first_not_of("0123456789*#_") != std::string::npos) {
+  if (!is_scripted_digits(o.digits)) {
     fail(fmt::format("--digits: `{}` may hold only 0-9, *, # and _ (no key for that prompt)",
                      o.digits));
   }
