@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "diagnostics/make_issue.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 
 
 namespace callplan::check_detail {
@@ -67,7 +67,7 @@ std::size_t Context::device_count(std::string_view extension) const {
 }
 
 std::string Context::canonical_number(std::string_view written) const {
-  if (auto e164 = load::to_e164(written, tenant_.info.country.value)) return *e164;
+  if (auto e164 = to_e164(written, tenant_.info.country.value)) return *e164;
   return std::string(written);
 }
 

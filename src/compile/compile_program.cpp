@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "compile/program.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "model/overloaded.hpp"
 #include "model/words.hpp"
 
@@ -288,8 +288,8 @@ class Compiler {
 }  // namespace
 
 std::string normalise_for_lookup(std::string_view number, std::string_view country) {
-  if (auto e164 = load::to_e164(number, country)) return *std::move(e164);
-  if (load::looks_like_number(number)) return load::clean_number(number);
+  if (auto e164 = to_e164(number, country)) return *std::move(e164);
+  if (looks_like_number(number)) return clean_number(number);
   return std::string(number);
 }
 

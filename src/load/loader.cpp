@@ -11,7 +11,7 @@
 #include "callplan/load.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "load/load_internal.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "load/reader.hpp"
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "diagnostics/make_issue.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "callplan/error.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "model/words.hpp"
 #include "route/session_state.hpp"
 
@@ -113,7 +113,7 @@ std::string_view SessionState::external_caller_dial() {
     // "anonymous" stays as it is and matches nothing. Already E.164, the usual form from a
     // trunk: used as it is (the host keeps the setup's strings alive for the call).
     const std::string_view number = setup.caller.number;
-    if (load::is_e164(number)) {
+    if (is_e164(number)) {
       caller_dial = number;
     } else {
       caller_dial_buffer = normalise_for_lookup(number, p->country);
