@@ -14,7 +14,7 @@
 #include "callplan/plan_test.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "model/words.hpp"
-#include "plantest/instant.hpp"
+#include "scenario/instant.hpp"
 
 namespace callplan {
 namespace {

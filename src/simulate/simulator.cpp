@@ -15,8 +15,8 @@
 #include "compile/program.hpp"
 #include "compile/string_table.hpp"
 #include "model/words.hpp"
-#include "plantest/instant.hpp"
 #include "route/session_state.hpp"
+#include "scenario/instant.hpp"
 
 namespace callplan {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "callplan/plan_test.hpp"
-#include "plantest/instant.hpp"
+#include "scenario/instant.hpp"
 
 namespace callplan {
 namespace {

@@ -1,4 +1,4 @@
-#include "plantest/instant.hpp"
+#include "scenario/instant.hpp"
 
 #include <cctype>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "plantest/targets.hpp"
+#include "scenario/targets.hpp"
 
 
 #include <fmt/format.h>
