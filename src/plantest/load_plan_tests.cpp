@@ -14,7 +14,7 @@
 #include "callplan/plan_test.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "model/words.hpp"
-#include "scenario/instant.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan {
 namespace {

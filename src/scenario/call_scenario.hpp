@@ -23,7 +23,7 @@
 
 #include "callplan/engine.hpp"
 #include "callplan/simulate.hpp"
-#include "scenario/instant.hpp"
+#include "schedule/instant.hpp"
 #include "scenario/targets.hpp"
 
 namespace callplan::detail {

@@ -16,7 +16,7 @@
 #include "compile/string_table.hpp"
 #include "model/words.hpp"
 #include "route/session_state.hpp"
-#include "scenario/instant.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan {
 

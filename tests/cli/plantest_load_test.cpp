@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "callplan/plan_test.hpp"
-#include "scenario/instant.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan {
 namespace {

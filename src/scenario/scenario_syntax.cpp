@@ -1,8 +1,9 @@
-// The option syntax of `callplan simulate` (SPEC 5): presence lists, answer lists, instants.
+// The library's text forms of a call (SPEC 5): presence lists, answer lists, instants; the
+// functions declared in callplan/simulate.hpp, read with the call-scenario module's grammar.
 #include "callplan/error.hpp"
 #include "callplan/simulate.hpp"
 #include "scenario/call_text.hpp"
-#include "scenario/instant.hpp"
+#include "schedule/instant.hpp"
 #include "scenario/targets.hpp"
 
 namespace callplan {

@@ -1,4 +1,4 @@
-#include "scenario/instant.hpp"
+#include "schedule/instant.hpp"
 
 #include <cctype>
 #include <chrono>

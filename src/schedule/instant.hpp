@@ -1,6 +1,7 @@
 // Parsing the ISO 8601 instants users write for calls (`--at`, `call.at` in plan tests, `at=`
-// in Python). Part of the call-scenario module (src/scenario), internal to callplan: used by
-// the simulator, the plan tests, the CLI and the Python bindings.
+// in Python) and writing them back in a tenant's zone (the trace's `call.at`). Internal to
+// callplan. Here, beside the schedules' time zones, because both the simulator (below the
+// call-scenario module) and the scenario module (src/scenario) need it.
 #pragma once
 
 #include <optional>
