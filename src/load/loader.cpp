@@ -80,13 +80,6 @@ std::string canonical_path(const std::string& path) {
   return ec ? path : p.string();
 }
 
-// A UTF-8 byte-order mark is valid YAML and what Windows editors write: drop it, so that
-// columns on line 1 count from the first visible character.
-std::string without_bom(std::string text) {
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-  return text;
-}
-
 class Loader {
  public:
   explicit Loader(LoadOptions options) : options_(options) {}
