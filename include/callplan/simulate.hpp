@@ -53,7 +53,8 @@ struct Scenario {
   std::optional<std::uint64_t> seed;        // restarts state.random_state() when set
 };
 
-// "002=busy,003=dnd" -> pairs. Throws callplan::Error naming the bad item.
+// "002=busy,003=dnd" -> pairs; states available, offline, busy, dnd (no_device is derived from
+// the tenant, never scripted). Throws callplan::Error naming the bad item.
 std::vector<std::pair<std::string, Presence>> parse_presence_list(std::string_view text);
 // "001@5,0612345678=busy" -> answers. Throws callplan::Error naming the bad item.
 std::vector<ScriptedAnswer> parse_answer_list(std::string_view text);

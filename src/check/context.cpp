@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "diagnostics/make_issue.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 
 
 namespace callplan::check_detail {
@@ -67,17 +67,12 @@ std::size_t Context::device_count(std::string_view extension) const {
 }
 
 std::string Context::canonical_number(std::string_view written) const {
-  if (auto e164 = load::to_e164(written, tenant_.info.country.value)) return *e164;
+  if (auto e164 = to_e164(written, tenant_.info.country.value)) return *e164;
   return std::string(written);
 }
 
 bool Context::is_tenant_number(std::string_view written) const {
   return tenant_numbers_.count(canonical_number(written)) != 0;
-}
-
-bool is_extension(std::string_view text) {
-  return text.size() >= 2 && text.size() <= 6 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 void for_each_step(const StepList& steps, const std::string& path, bool conditional,

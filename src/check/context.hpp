@@ -11,6 +11,7 @@
 
 #include "callplan/diagnostics.hpp"
 #include "callplan/model.hpp"
+#include "model/words.hpp"  // is_extension, for the rules
 
 namespace callplan::check_detail {
 
@@ -64,9 +65,6 @@ class Context {
   // Canonical forms; a set because every user and transfer caller ID is looked up here.
   std::unordered_set<std::string> tenant_numbers_;
 };
-
-// "2-6 digits": an extension, as opposed to an external number.
-bool is_extension(std::string_view text);
 
 // Calls `visit(step, path, conditional)` for every step of `steps`, depth first in file
 // order, including the steps inside time_condition branches, menu options and `invalid`.

@@ -4,17 +4,13 @@
 #include <fmt/format.h>
 
 #include "compile/program.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "model/overloaded.hpp"
+#include "model/words.hpp"
 
 namespace callplan::detail {
 
 namespace {
-
-bool is_extension_like(std::string_view s) {
-  return s.size() >= 2 && s.size() <= 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 class Compiler {
  public:
@@ -167,7 +163,7 @@ class Compiler {
       m.kind = Leg::Kind::user;
       m.user = *u;
       m.dial = written.value;
-    } else if (is_extension_like(written.value)) {
+    } else if (is_extension(written.value)) {
       dangling("user", written.value, written.where);
     } else {
       m.kind = Leg::Kind::external;
@@ -292,8 +288,8 @@ class Compiler {
 }  // namespace
 
 std::string normalise_for_lookup(std::string_view number, std::string_view country) {
-  if (auto e164 = load::to_e164(number, country)) return *std::move(e164);
-  if (load::looks_like_number(number)) return load::clean_number(number);
+  if (auto e164 = to_e164(number, country)) return *std::move(e164);
+  if (looks_like_number(number)) return clean_number(number);
   return std::string(number);
 }
 

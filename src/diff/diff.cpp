@@ -20,6 +20,7 @@
 #include "diff/calendar.hpp"
 #include "diff/outcome.hpp"
 #include "graph/display.hpp"
+#include "model/words.hpp"
 
 namespace callplan {
 namespace {
@@ -177,7 +178,7 @@ class Differ {
     for (const Plan& p : before_tenant_.plans) walk(p.steps);
     for (const Plan& p : after_tenant_.plans) walk(p.steps);
     alphabet_.assign(known.begin(), known.end());
-    for (char c : std::string_view("0123456789*#")) {
+    for (char c : kDtmfKeys) {  // the first key no menu of either side has
       if (!known.count(c)) {
         alphabet_.push_back(c);
         break;

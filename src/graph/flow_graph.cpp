@@ -10,6 +10,7 @@
 #include "callplan/graph.hpp"
 #include "check/plan_graph.hpp"
 #include "graph/display.hpp"
+#include "model/words.hpp"
 
 namespace callplan::graph_detail {
 
@@ -52,14 +53,6 @@ struct Exit {
   std::size_t node;
   std::string label;
 };
-
-bool is_extension(std::string_view text) {
-  if (text.size() < 2 || text.size() > 6) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 class Builder {
  public:

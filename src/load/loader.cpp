@@ -11,7 +11,7 @@
 #include "callplan/load.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "load/load_internal.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "load/reader.hpp"
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"
@@ -78,13 +78,6 @@ std::string canonical_path(const std::string& path) {
   std::error_code ec;
   fs::path p = fs::weakly_canonical(fs::path(path), ec);
   return ec ? path : p.string();
-}
-
-// A UTF-8 byte-order mark is valid YAML and what Windows editors write: drop it, so that
-// columns on line 1 count from the first visible character.
-std::string without_bom(std::string text) {
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-  return text;
 }
 
 class Loader {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "diagnostics/make_issue.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"
 
@@ -28,8 +28,6 @@ constexpr std::string_view kMenuKeys[] = {"prompt", "options", "timeout",
                                           "retries", "invalid", "label"};
 constexpr std::string_view kGotoKeys[] = {"plan", "label"};
 constexpr std::string_view kHangupKeys[] = {"label"};
-constexpr std::string_view kMenuDigits[] = {"0", "1", "2", "3", "4", "5",
-                                            "6", "7", "8", "9", "*", "#"};
 constexpr std::string_view kCallerKeyword[] = {"caller"};
 
 constexpr std::pair<std::string_view, Strategy> kStrategies[] = {
@@ -159,8 +157,7 @@ Menu read_menu(MapView& map, const std::string& path) {
     } else {
       for (const YamlEntry& e : v->entries) {
         const std::string& digit = e.key->text;
-        if (std::find(std::begin(kMenuDigits), std::end(kMenuDigits), digit) ==
-            std::end(kMenuDigits)) {
+        if (!is_dtmf_key(digit)) {
           reader.report("CP107",
                         fmt::format("`{}` is not a menu option; use one digit \"0\"-\"9\", "
                                     "\"*\" or \"#\"",

@@ -1,7 +1,7 @@
 // Syntax checks of extensions, numbers and ids, as issues at the value's place.
 #include <fmt/format.h>
 
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"
 

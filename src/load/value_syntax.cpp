@@ -40,18 +40,6 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
-bool is_digits(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-bool is_extension(std::string_view text) {
-  return text.size() >= 2 && text.size() <= 6 && is_digits(text);
-}
-
 bool is_identifier(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "callplan/model.hpp"
+#include "model/words.hpp"  // is_digits, is_extension: the domain's words, used by every reader
 
 namespace callplan::load {
 
@@ -40,9 +41,6 @@ std::optional<std::int16_t> parse_easter(std::string_view text);
 
 std::uint8_t days_in_month(std::int32_t year, std::uint8_t month);
 
-bool is_digits(std::string_view text);
-// An internal number: 2-6 digits.
-bool is_extension(std::string_view text);
 // Ids of devices, plans and schedules: [A-Za-z0-9_-]+.
 bool is_identifier(std::string_view text);
 // The company login name: [a-z0-9-]+.

@@ -75,10 +75,11 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 
 // Problems yaml-cpp reports badly or not at all: UTF-16, bytes that are not UTF-8, NUL bytes
 // and tabs used for indentation. Returns the first one found.
-std::optional<Issue> check_text(std::string_view text, const std::string& file) {
+std::optional<Issue> check_text(std::string_view text, const std::string& file,
+                                std::string_view kind) {
   if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
                            (text[0] == '\xFE' && text[1] == '\xFF'))) {
-    Issue issue = detail::make_issue("CP100", "the file is UTF-16; tenant files must be UTF-8",
+    Issue issue = detail::make_issue("CP100", fmt::format("the file is UTF-16; {}s must be UTF-8", kind),
                                      location_of(file, 1, 1));
     issue.hints.push_back("save the file as UTF-8 (most editors: \"Save with encoding\")");
     return issue;
@@ -114,8 +115,8 @@ std::optional<Issue> check_text(std::string_view text, const std::string& file) 
       auto [line, column] = position_of(text, i);
       Issue issue = detail::make_issue(
           "CP100",
-          fmt::format("byte 0x{:02X} is not valid UTF-8; tenant files must be UTF-8",
-                      static_cast<unsigned char>(c)),
+          fmt::format("byte 0x{:02X} is not valid UTF-8; {}s must be UTF-8",
+                      static_cast<unsigned char>(c), kind),
           location_of(file, line, column));
       issue.hints.push_back(
           "the file is probably Latin-1 or Windows-1252: save it as UTF-8");
@@ -128,7 +129,8 @@ std::optional<Issue> check_text(std::string_view text, const std::string& file) 
 
 class TreeBuilder final : public YAML::EventHandler {
  public:
-  TreeBuilder(std::string_view text, const std::string& file) : text_(text), file_(file) {}
+  TreeBuilder(std::string_view text, const std::string& file, std::string_view kind)
+      : text_(text), file_(file), kind_(kind) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     ++documents_;
@@ -140,8 +142,10 @@ class TreeBuilder final : public YAML::EventHandler {
       std::string what = pos < text_.size() ? fmt::format("`{}`", text_[pos]) : "end of file";
       fail(mark, fmt::format("YAML syntax error: unexpected {}", what), {});
     } else if (documents_ == 2 && !failed_) {
-      fail(mark, "a tenant file holds one YAML document; this is a second one (after `---`)",
-           "split the documents into separate files and use `include`");
+      fail(mark,
+           fmt::format("a {} holds one YAML document; this is a second one (after `---`)", kind_),
+           kind_ == "tenant file" ? "split the documents into separate files and use `include`"
+                                  : "split the documents into separate files");
     }
   }
   void OnDocumentEnd() override {}
@@ -356,6 +360,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   std::string_view text_;
   const std::string& file_;
+  std::string_view kind_;  // "tenant file", "test file": for messages
   int first_document_pos_ = -1;
   std::vector<Open> stack_;
   struct Anchored {
@@ -393,14 +398,19 @@ std::string describe(const YamlNode& node) {
   return fmt::format("`{}`", text);
 }
 
-YamlDocument parse_yaml(std::string_view text, const std::string& file) {
-  if (std::optional<Issue> problem = check_text(text, file)) {
+std::string without_bom(std::string text) {
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  return text;
+}
+
+YamlDocument parse_yaml(std::string_view text, const std::string& file, std::string_view kind) {
+  if (std::optional<Issue> problem = check_text(text, file, kind)) {
     YamlDocument doc;
     doc.ok = false;
     doc.issues.push_back(std::move(*problem));
     return doc;
   }
-  TreeBuilder builder(text, file);
+  TreeBuilder builder(text, file, kind);
   std::istringstream in{std::string(text)};
   // The one place where yaml-cpp's exceptions are caught: syntax errors, and its recursion
   // guard on absurdly deep input. Everything after this works on our own tree.

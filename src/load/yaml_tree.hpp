@@ -4,7 +4,9 @@
 // The loader needs both (duplicate keys are CP104; `extension: 001` must stay "001"), plus the
 // exact 1-based line:column of every key and value. So we build our own tree from yaml-cpp's
 // event API. This is the only place that sees yaml-cpp, and parse_yaml() is the only place that
-// catches YAML::Exception.
+// catches YAML::Exception: tenant files (loader.cpp) and plan-test files
+// (plantest/load_plan_tests.cpp) are both read through it, so their syntax errors, duplicate
+// keys and positions are reported alike.
 #pragma once
 
 #include <cstdint>
@@ -52,8 +54,14 @@ struct YamlDocument {
 };
 
 // Parses `text` (one YAML document, UTF-8, an optional UTF-8 BOM already removed). `file` is
-// used in the locations of issues. Never throws for bad content.
-YamlDocument parse_yaml(std::string_view text, const std::string& file);
+// used in the locations of issues, `kind` ("tenant file", "test file") in their messages. Never
+// throws for bad content.
+YamlDocument parse_yaml(std::string_view text, const std::string& file,
+                        std::string_view kind = "tenant file");
+
+// `text` without a leading UTF-8 byte-order mark (valid YAML, and what Windows editors write),
+// so that columns on line 1 count from the first visible character.
+std::string without_bom(std::string text);
 
 // "a map", "a list", "nothing", "`abc`" — for messages.
 std::string describe(const YamlNode& node);

@@ -3,17 +3,13 @@
 #include <algorithm>
 
 #include "callplan/error.hpp"
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
+#include "model/words.hpp"
 #include "route/session_state.hpp"
 
 namespace callplan::detail {
 
 namespace {
-
-bool is_extension_like(std::string_view s) {
-  return s.size() >= 2 && s.size() <= 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // The number's plan, trying the number as dialled before normalising it: the common case
 // (dialled exactly as written in the tenant file, or already E.164) does not allocate.
@@ -92,7 +88,7 @@ void SessionState::start(const CallSetup& s) {
       enter_plan(p->users[*callee].personal_plan, nullptr);
     } else if (PlanId plan = number_plan(*p, s.to, outbound_dial); plan != kNoPlan) {
       enter_plan(plan, nullptr);
-    } else if (is_extension_like(s.to)) {
+    } else if (is_extension(s.to)) {
       reject(RejectReason::unknown_extension);
       return;
     } else {
@@ -117,7 +113,7 @@ std::string_view SessionState::external_caller_dial() {
     // "anonymous" stays as it is and matches nothing. Already E.164, the usual form from a
     // trunk: used as it is (the host keeps the setup's strings alive for the call).
     const std::string_view number = setup.caller.number;
-    if (load::is_e164(number)) {
+    if (is_e164(number)) {
       caller_dial = number;
     } else {
       caller_dial_buffer = normalise_for_lookup(number, p->country);

@@ -14,8 +14,9 @@
 #include "callplan/error.hpp"
 #include "compile/program.hpp"
 #include "compile/string_table.hpp"
-#include "plantest/instant.hpp"
+#include "model/words.hpp"
 #include "route/session_state.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan {
 
@@ -43,7 +44,7 @@ bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && detail::equal_keys(a.data(), b.data(), a.size());
 }
 
-bool valid_digit(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#' || c == '_'; }
+bool valid_digit(char c) { return is_scripted_key(c); }
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "callplan/plan_test.hpp"
-#include "plantest/instant.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan {
 namespace {
@@ -133,6 +133,31 @@ TEST(PlanTestLoad, DuplicateYamlKeyAndSyntaxError) {
   ASSERT_EQ(bad.issues.size(), 1u);
   EXPECT_EQ(bad.issues[0].code, "CP100");
   EXPECT_TRUE(bad.issues[0].location.known());
+}
+
+// Test files are read by the loader's YAML tree: the same codes, places and notes as tenants.
+TEST(PlanTestLoad, YamlProblemsAreReportedAsTheLoaderReportsThem) {
+  PlanTestLoad dup = load_plan_tests_string(
+      "tenant: a.yaml\ntenant: b.yaml\ntests: []\n", "t.yaml");
+  const Issue* twice = find_code(dup.issues, "CP104");
+  ASSERT_NE(twice, nullptr);
+  ASSERT_EQ(twice->notes.size(), 1u);
+  EXPECT_EQ(twice->notes[0].location.line, 1u);  // "first defined here"
+  EXPECT_EQ(dup.suite.tenant.value, "a.yaml");   // the first one counts
+
+  PlanTestLoad bom = load_plan_tests_string("\xEF\xBB\xBFtenant: a.yaml\ntests: x\n", "t.yaml");
+  ASSERT_EQ(bom.issues.size(), 1u);
+  EXPECT_EQ(bom.issues[0].location.column, 8u);  // counted from `tests`, not from the mark
+
+  PlanTestLoad two = load_plan_tests_string("tenant: a.yaml\ntests: []\n---\nx: 1\n", "t.yaml");
+  ASSERT_EQ(two.issues.size(), 1u);
+  EXPECT_EQ(two.issues[0].code, "CP100");
+  EXPECT_EQ(two.issues[0].location.line, 3u);
+  EXPECT_NE(two.issues[0].message.find("a test file holds one YAML document"), std::string::npos);
+
+  PlanTestLoad tab = load_plan_tests_string("tenant: a.yaml\ntests:\n\t- name: x\n", "t.yaml");
+  ASSERT_EQ(tab.issues.size(), 1u);
+  EXPECT_EQ(tab.issues[0].message, "a tab is used for indentation; YAML allows only spaces");
 }
 
 TEST(PlanTestLoad, UnreadableFileThrows) {

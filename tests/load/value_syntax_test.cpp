@@ -1,7 +1,7 @@
 // The small value syntaxes: times, dates, weekdays, yearly days, ids; and phone numbers.
 #include <gtest/gtest.h>
 
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 #include "load/value_syntax.hpp"
 
 namespace callplan::load {

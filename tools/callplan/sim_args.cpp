@@ -1,72 +1,32 @@
 #include "sim_args.hpp"
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "plantest/instant.hpp"
-#include "plantest/targets.hpp"
-#include "simulate/option_text.hpp"
+#include "scenario/call_scenario.hpp"
 
 namespace callplan::cli {
 namespace {
 
-[[noreturn]] void fail(const detail::TargetProblem& problem) { throw Error(problem.text()); }
-
 [[noreturn]] void fail(std::string message) { throw Error(std::move(message)); }
-
-void parse_presence(std::string_view text, const detail::TargetCheck& check, Scenario& s) {
-  for (auto [ext, state] : detail::split_presence_text(text, "--presence")) {
-    if (auto problem = check.extension(ext, "--presence")) fail(*problem);
-    auto presence = detail::scripted_presence(state);
-    if (!presence) fail(detail::unknown_state(state, ext, "--presence"));
-    s.presence.emplace_back(std::string(ext), *presence);
-  }
-}
-
-void parse_answers(std::string_view text, const detail::TargetCheck& check, Scenario& s) {
-  for (const detail::AnswerItem& item : detail::split_answer_text(text, "--answer")) {
-    if (auto problem = check.target(item.target, "--answer")) fail(*problem);
-    ScriptedAnswer& answer = s.answers.emplace_back();
-    answer.target = std::string(item.target);
-    answer.busy = item.busy;
-    answer.after_seconds = item.after_seconds;
-  }
-}
 
 }  // namespace
 
 Scenario build_scenario(const SimulateOptions& o, const Engine& engine,
                         std::vector<std::string>& notes) {
-  detail::TargetCheck check(engine);
+  detail::ScenarioBuilder build(engine, detail::kCliNames);
   Scenario s;
-  if (auto problem = check.caller(o.from, "--from")) fail(*problem);
-  if (auto problem = check.callee(o.to, o.from, "--to")) {
-    if (!problem->routable) fail(*problem);
+  if (auto problem = build.call(s, o.from, o.to)) {
     notes.push_back(fmt::format("{}: the call is rejected{}", problem->message,
                                 problem->hint.empty() ? "" : fmt::format(" ({})", problem->hint)));
   }
-  s.from = o.from;
-  s.to = o.to;
-
-  if (o.at.empty()) {
-    s.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  } else {
-    std::string error;
-    auto instant = detail::parse_instant(o.at, engine.timezone(), &error);
-    if (!instant) fail(fmt::format("--at: {}", error));
-    s.at = *instant;
-  }
-  parse_presence(o.presence, check, s);
-  parse_answers(o.answer, check, s);
-  if (o.digits.find_first_not_of("0123456789*#_") != std::string::npos) {
-    fail(fmt::format("--digits: `{}` may hold only 0-9, *, # and _ (no key for that prompt)",
-                     o.digits));
-  }
-  s.digits = o.digits;
+  build.at(s, o.at);
+  build.presence_text(s, o.presence);
+  build.answer_text(s, o.answer);
+  build.digits(s, o.digits);
   s.hangup_after = o.hangup_after;
   s.seed = o.seed;
   return s;

@@ -14,6 +14,7 @@
 // exactly as the plan says.
 #include <fmt/format.h>
 
+#include "model/words.hpp"
 #include "sip/proxy/call.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
@@ -32,11 +33,6 @@ std::string quoted(std::string_view text) {
   }
   out += '"';
   return out;
-}
-
-bool is_dtmf(std::string_view digit) {
-  return digit.size() == 1 &&
-         ((digit[0] >= '0' && digit[0] <= '9') || digit[0] == '*' || digit[0] == '#');
 }
 
 }  // namespace
@@ -115,7 +111,7 @@ void Proxy::media_final(Call& call, std::size_t index, const Message& response) 
   }
   if (branch.kind != BranchKind::menu) return;
   const Header* digit = response.find("X-Callplan-Digit");
-  if (digit == nullptr || !is_dtmf(digit->value)) return;  // no digit: the menu times out
+  if (digit == nullptr || !is_dtmf_key(digit->value)) return;  // no digit: the menu times out
   call.session->digit(digit->value[0], seconds(call));
   if (!call.running) run_actions(call);
 }

@@ -1,15 +1,14 @@
-// Phone numbers as written in a tenant file: external numbers, tenant numbers (DIDs), and
-// their normalisation to E.164.
-//
-// The loader keeps numbers exactly as written (after checking their syntax); the checker and
-// the compiler call to_e164() when they need to compare "0881234567" with "+31881234567".
+// Phone numbers, a word of the domain: external numbers, tenant numbers (DIDs), and their
+// normalisation to E.164. Internal to callplan; in the model layer because every stage asks:
+// the loader checks the syntax of numbers as written, and the checker, the compiler and the
+// router call to_e164() when they need to compare "0881234567" with "+31881234567".
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace callplan::load {
+namespace callplan {
 
 // "+" followed by 8-15 digits, the first not 0.
 bool is_e164(std::string_view text);
@@ -34,4 +33,4 @@ std::optional<std::string> to_e164(std::string_view written, std::string_view co
 // Whether to_e164 knows the country's numbering plan.
 bool is_supported_country(std::string_view country);
 
-}  // namespace callplan::load
+}  // namespace callplan

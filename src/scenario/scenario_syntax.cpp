@@ -1,24 +1,22 @@
-// The option syntax of `callplan simulate` (SPEC 5): presence lists, answer lists, instants.
-#include <fmt/format.h>
-
+// The library's text forms of a call (SPEC 5): presence lists, answer lists, instants; the
+// functions declared in callplan/simulate.hpp, read with the call-scenario module's grammar.
 #include "callplan/error.hpp"
 #include "callplan/simulate.hpp"
-#include "plantest/instant.hpp"
-#include "simulate/option_text.hpp"
+#include "scenario/call_text.hpp"
+#include "schedule/instant.hpp"
+#include "scenario/targets.hpp"
 
 namespace callplan {
 
-// The grammar is the CLI's (simulate/option_text.hpp), so that a scenario written for the
-// library reads exactly as the same text given to `callplan simulate`.
+// The grammar and the presence words are the call-scenario module's (src/scenario), so that a
+// scenario written for the library reads exactly as the same text given to `callplan
+// simulate`. Without an engine there are no extensions to check them against: the
+// Simulator reports an unknown one when it runs the call.
 std::vector<std::pair<std::string, Presence>> parse_presence_list(std::string_view text) {
   std::vector<std::pair<std::string, Presence>> out;
   for (auto [extension, state] : detail::split_presence_text(text, "presence")) {
-    auto p = parse_presence(state);
-    if (!p) {
-      throw Error(fmt::format("presence: unknown state `{}` for {} (states: available, offline, "
-                              "busy, dnd, no_device)",
-                              state, extension));
-    }
+    auto p = detail::scripted_presence(state);
+    if (!p) throw Error(detail::unknown_state(state, extension, "presence").text());
     out.emplace_back(std::string(extension), *p);
   }
   return out;

@@ -1,4 +1,4 @@
-#include "plantest/instant.hpp"
+#include "schedule/instant.hpp"
 
 #include <cctype>
 #include <chrono>

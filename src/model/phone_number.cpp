@@ -1,10 +1,10 @@
-#include "load/phone_number.hpp"
+#include "model/phone_number.hpp"
 
 #include <array>
 
-#include "load/value_syntax.hpp"
+#include "model/words.hpp"
 
-namespace callplan::load {
+namespace callplan {
 
 namespace {
 
@@ -129,4 +129,4 @@ std::optional<std::string> to_e164(std::string_view written, std::string_view co
   return e164(std::string(plan->country_code) + std::string(national));
 }
 
-}  // namespace callplan::load
+}  // namespace callplan

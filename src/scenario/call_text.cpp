@@ -1,4 +1,4 @@
-#include "simulate/option_text.hpp"
+#include "scenario/call_text.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,11 +1,11 @@
-#include "plantest/targets.hpp"
+#include "scenario/targets.hpp"
 
-#include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "diagnostics/make_issue.hpp"
+#include "model/words.hpp"
 
 namespace callplan::detail {
 
@@ -21,22 +21,15 @@ std::optional<Presence> scripted_presence(std::string_view state) {
 
 TargetProblem unknown_state(std::string_view state, std::string_view extension,
                             std::string_view what) {
-  static constexpr std::array<std::string_view, 4> kStates = {"available", "offline", "busy",
-                                                              "dnd"};
-  std::string hint = did_you_mean(state, kStates);
+  std::string hint = did_you_mean(state, kScriptedPresenceWords);
   return {fmt::format("{}: unknown state `{}` for {}", what, state, extension),
-          fmt::format("{}states: available, offline, busy, dnd", hint.empty() ? "" : hint + " ")};
-}
-
-bool looks_like_extension(std::string_view text) {
-  return text.size() >= 2 && text.size() <= 6 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+          fmt::format("{}states: {}", hint.empty() ? "" : hint + " ",
+                      fmt::join(kScriptedPresenceWords, ", "))};
 }
 
 bool looks_like_external_number(std::string_view text) {
   std::string_view digits = text.starts_with('+') ? text.substr(1) : text;
-  return digits.size() > 6 &&
-         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return digits.size() > kMaxExtensionDigits && is_digits(digits);
 }
 
 TargetCheck::TargetCheck(const Engine& engine) : engine_(engine) {
@@ -64,7 +57,7 @@ std::optional<TargetProblem> TargetCheck::extension(std::string_view text,
 std::optional<TargetProblem> TargetCheck::target(std::string_view text,
                                                  std::string_view what) const {
   if (engine_.find_user(text) || looks_like_external_number(text)) return std::nullopt;
-  if (looks_like_extension(text)) return unknown_extension(text, what);
+  if (is_extension(text)) return unknown_extension(text, what);
   return TargetProblem{
       fmt::format("{}: `{}` is neither an extension nor a phone number", what, text),
       "write phone numbers with digits only and an optional leading +, e.g. +31612345678"};
@@ -79,7 +72,7 @@ std::optional<TargetProblem> TargetCheck::caller(std::string_view text,
 std::optional<TargetProblem> TargetCheck::callee(std::string_view to, std::string_view from,
                                                  std::string_view what) const {
   if (engine_.find_number(to) || engine_.find_user(to)) return std::nullopt;
-  if (looks_like_extension(to)) {
+  if (is_extension(to)) {
     TargetProblem p = unknown_extension(to, what);
     p.routable = true;
     return p;
