@@ -234,7 +234,6 @@ struct CallSetup {
 
 namespace detail {
 struct SessionState;
-struct SessionAccess;  // lets the library's own hosts (the simulator) read the action queue
 }
 
 class CallSession {
@@ -280,7 +279,6 @@ class CallSession {
   std::span<const LegId> ringing() const;
 
  private:
-  friend struct detail::SessionAccess;
   std::unique_ptr<detail::SessionState> s_;
 };
 

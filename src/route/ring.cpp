@@ -121,17 +121,11 @@ void SessionState::begin_stage() {
     }
     if (legs.size() > first_new) {
       // The ring action and trace event name the new legs, the last ones added to `active`.
-      // The simulator records neither (it reads `legs`), so it skips building the list.
-      const bool record = (recorded_actions & action_bit(Action::Kind::ring)) != 0;
-      if (record || tracing()) {
-        std::size_t count = legs.size() - first_new;
-        std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
-        if (record) {
-          push_action(Action::Kind::ring, new_legs).timeout =
-              std::min(ring->timeout, group_deadline - now);
-        }
-        if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
-      }
+      std::size_t count = legs.size() - first_new;
+      std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
+      push_action(Action::Kind::ring, new_legs).timeout =
+          std::min(ring->timeout, group_deadline - now);
+      if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
       stage_deadline = now + ring->timeout;
       deadline = std::min(stage_deadline, group_deadline);
       return;

@@ -92,24 +92,10 @@ struct SessionState {
   std::uint32_t attempt = 0;
 
   // --- legs, actions, trace ---
-  // Append-only during a call, in the order the legs start ringing: every ring action names
-  // exactly the legs added since the previous one, so a host may read them here instead.
+  // Append-only during a call, in the order the legs start ringing (LegId is the index).
   std::vector<Leg> legs;
   std::vector<ActionRecord> actions;
   std::size_t next_action = 0;
-  // Which actions the host carries out. A live host (SIP, Python) takes them all; the
-  // simulator only acts on `ring` (to schedule scripted answers) and `collect_digit` (to press
-  // digits) and reads the outcome at the end, so it turns the rest off rather than have a
-  // dozen records built and drained per call for nothing. Kept across calls.
-  //
-  // recorded_actions is a mask of action_bit(kind). The simulator records collect_digit only:
-  // it reads the legs a ring action would name straight from `legs` (see legs_rung_since()).
-  static constexpr std::uint32_t action_bit(Action::Kind kind) {
-    return std::uint32_t{1} << static_cast<unsigned>(kind);
-  }
-  static constexpr std::uint32_t kAllActions = ~std::uint32_t{0};
-  std::uint32_t recorded_actions = kAllActions;
-  ActionRecord discarded;  // what push_action() hands out for an action not recorded
   std::vector<LegId> action_legs;
   TraceListener* trace = nullptr;
   std::vector<std::string_view> targets;  // scratch for trace events
@@ -197,7 +183,6 @@ inline LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_v
 }
 
 inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<const LegId> leg_ids) {
-  if ((recorded_actions & action_bit(kind)) == 0) return discarded;
   ActionRecord& r = actions.emplace_back();
   r.kind = kind;
   r.legs_begin = static_cast<std::uint32_t>(action_legs.size());
@@ -205,26 +190,6 @@ inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<cons
   // One or a few legs: a plain loop into the reserved buffer beats a memmove call.
   for (LegId id : leg_ids) action_legs.push_back(id);
   return r;
-}
-
-// For hosts inside the library: the simulator drains the action queue in place instead of
-// copying each record out through CallSession::next_action(), which is the same queue and the
-// same order, minus a copy and a call per action (several per routed call).
-struct SessionAccess {
-  static SessionState& state(CallSession& session) { return *session.s_; }
-};
-
-// Calls f(action, legs) for each queued action in order, then empties the queue as
-// CallSession::next_action() does when it runs dry. `f` must not call into the session.
-template <class F>
-void drain_actions(SessionState& s, F&& f) {
-  for (; s.next_action < s.actions.size(); ++s.next_action) {
-    const ActionRecord& r = s.actions[s.next_action];
-    f(r, std::span<const LegId>(s.action_legs.data() + r.legs_begin, r.legs_count));
-  }
-  s.actions.clear();
-  s.action_legs.clear();
-  s.next_action = 0;
 }
 
 }  // namespace callplan::detail
