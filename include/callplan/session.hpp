@@ -22,7 +22,7 @@
 //
 // Every decision (SPEC section 3) is the session's; hosts (the simulator, the SIP server,
 // Python) only carry out actions. Trace events (SPEC section 5) go to an optional
-// TraceListener; without one, routing does no trace work at all.
+// TraceListener (trace.hpp); without one, routing does no trace work at all.
 //
 // Memory: start() reuses the session's buffers, sized from the engine when it is created, so
 // routing a call in a reused session does not allocate in steady state.
@@ -177,46 +177,7 @@ struct CallOutcome {
   std::uint32_t t = 0;      // seconds since the call started
 };
 
-// ---------------------------------------------------------------------------------------------
-// Trace events (SPEC section 5)
-
-enum class TraceType : std::uint8_t { plan, condition, menu, ring, skip, stop, answer,
-                                      announcement, voicemail, loop, hangup, reject };
-std::string_view to_string(TraceType t);
-
-// What a menu event reports.
-enum class MenuEvent : std::uint8_t { prompt, digit, invalid, timeout };
-
-// One trace event. Only the fields its type uses are set; string_views point into the Engine
-// or the session and are valid only during TraceListener::on_event.
-struct TraceEvent {
-  std::uint32_t t = 0;
-  TraceType type = TraceType::plan;
-  std::string_view step;       // path: "main/0/else/1"; the plan id for `plan` events
-  std::string_view source;     // "file:line:col" of the step; empty when not written
-  std::string_view label;      // the step's label; empty when none
-  std::string_view plan;       // plan, loop: the plan entered / not entered
-  std::string_view schedule;   // condition
-  bool matched = false;        // condition
-  std::span<const std::string_view> targets;  // ring, stop
-  std::uint32_t timeout = 0;   // ring (0 for none), menu prompt
-  std::string_view caller_id;  // ring: set when the legs show something else than the caller
-  std::string_view target;     // skip
-  std::string_view reason;     // skip, stop, reject, loop ("loop" / "max_plans")
-  std::string_view by;         // answer
-  std::string_view user;       // voicemail
-  std::string_view audio;      // announcement, menu prompt
-  std::string_view text;       // announcement
-  MenuEvent menu = MenuEvent::prompt;  // menu
-  char digit = 0;              // menu digit / invalid
-  std::uint32_t attempt = 0;   // menu: 1 for the first prompt
-};
-
-class TraceListener {
- public:
-  virtual ~TraceListener() = default;
-  virtual void on_event(const TraceEvent& event) = 0;
-};
+class TraceListener;  // trace.hpp: receives the call's trace events (SPEC section 5)
 
 // ---------------------------------------------------------------------------------------------
 // The session
@@ -229,7 +190,7 @@ struct CallSetup {
                                        // Read when a step starts, so a host may update it.
   RoutingState* state = nullptr;       // round-robin positions and random state; nullptr: a
                                        // fresh state for this call only
-  TraceListener* trace = nullptr;      // optional
+  TraceListener* trace = nullptr;      // optional; called during the session's functions
 };
 
 namespace detail {

@@ -125,7 +125,7 @@ void SessionState::begin_stage() {
       std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
       push_action(Action::Kind::ring, new_legs).timeout =
           std::min(ring->timeout, group_deadline - now);
-      if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
+      if (tracing()) trace_ring(new_legs, ring->timeout);
       stage_deadline = now + ring->timeout;
       deadline = std::min(stage_deadline, group_deadline);
       return;
@@ -135,7 +135,7 @@ void SessionState::begin_stage() {
 }
 
 bool SessionState::skip_member(const Member& m, SkipReason reason) {
-  if (tracing()) emit_skip(m.target, reason);
+  if (tracing()) trace_skip(m.target, reason);
   return false;
 }
 
@@ -174,7 +174,7 @@ void SessionState::leg_busy(LegId leg) {
   active.erase(it);
   LegId one[] = {leg};
   push_action(Action::Kind::stop, one).reason = StopReason::busy;
-  if (tracing()) emit_legs(TraceType::stop, one, StopReason::busy, 0);
+  if (tracing()) trace_stop(one, StopReason::busy);
   if (!active.empty()) return;
   // Everyone of this stage dropped out: the stage ends early.
   if (stage + 1 >= stage_count) {
@@ -202,7 +202,7 @@ void SessionState::leg_answered(LegId leg) {
 void SessionState::stop_active(StopReason reason) {
   if (active.empty()) return;
   push_action(Action::Kind::stop, active).reason = reason;
-  if (tracing()) emit_legs(TraceType::stop, active, reason, 0);
+  if (tracing()) trace_stop(active, reason);
   active.clear();
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "callplan/session.hpp"
+#include "callplan/trace.hpp"
 #include "compile/program.hpp"
 
 namespace callplan::detail {
@@ -98,7 +99,6 @@ struct SessionState {
   std::size_t next_action = 0;
   std::vector<LegId> action_legs;
   TraceListener* trace = nullptr;
-  std::vector<std::string_view> targets;  // scratch for trace events
 
   // entry.cpp
   void start(const CallSetup& s);
@@ -150,10 +150,11 @@ struct SessionState {
   // store forwarding.)
   ActionRecord& push_action(Action::Kind kind, std::span<const LegId> legs);
 
-  // Trace helpers: an event pre-filled with the time and the step.
+  // Trace helpers. Events are built only when tracing(), and handed to the listener.
   bool tracing() const { return trace != nullptr; }
-  TraceEvent event(TraceType type, const CompiledStep* step) const;
-  void emit(const TraceEvent& e) const { trace->on_event(e); }
+  // Sends `what` happening now at `step` (nullptr: no step), or at the ring step in progress.
+  void emit(const CompiledStep* step, TraceDetail what) const;
+  void emit_at_ring(TraceDetail what) const;
   // trace_events.cpp: one per kind of event, kept out of the hot functions' frames.
   void trace_condition(const CompiledStep& step, bool matched) const;
   void trace_voicemail(const CompiledStep& step) const;
@@ -163,9 +164,11 @@ struct SessionState {
                               bool again) const;
   void trace_plan_entered(const CompiledPlan& target) const;
   void trace_answer(const Leg& answered) const;
-  void emit_skip(std::string_view target, SkipReason reason);
-  void emit_legs(TraceType type, std::span<const LegId> legs, StopReason reason,
-                 std::uint32_t timeout);
+  void trace_skip(std::string_view target, SkipReason reason) const;
+  void trace_ring(std::span<const LegId> legs, std::uint32_t timeout) const;
+  void trace_stop(std::span<const LegId> legs, StopReason reason) const;
+  void trace_menu(TraceDetail what) const;
+  void trace_reject(RejectReason reason) const;
 };
 
 inline Presence SessionState::presence_of(UserIndex user) const {
