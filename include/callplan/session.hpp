@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -205,6 +206,14 @@ class CallSession {
   CallSession(CallSession&&) noexcept;
   CallSession& operator=(CallSession&&) noexcept;
 
+  // The kinds of action this host carries out; the session queues only those (by default all
+  // of them). For a host that acts on a few kinds only and needs no copy of the rest: the
+  // simulator presses scripted digits at menu prompts and learns which legs ring from legs(),
+  // so it sets {collect_digit} and saves building and handing out every other action (about a
+  // quarter of its routing time, docs/performance.md). Kept across calls and by reset(). Set
+  // it between calls: a kind turned off mid-call loses the actions already due.
+  void set_actions(std::initializer_list<Action::Kind> kinds);
+
   // Uses another engine for the next call (e.g. after a reload). Not during a call.
   void reset(std::shared_ptr<const Engine> engine);
   const std::shared_ptr<const Engine>& engine() const;
@@ -234,8 +243,13 @@ class CallSession {
   bool ended() const;
   CallOutcome outcome() const;               // meaningful once ended()
 
-  // Details of a leg of this call (any leg an action has named).
+  // Details of a leg of this call (any leg an action has named). Throws callplan::Error when
+  // the call has no such leg.
   const Leg& leg(LegId id) const;
+  // Every leg of this call so far, indexed by LegId: ids run 0, 1, 2, ... in the order the
+  // legs started ringing, so the legs of a ring action are those added since the one before.
+  // Valid until the next call of any session function.
+  std::span<const Leg> legs() const;
   // Legs ringing now.
   std::span<const LegId> ringing() const;
 

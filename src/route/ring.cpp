@@ -121,11 +121,17 @@ void SessionState::begin_stage() {
     }
     if (legs.size() > first_new) {
       // The ring action and trace event name the new legs, the last ones added to `active`.
-      std::size_t count = legs.size() - first_new;
-      std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
-      push_action(Action::Kind::ring, new_legs).timeout =
-          std::min(ring->timeout, group_deadline - now);
-      if (tracing()) trace_ring(new_legs, ring->timeout);
+      // A host that takes no ring actions (the simulator reads legs()) skips the list.
+      const bool queue = queues(Action::Kind::ring);
+      if (queue || tracing()) {
+        std::size_t count = legs.size() - first_new;
+        std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
+        if (queue) {
+          push_action(Action::Kind::ring, new_legs).timeout =
+              std::min(ring->timeout, group_deadline - now);
+        }
+        if (tracing()) trace_ring(new_legs, ring->timeout);
+      }
       stage_deadline = now + ring->timeout;
       deadline = std::min(stage_deadline, group_deadline);
       return;

@@ -74,8 +74,16 @@ CallSession::~CallSession() = default;
 CallSession::CallSession(CallSession&&) noexcept = default;
 CallSession& CallSession::operator=(CallSession&&) noexcept = default;
 
+void CallSession::set_actions(std::initializer_list<Action::Kind> kinds) {
+  std::uint32_t mask = 0;
+  for (Action::Kind kind : kinds) mask |= detail::SessionState::action_bit(kind);
+  s_->queued_actions = mask;
+}
+
 void CallSession::reset(std::shared_ptr<const Engine> engine) {
+  const std::uint32_t queued = s_->queued_actions;
   s_ = std::make_unique<detail::SessionState>(std::move(engine));
+  s_->queued_actions = queued;
 }
 
 const std::shared_ptr<const Engine>& CallSession::engine() const { return s_->engine; }
@@ -160,6 +168,8 @@ const Leg& CallSession::leg(LegId id) const {
   if (id >= s_->legs.size()) throw Error("CallSession::leg: no such leg in this call");
   return s_->legs[id];
 }
+
+std::span<const Leg> CallSession::legs() const { return s_->legs; }
 
 std::span<const LegId> CallSession::ringing() const { return s_->active; }
 

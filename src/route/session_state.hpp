@@ -97,6 +97,15 @@ struct SessionState {
   std::vector<Leg> legs;
   std::vector<ActionRecord> actions;
   std::size_t next_action = 0;
+  // The kinds the host carries out (CallSession::set_actions), a mask of action_bit(kind);
+  // push_action() hands out `discarded` for the others. Kept across calls.
+  static constexpr std::uint32_t action_bit(Action::Kind kind) {
+    return std::uint32_t{1} << static_cast<unsigned>(kind);
+  }
+  static constexpr std::uint32_t kAllActions = ~std::uint32_t{0};
+  std::uint32_t queued_actions = kAllActions;
+  bool queues(Action::Kind kind) const { return (queued_actions & action_bit(kind)) != 0; }
+  ActionRecord discarded;
   std::vector<LegId> action_legs;
   TraceListener* trace = nullptr;
 
@@ -186,6 +195,7 @@ inline LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_v
 }
 
 inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<const LegId> leg_ids) {
+  if (!queues(kind)) return discarded;
   ActionRecord& r = actions.emplace_back();
   r.kind = kind;
   r.legs_begin = static_cast<std::uint32_t>(action_legs.size());

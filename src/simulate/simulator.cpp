@@ -54,6 +54,8 @@ struct Simulator::Impl {
         session(engine),
         presence(engine->user_count(), Presence::available) {
     presence_set.reserve(16);
+    // It acts on menu prompts only (to press digits) and reads which legs ring from legs().
+    session.set_actions({Action::Kind::collect_digit});
   }
 
   std::shared_ptr<const Engine> engine;
@@ -61,7 +63,8 @@ struct Simulator::Impl {
   // stack slot written byte by byte and read as a word (a store-forwarding stall, twice per
   // call); the tables' pointer results do not.
   const detail::Program& program;
-  // Driven through its public API only, like every other host (SIP, Python).
+  // Driven through its public API only, like every other host (SIP, Python); it takes only
+  // collect_digit actions (CallSession::set_actions).
   CallSession session;
   // Presence by user, all `available` between calls except the entries named in
   // presence_set: a call resets only what the previous one set, so its cost follows the
@@ -139,23 +142,25 @@ struct Simulator::Impl {
     std::size_t next_digit = 0;
     if (sc.hangup_after) pending.push_back({*sc.hangup_after, 3, seq++, 0, false, 0});
 
-    // Each round carries out the actions the session queued at second `now`: a ring action
-    // schedules the scripted answers of the legs it starts, a menu prompt the next digit.
-    // Events of a rank keep their order through `seq`.
+    // Each round handles what happened at second `now`: legs that started ringing get their
+    // scripted answers scheduled, menu prompts (the only actions it takes) the next digit.
+    // Events of a rank keep their order through `seq`; answers and digits never share a rank.
+    std::size_t legs_seen = 0;
     for (;;) {
       const std::uint32_t now = session.now();  // actions come out at the second they happen
-      while (std::optional<Action> action = session.next_action()) {
-        if (action->kind == Action::Kind::ring) {
-          for (LegId id : action->legs) {
-            const ScriptedAnswer* a = script_for(sc, session.leg(id));
-            if (a == nullptr) continue;
-            if (a->busy) {
-              pending.push_back({now, 0, seq++, id, true, 0});
-            } else {
-              pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
-            }
-          }
-        } else if (action->kind == Action::Kind::collect_digit && next_digit < sc.digits.size()) {
+      const std::span<const Leg> legs = session.legs();
+      for (; legs_seen < legs.size(); ++legs_seen) {
+        const ScriptedAnswer* a = script_for(sc, legs[legs_seen]);
+        if (a == nullptr) continue;
+        const auto id = static_cast<LegId>(legs_seen);
+        if (a->busy) {
+          pending.push_back({now, 0, seq++, id, true, 0});
+        } else {
+          pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
+        }
+      }
+      while (session.next_action()) {  // a collect_digit
+        if (next_digit < sc.digits.size()) {
           char d = sc.digits[next_digit++];
           if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
         }
