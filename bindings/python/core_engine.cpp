@@ -87,7 +87,7 @@ struct CallBatch {
 
 py::tuple trace_to_python(const Trace& trace) {
   py::list labels;
-  for (const TraceRecord& r : trace.events) labels.append(r.label);
+  for (const TraceEvent& e : trace.events) labels.append(e.label);
   return py::make_tuple(trace.to_json(-1), trace.to_text(), labels);
 }
 

@@ -1,6 +1,9 @@
 // The live call: CallSession driven from Python (a SIP or PBX host written in Python). The
 // shim owns everything the session's CallSetup points at (strings, presence, the routing
 // state's Python object), so nothing dangles while the call runs.
+//
+// Also the trace's text renderer for traces Python holds as JSON (callplan/_trace.py): the
+// timeline has one renderer, the C++ one (Trace::to_text, callplan::describe).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -187,7 +190,7 @@ struct SessionHandle {
     if (o.disposition == Disposition::rejected) t.result.reason = to_string(o.reason);
     t.result.t = o.t;
     py::list labels;
-    for (const TraceRecord& r : t.events) labels.append(r.label);
+    for (const TraceEvent& e : t.events) labels.append(e.label);
     return py::make_tuple(t.to_json(-1), t.to_text(), labels);
   }
 };
@@ -247,6 +250,23 @@ void bind_session(py::module_& m) {
       })
       .def("set_presence", &SessionHandle::set_presence)
       .def("trace", &SessionHandle::trace_now);
+
+  m.def("trace_text", [](const std::string& json, const std::vector<std::string>& labels) {
+    Trace trace = Trace::from_json(json);
+    if (labels.size() != trace.events.size()) {
+      throw py::value_error(fmt::format("trace_text: {} labels for {} events", labels.size(),
+                                        trace.events.size()));
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i) trace.events[i].label = labels[i];
+    return trace.to_text();
+  }, py::arg("json"), py::arg("labels"),
+  "The text timeline (`callplan simulate`'s output) of a JSON trace whose events have these "
+  "labels. Raises callplan.Error when `json` is not a trace.");
+  m.def("describe_event", [](const std::string& json) {
+    return describe(TraceEvent::from_json(json).what);
+  }, py::arg("json"),
+  "What a trace event (its JSON object) says in the text timeline. Raises callplan.Error "
+  "when `json` is not a trace event.");
 }
 
 }  // namespace callplan::python

@@ -22,7 +22,7 @@
 //
 // Every decision (SPEC section 3) is the session's; hosts (the simulator, the SIP server,
 // Python) only carry out actions. Trace events (SPEC section 5) go to an optional
-// TraceListener; without one, routing does no trace work at all.
+// TraceListener (trace.hpp); without one, routing does no trace work at all.
 //
 // Memory: start() reuses the session's buffers, sized from the engine when it is created, so
 // routing a call in a reused session does not allocate in steady state.
@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -177,46 +178,7 @@ struct CallOutcome {
   std::uint32_t t = 0;      // seconds since the call started
 };
 
-// ---------------------------------------------------------------------------------------------
-// Trace events (SPEC section 5)
-
-enum class TraceType : std::uint8_t { plan, condition, menu, ring, skip, stop, answer,
-                                      announcement, voicemail, loop, hangup, reject };
-std::string_view to_string(TraceType t);
-
-// What a menu event reports.
-enum class MenuEvent : std::uint8_t { prompt, digit, invalid, timeout };
-
-// One trace event. Only the fields its type uses are set; string_views point into the Engine
-// or the session and are valid only during TraceListener::on_event.
-struct TraceEvent {
-  std::uint32_t t = 0;
-  TraceType type = TraceType::plan;
-  std::string_view step;       // path: "main/0/else/1"; the plan id for `plan` events
-  std::string_view source;     // "file:line:col" of the step; empty when not written
-  std::string_view label;      // the step's label; empty when none
-  std::string_view plan;       // plan, loop: the plan entered / not entered
-  std::string_view schedule;   // condition
-  bool matched = false;        // condition
-  std::span<const std::string_view> targets;  // ring, stop
-  std::uint32_t timeout = 0;   // ring (0 for none), menu prompt
-  std::string_view caller_id;  // ring: set when the legs show something else than the caller
-  std::string_view target;     // skip
-  std::string_view reason;     // skip, stop, reject, loop ("loop" / "max_plans")
-  std::string_view by;         // answer
-  std::string_view user;       // voicemail
-  std::string_view audio;      // announcement, menu prompt
-  std::string_view text;       // announcement
-  MenuEvent menu = MenuEvent::prompt;  // menu
-  char digit = 0;              // menu digit / invalid
-  std::uint32_t attempt = 0;   // menu: 1 for the first prompt
-};
-
-class TraceListener {
- public:
-  virtual ~TraceListener() = default;
-  virtual void on_event(const TraceEvent& event) = 0;
-};
+class TraceListener;  // trace.hpp: receives the call's trace events (SPEC section 5)
 
 // ---------------------------------------------------------------------------------------------
 // The session
@@ -229,12 +191,11 @@ struct CallSetup {
                                        // Read when a step starts, so a host may update it.
   RoutingState* state = nullptr;       // round-robin positions and random state; nullptr: a
                                        // fresh state for this call only
-  TraceListener* trace = nullptr;      // optional
+  TraceListener* trace = nullptr;      // optional; called during the session's functions
 };
 
 namespace detail {
 struct SessionState;
-struct SessionAccess;  // lets the library's own hosts (the simulator) read the action queue
 }
 
 class CallSession {
@@ -244,6 +205,14 @@ class CallSession {
   ~CallSession();
   CallSession(CallSession&&) noexcept;
   CallSession& operator=(CallSession&&) noexcept;
+
+  // The kinds of action this host carries out; the session queues only those (by default all
+  // of them). For a host that acts on a few kinds only and needs no copy of the rest: the
+  // simulator presses scripted digits at menu prompts and learns which legs ring from legs(),
+  // so it sets {collect_digit} and saves building and handing out every other action (about a
+  // quarter of its routing time, docs/performance.md). Kept across calls and by reset(). Set
+  // it between calls: a kind turned off mid-call loses the actions already due.
+  void set_actions(std::initializer_list<Action::Kind> kinds);
 
   // Uses another engine for the next call (e.g. after a reload). Not during a call.
   void reset(std::shared_ptr<const Engine> engine);
@@ -274,13 +243,17 @@ class CallSession {
   bool ended() const;
   CallOutcome outcome() const;               // meaningful once ended()
 
-  // Details of a leg of this call (any leg an action has named).
+  // Details of a leg of this call (any leg an action has named). Throws callplan::Error when
+  // the call has no such leg.
   const Leg& leg(LegId id) const;
+  // Every leg of this call so far, indexed by LegId: ids run 0, 1, 2, ... in the order the
+  // legs started ringing, so the legs of a ring action are those added since the one before.
+  // Valid until the next call of any session function.
+  std::span<const Leg> legs() const;
   // Legs ringing now.
   std::span<const LegId> ringing() const;
 
  private:
-  friend struct detail::SessionAccess;
   std::unique_ptr<detail::SessionState> s_;
 };
 

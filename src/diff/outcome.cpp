@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <variant>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -27,8 +28,8 @@ std::string shown(const std::string& target, const Engine& engine) {
   return engine.find_user(target) ? target : display_number(engine.normalise_number(target));
 }
 
-std::string audio_or_text(const TraceRecord& r) {
-  return r.audio.empty() ? fmt::format("\"{}\"", r.text) : r.audio;
+std::string audio_or_text(const AnnouncementEvent& a) {
+  return a.audio.empty() ? fmt::format("\"{}\"", a.text) : a.audio;
 }
 
 // Builds "Sales [002 15 s → +003 15 s → +004 15 s]" style summaries: one part per ringing
@@ -37,11 +38,11 @@ class Summary {
  public:
   explicit Summary(const Engine& engine) : engine_(engine) {}
 
-  void ring(const TraceRecord& r) {
-    if (r.step != step_) {
+  void ring(const TraceEvent& e, const RingEvent& r) {
+    if (e.step != step_) {
       flush();
-      step_ = r.step;
-      label_ = r.label;
+      step_ = e.step;
+      label_ = e.label;
     }
     std::vector<std::string> names;
     for (const std::string& t : r.targets) names.push_back(shown(t, engine_));
@@ -50,7 +51,7 @@ class Summary {
     turns_.push_back(std::move(turn));
     for (const std::string& t : r.targets) ringing_.insert(t);
   }
-  void stop(const TraceRecord& r) {
+  void stop(const StopEvent& r) {
     for (const std::string& t : r.targets) ringing_.erase(t);
   }
   void part(std::string text) {
@@ -88,60 +89,59 @@ Observed observe(const Trace& trace, const Engine& engine) {
   Observed o;
   Summary summary(engine);
   std::vector<std::string>& ev = o.call.events;
-  for (const TraceRecord& r : trace.events) {
-    switch (r.type) {
-      case TraceType::ring: {
-        auto targets = canonical_targets(r.targets, engine);
-        std::string line = fmt::format("{} ring {} for {}", r.t, fmt::join(targets, " "), r.timeout);
-        if (!r.caller_id.empty()) line += " showing " + engine.normalise_number(r.caller_id);
-        ev.push_back(std::move(line));
-        for (const std::string& t : r.targets) {
-          if (engine.find_user(t) &&
-              std::find(o.rung_users.begin(), o.rung_users.end(), t) == o.rung_users.end()) {
-            o.rung_users.push_back(t);
-          }
-        }
-        summary.ring(r);
-        break;
-      }
-      case TraceType::stop:
-        ev.push_back(fmt::format("{} stop {} ({})", r.t,
-                                 fmt::join(canonical_targets(r.targets, engine), " "), r.reason));
-        summary.stop(r);
-        break;
-      case TraceType::announcement:
-        ev.push_back(fmt::format("{} play {}", r.t, audio_or_text(r)));
-        summary.part(fmt::format("announcement {}", audio_or_text(r)));
-        break;
-      case TraceType::menu:
-        if (r.menu == MenuEvent::prompt) {
-          ++o.prompts;
-          ev.push_back(fmt::format("{} menu prompt {} waits {}", r.t, r.audio, r.timeout));
-          if (r.attempt <= 1) summary.part(fmt::format("menu {}", r.audio));
-        } else if (r.menu == MenuEvent::digit) {
-          ev.push_back(fmt::format("{} menu digit {}", r.t, r.digit));
-        } else if (r.menu == MenuEvent::invalid) {
-          ev.push_back(fmt::format("{} menu invalid digit {}", r.t, r.digit));
-        } else {
-          ev.push_back(fmt::format("{} menu no digit", r.t));
-        }
-        break;
-      case TraceType::voicemail:
-        ev.push_back(fmt::format("{} voicemail {}", r.t, r.user));
-        break;
-      case TraceType::hangup:
-        ev.push_back(fmt::format("{} hangup", r.t));
-        break;
-      // Not noticeable by anyone: which plan or schedule decided, who was skipped (a skipped
-      // user's phone does not ring either way), loops the engine avoided.
-      case TraceType::plan:
-      case TraceType::condition:
-      case TraceType::skip:
-      case TraceType::loop:
-      case TraceType::answer:
-      case TraceType::reject:
-        break;
-    }
+  for (const TraceEvent& e : trace.events) {
+    std::visit(
+        Overloaded{
+            [&](const RingEvent& r) {
+              auto targets = canonical_targets(r.targets, engine);
+              std::string line =
+                  fmt::format("{} ring {} for {}", e.t, fmt::join(targets, " "), r.timeout);
+              if (!r.caller_id.empty()) line += " showing " + engine.normalise_number(r.caller_id);
+              ev.push_back(std::move(line));
+              for (const std::string& t : r.targets) {
+                if (engine.find_user(t) &&
+                    std::find(o.rung_users.begin(), o.rung_users.end(), t) == o.rung_users.end()) {
+                  o.rung_users.push_back(t);
+                }
+              }
+              summary.ring(e, r);
+            },
+            [&](const StopEvent& r) {
+              ev.push_back(fmt::format("{} stop {} ({})", e.t,
+                                       fmt::join(canonical_targets(r.targets, engine), " "),
+                                       to_string(r.reason)));
+              summary.stop(r);
+            },
+            [&](const AnnouncementEvent& a) {
+              ev.push_back(fmt::format("{} play {}", e.t, audio_or_text(a)));
+              summary.part(fmt::format("announcement {}", audio_or_text(a)));
+            },
+            [&](const MenuPromptEvent& m) {
+              ++o.prompts;
+              ev.push_back(fmt::format("{} menu prompt {} waits {}", e.t, m.prompt, m.timeout));
+              if (m.attempt <= 1) summary.part(fmt::format("menu {}", m.prompt));
+            },
+            [&](const MenuDigitEvent& m) {
+              ev.push_back(fmt::format("{} menu digit {}", e.t, m.digit));
+            },
+            [&](const MenuInvalidEvent& m) {
+              ev.push_back(fmt::format("{} menu invalid digit {}", e.t, m.digit));
+            },
+            [&](const MenuTimeoutEvent&) { ev.push_back(fmt::format("{} menu no digit", e.t)); },
+            [&](const VoicemailEvent& v) {
+              ev.push_back(fmt::format("{} voicemail {}", e.t, v.user));
+            },
+            [&](const HangupEvent&) { ev.push_back(fmt::format("{} hangup", e.t)); },
+            // Not noticeable by anyone: which plan or schedule decided, who was skipped (a
+            // skipped user's phone does not ring either way), loops the engine avoided.
+            [](const PlanEvent&) {},
+            [](const ConditionEvent&) {},
+            [](const SkipEvent&) {},
+            [](const LoopEvent&) {},
+            [](const AnswerEvent&) {},
+            [](const RejectEvent&) {},
+        },
+        e.what);
   }
   const TraceResult& res = trace.result;
   std::string end;

@@ -124,11 +124,7 @@ std::string_view SessionState::external_caller_dial() {
 }
 
 void SessionState::reject(RejectReason reason) {
-  if (tracing()) {
-    TraceEvent e = event(TraceType::reject, nullptr);
-    e.reason = to_string(reason);
-    emit(e);
-  }
+  if (tracing()) trace_reject(reason);
   outcome.reason = reason;
   finish(Disposition::rejected, {});
 }
@@ -149,7 +145,7 @@ void SessionState::start_outbound(std::string_view to) {
   deadline = stage_deadline;
   LegId one[] = {leg};
   push_action(Action::Kind::ring, one).timeout = kOutboundTimeoutSeconds;
-  if (tracing()) emit_legs(TraceType::ring, one, StopReason::timeout, kOutboundTimeoutSeconds);
+  if (tracing()) trace_ring(one, kOutboundTimeoutSeconds);
 }
 
 }  // namespace callplan::detail

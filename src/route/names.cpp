@@ -1,5 +1,6 @@
 // The words the trace and the APIs use for the session's enums (SPEC section 5).
 #include "callplan/session.hpp"
+#include "callplan/trace.hpp"
 
 namespace callplan {
 
@@ -67,22 +68,12 @@ std::string_view to_string(RejectReason r) {
   return "unknown_number";
 }
 
-std::string_view to_string(TraceType t) {
-  switch (t) {
-    case TraceType::plan: return "plan";
-    case TraceType::condition: return "condition";
-    case TraceType::menu: return "menu";
-    case TraceType::ring: return "ring";
-    case TraceType::skip: return "skip";
-    case TraceType::stop: return "stop";
-    case TraceType::answer: return "answer";
-    case TraceType::announcement: return "announcement";
-    case TraceType::voicemail: return "voicemail";
-    case TraceType::loop: return "loop";
-    case TraceType::hangup: return "hangup";
-    case TraceType::reject: return "reject";
+std::string_view to_string(LoopReason r) {
+  switch (r) {
+    case LoopReason::loop: return "loop";
+    case LoopReason::max_plans: return "max_plans";
   }
-  return "plan";
+  return "loop";
 }
 
 }  // namespace callplan

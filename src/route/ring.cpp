@@ -121,16 +121,16 @@ void SessionState::begin_stage() {
     }
     if (legs.size() > first_new) {
       // The ring action and trace event name the new legs, the last ones added to `active`.
-      // The simulator records neither (it reads `legs`), so it skips building the list.
-      const bool record = (recorded_actions & action_bit(Action::Kind::ring)) != 0;
-      if (record || tracing()) {
+      // A host that takes no ring actions (the simulator reads legs()) skips the list.
+      const bool queue = queues(Action::Kind::ring);
+      if (queue || tracing()) {
         std::size_t count = legs.size() - first_new;
         std::span<const LegId> new_legs{active.data() + (active.size() - count), count};
-        if (record) {
+        if (queue) {
           push_action(Action::Kind::ring, new_legs).timeout =
               std::min(ring->timeout, group_deadline - now);
         }
-        if (tracing()) emit_legs(TraceType::ring, new_legs, StopReason::timeout, ring->timeout);
+        if (tracing()) trace_ring(new_legs, ring->timeout);
       }
       stage_deadline = now + ring->timeout;
       deadline = std::min(stage_deadline, group_deadline);
@@ -141,7 +141,7 @@ void SessionState::begin_stage() {
 }
 
 bool SessionState::skip_member(const Member& m, SkipReason reason) {
-  if (tracing()) emit_skip(m.target, reason);
+  if (tracing()) trace_skip(m.target, reason);
   return false;
 }
 
@@ -180,7 +180,7 @@ void SessionState::leg_busy(LegId leg) {
   active.erase(it);
   LegId one[] = {leg};
   push_action(Action::Kind::stop, one).reason = StopReason::busy;
-  if (tracing()) emit_legs(TraceType::stop, one, StopReason::busy, 0);
+  if (tracing()) trace_stop(one, StopReason::busy);
   if (!active.empty()) return;
   // Everyone of this stage dropped out: the stage ends early.
   if (stage + 1 >= stage_count) {
@@ -208,7 +208,7 @@ void SessionState::leg_answered(LegId leg) {
 void SessionState::stop_active(StopReason reason) {
   if (active.empty()) return;
   push_action(Action::Kind::stop, active).reason = reason;
-  if (tracing()) emit_legs(TraceType::stop, active, reason, 0);
+  if (tracing()) trace_stop(active, reason);
   active.clear();
 }
 

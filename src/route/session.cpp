@@ -28,54 +28,8 @@ void SessionState::reserve_buffers() {
   legs.reserve(4 * m + 16);
   actions.reserve(2 * m + 16);
   action_legs.reserve(4 * m + 16);
-  targets.reserve(m);
   caller_dial_buffer.reserve(32);
   outbound_dial.reserve(32);
-}
-
-TraceEvent SessionState::event(TraceType type, const CompiledStep* step) const {
-  TraceEvent e;
-  e.t = now;
-  e.type = type;
-  if (step != nullptr) {
-    e.step = step->path;
-    e.source = step->source;
-    e.label = step->label;
-  }
-  return e;
-}
-
-void SessionState::emit_skip(std::string_view target, SkipReason reason) {
-  TraceEvent e = event(TraceType::skip, ring);
-  e.step = ring_path;
-  e.target = target;
-  e.reason = to_string(reason);
-  emit(e);
-}
-
-void SessionState::emit_legs(TraceType type, std::span<const LegId> leg_ids, StopReason reason,
-                             std::uint32_t timeout) {
-  TraceEvent e = event(type, ring);
-  e.step = ring_path;
-  e.source = ring_source;
-  e.label = ring_label;
-  targets.clear();
-  for (LegId id : leg_ids) {
-    const Leg& leg = legs[id];
-    targets.push_back(leg.target);
-    // Say what external phones show when it is not simply the caller (SPEC 3.8).
-    if (type == TraceType::ring && leg.kind == Leg::Kind::external &&
-        leg.caller_id != shown_internal) {
-      e.caller_id = leg.caller_id;
-    }
-  }
-  e.targets = targets;
-  if (type == TraceType::ring) {
-    e.timeout = timeout;
-  } else {
-    e.reason = to_string(reason);
-  }
-  emit(e);
 }
 
 // Fires the timers due before `limit` (or at it, when `inclusive`), in time order. Each timer
@@ -120,8 +74,16 @@ CallSession::~CallSession() = default;
 CallSession::CallSession(CallSession&&) noexcept = default;
 CallSession& CallSession::operator=(CallSession&&) noexcept = default;
 
+void CallSession::set_actions(std::initializer_list<Action::Kind> kinds) {
+  std::uint32_t mask = 0;
+  for (Action::Kind kind : kinds) mask |= detail::SessionState::action_bit(kind);
+  s_->queued_actions = mask;
+}
+
 void CallSession::reset(std::shared_ptr<const Engine> engine) {
+  const std::uint32_t queued = s_->queued_actions;
   s_ = std::make_unique<detail::SessionState>(std::move(engine));
+  s_->queued_actions = queued;
 }
 
 const std::shared_ptr<const Engine>& CallSession::engine() const { return s_->engine; }
@@ -206,6 +168,8 @@ const Leg& CallSession::leg(LegId id) const {
   if (id >= s_->legs.size()) throw Error("CallSession::leg: no such leg in this call");
   return s_->legs[id];
 }
+
+std::span<const Leg> CallSession::legs() const { return s_->legs; }
 
 std::span<const LegId> CallSession::ringing() const { return s_->active; }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "callplan/session.hpp"
+#include "callplan/trace.hpp"
 #include "compile/program.hpp"
 
 namespace callplan::detail {
@@ -92,27 +93,21 @@ struct SessionState {
   std::uint32_t attempt = 0;
 
   // --- legs, actions, trace ---
-  // Append-only during a call, in the order the legs start ringing: every ring action names
-  // exactly the legs added since the previous one, so a host may read them here instead.
+  // Append-only during a call, in the order the legs start ringing (LegId is the index).
   std::vector<Leg> legs;
   std::vector<ActionRecord> actions;
   std::size_t next_action = 0;
-  // Which actions the host carries out. A live host (SIP, Python) takes them all; the
-  // simulator only acts on `ring` (to schedule scripted answers) and `collect_digit` (to press
-  // digits) and reads the outcome at the end, so it turns the rest off rather than have a
-  // dozen records built and drained per call for nothing. Kept across calls.
-  //
-  // recorded_actions is a mask of action_bit(kind). The simulator records collect_digit only:
-  // it reads the legs a ring action would name straight from `legs` (see legs_rung_since()).
+  // The kinds the host carries out (CallSession::set_actions), a mask of action_bit(kind);
+  // push_action() hands out `discarded` for the others. Kept across calls.
   static constexpr std::uint32_t action_bit(Action::Kind kind) {
     return std::uint32_t{1} << static_cast<unsigned>(kind);
   }
   static constexpr std::uint32_t kAllActions = ~std::uint32_t{0};
-  std::uint32_t recorded_actions = kAllActions;
-  ActionRecord discarded;  // what push_action() hands out for an action not recorded
+  std::uint32_t queued_actions = kAllActions;
+  bool queues(Action::Kind kind) const { return (queued_actions & action_bit(kind)) != 0; }
+  ActionRecord discarded;
   std::vector<LegId> action_legs;
   TraceListener* trace = nullptr;
-  std::vector<std::string_view> targets;  // scratch for trace events
 
   // entry.cpp
   void start(const CallSetup& s);
@@ -164,10 +159,11 @@ struct SessionState {
   // store forwarding.)
   ActionRecord& push_action(Action::Kind kind, std::span<const LegId> legs);
 
-  // Trace helpers: an event pre-filled with the time and the step.
+  // Trace helpers. Events are built only when tracing(), and handed to the listener.
   bool tracing() const { return trace != nullptr; }
-  TraceEvent event(TraceType type, const CompiledStep* step) const;
-  void emit(const TraceEvent& e) const { trace->on_event(e); }
+  // Sends `what` happening now at `step` (nullptr: no step), or at the ring step in progress.
+  void emit(const CompiledStep* step, TraceDetail what) const;
+  void emit_at_ring(TraceDetail what) const;
   // trace_events.cpp: one per kind of event, kept out of the hot functions' frames.
   void trace_condition(const CompiledStep& step, bool matched) const;
   void trace_voicemail(const CompiledStep& step) const;
@@ -177,9 +173,11 @@ struct SessionState {
                               bool again) const;
   void trace_plan_entered(const CompiledPlan& target) const;
   void trace_answer(const Leg& answered) const;
-  void emit_skip(std::string_view target, SkipReason reason);
-  void emit_legs(TraceType type, std::span<const LegId> legs, StopReason reason,
-                 std::uint32_t timeout);
+  void trace_skip(std::string_view target, SkipReason reason) const;
+  void trace_ring(std::span<const LegId> legs, std::uint32_t timeout) const;
+  void trace_stop(std::span<const LegId> legs, StopReason reason) const;
+  void trace_menu(TraceDetail what) const;
+  void trace_reject(RejectReason reason) const;
 };
 
 inline Presence SessionState::presence_of(UserIndex user) const {
@@ -197,7 +195,7 @@ inline LegId SessionState::add_leg(Leg::Kind kind, UserIndex user, std::string_v
 }
 
 inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<const LegId> leg_ids) {
-  if ((recorded_actions & action_bit(kind)) == 0) return discarded;
+  if (!queues(kind)) return discarded;
   ActionRecord& r = actions.emplace_back();
   r.kind = kind;
   r.legs_begin = static_cast<std::uint32_t>(action_legs.size());
@@ -205,26 +203,6 @@ inline ActionRecord& SessionState::push_action(Action::Kind kind, std::span<cons
   // One or a few legs: a plain loop into the reserved buffer beats a memmove call.
   for (LegId id : leg_ids) action_legs.push_back(id);
   return r;
-}
-
-// For hosts inside the library: the simulator drains the action queue in place instead of
-// copying each record out through CallSession::next_action(), which is the same queue and the
-// same order, minus a copy and a call per action (several per routed call).
-struct SessionAccess {
-  static SessionState& state(CallSession& session) { return *session.s_; }
-};
-
-// Calls f(action, legs) for each queued action in order, then empties the queue as
-// CallSession::next_action() does when it runs dry. `f` must not call into the session.
-template <class F>
-void drain_actions(SessionState& s, F&& f) {
-  for (; s.next_action < s.actions.size(); ++s.next_action) {
-    const ActionRecord& r = s.actions[s.next_action];
-    f(r, std::span<const LegId>(s.action_legs.data() + r.legs_begin, r.legs_count));
-  }
-  s.actions.clear();
-  s.action_legs.clear();
-  s.next_action = 0;
 }
 
 }  // namespace callplan::detail

@@ -83,12 +83,7 @@ void SessionState::start_menu(const CompiledStep& step) {
 
 void SessionState::prompt() {
   if (tracing()) {
-    TraceEvent e = event(TraceType::menu, menu);
-    e.menu = MenuEvent::prompt;
-    e.audio = menu->audio;
-    e.attempt = attempt;
-    e.timeout = menu->timeout;
-    emit(e);
+    trace_menu(MenuPromptEvent{std::string(menu->audio), attempt, menu->timeout});
   }
   ActionRecord& a = push_action(Action::Kind::collect_digit, {});
   a.timeout = menu->timeout;
@@ -99,33 +94,19 @@ void SessionState::prompt() {
 void SessionState::menu_digit(char d) {
   for (const MenuChoice& c : p->choices_of(*menu)) {
     if (c.digit != d) continue;
-    if (tracing()) {
-      TraceEvent e = event(TraceType::menu, menu);
-      e.menu = MenuEvent::digit;
-      e.digit = d;
-      emit(e);
-    }
+    if (tracing()) trace_menu(MenuDigitEvent{d});
     waiting = Waiting::nothing;
     deadline = kNever;
     menu = nullptr;
     frames.push_back({c.list, 0});
     return;
   }
-  if (tracing()) {
-    TraceEvent e = event(TraceType::menu, menu);
-    e.menu = MenuEvent::invalid;
-    e.digit = d;
-    emit(e);
-  }
+  if (tracing()) trace_menu(MenuInvalidEvent{d});
   leave_menu(true);
 }
 
 void SessionState::menu_timeout() {
-  if (tracing()) {
-    TraceEvent e = event(TraceType::menu, menu);
-    e.menu = MenuEvent::timeout;
-    emit(e);
-  }
+  if (tracing()) trace_menu(MenuTimeoutEvent{});
   leave_menu(false);
 }
 

@@ -10,12 +10,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "callplan/error.hpp"
 #include "compile/program.hpp"
 #include "compile/string_table.hpp"
 #include "model/words.hpp"
-#include "route/session_state.hpp"
 #include "schedule/instant.hpp"
 
 namespace callplan {
@@ -53,12 +53,10 @@ struct Simulator::Impl {
       : engine(std::move(e)),
         program(detail::EngineAccess::program(*engine)),
         session(engine),
-        live(detail::SessionAccess::state(session)),
         presence(engine->user_count(), Presence::available) {
     presence_set.reserve(16);
-    // It acts on ring and collect_digit only (see route()), and reads the legs a ring action
-    // names from the session's leg list, so only collect_digit is queued.
-    live.recorded_actions = detail::SessionState::action_bit(Action::Kind::collect_digit);
+    // It acts on menu prompts only (to press digits) and reads which legs ring from legs().
+    session.set_actions({Action::Kind::collect_digit});
   }
 
   std::shared_ptr<const Engine> engine;
@@ -66,10 +64,9 @@ struct Simulator::Impl {
   // stack slot written byte by byte and read as a word (a store-forwarding stall, twice per
   // call); the tables' pointer results do not.
   const detail::Program& program;
+  // Driven through its public API only, like every other host (SIP, Python); it takes only
+  // collect_digit actions (CallSession::set_actions).
   CallSession session;
-  // The session's state, read directly for its action queue, legs, clock and timer (see
-  // detail::SessionAccess); events are still reported through the CallSession API.
-  detail::SessionState& live;
   // Presence by user, all `available` between calls except the entries named in
   // presence_set: a call resets only what the previous one set, so its cost follows the
   // scenario, not the size of the tenant.
@@ -146,44 +143,39 @@ struct Simulator::Impl {
     std::size_t next_digit = 0;
     if (sc.hangup_after) pending.push_back({*sc.hangup_after, 3, seq++, 0, false, 0});
 
-    // Legs that started ringing before this round: those of the ring actions since then, in
-    // the same order (SessionState::legs). Events of a rank keep their order through `seq`;
-    // answers and digits never share a rank, so reading legs before digits changes nothing.
+    // Each round handles what happened at second `now`: legs that started ringing get their
+    // scripted answers scheduled, menu prompts (the only actions it takes) the next digit.
+    // Events of a rank keep their order through `seq`; answers and digits never share a rank.
     std::size_t legs_seen = 0;
     for (;;) {
-      const std::uint32_t now = live.now;  // actions come out at the second they happen
-      for (; legs_seen < live.legs.size(); ++legs_seen) {
-        const auto id = static_cast<LegId>(legs_seen);
-        const ScriptedAnswer* a = script_for(sc, live.legs[legs_seen]);
+      const std::uint32_t now = session.now();  // actions come out at the second they happen
+      const std::span<const Leg> legs = session.legs();
+      for (; legs_seen < legs.size(); ++legs_seen) {
+        const ScriptedAnswer* a = script_for(sc, legs[legs_seen]);
         if (a == nullptr) continue;
+        const auto id = static_cast<LegId>(legs_seen);
         if (a->busy) {
           pending.push_back({now, 0, seq++, id, true, 0});
         } else {
           pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
         }
       }
-      if (!live.actions.empty()) {
-        detail::drain_actions(live, [&](const detail::ActionRecord& action,
-                                        std::span<const LegId>) {
-          if (action.kind == Action::Kind::collect_digit && next_digit < sc.digits.size()) {
-            char d = sc.digits[next_digit++];
-            if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
-          }
-        });
+      while (session.next_action()) {  // a collect_digit
+        if (next_digit < sc.digits.size()) {
+          char d = sc.digits[next_digit++];
+          if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
+        }
       }
-      if (live.ended) break;
+      if (session.ended()) break;
 
-      const std::uint32_t wake = live.wake_at();
-      const std::uint32_t timer = wake == detail::kNever ? kNone : wake;
+      const std::optional<std::uint32_t> wake = session.wake_in();
+      const std::uint32_t timer = wake ? now + *wake : kNone;
       // The next scripted event, if any comes before the timer (most rounds have none).
       auto next = pending.empty() ? pending.end()
                                   : std::min_element(pending.begin(), pending.end(), earlier);
       if (next == pending.end() || next->t > timer) {
         if (timer == kNone) break;  // nothing will ever happen again
-        // CallSession::advance_to(timer) without its checks, which hold here: the call has
-        // not ended and the timer is not before now (wake_at()).
-        live.fire_timers(timer, true);
-        if (!live.ended) live.now = timer;
+        session.advance_to(timer);
         continue;
       }
       Pending p = *next;
@@ -198,7 +190,7 @@ struct Simulator::Impl {
         session.caller_hung_up(p.t);
       }
     }
-    return live.outcome;  // session.outcome() without the call
+    return session.outcome();
   }
 };
 

@@ -1,108 +1,86 @@
-// Trace: recording session events, and writing them as the JSON of SPEC 5 or as text.
+// Trace: recording session events, and writing them as the JSON of SPEC 5 or as text. Each
+// output is one visitor over the event types (trace.hpp), so a type added there and not here
+// does not compile.
 #include "callplan/trace.hpp"
+
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
+#include "callplan/engine.hpp"
+
 namespace callplan {
 
-void TraceRecorder::on_event(const TraceEvent& e) {
-  TraceRecord r;
-  r.t = e.t;
-  r.type = e.type;
-  r.step = e.step;
-  r.source = e.source;
-  r.label = e.label;
-  r.plan = e.plan;
-  r.schedule = e.schedule;
-  r.matched = e.matched;
-  r.targets.assign(e.targets.begin(), e.targets.end());
-  r.timeout = e.timeout;
-  r.caller_id = e.caller_id;
-  r.target = e.target;
-  r.reason = e.reason;
-  r.by = e.by;
-  r.user = e.user;
-  r.audio = e.audio;
-  r.text = e.text;
-  r.menu = e.menu;
-  if (e.digit != 0) r.digit = std::string(1, e.digit);
-  r.attempt = e.attempt;
-  trace_.events.push_back(std::move(r));
+void TraceRecorder::on_event(TraceEvent&& event) { trace_.events.push_back(std::move(event)); }
+
+std::string_view type_name(const TraceDetail& what) {
+  return std::visit([](const auto& e) { return std::remove_cvref_t<decltype(e)>::kType; }, what);
 }
 
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Keys in a fixed order per type: t, type, what happened, then where (step, source).
-Json event_json(const TraceRecord& r) {
+std::string digit_text(char digit) { return std::string(1, digit); }
+
+// The type's own keys, in the documented order (t and type come before, step and source after).
+void add_fields(Json& j, const TraceDetail& what) {
+  std::visit(Overloaded{
+                 [&](const PlanEvent& e) { j["plan"] = e.plan; },
+                 [&](const ConditionEvent& e) {
+                   j["schedule"] = e.schedule;
+                   j["matched"] = e.matched;
+                 },
+                 [&](const MenuPromptEvent& e) {
+                   j["prompt"] = e.prompt;
+                   j["attempt"] = e.attempt;
+                   j["timeout"] = e.timeout;
+                 },
+                 [&](const MenuDigitEvent& e) { j["digit"] = digit_text(e.digit); },
+                 [&](const MenuInvalidEvent& e) {
+                   j["digit"] = digit_text(e.digit);
+                   j["invalid"] = true;
+                 },
+                 [&](const MenuTimeoutEvent&) { j["no_digit"] = true; },
+                 [&](const RingEvent& e) {
+                   j["targets"] = e.targets;
+                   j["timeout"] = e.timeout;
+                   if (!e.caller_id.empty()) j["caller_id"] = e.caller_id;
+                 },
+                 [&](const SkipEvent& e) {
+                   j["target"] = e.target;
+                   j["reason"] = to_string(e.reason);
+                 },
+                 [&](const StopEvent& e) {
+                   j["targets"] = e.targets;
+                   j["reason"] = to_string(e.reason);
+                 },
+                 [&](const AnswerEvent& e) { j["by"] = e.by; },
+                 [&](const AnnouncementEvent& e) {
+                   if (!e.audio.empty()) j["audio"] = e.audio;
+                   if (!e.text.empty()) j["text"] = e.text;
+                 },
+                 [&](const VoicemailEvent& e) { j["user"] = e.user; },
+                 [&](const LoopEvent& e) {
+                   j["plan"] = e.plan;
+                   j["reason"] = to_string(e.reason);
+                 },
+                 [&](const HangupEvent&) {},
+                 [&](const RejectEvent& e) { j["reason"] = to_string(e.reason); },
+             },
+             what);
+}
+
+Json event_json(const TraceEvent& e) {
   Json j;
-  j["t"] = r.t;
-  j["type"] = std::string(to_string(r.type));
-  switch (r.type) {
-    case TraceType::plan:
-      j["plan"] = r.plan;
-      break;
-    case TraceType::condition:
-      j["schedule"] = r.schedule;
-      j["matched"] = r.matched;
-      break;
-    case TraceType::menu:
-      switch (r.menu) {
-        case MenuEvent::prompt:
-          j["prompt"] = r.audio;
-          j["attempt"] = r.attempt;
-          j["timeout"] = r.timeout;
-          break;
-        case MenuEvent::digit:
-          j["digit"] = r.digit;
-          break;
-        case MenuEvent::invalid:
-          j["digit"] = r.digit;
-          j["invalid"] = true;
-          break;
-        case MenuEvent::timeout:
-          j["no_digit"] = true;
-          break;
-      }
-      break;
-    case TraceType::ring:
-      j["targets"] = r.targets;
-      j["timeout"] = r.timeout;
-      if (!r.caller_id.empty()) j["caller_id"] = r.caller_id;
-      break;
-    case TraceType::skip:
-      j["target"] = r.target;
-      j["reason"] = r.reason;
-      break;
-    case TraceType::stop:
-      j["targets"] = r.targets;
-      j["reason"] = r.reason;
-      break;
-    case TraceType::answer:
-      j["by"] = r.by;
-      break;
-    case TraceType::announcement:
-      if (!r.audio.empty()) j["audio"] = r.audio;
-      if (!r.text.empty()) j["text"] = r.text;
-      break;
-    case TraceType::voicemail:
-      j["user"] = r.user;
-      break;
-    case TraceType::loop:
-      j["plan"] = r.plan;
-      j["reason"] = r.reason;
-      break;
-    case TraceType::hangup:
-      break;
-    case TraceType::reject:
-      j["reason"] = r.reason;
-      break;
-  }
-  if (!r.step.empty()) j["step"] = r.step;
-  if (!r.source.empty()) j["source"] = r.source;
+  j["t"] = e.t;
+  j["type"] = e.type();
+  add_fields(j, e.what);
+  if (!e.step.empty()) j["step"] = e.step;
+  if (!e.source.empty()) j["source"] = e.source;
   return j;
 }
 
@@ -115,51 +93,63 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string describe(const TraceRecord& r) {
-  switch (r.type) {
-    case TraceType::plan: return fmt::format("enter plan {}", r.plan);
-    case TraceType::condition:
-      return fmt::format("schedule {} {}", r.schedule, r.matched ? "matches" : "does not match");
-    case TraceType::menu:
-      switch (r.menu) {
-        case MenuEvent::prompt:
-          return fmt::format("menu: play {} (attempt {}), wait {} s for a digit", r.audio,
-                             r.attempt, r.timeout);
-        case MenuEvent::digit: return fmt::format("menu: caller pressed {}", r.digit);
-        case MenuEvent::invalid: return fmt::format("menu: caller pressed {}, no such option", r.digit);
-        case MenuEvent::timeout: return "menu: no digit";
-      }
-      break;
-    case TraceType::ring:
-      return r.caller_id.empty()
-                 ? fmt::format("ring {} for {} s", join(r.targets), r.timeout)
-                 : fmt::format("ring {} for {} s showing {}", join(r.targets), r.timeout,
-                               r.caller_id);
-    case TraceType::skip: return fmt::format("skip {} ({})", r.target, r.reason);
-    case TraceType::stop: return fmt::format("stop {} ({})", join(r.targets), r.reason);
-    case TraceType::answer: return fmt::format("answered by {}", r.by);
-    case TraceType::announcement:
-      return r.audio.empty() ? fmt::format("announce \"{}\"", r.text)
-                             : fmt::format("play {}", r.audio);
-    case TraceType::voicemail: return fmt::format("voicemail of {}", r.user);
-    case TraceType::loop:
-      return r.reason == "loop"
-                 ? fmt::format("skip: the call is already in plan {}", r.plan)
-                 : fmt::format("skip: the call entered {} plans already, not entering {}",
-                               kMaxPlansPerCall, r.plan);
-    case TraceType::hangup: return "hang up";
-    case TraceType::reject: return fmt::format("rejected ({})", r.reason);
-  }
-  return {};
-}
-
 }  // namespace
+
+std::string describe(const TraceDetail& what) {
+  return std::visit(
+      Overloaded{
+          [](const PlanEvent& e) { return fmt::format("enter plan {}", e.plan); },
+          [](const ConditionEvent& e) {
+            return fmt::format("schedule {} {}", e.schedule,
+                               e.matched ? "matches" : "does not match");
+          },
+          [](const MenuPromptEvent& e) {
+            return fmt::format("menu: play {} (attempt {}), wait {} s for a digit", e.prompt,
+                               e.attempt, e.timeout);
+          },
+          [](const MenuDigitEvent& e) { return fmt::format("menu: caller pressed {}", e.digit); },
+          [](const MenuInvalidEvent& e) {
+            return fmt::format("menu: caller pressed {}, no such option", e.digit);
+          },
+          [](const MenuTimeoutEvent&) { return std::string("menu: no digit"); },
+          [](const RingEvent& e) {
+            return e.caller_id.empty()
+                       ? fmt::format("ring {} for {} s", join(e.targets), e.timeout)
+                       : fmt::format("ring {} for {} s showing {}", join(e.targets), e.timeout,
+                                     e.caller_id);
+          },
+          [](const SkipEvent& e) {
+            return fmt::format("skip {} ({})", e.target, to_string(e.reason));
+          },
+          [](const StopEvent& e) {
+            return fmt::format("stop {} ({})", join(e.targets), to_string(e.reason));
+          },
+          [](const AnswerEvent& e) { return fmt::format("answered by {}", e.by); },
+          [](const AnnouncementEvent& e) {
+            return e.audio.empty() ? fmt::format("announce \"{}\"", e.text)
+                                   : fmt::format("play {}", e.audio);
+          },
+          [](const VoicemailEvent& e) { return fmt::format("voicemail of {}", e.user); },
+          [](const LoopEvent& e) {
+            switch (e.reason) {
+              case LoopReason::loop:
+                return fmt::format("skip: the call is already in plan {}", e.plan);
+              case LoopReason::max_plans: break;
+            }
+            return fmt::format("skip: the call entered {} plans already, not entering {}",
+                               kMaxPlansPerCall, e.plan);
+          },
+          [](const HangupEvent&) { return std::string("hang up"); },
+          [](const RejectEvent& e) { return fmt::format("rejected ({})", to_string(e.reason)); },
+      },
+      what);
+}
 
 std::string Trace::to_json(int indent) const {
   Json j;
   j["call"] = {{"from", call.from}, {"to", call.to}, {"at", call.at}};
   j["events"] = Json::array();
-  for (const TraceRecord& r : events) j["events"].push_back(event_json(r));
+  for (const TraceEvent& e : events) j["events"].push_back(event_json(e));
   Json res;
   res["disposition"] = std::string(to_string(result.disposition));
   switch (result.disposition) {
@@ -175,10 +165,10 @@ std::string Trace::to_json(int indent) const {
 
 std::string Trace::to_text() const {
   std::string out = fmt::format("call from {} to {} at {}\n", call.from, call.to, call.at);
-  for (const TraceRecord& r : events) {
-    std::string where = r.step;
-    if (!r.label.empty()) where += fmt::format(" \"{}\"", r.label);
-    std::string line = fmt::format("  {:>4}s  {:<58} {}", r.t, describe(r), where);
+  for (const TraceEvent& e : events) {
+    std::string where = e.step;
+    if (!e.label.empty()) where += fmt::format(" \"{}\"", e.label);
+    std::string line = fmt::format("  {:>4}s  {:<58} {}", e.t, describe(e.what), where);
     line.erase(line.find_last_not_of(' ') + 1);
     out += line + '\n';
   }
@@ -195,8 +185,8 @@ std::string Trace::to_text() const {
 
 std::vector<std::vector<std::string>> Trace::rings() const {
   std::vector<std::vector<std::string>> out;
-  for (const TraceRecord& r : events) {
-    if (r.type == TraceType::ring) out.push_back(r.targets);
+  for (const TraceEvent& e : events) {
+    if (const auto* ring = std::get_if<RingEvent>(&e.what)) out.push_back(ring->targets);
   }
   return out;
 }

@@ -193,6 +193,42 @@ TEST(CallSession, MenuCollectsDigitsAndFollowsTheOption) {
   EXPECT_EQ(h.session.outcome().t, 2u);
 }
 
+TEST(CallSession, SetActionsQueuesOnlyTheKindsTheHostTakesAndLegsListsEveryLeg) {
+  Host h;
+  h.session.set_actions({Action::Kind::collect_digit});
+  h.start(Caller::external("+31612345678"), "+31881234502");  // memory hunt 001, 002, 003
+  EXPECT_TRUE(h.drain().empty());                              // the ring action is not queued
+  ASSERT_EQ(h.session.legs().size(), 1u);
+  EXPECT_EQ(h.session.legs()[0].id, 0u);
+  EXPECT_EQ(h.session.legs()[0].target, "001");
+  h.session.advance_to(15);
+  EXPECT_TRUE(h.drain().empty());
+  ASSERT_EQ(h.session.legs().size(), 2u);
+  EXPECT_EQ(h.session.legs()[1].id, 1u);
+  EXPECT_EQ(h.session.legs()[1].target, "002");
+  h.session.answered(1, 20);
+  EXPECT_TRUE(h.drain().empty());  // no stop, connect or end either
+  EXPECT_EQ(h.session.outcome().disposition, Disposition::answered);
+  EXPECT_EQ(h.session.outcome().by, "002");
+
+  // Kept for the next call; a menu prompt is still handed out.
+  h.start(Caller::external("+31612345678"), "+31881234508");
+  auto actions = h.drain();
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].kind, Action::Kind::collect_digit);
+  EXPECT_TRUE(h.session.legs().empty());
+
+  // All kinds again.
+  h.session.set_actions({Action::Kind::ring, Action::Kind::stop, Action::Kind::play,
+                         Action::Kind::collect_digit, Action::Kind::voicemail,
+                         Action::Kind::connect, Action::Kind::end});
+  h.start(Caller::external("+31612345678"), "+31881234501");
+  actions = h.drain();
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].kind, Action::Kind::ring);
+  EXPECT_EQ(h.session.legs().size(), 3u);
+}
+
 TEST(CallSession, TransferToExternalShowsTheChosenNumber) {
   Host h;
   h.start(Caller::external("+31201112222"), "+31881234510");

@@ -236,8 +236,11 @@ class Event:
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self._data.items()}
 
     def describe(self) -> str:
-        """What happened, in words: ``"ring 001 002 for 15 s"``."""
-        return _describe(self._data)
+        """What happened, in words: ``"ring 001 002 for 15 s"`` (the C++ timeline's words).
+
+        Raises :class:`callplan.Error` when the event is not one of a trace (a type or field
+        missing or of the wrong kind)."""
+        return _core.describe_event(_json_text(self._data))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Event):
@@ -352,61 +355,13 @@ class Trace:
         return self.__str__()
 
 
-def _join(items: Optional[List[str]]) -> str:
-    return " ".join(items or [])
-
-
-def _describe(e: Dict[str, Any]) -> str:
-    """Mirrors the C++ timeline (src/simulate/trace.cpp) so traces read back from JSON print
-    the same way."""
-    kind = str(e["type"])
-    if kind == "plan":
-        return f"enter plan {e['plan']}"
-    if kind == "condition":
-        return f"schedule {e['schedule']} {'matches' if e['matched'] else 'does not match'}"
-    if kind == "menu":
-        if "prompt" in e:
-            return (f"menu: play {e['prompt']} (attempt {e['attempt']}), wait {e['timeout']} s "
-                    "for a digit")
-        if e.get("invalid"):
-            return f"menu: caller pressed {e['digit']}, no such option"
-        if "digit" in e:
-            return f"menu: caller pressed {e['digit']}"
-        return "menu: no digit"
-    if kind == "ring":
-        text = f"ring {_join(e['targets'])} for {e['timeout']} s"
-        return text + (f" showing {e['caller_id']}" if e.get("caller_id") else "")
-    if kind == "skip":
-        return f"skip {e['target']} ({e['reason']})"
-    if kind == "stop":
-        return f"stop {_join(e['targets'])} ({e['reason']})"
-    if kind == "answer":
-        return f"answered by {e['by']}"
-    if kind == "announcement":
-        return f"play {e['audio']}" if e.get("audio") else f"announce \"{e.get('text', '')}\""
-    if kind == "voicemail":
-        return f"voicemail of {e['user']}"
-    if kind == "loop":
-        if e["reason"] == "loop":
-            return f"skip: the call is already in plan {e['plan']}"
-        return f"skip: the call entered 16 plans already, not entering {e['plan']}"
-    if kind == "hangup":
-        return "hang up"
-    if kind == "reject":
-        return f"rejected ({e['reason']})"
-    return kind
+def _json_text(d: Dict[str, Any]) -> str:
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
 
 def render_text(trace: Trace) -> str:
-    """The timeline of ``trace`` as ``callplan simulate`` prints it."""
-    c = trace.call
-    out = [f"call from {c.from_} to {c.to} at {c.at}\n"]
-    for e in trace.events:
-        where = e.step or ""
-        if e.label:
-            where += f" \"{e.label}\""
-        # padded by fmt itself: it counts a wide character (CJK) as two columns
-        line = f"  {e.t:>4}s  {_core.pad_right(e.describe(), 58)} {where}".rstrip(" ")
-        out.append(line + "\n")
-    out.append(f"result: {trace.result}\n")
-    return "".join(out)
+    """The timeline of ``trace`` as ``callplan simulate`` prints it: rendered by the same C++
+    code from the trace's JSON and its events' labels.
+
+    Raises :class:`callplan.Error` when an event is not one of a trace."""
+    return _core.trace_text(_json_text(trace.to_dict()), [e.label for e in trace.events])
