@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark: simulate_many of 100,000 calls from Python against the same work in C++.
 
-    cmake -S . -B build/python-release -G Ninja -DCMAKE_BUILD_TYPE=Release
-    cmake --build build/python-release --target _core callplan_python_package
+    cmake -S . -B build/python-release -G Ninja -DCMAKE_BUILD_TYPE=Release \\
+          -DCALLPLAN_TOOLS=OFF -DCALLPLAN_TESTS=OFF -DCALLPLAN_BENCH=OFF -DCALLPLAN_INSTALL=OFF
+    cmake --build build/python-release --target _core
     PYTHONPATH=build/python-release/bindings/python /usr/bin/python3 \\
-        bench/python/simulate_many_bench.py --calls 100000 --repeat 5
+        bench/python/simulate_many_bench.py --calls 100000 --repeat 10
 
 Targets (issue 4): the cost per call from Python is at most 2x the C++ cost per call, and 2
 threads are at least 1.6x faster than 1.
@@ -15,9 +16,9 @@ every Call (under the GIL), building each call's scenario, routing it. Making th
 objects is the user's own code and stays outside the timing.
 
 Its C++ counterpart (``_core.Engine.time_fast_path``, same process, same calls, one thread,
-no Python) takes the calls' text already in C++ memory and builds each scenario (parse
-``at``, check the targets: the same code and caches as simulate_many's threads) and routes
-it: "C++ build + run". The bare ``Simulator::run`` on scenarios built beforehand is printed
+no Python) takes the calls' text already in C++ memory (converted from the calls' rows before
+the timing) and builds each scenario (parse ``at``, check the targets: the same code and
+caches as simulate_many's threads) and routes it: "C++ build + run". The bare ``Simulator::run`` on scenarios built beforehand is printed
 too, and so is ``simulate_many`` on a batch prepared once with ``tenant.prepare(calls)``
 (routing only), which is compared with that bare run.
 
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
 import callplan
+import callplan._calls
 
 ACME = Path(__file__).resolve().parents[2] / "examples" / "acme" / "acme.yaml"
 
@@ -84,6 +86,7 @@ def main() -> int:
     tenant.raise_for_issues()
     calls = make_calls(tenant, args.calls)
     engine = tenant._engine()
+    rows = callplan._calls.rows(calls)  # the calls' values, as the C++ baseline reads them
     batch = tenant.prepare(calls)
     # The same outcomes on every path (and a warm-up of each).
     one = list(tenant.simulate_many(calls, threads=1))
@@ -94,7 +97,7 @@ def main() -> int:
     cpp: Dict[str, float] = {"run": float("inf"), "build_run": float("inf")}
 
     def time_cpp() -> None:  # one C++ round (the scenarios are built before the timing)
-        run, build_run, _ = engine.time_fast_path(calls, 1)
+        run, build_run, _ = engine.time_fast_path(rows, 1)
         cpp["run"] = min(cpp["run"], run)
         cpp["build_run"] = min(cpp["build_run"], build_run)
 
