@@ -236,7 +236,14 @@ void RowReader::read_answers(py::handle value, CallSpec& spec, CallChunk& chunk)
                    }
                    a.busy = true;
                  } else if (PyLong_Check(how.ptr()) && !PyBool_Check(how.ptr())) {
-                   a.after_seconds = as_seconds(how, what());
+                   // The common case without making the error's text (what()).
+                   unsigned long long n = PyLong_AsUnsignedLongLong(how.ptr());
+                   if ((n == static_cast<unsigned long long>(-1) && PyErr_Occurred()) ||
+                       n > 0xFFFFFFFFu) {
+                     PyErr_Clear();
+                     as_seconds(how, what());  // raises the right error
+                   }
+                   a.after_seconds = static_cast<std::uint32_t>(n);
                  } else {
                    throw py::type_error(fmt::format(
                        "{}: {} must be a whole number of seconds (int) or \"busy\", not {}",
