@@ -95,9 +95,9 @@ std::size_t thread_count(std::size_t threads, RoutingState* shared) {
   return threads;
 }
 
-// When the feeding thread is this many calls ahead of the routing threads, it routes too,
-// until half of them are done: the calls read and not yet routed stay a few MB.
-constexpr std::size_t kBacklog = 16 * 1024;
+// When more calls than this wait to be routed, the feeding thread routes too (without the
+// GIL) until no more do: the calls read and not yet routed stay a few MB.
+constexpr std::size_t kMaxWaiting = 8 * 1024;
 
 // What simulate_many returns: Outcomes, or the traces.
 py::object results(const std::shared_ptr<const Engine>& engine,
@@ -186,7 +186,7 @@ class FedBatch {
     if (run_) {
       run_->publish(read_);
       py::gil_scoped_release unlocked;
-      run_->route(run_->threads() == 1 ? 0 : kBacklog / 2);
+      run_->route(run_->threads() == 1 ? 0 : kMaxWaiting);
     }
     if (error) {
       settle();  // a call before the bad one that failed to be built or routed comes first
