@@ -51,8 +51,8 @@ struct AnswerSpec {
   std::uint32_t after_seconds = 0;
 };
 
-// One call as the Python caller described it, copied out of Python objects while the GIL is
-// held, so that parsing and routing can run on worker threads without it. No allocation of
+// One call as the Python caller described it, copied out of its row while the GIL is held, so
+// that parsing and routing can run on worker threads without it. No allocation of
 // its own: its text and its presence and answer entries live in its CallChunk.
 struct CallSpec {
   bool has_from = false;  // false: "anonymous"
@@ -75,6 +75,7 @@ struct CallSpec {
 // A run of calls read from Python: the specs and one buffer for all their text. Filled by
 // the thread holding the GIL, then only read (by any thread).
 struct CallChunk {
+  std::size_t first = 0;  // the batch's index of specs[0]
   std::vector<CallSpec> specs;
   std::string chars;
   std::vector<PresenceSpec> presence;
@@ -95,47 +96,41 @@ struct CallChunk {
   void clear();  // keeps the memory
 };
 
-// Reads calls out of Python objects: dicts ({"to": ..., "from": ..., "at": ...}) or objects
-// with the same attributes (callplan.Call, whose slots are read directly). Needs the GIL.
-class CallReader {
+// Reads calls given as rows into a CallChunk: the type conversion of the shim (str to UTF-8,
+// int to seconds, a mapping to entries, a datetime to an instant), with the messages of
+// `callplan simulate`'s checks and the Python argument names. A row is the tuple
+//
+//   (to, from_, at, presence, answer, digits, hangup_after, seed)
+//
+// that the pure-Python package makes of a callplan.Call or a call dict (bindings/python/
+// callplan/_calls.py); None is "not given" except for `to`. Needs the GIL.
+class RowReader {
  public:
-  CallReader();
   // Appends the call to `chunk`, or throws TypeError / callplan::Error (the chunk then holds
-  // the calls appended before, intact).
-  void read(py::handle call, CallChunk& chunk);
-  // A new chunk: entries shared with the previous call cannot cross into it.
-  void start_chunk() { forget(); }
-
-  // Reading a large batch waits on memory more than it computes: each call is a few Python
-  // objects scattered over the heap (the Call, its dicts, their tables, its text). Reading
-  // `calls[i]` after prefetch_stage(calls, n, i) for every earlier i has their cache lines on
-  // the way: the objects some calls ahead, then what their slots point to, then the dicts'
-  // tables. Only reads memory (no reference counts, no Python code); needs the GIL.
-  void prefetch_stage(PyObject* const* calls, std::size_t count, std::size_t i) const;
+  // the calls appended before, intact). Without `has_to`, the row's `to` is not read (the
+  // call had none: only its other fields are checked).
+  void read(py::handle row, CallChunk& chunk, bool has_to = true);
+  // Python code ran since the last row (the package's, reading the next calls): an entry
+  // mapping seen before may have changed, so nothing read before is shared after.
+  void forget() { last_presence_.mapping = last_answer_.mapping = nullptr; }
 
  private:
   // The previous call's presence / answer dict, when its entries can be shared: the same
   // dict object, with no Python code run since it was read (so it cannot have changed).
   struct SharedEntries {
-    PyObject* dict = nullptr;
+    PyObject* mapping = nullptr;
     std::uint32_t begin = 0, count = 0;
   };
 
-  void forget() { last_presence_.dict = last_answer_.dict = nullptr; }
-  void read_presence(PyObject* value, CallSpec& spec, CallChunk& chunk);
-  void read_answers(PyObject* value, CallSpec& spec, CallChunk& chunk);
+  void read_at(py::handle value, CallSpec& spec, CallChunk& chunk);
+  void read_presence(py::handle value, CallSpec& spec, CallChunk& chunk);
+  void read_answers(py::handle value, CallSpec& spec, CallChunk& chunk);
   template <class Entries, class Add>
-  void read_entries(PyObject* mapping, SharedEntries& last, const Entries& entries,
+  void read_entries(py::handle mapping, SharedEntries& last, const Entries& entries,
                     std::uint32_t& begin, std::uint32_t& count, const char* expected, Add add);
-  void read_field(std::size_t field, PyObject* value, CallSpec& spec, CallChunk& chunk);
-  PyObject* call_type_;  // callplan.Call when its slots can be read by offset, else null
   SharedEntries last_presence_;
   SharedEntries last_answer_;
 };
-
-// callplan.Call, registered by the package on import (_core.register_call_type) so that its
-// slots can be read by offset.
-void register_call_type(py::handle type);
 
 // Local times already parsed, per worker thread of a batch: parsing ISO text and resolving
 // it in the tenant's zone costs more than routing a call, and batches repeat instants (every
@@ -159,12 +154,13 @@ class InstantCache {
 void build_scenario(const CallChunk& chunk, const CallSpec& spec, const EngineHandle& engine,
                     Scenario& out, InstantCache* instants = nullptr);
 
-// One call read and built (simulate, CallSession.start): needs the GIL for the reading.
+// One call read from its row and built (simulate, CallSession.start): needs the GIL for the
+// reading.
 struct OneCall {
   CallChunk chunk;
   const CallSpec& spec() const { return chunk.specs.front(); }
 };
-OneCall read_one_call(py::handle call);
+OneCall read_one_call(py::handle row);
 
 // Issues as plain dicts (the Python package turns them into callplan.Issue objects).
 py::list issues_to_python(const Issues& issues);

@@ -1,19 +1,20 @@
 // The compiled engine: one simulated call with its trace, many calls on several threads
-// without the GIL (the fast path: outcomes only), schedules, and a pure C++ timing of the
-// fast path for the benchmark (bench/python/simulate_many_bench.py).
+// without the GIL (callplan::BatchRun; the fast path: outcomes only), schedules, and a pure
+// C++ timing of the fast path for the benchmark (bench/python/simulate_many_bench.py).
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <ctime>
+#include <deque>
 #include <exception>
 #include <map>
-#include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
+#include "callplan/batch.hpp"
 #include "callplan/error.hpp"
 #include "callplan/simulate.hpp"
 #include "core.hpp"
@@ -23,23 +24,11 @@ namespace callplan::python {
 namespace {
 
 // Outcomes of simulate_many, kept in C++ until asked for: 100,000 calls do not make 100,000
-// Python objects unless the caller looks at each. Strings view into the engine, kept alive.
+// Python objects unless the caller looks at each. Strings view into the engine or the run.
 struct Outcomes {
   std::shared_ptr<const Engine> engine;
-  std::vector<CallOutcome> items;
-  // `by` of an outbound call views the scenario's dialled number, which does not outlive the
-  // run: such numbers are copied here (one slot per call, sized before the threads start, so
-  // views into the slots stay valid).
-  std::vector<std::string> dialled;
-
-  void keep(std::size_t i, CallOutcome o, const Scenario& scenario) {
-    const char* to = scenario.to.data();
-    if (!o.by.empty() && o.by.data() >= to && o.by.data() < to + scenario.to.size()) {
-      dialled[i] = std::string(o.by);
-      o.by = dialled[i];
-    }
-    items[i] = o;
-  }
+  std::shared_ptr<BatchRun> run;
+  std::span<const CallOutcome> items;
 
   py::tuple get(std::ptrdiff_t i) const {
     auto n = static_cast<std::ptrdiff_t>(items.size());
@@ -95,328 +84,242 @@ RoutingState* state_of(py::handle state) {
   return state.is_none() ? nullptr : &state.cast<RoutingState&>();
 }
 
-// The calls of a batch, read from Python objects in chunks (CallReader, under the GIL).
-constexpr std::size_t kChunk = 1024;  // calls per chunk: the unit in which calls are published
-constexpr std::size_t kBlock = 128;   // calls a routing thread takes at a time (divides kChunk)
-static_assert(kChunk % kBlock == 0);
-// simulate_many keeps at most this many chunks read and not yet routed (a ring: about 3 MB
-// that stays in cache and is never returned to the system mid-batch), and once the ring is
-// full, routes until half of it is free before reading on.
-constexpr std::size_t kRing = 16;
-
-struct ReadCalls {
-  py::object items;  // a tuple of the calls: nobody can shrink it while it is read
-  std::size_t count = 0;
-  std::size_t chunk_count = 0;
-  std::vector<CallChunk> slots;  // chunk k lives in slots[k % slots.size()]
-  CallReader reader;
-
-  // `ring`: slots for that many chunks at a time (else for all of them).
-  explicit ReadCalls(py::handle calls, std::size_t ring = 0)
-      : items(py::reinterpret_steal<py::object>(PySequence_Tuple(calls.ptr()))) {
-    if (!items) throw py::error_already_set();
-    count = static_cast<std::size_t>(PyTuple_GET_SIZE(items.ptr()));
-    chunk_count = (count + kChunk - 1) / kChunk;
-    slots.resize(ring == 0 ? chunk_count : std::min(ring, chunk_count));
-  }
-  const CallChunk& chunk(std::size_t i) const { return slots[(i / kChunk) % slots.size()]; }
-  const CallSpec& spec(std::size_t i) const { return chunk(i).specs[i % kChunk]; }
-  std::size_t chunk_size(std::size_t k) const { return std::min(kChunk, count - k * kChunk); }
-
-  // Reads chunk `k` into its slot (GIL held; the chunk that was there must be done with).
-  // On a bad call, throws the error naming it; the calls before it are read: readable()
-  // tells how many.
-  void read_chunk(std::size_t k) {
-    CallChunk& chunk = slots[k % slots.size()];
-    chunk.clear();
-    std::size_t begin = k * kChunk;
-    std::size_t end = begin + chunk_size(k);
-    chunk.reserve(end - begin);
-    reader.start_chunk();
-    PyObject* const* all = &PyTuple_GET_ITEM(items.ptr(), 0);
-    for (std::size_t i = begin; i < end; ++i) {
-      reader.prefetch_stage(all, count, i);
-      try {
-        reader.read(all[i], chunk);
-      } catch (const py::type_error& e) {
-        throw py::type_error(fmt::format("call {}: {}", i, e.what()));
-      } catch (const Error& e) {
-        throw Error(fmt::format("call {}: {}", i, e.what()));
-      }
-    }
-  }
-  std::size_t readable(std::size_t k) const {
-    return k * kChunk + slots[k % slots.size()].specs.size();
-  }
-
-  // Reads every call (slots for all chunks); returns the error of the first bad one (then
-  // calls [0, *bad_at) are read), or null.
-  std::exception_ptr read_all(std::size_t* bad_at) {
-    *bad_at = count;
-    for (std::size_t k = 0; k < chunk_count; ++k) {
-      try {
-        read_chunk(k);
-      } catch (...) {
-        *bad_at = readable(k);
-        return std::current_exception();
-      }
-    }
-    return nullptr;
-  }
-};
-
-// What a routing thread keeps from call to call.
-struct Worker {
-  explicit Worker(std::shared_ptr<const Engine> engine) : simulator(std::move(engine)) {}
-  Simulator simulator;
-  InstantCache instants;
-  RoutingState fresh;
-  Scenario scenario;  // reused: building a call's scenario allocates nothing in steady state
-};
-
-// Runs `work(i, worker, state)` for calls 0..count-1 on `threads` threads (the caller's
-// thread is one of them), handing out calls in blocks, in order, so that threads stay busy.
-//
-// With `calls`, they are read from Python while they are routed. The caller's thread reads
-// them chunk by chunk holding the GIL and publishes each chunk; the other threads route the
-// published calls without it. When `kRing` chunks wait to be routed, the caller's thread
-// releases the GIL and routes too until half of them are done, then reads on; once
-// everything is read it routes with the others. Reading (the only part that needs the GIL)
-// thus overlaps routing, and one thread alternates between the two.
-//
-// The error of the first bad call (lowest index), whether it failed to be read (TypeError,
-// Error) or to be built or routed (Error), is rethrown naming it.
-template <class Work>
-void run_pipeline(const EngineHandle& e, std::size_t count, ReadCalls* calls, std::size_t threads,
-                  RoutingState* shared_state, Work work) {
-  std::mutex mutex;                 // guards `reading` and the waits below
-  std::condition_variable changed;  // calls published, a chunk routed, reading ended, a failure
-  bool reading = calls != nullptr;
-  std::atomic<std::size_t> readable{calls != nullptr ? 0 : count};  // calls [0, readable) read
-  std::atomic<std::size_t> next{0};                                  // the next block to route
-  std::atomic<bool> stop{false};                                     // a call failed
-  // Per ring slot: calls of the chunk in it that are routed.
-  std::vector<std::atomic<std::size_t>> routed(calls != nullptr ? calls->slots.size() : 0);
-  std::mutex failure_mutex;
-  std::size_t failed_at = count;
-  std::string failure;
-
-  auto notify = [&] {
-    { std::lock_guard lock(mutex); }  // a waiter is either waiting or will see the change
-    changed.notify_all();
-  };
-  // Takes the next block of published calls: [begin, end), or false when there is none now.
-  auto claim = [&](std::size_t& begin, std::size_t& end) {
-    std::size_t b = next.load();
-    for (;;) {
-      std::size_t limit = readable.load(std::memory_order_acquire);
-      if (b >= limit) return false;
-      if (next.compare_exchange_weak(b, b + kBlock)) {
-        begin = b;
-        end = std::min(b + kBlock, limit);
-        return true;
-      }
-    }
-  };
-  // Routes one block; false when there was nothing to take.
-  auto route_block = [&](Worker& w) {
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    if (!claim(begin, end)) return false;
-    for (std::size_t i = begin; i < end; ++i) {
-      try {
-        if (shared_state != nullptr) {
-          work(i, w, *shared_state);
-        } else {
-          w.fresh = RoutingState{};  // every call starts from a fresh state
-          work(i, w, w.fresh);
-        }
-      } catch (const std::exception& ex) {
-        {
-          std::lock_guard lock(failure_mutex);
-          if (i < failed_at) {
-            failed_at = i;
-            failure = ex.what();
-          }
-        }
-        stop.store(true);
-        next.store(count);  // hand out nothing more
-        notify();
-        return true;
-      }
-    }
-    if (calls != nullptr) {
-      std::size_t k = begin / kChunk;
-      std::size_t done = routed[k % routed.size()].fetch_add(end - begin) + (end - begin);
-      if (done == calls->chunk_size(k)) notify();  // its slot is free
-    }
-    return true;
-  };
-  auto finished = [&] { return next.load() >= count || stop.load(); };
-  // Routes until `until()`; waits when there is nothing to take yet.
-  auto route_until = [&](Worker& w, auto until) {
-    while (!until()) {
-      if (route_block(w)) continue;
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] {
-        return until() || next.load() < readable.load(std::memory_order_acquire) ||
-               (!reading && next.load() >= readable.load());
-      });
-      if (!reading && next.load() >= readable.load()) return;  // nothing more will come
-    }
-  };
-  auto pool_worker = [&] {
-    Worker w(e.engine);
-    route_until(w, finished);
-  };
-
-  std::exception_ptr read_error;
-  std::vector<std::thread> pool;
-  std::optional<Worker> own;
-  try {
-    own.emplace(e.engine);
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(pool_worker);
-    if (calls != nullptr) {
-      const std::size_t ring = calls->slots.size();
-      auto chunk_done = [&](std::size_t k) {
-        return routed[k % ring].load() == calls->chunk_size(k);
-      };
-      for (std::size_t k = 0; k < calls->chunk_count && !stop.load();) {
-        if (k >= ring && !chunk_done(k - ring)) {
-          // The ring is full: route (without the GIL) until half of it is free.
-          std::size_t last = std::min(k - ring + std::max<std::size_t>(1, ring / 2), k);
-          py::gil_scoped_release unlocked;
-          route_until(*own, [&] {
-            if (stop.load()) return true;
-            for (std::size_t j = k - ring; j < last; ++j) {
-              if (!chunk_done(j)) return false;
-            }
-            return true;
-          });
-          continue;
-        }
-        routed[k % ring].store(0);
-        try {
-          calls->read_chunk(k);
-        } catch (...) {
-          read_error = std::current_exception();
-          readable.store(calls->readable(k), std::memory_order_release);
-          break;
-        }
-        readable.store(calls->readable(k), std::memory_order_release);
-        notify();
-        ++k;
-      }
-    }
-  } catch (...) {
-    read_error = std::current_exception();  // no thread (std::system_error), no memory
-  }
-  {
-    std::lock_guard lock(mutex);
-    reading = false;
-  }
-  changed.notify_all();
-  {
-    py::gil_scoped_release unlocked;
-    // After a bad call is read too: one before it may fail to route, and comes first.
-    if (own) route_until(*own, finished);
-    for (std::thread& t : pool) t.join();
-  }
-  if (failed_at < count) throw Error(fmt::format("call {}: {}", failed_at, failure));
-  if (read_error) std::rethrow_exception(read_error);
-}
-
-std::shared_ptr<CallBatch> prepare(const EngineHandle& e, py::handle calls) {
-  ReadCalls read(calls);
-  std::size_t bad_at = 0;
-  std::exception_ptr read_error = read.read_all(&bad_at);
-  auto batch = std::make_shared<CallBatch>();
-  batch->engine = e.engine;
-  batch->scenarios.reserve(bad_at);
-  {
-    py::gil_scoped_release unlocked;
-    InstantCache instants;
-    for (std::size_t i = 0; i < bad_at; ++i) {
-      try {
-        build_scenario(read.chunk(i), read.spec(i), e, batch->scenarios.emplace_back(), &instants);
-      } catch (const Error& ex) {
-        throw Error(fmt::format("call {}: {}", i, ex.what()));
-      }
-    }
-  }
-  if (read_error) std::rethrow_exception(read_error);
-  return batch;
-}
-
-py::object simulate_many(const EngineHandle& e, py::handle calls, std::size_t threads,
-                         py::handle state, bool with_trace) {
-  // A prepared batch: no Python work per call at all.
-  const CallBatch* batch = nullptr;
-  std::optional<ReadCalls> read;
-  if (py::isinstance<CallBatch>(calls)) {
-    batch = &calls.cast<const CallBatch&>();
-    if (batch->engine != e.engine) {
-      throw py::value_error("simulate_many: the batch was prepared by another tenant");
-    }
-  } else {
-    read.emplace(calls, kRing);
-  }
-  std::size_t count = batch ? batch->scenarios.size() : read->count;
-  ReadCalls* source = read ? &*read : nullptr;
-  // The call's scenario: prepared, or built from what was read (in the worker's Scenario).
-  auto scenario = [&](std::size_t i, Worker& w) -> const Scenario& {
-    if (batch) return batch->scenarios[i];
-    build_scenario(read->chunk(i), read->spec(i), e, w.scenario, &w.instants);
-    return w.scenario;
-  };
-  RoutingState* shared = state_of(state);
+// The number of routing threads for `threads` as simulate_many takes it (0: one per CPU).
+std::size_t thread_count(std::size_t threads, RoutingState* shared) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   if (shared != nullptr && threads > 1) {
     throw py::value_error(
         "simulate_many: a shared routing state carries from call to call, so those calls run "
         "in order on one thread; pass threads=1, or state=None for independent calls");
   }
-  threads = std::max<std::size_t>(1, std::min(threads, (count + kBlock - 1) / kBlock));
+  return threads;
+}
 
+// When more calls than this wait to be routed, the feeding thread routes too (without the
+// GIL) until no more do: the calls read and not yet routed stay a few MB.
+constexpr std::size_t kMaxWaiting = 8 * 1024;
+
+// What simulate_many returns: Outcomes, or the traces.
+py::object results(const std::shared_ptr<const Engine>& engine,
+                   const std::shared_ptr<BatchRun>& run, bool with_trace) {
   if (with_trace) {
-    std::vector<Trace> traces(count);
-    run_pipeline(e, count, source, threads, shared,
-                 [&](std::size_t i, Worker& w, RoutingState& st) {
-                   traces[i] = w.simulator.trace(scenario(i, w), st);
-                 });
     py::list out;
-    for (const Trace& t : traces) out.append(trace_to_python(t));
+    for (const Trace& t : run->take_traces()) out.append(trace_to_python(t));
     return out;
   }
   auto outcomes = std::make_shared<Outcomes>();
-  outcomes->engine = e.engine;
-  outcomes->items.resize(count);
-  outcomes->dialled.resize(count);
-  run_pipeline(e, count, source, threads, shared, [&](std::size_t i, Worker& w, RoutingState& st) {
-    const Scenario& s = scenario(i, w);
-    outcomes->keep(i, w.simulator.run(s, st), s);
-  });
+  outcomes->engine = engine;
+  outcomes->run = run;
+  outcomes->items = run->outcomes();
   return py::cast(outcomes);
+}
+
+// Waits for a BatchRun without the GIL; its first failed call as callplan.Error "call N: ...".
+void finish(BatchRun& run) {
+  try {
+    py::gil_scoped_release unlocked;
+    run.finish();
+  } catch (const BatchError& e) {
+    throw Error(fmt::format("call {}: {}", e.call(), e.what()));
+  }
+}
+
+// A batch fed from Python (callplan/_calls.py): rows of calls added chunk by chunk under the
+// GIL and routed meanwhile by a BatchRun (include/callplan/batch.hpp) on its threads, which
+// build each call's scenario from the converted rows without the GIL. In "prepare" mode the
+// scenarios are built and kept instead (Tenant.prepare).
+//
+// Errors name the first bad call (the lowest index) whatever failed: converting its row
+// (TypeError, Error), a check of the package's (fail()), building or routing it (Error).
+class FedBatch {
+ public:
+  enum class Mode { outcomes, traces, prepare };
+
+  FedBatch(std::shared_ptr<EngineHandle> engine, std::size_t count, std::size_t threads,
+           py::handle state, const std::string& mode)
+      : engine_(std::move(engine)), count_(count), chunk_of_(count) {
+    if (mode == "prepare") {
+      mode_ = Mode::prepare;
+      prepared_ = std::make_shared<CallBatch>();
+      prepared_->engine = engine_->engine;
+      return;
+    }
+    mode_ = mode == "traces" ? Mode::traces : Mode::outcomes;
+    RoutingState* shared = state_of(state);
+    state_owner_ = py::reinterpret_borrow<py::object>(state);
+    BatchOptions options;
+    options.threads = thread_count(threads, shared);
+    options.state = shared;
+    options.trace = mode_ == Mode::traces;
+    instants_.resize(std::min(options.threads, std::max<std::size_t>(1, count)));
+    run_ = std::make_shared<BatchRun>(
+        engine_->engine, count,
+        [this](std::size_t i, std::size_t worker, Scenario& scratch) -> const Scenario& {
+          build_scenario(*chunk_of_[i], chunk_of_[i]->specs[i - chunk_of_[i]->first], *engine_,
+                         scratch, &instants_[worker]);
+          return scratch;
+        },
+        options);
+  }
+
+  // Converts `rows` (the next calls) and hands them to the routing threads; with one thread,
+  // routes them. False when a call failed: the caller stops reading and calls finish().
+  bool add(const py::list& rows) {
+    if (settled_) throw py::value_error("the batch is finished");
+    if (read_ + rows.size() > count_) throw py::value_error("more calls than announced");
+    CallChunk& chunk = chunks_.emplace_back();
+    chunk.first = read_;
+    chunk.reserve(rows.size());
+    reader_.forget();  // the package's Python code ran since the last rows
+    std::exception_ptr error;
+    for (py::handle row : rows) {
+      std::size_t i = read_;
+      try {
+        reader_.read(row, chunk);
+      } catch (...) {
+        error = prefixed(i, std::current_exception());
+        break;
+      }
+      chunk_of_[i] = &chunk;
+      ++read_;
+    }
+    if (run_) {
+      run_->publish(read_);
+      py::gil_scoped_release unlocked;
+      run_->route(run_->threads() == 1 ? 0 : kMaxWaiting);
+    }
+    if (error) {
+      settle();  // a call before the bad one that failed to be built or routed comes first
+      std::rethrow_exception(error);
+    }
+    return !run_ || !run_->failed();
+  }
+
+  // The package found call `index` (the next one) bad: it has no `to`, an unknown field, both
+  // `from` and `from_`. Reads what it has in `row` first (a bad value there is reported, as it
+  // comes first), then raises TypeError(message), unless an earlier call failed.
+  [[noreturn]] void fail(std::size_t index, py::handle row, bool has_to,
+                         const std::string& message) {
+    std::exception_ptr error;
+    try {
+      CallChunk scratch;
+      reader_.read(row, scratch, has_to);
+      throw py::type_error(message);
+    } catch (...) {
+      error = prefixed(index, std::current_exception());
+    }
+    settle();
+    std::rethrow_exception(error);
+  }
+
+  // Everything added is routed (or built): raises the first failed call's Error.
+  void settle() {
+    if (settled_) return;
+    settled_ = true;
+    if (run_) {
+      finish(*run_);
+      return;
+    }
+    py::gil_scoped_release unlocked;
+    prepared_->scenarios.reserve(read_);
+    InstantCache instants;
+    for (std::size_t i = 0; i < read_; ++i) {
+      try {
+        build_scenario(*chunk_of_[i], chunk_of_[i]->specs[i - chunk_of_[i]->first], *engine_,
+                       prepared_->scenarios.emplace_back(), &instants);
+      } catch (const Error& ex) {
+        throw Error(fmt::format("call {}: {}", i, ex.what()));
+      }
+    }
+  }
+
+  // The result, once every call was added: Outcomes, the traces, or the prepared CallBatch.
+  py::object finish_batch() {
+    settle();
+    if (read_ != count_) throw py::value_error("fewer calls than announced");
+    if (prepared_) return py::cast(prepared_);
+    return results(engine_->engine, run_, mode_ == Mode::traces);
+  }
+
+ private:
+  // The error of call `i` as simulate_many reports it: "call 17: ..." (same type).
+  static std::exception_ptr prefixed(std::size_t i, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const py::type_error& e) {
+      return std::make_exception_ptr(py::type_error(fmt::format("call {}: {}", i, e.what())));
+    } catch (const Error& e) {
+      return std::make_exception_ptr(Error(fmt::format("call {}: {}", i, e.what())));
+    } catch (...) {
+      return std::current_exception();  // the user's Python code raised (a tzinfo...)
+    }
+  }
+
+  std::shared_ptr<EngineHandle> engine_;
+  std::size_t count_;
+  std::size_t read_ = 0;  // calls converted: [0, read_)
+  Mode mode_ = Mode::outcomes;
+  std::deque<CallChunk> chunks_;               // never moves a chunk
+  std::vector<const CallChunk*> chunk_of_;     // each call's chunk, set before it is published
+  RowReader reader_;
+  std::vector<InstantCache> instants_;         // one per routing thread
+  std::shared_ptr<BatchRun> run_;
+  std::shared_ptr<CallBatch> prepared_;
+  py::object state_owner_;  // keeps the shared RoutingState alive while threads use it
+  bool settled_ = false;
+};
+
+// A prepared batch: no Python work per call at all.
+py::object simulate_prepared(const EngineHandle& e, const CallBatch& batch, std::size_t threads,
+                             py::handle state, bool with_trace) {
+  if (batch.engine != e.engine) {
+    throw py::value_error("simulate_many: the batch was prepared by another tenant");
+  }
+  RoutingState* shared = state_of(state);
+  BatchOptions options;
+  options.threads = thread_count(threads, shared);
+  options.state = shared;
+  options.trace = with_trace;
+  auto run = std::make_shared<BatchRun>(
+      e.engine, batch.scenarios.size(),
+      [&batch](std::size_t i, std::size_t, Scenario&) -> const Scenario& {
+        return batch.scenarios[i];
+      },
+      options);
+  run->publish(batch.scenarios.size());
+  finish(*run);
+  return results(e.engine, run, with_trace);
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 // Seconds per call of the C++ fast path alone (Simulator::run on scenarios built beforehand,
 // one thread, best of `repeat`), and of building the scenarios plus running them: the
-// baselines the Python figures are compared with.
-py::tuple time_fast_path(const EngineHandle& e, py::handle calls, int repeat) {
-  ReadCalls read(calls);
-  std::size_t bad_at = 0;
-  if (std::exception_ptr error = read.read_all(&bad_at)) std::rethrow_exception(error);
-  if (read.count == 0) throw py::value_error("time_fast_path needs at least one call");
+// baselines the Python figures are compared with. `rows` as FedBatch takes them. Each both
+// in wall-clock time and in the thread's CPU time (on a busy machine, the part that does not
+// depend on the neighbours).
+py::tuple time_fast_path(const EngineHandle& e, const py::list& rows, int repeat) {
+  if (rows.empty()) throw py::value_error("time_fast_path needs at least one call");
+  CallChunk chunk;
+  RowReader reader;
+  chunk.reserve(rows.size());
+  for (py::handle row : rows) reader.read(row, chunk);
   using Clock = std::chrono::steady_clock;
   double best_run = 1e300;
   double best_build_run = 1e300;
+  double cpu_run = 1e300;
+  double cpu_build_run = 1e300;
   std::uint64_t checksum = 0;
   {
     py::gil_scoped_release unlocked;
     std::vector<Scenario> scenarios;
-    scenarios.reserve(read.count);
-    for (std::size_t i = 0; i < read.count; ++i) {
-      build_scenario(read.chunk(i), read.spec(i), e, scenarios.emplace_back());
+    scenarios.reserve(chunk.specs.size());
+    for (const CallSpec& spec : chunk.specs) {
+      build_scenario(chunk, spec, e, scenarios.emplace_back());
     }
     Simulator simulator(e.engine);
     for (const Scenario& s : scenarios) {  // warm up
@@ -424,28 +327,34 @@ py::tuple time_fast_path(const EngineHandle& e, py::handle calls, int repeat) {
       checksum += simulator.run(s, st).t;
     }
     for (int r = 0; r < std::max(1, repeat); ++r) {
+      double c0 = thread_cpu_seconds();
       auto t0 = Clock::now();
       for (const Scenario& s : scenarios) {
         RoutingState st;
         checksum += simulator.run(s, st).t;
       }
       auto t1 = Clock::now();
+      double c1 = thread_cpu_seconds();
       // Building each scenario from the call's text exactly as simulate_many's threads do
       // (the same InstantCache, the same reused Scenario), then running it.
       InstantCache instants;
       Scenario scenario;
-      for (std::size_t i = 0; i < read.count; ++i) {
+      for (const CallSpec& spec : chunk.specs) {
         RoutingState st;
-        build_scenario(read.chunk(i), read.spec(i), e, scenario, &instants);
+        build_scenario(chunk, spec, e, scenario, &instants);
         checksum += simulator.run(scenario, st).t;
       }
       auto t2 = Clock::now();
+      double c2 = thread_cpu_seconds();
+      cpu_run = std::min(cpu_run, c1 - c0);
+      cpu_build_run = std::min(cpu_build_run, c2 - c1);
       best_run = std::min(best_run, std::chrono::duration<double>(t1 - t0).count());
       best_build_run = std::min(best_build_run, std::chrono::duration<double>(t2 - t1).count());
     }
   }
-  auto n = static_cast<double>(read.count);
-  return py::make_tuple(best_run / n, best_build_run / n, checksum);
+  auto n = static_cast<double>(chunk.specs.size());
+  return py::make_tuple(best_run / n, best_build_run / n, checksum, cpu_run / n,
+                        cpu_build_run / n);
 }
 
 ScheduleIndex schedule_index(const EngineHandle& e, ScheduleIndex i) {
@@ -469,14 +378,20 @@ void bind_engine(py::module_& m) {
   py::class_<CallBatch, std::shared_ptr<CallBatch>>(m, "CallBatch")
       .def("__len__", [](const CallBatch& b) { return b.scenarios.size(); });
 
+  py::class_<FedBatch>(m, "FedBatch")
+      .def("add", &FedBatch::add, py::arg("rows"))
+      .def("fail", &FedBatch::fail, py::arg("index"), py::arg("row"), py::arg("has_to"),
+           py::arg("message"))
+      .def("settle", &FedBatch::settle)
+      .def("finish", &FedBatch::finish_batch);
+
   py::class_<EngineHandle, std::shared_ptr<EngineHandle>>(m, "Engine")
-      .def("prepare", &prepare, py::arg("calls"))
       .def_property_readonly("tenant_name",
                              [](const EngineHandle& e) { return std::string(e.engine->tenant_name()); })
       .def_property_readonly("timezone",
                              [](const EngineHandle& e) { return std::string(e.engine->timezone()); })
-      .def("simulate", [](const EngineHandle& e, py::handle call, py::handle state) {
-        OneCall one = read_one_call(call);
+      .def("simulate", [](const EngineHandle& e, py::handle row, py::handle state) {
+        OneCall one = read_one_call(row);
         RoutingState* shared = state_of(state);
         Trace trace;
         {
@@ -487,10 +402,16 @@ void bind_engine(py::module_& m) {
           trace = Simulator(e.engine).trace(scenario, shared ? *shared : fresh);
         }
         return trace_to_python(trace);
-      }, py::arg("call"), py::arg("state") = py::none())
-      .def("simulate_many", &simulate_many, py::arg("calls"), py::arg("threads") = 1,
-           py::arg("state") = py::none(), py::arg("trace") = false)
-      .def("time_fast_path", &time_fast_path, py::arg("calls"), py::arg("repeat") = 3)
+      }, py::arg("row"), py::arg("state") = py::none())
+      .def("feed", [](const std::shared_ptr<EngineHandle>& e, std::size_t count,
+                      std::size_t threads, py::handle state, const std::string& mode) {
+        return std::make_unique<FedBatch>(e, count, threads, state, mode);
+      }, py::arg("count"), py::arg("threads"), py::arg("state"), py::arg("mode"),
+      "A batch of `count` calls to be added as rows: mode \"outcomes\", \"traces\" or "
+      "\"prepare\".")
+      .def("simulate_prepared", &simulate_prepared, py::arg("batch"), py::arg("threads"),
+           py::arg("state"), py::arg("trace"))
+      .def("time_fast_path", &time_fast_path, py::arg("rows"), py::arg("repeat") = 3)
       .def("schedules", [](const EngineHandle& e) {
         py::list out;  // (index, name, timezone)
         const ScheduleSet& set = e.engine->schedules();

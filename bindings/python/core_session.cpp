@@ -52,8 +52,8 @@ struct SessionHandle {
   bool started = false;
   LegId legs_seen = 0;
 
-  void start(py::handle call, py::handle state, bool record) {
-    OneCall one = read_one_call(call);
+  void start(py::handle row, py::handle state, bool record) {
+    OneCall one = read_one_call(row);
     const CallSpec& spec = one.spec();
     if (spec.answer_count != 0 || spec.digits.size != 0 ||
         spec.hangup_after || spec.seed) {
@@ -200,7 +200,7 @@ struct SessionHandle {
 void bind_session(py::module_& m) {
   py::class_<SessionHandle>(m, "Session")
       .def(py::init<std::shared_ptr<EngineHandle>>())
-      .def("start", &SessionHandle::start, py::arg("call"), py::arg("state") = py::none(),
+      .def("start", &SessionHandle::start, py::arg("row"), py::arg("state") = py::none(),
            py::arg("trace") = false)
       .def("next_action", &SessionHandle::next_action)
       .def("wake_in", [](const SessionHandle& s) -> std::optional<std::uint32_t> {

@@ -92,7 +92,7 @@ def test_session_presence_state_and_misuse(acme: callplan.Tenant) -> None:
     with pytest.raises(callplan.Error, match="trace=True"):
         session.trace()
     with pytest.raises(TypeError, match="live call"):
-        session._core.start({"to": "001", "digits": "1"})
+        session._core.start(("001", None, None, None, None, "1", None, None))
     session.set_presence("002", "available")
     with pytest.raises(callplan.Error):
         session.set_presence("002", "away")

@@ -14,12 +14,13 @@ See docs/python.md.
 """
 
 from ._args import Presence
+from ._calls import Call
 from ._errors import Error, LoadError
 from ._issues import Issue, Note, Severity
 from ._schedule import Schedule
 from ._session import Action, CallSession, Leg
 from ._state import RoutingState
-from ._tenant import Call, CallBatch, Number, Outcomes, Tenant, User, load, load_string
+from ._tenant import CallBatch, Number, Outcomes, Tenant, User, load, load_string
 from ._trace import CallInfo, Event, Outcome, Trace
 
 __version__ = "0.1.0"

@@ -120,9 +120,8 @@ class CallSession:
                     f"start() takes no `{scripted}`: a live call takes to, from_, at and "
                     "presence only; the host reports answers, digits and hang-ups as they "
                     "happen (answered(), busy(), digit(), caller_hung_up())")
-        call: Dict[str, Any] = {"to": to, "from": take_from("start()", from_, kwargs), "at": at,
-                                "presence": presence}
-        self._core.start(call, core_state(state), bool(trace))
+        row = (to, take_from("start()", from_, kwargs), at, presence, None, None, None, None)
+        self._core.start(row, core_state(state), bool(trace))
 
     def next_action(self) -> Optional[Action]:
         """The next action to carry out, or ``None`` when the host has to wait for a phone

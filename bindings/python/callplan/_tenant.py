@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import (Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence,
                     Union, overload)
 
-from . import _core
+from . import _calls, _core
 from ._args import (DEFAULT_FROM, AnswerArg, PresenceArg, core_state, need_int, need_str,
                     take_from, type_name)
+from ._calls import Call
 from ._errors import Error, LoadError
 from ._issues import Issue, Severity
 from ._schedule import Schedule
@@ -21,54 +22,6 @@ from ._trace import Outcome, Trace
 
 
 At = Union[When, None]
-
-
-class Call:
-    """One call for :meth:`Tenant.simulate_many` (a dict with the same keys works too).
-
-    Takes the keyword arguments of :meth:`Tenant.simulate` except ``state``, with the same
-    meanings and defaults (``**{"from": x}`` works too); they are kept as given and checked
-    when the call is routed (or prepared). Each is an attribute, writable.
-    """
-
-    # A dict: each slot's docstring, shown by help(Call) (simulate_many reads the slots by
-    # offset, see _core.register_call_type).
-    __slots__ = {
-        "to": "The dialled number or extension.",
-        "from_": 'The caller: "anonymous", an external number, an extension or a device id.',
-        "at": "When: a datetime (naive: the tenant's zone), a date, ISO 8601 text, or None "
-              "(now, when the call is routed).",
-        "presence": '{extension: state} or the CLI text "002=busy,003=dnd"; None: everyone '
-                    "available.",
-        "answer": '{target: seconds or "busy"} or the CLI text "001@5,002=busy"; None: '
-                  "nobody answers.",
-        "digits": "One digit per menu prompt (_: none for that prompt).",
-        "hangup_after": "The caller gives up after that many seconds; None: never.",
-        "seed": "Restarts the random generator (the random strategy); None: keep it.",
-    }
-
-    def __init__(self, to: str, from_: str = DEFAULT_FROM, at: At = None,
-                 presence: Optional[PresenceArg] = None, answer: Optional[AnswerArg] = None,
-                 digits: str = "", hangup_after: Optional[int] = None,
-                 seed: Optional[int] = None, **kwargs: Any) -> None:
-        self.to = to
-        self.from_ = take_from("Call()", from_, kwargs)
-        self.at = at
-        self.presence = presence
-        self.answer = answer
-        self.digits = digits
-        self.hangup_after = hangup_after
-        self.seed = seed
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__
-                           if getattr(self, k, None) not in (None, "", "anonymous"))
-        return f"Call({fields})"
-
-
-# simulate_many reads a Call's slots directly (no attribute lookups): the GIL-bound part of a
-# batch, so it must be quick for the work to spread over threads.
-_core.register_call_type(Call)
 
 
 class Outcomes(Sequence[Outcome]):
@@ -309,11 +262,10 @@ class Tenant:
             TypeError: an argument of the wrong type, an unknown keyword, or both ``from_``
                 and ``from``.
         """
-        call = {"to": to, "from": take_from("simulate()", from_, kwargs), "at": at,
-                "presence": presence, "answer": answer, "digits": digits,
-                "hangup_after": hangup_after, "seed": seed}
+        row = (to, take_from("simulate()", from_, kwargs), at, presence, answer, digits,
+               hangup_after, seed)
         engine = self._engine()
-        core = engine.simulate(call, core_state(state))
+        core = engine.simulate(row, core_state(state))
         return Trace._from_core(core, engine.timezone)
 
     @overload
@@ -357,10 +309,10 @@ class Tenant:
                 raise ValueError("calls: the CallBatch was prepared by another tenant (another "
                                  "Tenant object, bound to its own compiled engine); prepare "
                                  "the calls with this one")
-            core_calls: Any = calls._core
+            result = engine.simulate_prepared(calls._core, min(n, 1 << 16), shared, bool(trace))
         else:
-            core_calls = _iterable(calls)
-        result = engine.simulate_many(core_calls, min(n, 1 << 16), shared, bool(trace))
+            result = _calls.run(engine, _iterable(calls), min(n, 1 << 16), shared,
+                                "traces" if trace else "outcomes")
         if trace:
             return [Trace._from_core(t, engine.timezone) for t in result]
         return Outcomes(result)
@@ -370,7 +322,7 @@ class Tenant:
         routing them many times: ``simulate_many(batch, threads=2)`` then does no Python work
         per call. Calls without ``at`` get the time of this call. The batch is bound to this
         Tenant object. Raises :class:`Error` (or ``TypeError``) naming the first bad call."""
-        return CallBatch(self._engine().prepare(_iterable(calls)), self)
+        return CallBatch(_calls.run(self._engine(), _iterable(calls), 1, None, "prepare"), self)
 
     def session(self) -> CallSession:
         """A :class:`CallSession` for routing live calls on this tenant."""
