@@ -19,7 +19,7 @@
 
 #include "callplan/engine.hpp"
 #include "callplan/simulate.hpp"
-#include "plantest/targets.hpp"
+#include "scenario/targets.hpp"
 
 namespace callplan::python {
 

@@ -18,8 +18,10 @@
 #include "callplan/error.hpp"
 #include "core.hpp"
 #include "diagnostics/make_issue.hpp"
-#include "plantest/instant.hpp"
-#include "simulate/option_text.hpp"
+#include "schedule/instant.hpp"
+#include "model/words.hpp"
+#include "scenario/call_scenario.hpp"
+#include "scenario/call_text.hpp"
 
 namespace callplan::python {
 namespace {
@@ -337,10 +339,7 @@ void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandl
     if (auto problem = e.check.target(a.target, "answer")) fail(*problem);
   }
   std::string_view digits = chunk.text(c.digits);
-  if (digits.find_first_not_of("0123456789*#_") != std::string_view::npos) {
-    throw Error(fmt::format("digits: `{}` may hold only 0-9, *, # and _ (no key for that prompt)",
-                            digits));
-  }
+  if (!is_scripted_digits(digits)) throw Error(detail::bad_digits_message(digits, "digits"));
   s.digits.assign(digits);
   s.hangup_after = c.hangup_after;
   s.seed = c.seed;

@@ -18,7 +18,7 @@
 #include "callplan/error.hpp"
 #include "callplan/simulate.hpp"
 #include "core.hpp"
-#include "plantest/instant.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan::python {
 namespace {
@@ -441,11 +441,6 @@ void bind_engine(py::module_& m) {
   }, py::arg("text"), py::arg("zone"), py::arg("fold") = false,
   "ISO 8601 text -> seconds since 1970 UTC; without an offset, local time in `zone`, read "
   "next to a clock change as datetime.fold says (PEP 495).");
-  m.def("pad_right", [](const std::string& text, std::size_t width) {
-    return fmt::format("{:<{}}", text, width);
-  }, py::arg("text"), py::arg("width"),
-  "`text` padded with spaces to `width` columns as fmt counts them (wide East Asian "
-  "characters take two), so that Python renders trace text exactly as the CLI does.");
   m.def("format_instant", [](std::int64_t at, const std::string& zone) {
     return detail::format_instant(Instant{std::chrono::seconds{at}}, zone);
   }, "Seconds since 1970 UTC -> ISO 8601 local time in `zone` with its offset.");

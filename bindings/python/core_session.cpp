@@ -13,7 +13,8 @@
 #include "callplan/session.hpp"
 #include "callplan/trace.hpp"
 #include "core.hpp"
-#include "plantest/instant.hpp"
+#include "model/words.hpp"
+#include "schedule/instant.hpp"
 
 namespace callplan::python {
 namespace {
@@ -223,7 +224,7 @@ void bind_session(py::module_& m) {
       })
       .def("digit", [](SessionHandle& s, const std::string& d, std::uint32_t t) {
         s.check_time(t);
-        if (d.size() != 1 || d.find_first_not_of("0123456789*#") != std::string::npos) {
+        if (!is_dtmf_key(d)) {
           throw Error(fmt::format("digit: `{}` is not one phone key (0-9, *, #)", d));
         }
         s.session.digit(d[0], t);

@@ -13,8 +13,8 @@
 #include "callplan/plan_test.hpp"
 #include "callplan/simulate.hpp"
 #include "diagnostics/make_issue.hpp"
-#include "plantest/instant.hpp"
-#include "plantest/targets.hpp"
+#include "schedule/instant.hpp"
+#include "scenario/targets.hpp"
 
 namespace callplan {
 namespace {
