@@ -1,9 +1,10 @@
 // `callplan serve TENANT --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
-// [--media-server URI] [--log-level LEVEL]` — the reference SIP server (SPEC section 9,
+// [--media-server URI] [--log-level LEVEL] [--socket-buffer BYTES] [--log-limit LINES]` — the reference SIP server (SPEC section 9,
 // docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
 //
 // Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options or
 // an address that cannot be bound.
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -28,6 +29,9 @@ struct ServeCliOptions {
   std::string realm;
   double rate_limit = 500;
   std::string log_level = "info";
+  // Load limits (issue 18): kernel socket buffers, log lines per kind.
+  std::size_t socket_buffer = sip::TransportLimits{}.socket_buffer;
+  unsigned log_limit = sip::LogLimit{}.lines;
 };
 
 int usage(const std::string& message) {
@@ -69,6 +73,8 @@ int run(const ServeCliOptions& o) {
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
   options.log_level = *level;
+  options.transport.socket_buffer = o.socket_buffer;
+  options.log_limit.lines = o.log_limit;
 
   std::unique_ptr<sip::Server> server;
   try {
@@ -107,6 +113,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Requests per second each source address may send, bursts of twice that "
                   "(default 500; 0: no limit; the trunk is never limited)");
   cmd->add_option("--log-level", o->log_level, "error, warn, info (default) or debug");
+  // Load limits (issue 18).
+  cmd->add_option("--socket-buffer", o->socket_buffer,
+                  "UDP socket buffer bytes each way (default 4194304; the kernel caps it at "
+                  "net.core.rmem_max/wmem_max, --log-level debug shows what it gave; 0: the "
+                  "kernel's default)");
+  cmd->add_option("--log-limit", o->log_limit,
+                  "Log lines of one kind per 10 s before the rest are only counted "
+                  "(default 100; 0: no limit)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -34,6 +34,7 @@ struct ServerOptions {
   std::string media_server;  // SIP URI with an IP literal host, "" for none
   std::string realm;         // digest realm; "" means the tenant's login
   LogLevel log_level = LogLevel::info;
+  LogLimit log_limit{};  // lines per kind per window (log.hpp)
   TransactionTimes times{};
   RegistrarPolicy registrar{};
   RateLimit rate{};

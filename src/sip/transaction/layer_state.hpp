@@ -72,6 +72,7 @@ struct ClientTransaction {
   bool cancel_wanted = false;  // cancel() called; sent once a provisional arrives
   bool cancel_sent = false;
   bool timed_out = false;      // on_timeout was reported (Timer C): only 2xx go up now
+  std::uint64_t cancel_txn = 0;  // our CANCEL's own client transaction, while it runs
   Peer to;
   std::string key;
   std::string request;  // until the final response: retransmissions, ACK and CANCEL need it
