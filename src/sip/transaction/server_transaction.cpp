@@ -194,7 +194,10 @@ void TransactionLayer::Impl::respond(ServerId id, std::string response) {
   if (txn.state != ServerState::trying && txn.state != ServerState::proceeding) return;
 
   sender.send(txn.peer, response);
-  if (status >= 300 && txn.in_on_request && times.stateless_refusals) {
+  // A refusal before anything else was sent. After a provisional the client has stopped
+  // retransmitting (Timer A), so a lost final would leave it waiting: keep the state then.
+  if (status >= 300 && txn.in_on_request && txn.last_response.empty() &&
+      times.stateless_refusals) {
     terminate_server(id);  // an immediate refusal: sent once, nothing kept (header)
     return;
   }

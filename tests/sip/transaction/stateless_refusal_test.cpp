@@ -90,6 +90,20 @@ TEST(StatelessRefusal, AnImmediateTwoXxOrProvisionalKeepsTheTransaction) {
   EXPECT_EQ(f.user.requests.size(), 1u);
 }
 
+TEST(StatelessRefusal, AFinalAfterAProvisionalOfTheTuStaysStateful) {
+  // The caller stopped retransmitting at the 183: a lost final must still be retransmitted.
+  Fixture f;
+  f.user.request_hook = [&f](ServerId txn, const Message& request) {
+    f.layer.respond(txn, build_response(request, 183, "Session Progress", {.to_tag = "p1"}));
+    f.layer.respond(txn, build_response(request, 480, "Temporarily Unavailable",
+                                        {.to_tag = "p1"}));
+  };
+  f.receive(invite(), phone_udp());
+  f.run_until(600);
+  EXPECT_EQ(f.sender.times_of("SIP/2.0 480"), (std::vector<std::int64_t>{0, 500}));
+  EXPECT_EQ(f.layer.server_transactions(), 1u);
+}
+
 TEST(StatelessRefusal, CanBeTurnedOffForTheRfcStatefulBehaviour) {
   Fixture f({.stateless_refusals = false});
   challenge_everything(f);
