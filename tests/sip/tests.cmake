@@ -34,3 +34,6 @@ add_test(NAME sip_security_fail2ban_filter
 
 # End-to-end tests with real peers (sipp) against `callplan serve`: tests/sip/e2e.
 include(${CMAKE_CURRENT_LIST_DIR}/e2e/tests.cmake OPTIONAL)
+
+# Load and abuse tests (stateless refusals): tests/sip/load.
+include(${CMAKE_CURRENT_LIST_DIR}/load/tests.cmake OPTIONAL)

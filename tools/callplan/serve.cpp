@@ -1,5 +1,6 @@
 // `callplan serve TENANT --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
-// [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]` — the reference SIP server (SPEC section 9,
+// [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]
+// [--socket-buffer BYTES] [--log-limit LINES]` — the reference SIP server (SPEC section 9,
 // docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
 //
 // Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options,
@@ -7,6 +8,7 @@
 // created or written.
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -37,6 +39,9 @@ struct ServeCliOptions {
   double rate_limit = 500;
   double endpoint_rate_limit = 50;
   std::string log_level = "info";
+  // Load limits (issue 18): kernel socket buffers, log lines per kind.
+  std::size_t socket_buffer = sip::TransportLimits{}.socket_buffer;
+  unsigned log_limit = sip::LogLimit{}.lines;
 };
 
 int usage(const std::string& message) {
@@ -131,6 +136,8 @@ int run(const ServeCliOptions& o) {
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
   options.log_level = *level;
+  options.transport.socket_buffer = o.socket_buffer;
+  options.log_limit.lines = o.log_limit;
 
   std::unique_ptr<sip::Server> server;
   try {
@@ -184,6 +191,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Requests per second each source address:port (one phone) may send, bursts "
                   "of twice that (default 50; 0: no limit); checked before --rate-limit");
   cmd->add_option("--log-level", o->log_level, "error, warn, info (default) or debug");
+  // Load limits (issue 18).
+  cmd->add_option("--socket-buffer", o->socket_buffer,
+                  "UDP socket buffer bytes each way (default 4194304; the kernel caps it at "
+                  "net.core.rmem_max/wmem_max, --log-level debug shows what it gave; 0: the "
+                  "kernel's default)");
+  cmd->add_option("--log-limit", o->log_limit,
+                  "Log lines of one kind per 10 s before the rest are only counted "
+                  "(default 100; 0: no limit)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

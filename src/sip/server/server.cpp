@@ -15,9 +15,23 @@
 
 namespace callplan::sip {
 
+namespace {
+
+// Issue 18.6: the descriptor limit raised (soft to hard) before anything is opened, and the
+// TCP connection limit kept below it, so a connect flood meets our own limit (clients refused
+// at once) rather than EMFILE.
+ServerOptions within_descriptor_limit(ServerOptions options, DescriptorLimit& fds) {
+  fds = raise_descriptor_limit();
+  options.transport.max_connections =
+      connections_within(fds.soft, options.transport.max_connections);
+  return options;
+}
+
+}  // namespace
+
 Server::Impl::Impl(ServerOptions o)
-    : options(std::move(o)),
-      log(options.log_level),
+    : options(within_descriptor_limit(std::move(o), descriptors)),
+      log(options.log_level, options.log_limit),
       transport(io, options.transport),
       driver(io, timers),
       layer(timers, transport, *this, options.times),
@@ -46,6 +60,9 @@ Server::Impl::Impl(ServerOptions o)
     if (directory) directory->refresh_presence(username, location, timers.now());
   });
   transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
+  transport.on_log([this](std::string_view kind, std::string_view text) {
+    log.write(LogLevel::warn, fmt::format("transport.{}", kind), text);
+  });
 }
 
 std::shared_ptr<Directory> Server::Impl::load_directory() {
@@ -103,6 +120,23 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   driver.rearm();
 }
 
+void Server::Impl::log_limits() {
+  if (!log.enabled(LogLevel::debug)) return;
+  log.write(LogLevel::debug, "limits",
+            fmt::format("limits: open files {} (was {}, hard {}), at most {} TCP connections",
+                        descriptors.soft, descriptors.before, descriptors.hard,
+                        options.transport.max_connections));
+  for (const Peer& bound : transport.listening()) {
+    if (bound.protocol != Protocol::udp) continue;
+    const SocketBuffers got = transport.socket_buffers(bound);
+    log.write(LogLevel::debug, "limits",
+              fmt::format("limits: {} socket buffers: receive {} bytes, send {} bytes "
+                          "(asked {}; the kernel caps them at net.core.rmem_max/wmem_max)",
+                          bound.to_string(), got.receive, got.send,
+                          options.transport.socket_buffer));
+  }
+}
+
 void Server::Impl::on_ack(const Message& ack, const Peer& from) { proxy.ack(ack, from); }
 
 void Server::Impl::on_cancel(ServerId invite, const Message&, const Peer&) {
@@ -154,6 +188,7 @@ void Server::Impl::schedule_housekeeping() {
   housekeeping.async_wait([this](const std::error_code& ec) {
     if (ec) return;
     timers.set_now(TimerQueue::Clock::now());
+    log.flush_suppressed();
     location.expire(timers.now());
     proxy.expire(timers.now());
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
@@ -182,6 +217,7 @@ void Server::start() {
   for (const Peer& where : impl_->options.listen) impl_->transport.listen(where);
   for (const Peer& bound : impl_->transport.listening())
     impl_->log.notice(fmt::format("listening on {}", bound.to_string()));
+  impl_->log_limits();
   impl_->watch_signals();
   impl_->schedule_housekeeping();
   impl_->log.notice("ready");

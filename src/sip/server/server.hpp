@@ -38,6 +38,7 @@ struct ServerOptions {
   DigestPolicy digest{};     // which algorithms a challenge offers (default: MD5 alone)
   std::string call_records;  // JSON-lines file of call detail records, "" for none
   LogLevel log_level = LogLevel::info;
+  LogLimit log_limit{};  // lines per kind per window (log.hpp)
   TransactionTimes times{};
   RegistrarPolicy registrar{};
   RateLimit rate{};                                  // per source address (an office)

@@ -19,6 +19,7 @@
 #include "sip/server/log.hpp"
 #include "sip/server/server.hpp"
 #include "sip/transaction/transaction_layer.hpp"
+#include "sip/transport/descriptor_limit.hpp"
 #include "sip/transport/timer_driver.hpp"
 #include "sip/transport/timer_queue.hpp"
 #include "sip/transport/transport.hpp"
@@ -42,6 +43,7 @@ struct Server::Impl final : TransactionUser {
   void watch_signals();
   void schedule_housekeeping();
   void begin_drain();
+  void log_limits();  // debug: descriptors, connection limit, socket buffers
 
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
@@ -57,6 +59,7 @@ struct Server::Impl final : TransactionUser {
   void reply(ServerId txn, const Message& request, int status, std::string_view reason,
              std::span<const HeaderLine> extra = {});
 
+  DescriptorLimit descriptors;  // set while `options` is initialised (server.cpp)
   ServerOptions options;
   ServerLog log;
   SecurityLog security_log;

@@ -121,7 +121,8 @@ void TransactionLayer::Impl::send_cancel(ClientId id, ClientTransaction& txn) {
   txn.lifetime_timer = timers.start(timer_64t1(), [this, id] { client_timeout(id); });
   // The CANCEL is its own non-INVITE transaction with the INVITE's branch; nobody needs its
   // 200. (Inserting into `clients` keeps `txn` valid: references survive a rehash.)
-  send_request(to, std::move(cancel), branch, Method::cancel, {});
+  const ClientId cancel_id = send_request(to, std::move(cancel), branch, Method::cancel, {});
+  if (const auto it = clients.find(id); it != clients.end()) it->second.cancel_txn = cancel_id;
 }
 
 std::string TransactionLayer::Impl::build_ack(const ClientTransaction& txn,
@@ -202,6 +203,13 @@ void TransactionLayer::Impl::invite_response(ClientId id, ClientTransaction& txn
   stop_timer(txn.retransmit_timer);
   stop_timer(txn.lifetime_timer);
   stop_timer(txn.timer_c);
+  if (txn.cancel_txn != kNoTransaction) {
+    // The INVITE has its final answer, so the CANCEL can change nothing (9.2). Retransmitting
+    // it anyway (its 200 was late or lost) sent phones a CANCEL for a call they had already
+    // finished: an "unexpected CANCEL" (issue 18). Its 200, if it comes, is a stray now.
+    terminate_client(txn.cancel_txn);
+    txn.cancel_txn = kNoTransaction;
+  }
   if (status < 300) {
     txn.state = ClientState::accepted;
     txn.request = std::string();

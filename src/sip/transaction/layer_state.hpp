@@ -43,6 +43,7 @@ struct ServerTransaction {
   bool invite = false;
   bool reliable = false;  // TCP: no retransmission timers, zero-length waits
   bool rfc2543 = false;   // keyed by the RFC 2543 key (no RFC 3261 branch in the request)
+  bool in_on_request = false;  // the TU is deciding: a refusal now is sent statelessly
   ServerState state = ServerState::proceeding;
   Peer peer;              // responses go back where the request came from (RFC 3581 style)
   std::string key;
@@ -51,6 +52,10 @@ struct ServerTransaction {
   TimerQueue::Id retransmit_timer = TimerQueue::kNone;  // G
   TimerQueue::Id lifetime_timer = TimerQueue::kNone;    // H, I, J, L, or the unanswered limit
   TimerQueue::Duration interval{0};
+  // INVITE: when the TU last showed progress (the request, or its latest provisional). The
+  // unanswered limit counts from here; it is armed once and, when it fires early, re-armed
+  // for what is left, so provisionals start no timers.
+  TimerQueue::TimePoint progress_at{};
 };
 
 enum class ClientState : std::uint8_t {
@@ -67,6 +72,7 @@ struct ClientTransaction {
   bool cancel_wanted = false;  // cancel() called; sent once a provisional arrives
   bool cancel_sent = false;
   bool timed_out = false;      // on_timeout was reported (Timer C): only 2xx go up now
+  std::uint64_t cancel_txn = 0;  // our CANCEL's own client transaction, while it runs
   Peer to;
   std::string key;
   std::string request;  // until the final response: retransmissions, ACK and CANCEL need it
@@ -114,7 +120,8 @@ struct TransactionLayer::Impl {
   ServerId create_server(const Message& request, const Peer& from);
   void answer_retransmission(ServerTransaction& txn);
   void server_timer_g(ServerId id);
-  void arm_unanswered_limit(ServerId id, ServerTransaction& txn);
+  void arm_unanswered_limit(ServerId id, ServerTransaction& txn, TimerQueue::Duration after);
+  void unanswered_limit(ServerId id);
   void terminate_server(ServerId id);
 
   // --- client (client_transaction.cpp)

@@ -1,6 +1,7 @@
 // Server transactions (RFC 3261 17.2, RFC 6026 Accepted state), CANCEL handling (9.2) and
 // request matching (17.2.3).
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "sip/transaction/layer_state.hpp"
@@ -49,14 +50,33 @@ ServerId TransactionLayer::Impl::create_server(const Message& request, const Pee
   txn.peer = from;
   txn.key = scratch_key;
   server_keys.insert_or_assign(txn.key, id);
-  arm_unanswered_limit(id, txn);
+  txn.progress_at = timers.now();
+  arm_unanswered_limit(id, txn,
+                       txn.invite ? times.unanswered_invite : times.unanswered_non_invite);
   return id;
 }
 
-void TransactionLayer::Impl::arm_unanswered_limit(ServerId id, ServerTransaction& txn) {
+void TransactionLayer::Impl::arm_unanswered_limit(ServerId id, ServerTransaction& txn,
+                                                  TimerQueue::Duration after) {
   stop_timer(txn.lifetime_timer);
-  const auto limit = txn.invite ? times.unanswered_invite : times.unanswered_non_invite;
-  txn.lifetime_timer = timers.start(limit, [this, id] { terminate_server(id); });
+  txn.lifetime_timer = timers.start(after, [this, id] { unanswered_limit(id); });
+}
+
+void TransactionLayer::Impl::unanswered_limit(ServerId id) {
+  const auto it = servers.find(id);
+  if (it == servers.end()) return;
+  ServerTransaction& txn = it->second;
+  txn.lifetime_timer = TimerQueue::kNone;
+  if (txn.invite) {
+    // A provisional since the timer was armed moved the limit: wait for the rest of it.
+    const TimerQueue::TimePoint limit = txn.progress_at + times.unanswered_invite;
+    if (limit > timers.now()) {
+      arm_unanswered_limit(
+          id, txn, std::chrono::ceil<TimerQueue::Duration>(limit - timers.now()));
+      return;
+    }
+  }
+  terminate_server(id);
 }
 
 void TransactionLayer::Impl::receive_request(const Message& request, const Peer& from) {
@@ -74,14 +94,21 @@ void TransactionLayer::Impl::receive_request(const Message& request, const Peer&
     return;
   }
   const ServerId id = create_server(request, from);
-  if (request.method == Method::invite && times.send_100_trying) {
+  servers.at(id).in_on_request = true;
+  // The TU may respond (and so even end the transaction) from inside the callback.
+  user.on_request(id, request, from);
+  const auto it = servers.find(id);
+  if (it == servers.end()) return;  // refused statelessly, or ended by the TU
+  ServerTransaction& txn = it->second;
+  txn.in_on_request = false;
+  if (request.method == Method::invite && times.send_100_trying &&
+      txn.state == ServerState::proceeding && txn.last_response.empty()) {
     // 17.2.1: a proxy answers 100 at once so the client stops retransmitting (Timer A).
-    ServerTransaction& txn = servers.at(id);
+    // After the TU rather than before: the TU decides synchronously, and an INVITE it
+    // refused at once must get that one response only.
     txn.last_response = build_response(request, 100, "Trying");
     sender.send(from, txn.last_response);
   }
-  // The TU may respond (and so even end the transaction) from inside the callback.
-  user.on_request(id, request, from);
 }
 
 void TransactionLayer::Impl::answer_retransmission(ServerTransaction& txn) {
@@ -167,10 +194,19 @@ void TransactionLayer::Impl::respond(ServerId id, std::string response) {
   if (txn.state != ServerState::trying && txn.state != ServerState::proceeding) return;
 
   sender.send(txn.peer, response);
+  // A refusal before anything else was sent. After a provisional the client has stopped
+  // retransmitting (Timer A), so a lost final would leave it waiting: keep the state then.
+  if (status >= 300 && txn.in_on_request && txn.last_response.empty() &&
+      times.stateless_refusals) {
+    terminate_server(id);  // an immediate refusal: sent once, nothing kept (header)
+    return;
+  }
   if (status < 200) {
     txn.state = ServerState::proceeding;
     txn.last_response = std::move(response);
-    if (txn.invite) arm_unanswered_limit(id, txn);  // the TU is still working on it
+    // The TU is still working on it: the unanswered limit counts from now, without a new
+    // timer per provisional (a ring-all call sends several).
+    txn.progress_at = timers.now();
     return;
   }
   stop_timer(txn.lifetime_timer);

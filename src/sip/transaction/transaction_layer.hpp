@@ -30,8 +30,19 @@
 // To tag, From tag, Call-ID, CSeq number and top Via (an ACK also matches with the To tag of
 // our final response). Responses by top Via branch + CSeq method.
 //
-// What the layer answers by itself: 100 Trying (INVITE), 200 to a CANCEL that matched an
-// INVITE (from the CANCEL's own server transaction, so retransmitted CANCELs get it again),
+// Immediate refusals are stateless (RFC 3261 8.2.7): a final response of 300 or more that the
+// TU gives while it is still inside on_request() for that request, before any provisional of
+// its own — a challenge, a 403, a 481 for an unknown dialog, 404, 483... — is sent once and
+// the transaction ends at once: no Timer G, nothing kept, and a retransmission of the request
+// is a new request that the TU answers again, once. Such requests come from anyone (the
+// source address may be forged), so each may cost one datagram out and no memory (issue 18:
+// a stateful 407 was retransmitted 11 times over 32 s, a 21x reflection amplifier). Finals
+// after the TU did real work (a relayed 486, 487 after CANCEL) stay stateful.
+// TransactionTimes::stateless_refusals turns this off.
+//
+// What the layer answers by itself: 100 Trying (INVITE, once the TU has seen the request and
+// not refused it at once), 200 to a CANCEL that matched an INVITE (from the CANCEL's own
+// server transaction, so retransmitted CANCELs get it again),
 // and 481 to a CANCEL that matched nothing (stateless: junk leaves no state). Responses go
 // back where the request came from (source address and port, the same TCP connection), as
 // RFC 3581 rport does, also when the Via has no rport: phones behind NAT need it.
@@ -62,6 +73,8 @@ struct TransactionTimes {
   TimerQueue::Duration t4{5000};
   TimerQueue::Duration timer_c{180000};  // > 3 minutes by RFC 3261 16.6; configurable for tests
   bool send_100_trying = true;            // a server INVITE transaction answers 100 at once
+  // A final >= 300 given from inside on_request() is sent once, statelessly (above).
+  bool stateless_refusals = true;
   // Timer D: how long a client INVITE transaction absorbs retransmitted non-2xx finals on UDP
   // (RFC 3261 17.1.1.2: at least 32 s; 0 on TCP).
   TimerQueue::Duration timer_d{32000};

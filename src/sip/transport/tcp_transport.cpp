@@ -1,7 +1,12 @@
 // TCP (RFC 3261 18.1.1 / 18.2.2 / 18.3): accepted and opened connections, Content-Length
 // framing, RFC 5626 CRLF keep-alives, and the limits that keep one peer from exhausting the
 // server (connection counts, idle time-out, bounded send queue).
+#include <cerrno>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <asio/error.hpp>
 #include <asio/ip/v6_only.hpp>
@@ -16,7 +21,19 @@ namespace {
 constexpr std::string_view kPong = "\r\n";  // RFC 5626 4.4.1: a CRLF answers a double CRLF
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
+bool out_of_descriptors(const std::error_code& ec) {
+  return ec == asio::error::no_descriptors ||
+         ec == std::error_code(ENFILE, asio::error::get_system_category());
+}
+
 }  // namespace
+
+TcpAcceptor::TcpAcceptor(asio::io_context& io)
+    : acceptor(io), retry(io), spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
+
+TcpAcceptor::~TcpAcceptor() {
+  if (spare >= 0) ::close(spare);
+}
 
 void Core::listen_tcp(const Peer& where) {
   auto acceptor = std::make_unique<TcpAcceptor>(io);
@@ -45,8 +62,12 @@ void Core::accept(TcpAcceptor* acceptor) {
       [self = shared_from_this(), acceptor](std::error_code ec, asio::ip::tcp::socket socket) {
         if (self->closed || ec == asio::error::operation_aborted) return;
         if (ec) {
-          log_line(fmt::format("{}: accept failed: {}", acceptor->local.to_string(),
-                               ec.message()));
+          if (out_of_descriptors(ec) && self->refuse_with_spare(acceptor)) {
+            self->accept(acceptor);  // the queue moves: the next client is refused too
+            return;
+          }
+          self->log("accept", fmt::format("{}: accept failed: {}", acceptor->local.to_string(),
+                                          ec.message()));
           acceptor->retry.expires_after(kAcceptRetry);
           acceptor->retry.async_wait([self, acceptor](std::error_code wait_ec) {
             if (!wait_ec) self->accept(acceptor);
@@ -58,6 +79,22 @@ void Core::accept(TcpAcceptor* acceptor) {
       });
 }
 
+bool Core::refuse_with_spare(TcpAcceptor* acceptor) {
+  if (acceptor->spare < 0) return false;
+  ::close(acceptor->spare);
+  acceptor->spare = -1;
+  // The acceptor's descriptor is non-blocking (Asio's reactor), so this never waits.
+  const int client = ::accept4(acceptor->acceptor.native_handle(), nullptr, nullptr,
+                               SOCK_CLOEXEC);
+  if (client >= 0) ::close(client);
+  acceptor->spare = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (client < 0) return false;
+  ++refused;
+  log("refused", fmt::format("a client on {}: connection refused: out of file descriptors",
+                             acceptor->local.to_string()));
+  return true;
+}
+
 void Core::on_accepted(TcpAcceptor* acceptor, asio::ip::tcp::socket socket) {
   std::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
@@ -67,10 +104,13 @@ void Core::on_accepted(TcpAcceptor* acceptor, asio::ip::tcp::socket socket) {
   const std::size_t from_source = source == accepted_per_source.end() ? 0 : source->second;
   if (connections.size() >= limits.max_connections ||
       from_source >= limits.max_connections_per_source) {
-    log_line(fmt::format("{}: connection refused on {}: {} limit reached", remote.to_string(),
-                         acceptor->local.to_string(),
-                         from_source >= limits.max_connections_per_source ? "per-source"
-                                                                          : "connection"));
+    // Accepted and closed at once: the client learns it now instead of waiting in the queue.
+    ++refused;
+    log("refused", fmt::format("{}: connection refused on {}: {} limit reached",
+                               remote.to_string(), acceptor->local.to_string(),
+                               from_source >= limits.max_connections_per_source
+                                   ? "per-source"
+                                   : "connection"));
     socket.close(ec);
     return;
   }
@@ -125,7 +165,7 @@ void Core::watch_idle(const std::shared_ptr<Connection>& connection) {
     if (ec || connection->closed) return;
     if (SteadyClock::now() - connection->last_activity >= self->limits.tcp_idle_timeout) {
       if (connection->connecting) {
-        log_line(fmt::format("{}: connect timed out ({} bytes dropped)",
+        self->log("connect", fmt::format("{}: connect timed out ({} bytes dropped)",
                              connection->remote.to_string(), connection->queued_bytes));
       }
       self->close_connection(connection);
@@ -142,7 +182,7 @@ void Core::read(const std::shared_ptr<Connection>& connection) {
         if (connection->closed) return;
         if (ec) {
           if (!peer_went_away(ec)) {
-            log_line(fmt::format("{}: read failed: {}", connection->remote.to_string(),
+            self->log("read", fmt::format("{}: read failed: {}", connection->remote.to_string(),
                                  ec.message()));
           }
           self->close_connection(connection);
@@ -153,7 +193,7 @@ void Core::read(const std::shared_ptr<Connection>& connection) {
           connection->inbox.append(connection->chunk.data(), size);
           if (!self->frame(connection)) return;
         } catch (const std::exception& e) {  // out of memory: lose this peer, not the server
-          log_line(fmt::format("{}: {}", connection->remote.to_string(), e.what()));
+          self->log("read", fmt::format("{}: {}", connection->remote.to_string(), e.what()));
           self->close_connection(connection);
           return;
         }
@@ -176,7 +216,7 @@ bool Core::frame(const std::shared_ptr<Connection>& connection) {
     const Frame next = connection->framer.next(rest);
     if (next.status == FrameStatus::need_more) break;
     if (next.status == FrameStatus::invalid) {
-      log_line(fmt::format("{}: closing: {}", connection->remote.to_string(), next.error));
+      log("closing", fmt::format("{}: closing: {}", connection->remote.to_string(), next.error));
       close_connection(connection);
       return false;
     }
@@ -205,7 +245,7 @@ std::shared_ptr<Connection> Core::find_connection(const Peer& to) const {
 
 std::shared_ptr<Connection> Core::open_connection(const Peer& to) {
   if (connections.size() >= limits.max_connections) {
-    log_line(fmt::format("{}: not connecting: connection limit reached", to.to_string()));
+    log("connect", fmt::format("{}: not connecting: connection limit reached", to.to_string()));
     return nullptr;
   }
   auto connection = add_connection(to, false);
@@ -215,7 +255,7 @@ std::shared_ptr<Connection> Core::open_connection(const Peer& to) {
       [self = shared_from_this(), connection](std::error_code ec) {
         if (connection->closed) return;
         if (ec) {
-          log_line(fmt::format("{}: connect failed: {} ({} bytes dropped)",
+          self->log("connect", fmt::format("{}: connect failed: {} ({} bytes dropped)",
                                connection->remote.to_string(), ec.message(),
                                connection->queued_bytes));
           self->close_connection(connection);
@@ -243,7 +283,7 @@ void Core::queue(const std::shared_ptr<Connection>& connection, std::string_view
   if (connection->closed) return;
   if (connection->queued_bytes + bytes.size() > limits.max_send_queue) {
     // The peer does not read: keeping its bytes would let it grow our memory without bound.
-    log_line(fmt::format("{}: closing: send queue over {} bytes",
+    log("closing", fmt::format("{}: closing: send queue over {} bytes",
                          connection->remote.to_string(), limits.max_send_queue));
     close_connection(connection);
     return;
@@ -272,7 +312,7 @@ void Core::flush(const std::shared_ptr<Connection>& connection) {
         if (connection->closed) return;
         if (ec) {
           if (!peer_went_away(ec)) {
-            log_line(fmt::format("{}: write failed: {}", connection->remote.to_string(),
+            self->log("write", fmt::format("{}: write failed: {}", connection->remote.to_string(),
                                  ec.message()));
           }
           self->close_connection(connection);

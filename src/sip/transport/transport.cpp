@@ -22,6 +22,14 @@ bool peer_went_away(const std::error_code& ec) {
          ec == asio::error::operation_aborted || ec == asio::error::timed_out;
 }
 
+void Core::log(std::string_view kind, std::string_view text) const {
+  if (log_sink) {
+    log_sink(kind, text);
+  } else {
+    log_line(text);
+  }
+}
+
 void Core::listen(const Peer& where) {
   if (where.protocol == Protocol::udp) {
     listen_udp(where);
@@ -52,9 +60,9 @@ void Core::deliver(const Peer& from, std::string_view bytes) {
   try {
     receiver(from, bytes);
   } catch (const std::exception& e) {
-    log_line(fmt::format("{}: receiver threw: {}", from.to_string(), e.what()));
+    log("receiver", fmt::format("{}: receiver threw: {}", from.to_string(), e.what()));
   } catch (...) {
-    log_line(fmt::format("{}: receiver threw", from.to_string()));
+    log("receiver", fmt::format("{}: receiver threw", from.to_string()));
   }
 }
 
@@ -87,6 +95,19 @@ const Peer& Transport::local(Protocol protocol) const {
 
 void Transport::on_receive(Receiver receiver) { impl_->core->receiver = std::move(receiver); }
 
+void Transport::on_log(LogSink sink) { impl_->core->log_sink = std::move(sink); }
+
+std::uint64_t Transport::refused_connections() const { return impl_->core->refused; }
+
+SocketBuffers Transport::socket_buffers(const Peer& local) const {
+  for (const auto& socket : impl_->core->udp) {
+    if (socket->local.address == local.address && socket->local.port == local.port) {
+      return socket->buffers;
+    }
+  }
+  return {};
+}
+
 void Transport::send(const Peer& to, std::string_view bytes) {
   if (impl_->core->closed) return;
   try {
@@ -97,7 +118,7 @@ void Transport::send(const Peer& to, std::string_view bytes) {
     }
   } catch (const std::exception& e) {
     // Best effort, like a datagram: the transaction layer retransmits or times out.
-    detail::log_line(fmt::format("{}: send failed: {}", to.to_string(), e.what()));
+    impl_->core->log("send", fmt::format("{}: send failed: {}", to.to_string(), e.what()));
   }
 }
 

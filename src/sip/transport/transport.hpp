@@ -19,13 +19,23 @@
 // logged and the socket goes on serving. UDP datagrams made only of CR/LF (NAT keep-alives)
 // and datagrams over max_message are dropped without a call.
 // Errors: nothing throws out of the io_context's handlers; failed sends, refused or failed
-// connections and invalid frames are logged as one line on stderr ("sip transport: ...").
+// connections and invalid frames are logged as one line each, with a kind ("accept",
+// "refused", "send"...), to the sink given to on_log() (the server's rate-limited log), or
+// on stderr ("sip transport: ...") without one.
+//
+// Limits (issue 18): when max_connections are open, or the process is out of descriptors, a
+// new TCP client is accepted and closed at once (counted in refused_connections()) instead of
+// waiting in the listen queue: a spare descriptor is kept for exactly that. UDP sockets ask
+// for socket_buffer bytes of kernel buffer each way (the kernel clamps it to
+// net.core.rmem_max / wmem_max; socket_buffers() says what it gave): bursts of a few thousand
+// datagrams must not overflow the 208 KiB default.
 // Files: transport.cpp (this class), udp_transport.cpp, tcp_transport.cpp, transport_core.hpp
 // (their shared inside; pending handlers keep it alive after the Transport is destroyed).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,11 +63,20 @@ struct TransportLimits {
   std::size_t max_connections_per_source = 32;
   std::chrono::seconds tcp_idle_timeout{300};  // close a TCP connection silent this long
   std::size_t max_send_queue = 1 << 20;    // bytes queued on one TCP connection; more closes it
+  std::size_t socket_buffer = 4 << 20;     // UDP SO_RCVBUF / SO_SNDBUF wanted; 0: the kernel's
+};
+
+// What the kernel granted a UDP socket (Linux reports twice the usable size; we report what
+// getsockopt says).
+struct SocketBuffers {
+  std::size_t receive = 0;
+  std::size_t send = 0;
 };
 
 class Transport final : public Sender {
  public:
   using Receiver = std::function<void(const Peer& from, std::string_view bytes)>;
+  using LogSink = std::function<void(std::string_view kind, std::string_view text)>;
 
   explicit Transport(asio::io_context& io, TransportLimits limits = {});
   ~Transport() override;
@@ -75,6 +94,8 @@ class Transport final : public Sender {
   const Peer& local(Protocol protocol) const;
 
   void on_receive(Receiver receiver);
+  // Where the transport's log lines go (one call per event); stderr without a sink.
+  void on_log(LogSink sink);
 
   // UDP: sent from the listening socket of the peer's address family. TCP: on
   // `to.connection` when it is open, else on an open connection to the same address:port,
@@ -88,6 +109,10 @@ class Transport final : public Sender {
   void close();
 
   std::size_t open_connections() const;
+  // TCP clients accepted and closed at once: connection limits, or out of descriptors.
+  std::uint64_t refused_connections() const;
+  // The buffers of the UDP socket bound at `local` (as listening() names it); zeros if none.
+  SocketBuffers socket_buffers(const Peer& local) const;
 
  private:
   struct Impl;

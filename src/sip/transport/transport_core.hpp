@@ -36,6 +36,7 @@ struct UdpSocket {
   UdpSocket(asio::io_context& io, std::size_t buffer_size) : socket(io), buffer(buffer_size) {}
   asio::ip::udp::socket socket;
   Peer local;
+  SocketBuffers buffers;  // what the kernel granted
   // One byte more than the largest message we accept, so a datagram that is too big shows as
   // "filled the buffer" even when the kernel truncated it.
   std::vector<char> buffer;
@@ -43,12 +44,19 @@ struct UdpSocket {
 };
 
 struct TcpAcceptor {
-  explicit TcpAcceptor(asio::io_context& io) : acceptor(io), retry(io) {}
+  explicit TcpAcceptor(asio::io_context& io);
+  ~TcpAcceptor();
+  TcpAcceptor(const TcpAcceptor&) = delete;
+  TcpAcceptor& operator=(const TcpAcceptor&) = delete;
   asio::ip::tcp::acceptor acceptor;
   Peer local;
-  // After an accept error (out of descriptors...) we wait a little before accepting again,
-  // instead of spinning on the same error.
+  // After an accept error we cannot clear (see spare) we wait a little before accepting
+  // again, instead of spinning on the same error.
   asio::steady_timer retry;
+  // A descriptor held in reserve (/dev/null): out of descriptors, the client at the head of
+  // the listen queue would wait there until it gives up. Closing the spare lets us accept it
+  // and close it at once, so it is refused cleanly; then the spare is taken again.
+  int spare = -1;
 };
 
 struct Connection {
@@ -85,7 +93,9 @@ class Core : public std::enable_shared_from_this<Core> {
   asio::io_context& io;
   TransportLimits limits;
   Transport::Receiver receiver;
+  Transport::LogSink log_sink;
   bool closed = false;
+  std::uint64_t refused = 0;  // TCP clients accepted and closed at once
 
   std::vector<std::unique_ptr<UdpSocket>> udp;
   std::vector<std::unique_ptr<TcpAcceptor>> tcp;
@@ -102,6 +112,8 @@ class Core : public std::enable_shared_from_this<Core> {
   void listen(const Peer& where);
   void close();
   void deliver(const Peer& from, std::string_view bytes);
+  // One line of the transport's log, to the sink or stderr.
+  void log(std::string_view kind, std::string_view text) const;
 
   // udp_transport.cpp
   void listen_udp(const Peer& where);
@@ -119,6 +131,9 @@ class Core : public std::enable_shared_from_this<Core> {
   std::shared_ptr<Connection> find_connection(const Peer& to) const;
   std::shared_ptr<Connection> open_connection(const Peer& to);
   void on_accepted(TcpAcceptor* acceptor, asio::ip::tcp::socket socket);
+  // Out of descriptors: frees the spare, accepts one waiting client and closes it. True when
+  // a client was refused that way (accepting can go on at once).
+  bool refuse_with_spare(TcpAcceptor* acceptor);
   void read(const std::shared_ptr<Connection>& connection);
   // Hands every complete frame in the inbox to the receiver. False when the connection was
   // closed meanwhile (invalid frame, or the receiver closed it).

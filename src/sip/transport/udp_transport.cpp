@@ -2,6 +2,7 @@
 // go out from the listening socket of the destination's address family, so the peer sees
 // the port it sent to (symmetric response routing, RFC 3581).
 #include <algorithm>
+#include <climits>
 #include <system_error>
 
 #include <asio/error.hpp>
@@ -19,6 +20,24 @@ bool only_crlf(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == '\r' || c == '\n'; });
 }
 
+// Asks for `wanted` bytes each way. The kernel clamps the request to net.core.rmem_max /
+// wmem_max without an error, so what counts is what it reports afterwards. A refusal is not
+// fatal: the socket works with the default buffers.
+void size_buffers(UdpSocket& socket, std::size_t wanted) {
+  std::error_code ignored;
+  if (wanted > 0) {
+    const int bytes = static_cast<int>(std::min<std::size_t>(wanted, INT_MAX / 2));
+    socket.socket.set_option(asio::socket_base::receive_buffer_size(bytes), ignored);
+    socket.socket.set_option(asio::socket_base::send_buffer_size(bytes), ignored);
+  }
+  asio::socket_base::receive_buffer_size receive;
+  asio::socket_base::send_buffer_size send;
+  socket.socket.get_option(receive, ignored);
+  socket.socket.get_option(send, ignored);
+  socket.buffers = {static_cast<std::size_t>(receive.value()),
+                    static_cast<std::size_t>(send.value())};
+}
+
 }  // namespace
 
 void Core::listen_udp(const Peer& where) {
@@ -33,6 +52,7 @@ void Core::listen_udp(const Peer& where) {
   if (!ec) socket->socket.bind(endpoint, ec);
   // Sends must never block the loop: a full socket buffer drops the datagram, as UDP would.
   if (!ec) socket->socket.non_blocking(true, ec);
+  if (!ec) size_buffers(*socket, limits.socket_buffer);
   if (!ec) {
     socket->local = where;
     socket->local.connection = kNoConnection;
@@ -71,10 +91,10 @@ void Core::send_udp(const Peer& to, std::string_view bytes) {
     std::error_code ec;
     socket->socket.send_to(asio::buffer(bytes.data(), bytes.size()),
                            asio::ip::udp::endpoint(to.address, to.port), 0, ec);
-    if (ec) log_line(fmt::format("{}: send failed: {}", to.to_string(), ec.message()));
+    if (ec) log("send", fmt::format("{}: send failed: {}", to.to_string(), ec.message()));
     return;
   }
-  log_line(fmt::format("{}: no UDP socket listens on an {} address", to.to_string(),
+  log("send", fmt::format("{}: no UDP socket listens on an {} address", to.to_string(),
                        v6 ? "IPv6" : "IPv4"));
 }
 

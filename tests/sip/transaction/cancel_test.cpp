@@ -56,6 +56,26 @@ TEST(ClientCancel, IsDeferredUntilAProvisionalArrives) {
   EXPECT_EQ(leg.timeouts, 0);
 }
 
+TEST(ClientCancel, StopsRetransmittingOnceTheInviteHasItsFinalResponse) {
+  // The 487 arrives but the CANCEL's 200 is late: the phone has ended the call, so a CANCEL
+  // retransmitted at T1 would reach it as an unexpected request.
+  Fixture f;
+  Leg leg;
+  const ClientId id = send_invite(f, leg);
+  f.receive(response(180, "Ringing", kBranch), callee_udp());
+  f.layer.cancel(id);
+  f.run_until(100);
+  f.receive(response(487, "Request Terminated", kBranch), callee_udp());
+  f.run_until(5000);
+  EXPECT_EQ(f.sender.starting_with("CANCEL ").size(), 1u);  // never retransmitted
+  f.receive(response(200, "OK", kBranch, "CANCEL"), callee_udp());  // late: a stray now
+  EXPECT_EQ(f.user.strays.size(), 1u);
+  EXPECT_EQ(leg.responses.size(), 2u);  // 180, 487
+  f.run_until(100000);
+  EXPECT_EQ(f.layer.client_transactions(), 0u);
+  EXPECT_EQ(f.timers.pending(), 0u);
+}
+
 TEST(ClientCancel, IsSentAtOnceAfterAProvisionalAndOnlyOnce) {
   Fixture f;
   Leg leg;

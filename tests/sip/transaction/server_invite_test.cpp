@@ -183,6 +183,29 @@ TEST(ServerInvite, AnUnansweredInviteIsDroppedAfterTheLimitCountedFromTheLastPro
   EXPECT_EQ(f.timers.pending(), 0u);
 }
 
+TEST(ServerInvite, TheUnansweredLimitIsArmedOnceNotPerProvisional) {
+  // Issue 18: each provisional used to start a new 600 s timer (a ring-all call left four
+  // behind). Provisionals now only move the limit; the one timer re-arms when it fires early.
+  Fixture f({.unanswered_invite = std::chrono::milliseconds(60000)});
+  f.receive(invite(), phone_udp());
+  const ServerId txn = f.user.requests.at(0).txn;
+  const std::uint64_t started = f.timers.started();
+  for (int i = 0; i < 50; ++i) {
+    f.run_until(1000 * i);
+    f.layer.respond(txn, answer(invite(), 180, "Ringing"));
+  }
+  EXPECT_EQ(f.timers.started(), started);  // no timer started by 50 provisionals
+  EXPECT_EQ(f.timers.pending(), 1u);
+  f.run_until(60000);                       // the first deadline: re-armed for the rest
+  EXPECT_EQ(f.layer.server_transactions(), 1u);
+  EXPECT_EQ(f.timers.started(), started + 1);
+  f.run_until(49000 + 59999);
+  EXPECT_EQ(f.layer.server_transactions(), 1u);
+  f.run_until(49000 + 60000);               // 60 s after the last provisional
+  EXPECT_EQ(f.layer.server_transactions(), 0u);
+  EXPECT_EQ(f.timers.pending(), 0u);
+}
+
 TEST(ServerInvite, ResponsesGoWhereTheRequestCameFrom) {
   Fixture f;
   Peer nat = peer(Protocol::udp, "198.51.100.7", 40001);  // not the Via's sent-by

@@ -237,6 +237,10 @@ TEST(TcpTransport, RefusesConnectionsBeyondTheLimit) {
   TransportLimits limits;
   limits.max_connections = 2;
   TcpServer server(limits);
+  std::vector<std::string> log;
+  server.transport.on_log([&](std::string_view kind, std::string_view text) {
+    log.push_back(std::string(kind) + ": " + std::string(text));
+  });
   auto a = server.connect();
   auto b = server.connect();
   ASSERT_TRUE(server.run_until([&] { return server.transport.open_connections() == 2; }));
@@ -245,6 +249,9 @@ TEST(TcpTransport, RefusesConnectionsBeyondTheLimit) {
   EXPECT_FALSE(a->closed_by_peer);
   EXPECT_FALSE(b->closed_by_peer);
   EXPECT_EQ(server.transport.open_connections(), 2u);
+  EXPECT_EQ(server.transport.refused_connections(), 1u);  // counted, and one line of its kind
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_TRUE(log[0].starts_with("refused: tcp:127.0.0.1:")) << log[0];
 
   // A closed connection frees its place.
   a.reset();
