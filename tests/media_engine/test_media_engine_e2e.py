@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import signal
 import struct
 import time
@@ -251,3 +252,48 @@ def test_killed_and_started_again_a_new_leg_works(tmp_path, phone_factory):
         assert second.event("played", "a")["why"] == "end"
     finally:
         second.stop()
+
+
+def dtmf(digit: str, ms: int = 120):
+    """A source that sends the digit's two tones (ITU-T Q.23) for `ms`, then silence."""
+    low = {"1": 697, "2": 697, "3": 697, "4": 770, "5": 770, "6": 770, "7": 852, "8": 852, "9": 852,
+           "*": 941, "0": 941, "#": 941}[digit]
+    high = {"1": 1209, "4": 1209, "7": 1209, "*": 1209, "2": 1336, "5": 1336, "8": 1336, "0": 1336,
+            "3": 1477, "6": 1477, "9": 1477, "#": 1477}[digit]
+    n = 0
+
+    def frame() -> list[int]:
+        nonlocal n
+        if n >= ms * 8:
+            return [0] * 160
+        out = [int(5000 * (math.sin(2 * math.pi * low * (n + i) / 8000) + math.sin(2 * math.pi * high * (n + i) / 8000)))
+               for i in range(160)]
+        n += 160
+        return out
+    return frame
+
+
+def test_inband_digit_when_telephone_event_was_not_offered(media, phone_factory):
+    phone = phone_factory(telephone_event=False)
+    reply = media.open("a", phone)
+    assert reply["telephone_event"] is False
+    assert media.request("collect", leg="a", timeout_ms=3000)["ok"]
+    time.sleep(0.1)
+    phone.source = dtmf("8")
+    assert media.event("digit", "a")["digit"] == "8"
+    assert media.request("collect", leg="a", timeout_ms=400)["ok"]
+    assert media.event("timeout", "a")["why"] == "no_digit"
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng (Debian espeak-ng) is not installed")
+def test_text_prompt_spoken_for_its_length(media, phone_factory):
+    phone = phone_factory()
+    media.open("a", phone)
+    started = time.monotonic()
+    reply = media.request("play", leg="a", prompt={"text": "Wij zijn gesloten.", "language": "nl"}, timeout=30)
+    assert reply["ok"] and 0.5 < reply["seconds"] < 5, reply
+    assert media.event("played", "a", timeout=10)["why"] == "end"
+    heard = time.monotonic() - started
+    assert heard >= reply["seconds"]
+    span = loud_span(phone.audio(started), 500)
+    assert span and (span[1] - span[0]) / 8000 <= reply["seconds"] + 0.02

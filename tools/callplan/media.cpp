@@ -94,7 +94,16 @@ int run(const MediaCliOptions& o) {
   asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](std::error_code, int) { io.stop(); });
   log_line(fmt::format("ready: control {}, RTP {} ports {}-{}", o.control, o.rtp_address, lo, hi));
-  io.run();
+  // A handler that throws (a bug, memory exhausted) is logged and the loop goes on: the other
+  // legs keep their audio, and serve's supervisor is left for a process that really died.
+  for (;;) {
+    try {
+      io.run();
+      break;
+    } catch (const std::exception& e) {
+      log_line(fmt::format("internal error (going on): {}", e.what()));
+    }
+  }
   engine->close_all();  // recordings in progress are stored before the process ends
   engine.reset();
   return kExitOk;
