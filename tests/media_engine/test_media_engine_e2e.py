@@ -297,3 +297,19 @@ def test_text_prompt_spoken_for_its_length(media, phone_factory):
     assert heard >= reply["seconds"]
     span = loud_span(phone.audio(started), 500)
     assert span and (span[1] - span[0]) / 8000 <= reply["seconds"] + 0.02
+
+
+def test_bridge_passes_rfc4733_digits_on(media, phone_factory):
+    a, b = phone_factory(), phone_factory()
+    media.open("a", a)
+    media.open("b", b)
+    assert media.request("bridge", leg="a", **{"with": "b"})["transcoding"] is False
+    time.sleep(0.2)
+    a.press("3")
+    time.sleep(0.6)
+    with b.lock:
+        events = [(p[3], p[4]) for p in b.received if p[1] == 101]
+    assert events and all(payload[0] == 3 for _, payload in events)
+    assert len({ts for ts, _ in events}) == 1  # one event, sent once
+    assert media.request("collect", leg="a", timeout_ms=100)["ok"]
+    assert media.event("timeout", "a")["why"] == "no_digit"  # a bridged leg's digits are not queued

@@ -199,7 +199,7 @@ void Engine::start_stream(Leg& leg, const NegotiatedAudio& audio) {
   Leg* l = &leg;
   StreamEvents events;
   events.on_audio = [this, l](const AudioFrame& frame) { on_audio(*l, frame); };
-  events.on_digit = [this, l](const Digit& digit, DigitSource) { on_digit(*l, digit); };
+  events.on_digit = [this, l](const Digit& digit, DigitSource source) { on_digit(*l, digit, source); };
   events.on_played = [this, l] { on_played(*l); };
   leg.stream->start(audio, std::move(events));
 }
@@ -368,9 +368,11 @@ void Engine::on_audio(Leg& leg, const AudioFrame& frame) {
     finish_recording(leg, static_cast<int>(*end));
 }
 
-void Engine::on_digit(Leg& leg, const Digit& digit) {
+void Engine::on_digit(Leg& leg, const Digit& digit, DigitSource source) {
   if (!leg.bridged_with.empty()) {
     // Through a bridge digits go on to the other side (its phone or carrier may want them).
+    // In-band digits are in the relayed audio already; sending them again would double them.
+    if (source == DigitSource::inband) return;
     if (Leg* peer = find(leg.bridged_with))
       peer->stream->send_digit(digit.digit, std::chrono::milliseconds(std::max<std::uint32_t>(digit.duration / 8, 60)));
     return;

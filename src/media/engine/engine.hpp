@@ -95,7 +95,7 @@ class Engine {
 
   void start_stream(Leg& leg, const NegotiatedAudio& audio);
   void on_played(Leg& leg);
-  void on_digit(Leg& leg, const Digit& digit);
+  void on_digit(Leg& leg, const Digit& digit, DigitSource source);
   void on_audio(Leg& leg, const AudioFrame& frame);
   // Ends what is playing (a prompt gets its `played` event with `why`), plays silence.
   void end_play(Leg& leg, std::string_view why, std::optional<char> digit = std::nullopt);
