@@ -112,15 +112,19 @@ def test_barge_in_stops_the_prompt_and_the_digit_counts(media, phone_factory, tm
     assert media.event("digit", "a")["digit"] == "7"
 
 
-def wait_for_beep_end(phone: Phone, since: float, timeout: float = 5) -> None:
-    """The beep is 500 ms of 1 kHz; returns once it has been heard and has ended."""
+def speak_after_beep(phone: Phone, since: float, timeout: float = 5) -> float:
+    """The caller waits for the beep (500 ms of 1 kHz), silent, then speaks a 440 Hz tone.
+    Returns when it started: the recording's first frame is the first one it sends."""
+    import media_process
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         samples = phone.audio(since)
         span = loud_span(samples, 1000)
         if span and len(samples) - span[1] > 160:
             assert abs((span[1] - span[0]) / 8000 - 0.5) < 0.02
-            return
+            phone.source = media_process.sine(440)
+            phone.sending = True
+            return time.monotonic()
         time.sleep(0.02)
     raise AssertionError("no beep heard")
 
@@ -132,22 +136,23 @@ RECORD = {"company": "acme", "extension": "001", "caller": "+31612345678", "call
 def test_voicemail_recorded_with_the_length_sent(media, phone_factory):
     phone = phone_factory()
     media.open("a", phone)
+    phone.sending = False
     started = time.monotonic()
     assert media.request("record", leg="a", **RECORD)["ok"]
-    wait_for_beep_end(phone, started)
-    phone.source = __import__("media_process").sine(440)
+    spoke = speak_after_beep(phone, started)
     time.sleep(2.5)
     phone.press("#")
+    sent = time.monotonic() - spoke
     recorded = media.event("recorded", "a")
     assert recorded["ended"] == "hash"
-    assert abs(recorded["seconds"] - 2.5) <= 0.02 * 2.5, recorded
+    assert abs(recorded["seconds"] - sent) <= 0.02 * sent, (recorded, sent)
     folder = Path(recorded["path"])
     record = json.loads((folder / "message.json").read_text())
     assert record["caller"] == "+31612345678" and record["called"] == "+31881234567"
     assert record["reason"] == "no_answer" and record["id"] == recorded["id"]
     with wave.open(str(folder / "message.wav")) as w:
         assert w.getframerate() == 8000
-        assert abs(w.getnframes() / 8000 - 2.5) <= 0.05
+        assert w.getnframes() == round(recorded["seconds"] * 8000)
         samples = struct.unpack(f"<{w.getnframes()}h", w.readframes(w.getnframes()))
     assert abs(frequency(list(samples)) - 440) < 10
 
@@ -157,25 +162,26 @@ def test_voicemail_ended_by_hangup_and_too_short_dropped(tmp_path, phone_factory
     try:
         phone = phone_factory()
         media.open("a", phone)
+        phone.sending = False
         started = time.monotonic()
         assert media.request("record", leg="a", email="anna@acme.example", email_name="Anna", **RECORD)["ok"]
-        wait_for_beep_end(phone, started)
-        phone.source = __import__("media_process").sine(440)
+        spoke = speak_after_beep(phone, started)
         time.sleep(3.0)
         phone.sending = False
+        sent = time.monotonic() - spoke
         assert media.request("close", leg="a")["ok"]  # the caller hung up: serve got a BYE
         recorded = media.event("recorded", "a")
         assert recorded["ended"] == "closed"
-        assert abs(recorded["seconds"] - 3.0) <= 0.02 * 3.0, recorded
+        assert abs(recorded["seconds"] - sent) <= 0.02 * sent, (recorded, sent)
         assert recorded["mail"] == "queued"  # the mail server is down: it waits in the outbox
         assert (tmp_path / "state" / "outbox" / f"{recorded['mail_id']}.mail").exists()
 
         short = phone_factory()
         media.open("b", short)
+        short.sending = False
         started = time.monotonic()
         assert media.request("record", leg="b", **RECORD)["ok"]
-        wait_for_beep_end(short, started)
-        short.source = __import__("media_process").sine(440)
+        speak_after_beep(short, started)
         time.sleep(1.0)
         short.press("#")
         dropped = media.event("dropped", "b")
@@ -187,15 +193,17 @@ def test_voicemail_ended_by_hangup_and_too_short_dropped(tmp_path, phone_factory
 def test_voicemail_ended_by_silence(media, phone_factory):
     phone = phone_factory()
     media.open("a", phone)
+    phone.sending = False
     started = time.monotonic()
     assert media.request("record", leg="a", silence_seconds=1.0, **RECORD)["ok"]
-    wait_for_beep_end(phone, started)
-    phone.source = __import__("media_process").sine(440)
+    import media_process
+    spoke = speak_after_beep(phone, started)
     time.sleep(2.2)
-    phone.source = __import__("media_process").silence
+    phone.source = media_process.silence
+    sent = time.monotonic() - spoke
     recorded = media.event("recorded", "a", timeout=5)
     assert recorded["ended"] == "silence"
-    assert abs(recorded["seconds"] - 2.2) <= 0.02 * 2.2 + 0.02, recorded  # the silence is not kept
+    assert abs(recorded["seconds"] - sent) <= 0.02 * sent, (recorded, sent)  # the silence is not kept
 
 
 def test_bridge_carries_audio_both_ways_with_transcoding(media, phone_factory):
