@@ -321,3 +321,23 @@ def test_bridge_passes_rfc4733_digits_on(media, phone_factory):
     assert len({ts for ts, _ in events}) == 1  # one event, sent once
     assert media.request("collect", leg="a", timeout_ms=100)["ok"]
     assert media.event("timeout", "a")["why"] == "no_digit"  # a bridged leg's digits are not queued
+
+
+def test_our_offer_then_the_peers_answer(media, phone_factory):
+    phone = phone_factory(pt=8)
+    reply = media.request("open", leg="out")
+    assert reply["ok"] and "m=audio" in reply["sdp"] and "PCMU/8000" in reply["sdp"]
+    assert media.request("play", leg="out", prompt={"tone": "beep"})["code"] == "wrong-state"
+    phone.connect(reply["sdp"])
+    answer = phone.offer()  # the phone answers with PCMA and telephone-event
+    accepted = media.request("answer", leg="out", sdp=answer)
+    assert accepted["ok"] and accepted["codec"] == "PCMA" and accepted["telephone_event"], accepted
+    assert media.request("answer", leg="out", sdp=answer)["code"] == "wrong-state"
+    started = time.monotonic()
+    assert abs(media.request("play", leg="out", prompt={"tone": "beep"})["seconds"] - 0.5) < 0.001
+    assert media.event("played", "out")["why"] == "end"
+    time.sleep(0.1)
+    span = loud_span(phone.audio(started), 1000)
+    assert span and abs((span[1] - span[0]) / 8000 - 0.5) < 0.01
+    assert media.request("answer", leg="nobody", sdp=answer)["code"] == "unknown-leg"
+    assert media.request("open", leg="bad", offer="v=0\r\nm=audio x RTP/AVP 0\r\n")["code"] == "bad-sdp"
