@@ -26,6 +26,10 @@ TEST(ControlProtocol, PlayPromptKinds) {
   const auto& play = std::get<PlayCmd>(file.request->command);
   EXPECT_EQ(play.prompt.kind, PromptRef::Kind::file);
   EXPECT_TRUE(play.barge_in);
+  EXPECT_FALSE(play.flush);
+  auto flushed = parse_request(R"({"id":2,"op":"play","leg":"a","prompt":{"tone":"beep"},"flush":true})");
+  ASSERT_TRUE(flushed.request);
+  EXPECT_TRUE(std::get<PlayCmd>(flushed.request->command).flush);
   auto text = parse_request(R"({"id":3,"op":"play","leg":"a","prompt":{"text":"Welkom","language":"nl"}})");
   ASSERT_TRUE(text.request);
   EXPECT_EQ(std::get<PlayCmd>(text.request->command).prompt.language, "nl");

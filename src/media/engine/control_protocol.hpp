@@ -65,6 +65,7 @@ struct AnswerCmd {
 struct PlayCmd {
   PromptRef prompt;
   bool barge_in = false;
+  bool flush = false;  // forget digits pressed before (else a queued one stops a barge-in prompt at once)
 };
 struct StopCmd {};
 struct CollectCmd {

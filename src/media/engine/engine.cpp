@@ -253,6 +253,7 @@ void Engine::play(const Request& r, const PlayCmd& c) {
   if (!leg.running) return reply_error(r.id, errc::wrong_state, "the leg has no answer to its offer yet");
   if (leg.rec) return reply_error(r.id, errc::busy, "the leg is recording");
   if (!leg.bridged_with.empty()) return reply_error(r.id, errc::busy, "the leg is bridged");
+  if (c.flush) leg.digits.clear();
   if (c.prompt.kind == PromptRef::Kind::tone) {
     end_play(leg, "stopped");
     ToneSpec spec = c.prompt.value == "beep" ? voicemail_beep() : european_ringback();
