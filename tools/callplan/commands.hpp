@@ -19,5 +19,6 @@ void add_test_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
+void add_provision_command(CLI::App& app, int& exit_code);
 
 }  // namespace callplan::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_graph_command(app, exit_code);
   add_diff_command(app, exit_code);
   add_serve_command(app, exit_code);
+  add_provision_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
