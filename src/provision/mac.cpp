@@ -37,8 +37,6 @@ std::optional<std::string> normalise_mac(std::string_view written) {
     hex = read_groups(written, ':', 2);
   } else if (written.size() == 17 && written[2] == '-') {
     hex = read_groups(written, '-', 2);
-  } else if (written.size() == 14 && written[4] == '.') {
-    hex = read_groups(written, '.', 4);
   }
   if (hex && *hex == "000000000000") return std::nullopt;
   return hex;

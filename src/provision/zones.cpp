@@ -66,6 +66,8 @@ static_assert(sorted(), "kZones must stay sorted by IANA name");
 
 }  // namespace
 
+std::span<const Zone> all_zones() { return kZones; }
+
 const Zone* find_zone(std::string_view iana) {
   for (const Zone& z : kZones) {
     if (z.iana == iana) return &z;

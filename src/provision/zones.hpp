@@ -7,6 +7,7 @@
 // than a guess that would be wrong half of the year.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace callplan::provision {
@@ -30,6 +31,9 @@ struct Zone {
 
 // nullptr when the zone is not in the table.
 const Zone* find_zone(std::string_view iana);
+
+// The whole table, sorted by IANA name (for the docs and the tests).
+std::span<const Zone> all_zones();
 
 // A daylight-saving transition in the brands' terms.
 struct DstTransition {
