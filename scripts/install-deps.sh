@@ -27,6 +27,8 @@ packages=(
   python3-aiosmtpd
   # the state store of `callplan serve` (docs/state.md): SQLite, embedded
   libsqlite3-dev
+  # provisioning tests (docs/provisioning.md): xmllint checks every rendered XML file
+  libxml2-utils
 )
 
 missing=()
