@@ -37,7 +37,8 @@ void merge(ExtraKeys& into, const ExtraKeys& from) {
 std::string squeeze(std::string_view model) {
   std::string out;
   for (char c : model) {
-    if (c != ' ' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c == ' ' || c == '-') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -115,7 +116,10 @@ PhoneSettings gather_settings(const Tenant& tenant, const Device& device,
   s.password = device.sip.password.value;
   if (const User* user = find_user(tenant, device.user.value)) {
     s.display_name = user->first_name;
-    if (!user->last_name.empty()) s.display_name += (s.display_name.empty() ? "" : " ") + user->last_name;
+    if (!user->last_name.empty()) {
+      if (!s.display_name.empty()) s.display_name += ' ';
+      s.display_name += user->last_name;
+    }
     s.label = user->extension.value;
   } else {
     // An unlinked phone registers but is never rung; it still shows who it is.
@@ -129,9 +133,15 @@ PhoneSettings gather_settings(const Tenant& tenant, const Device& device,
 
   const ExtraKeyLevels& extra = options.extra;
   merge(s.shared_extra, extra.tenant);
-  if (auto it = extra.brand.find(s.brand); it != extra.brand.end()) merge(s.shared_extra, it->second);
-  if (auto it = extra.model.find(s.model); it != extra.model.end()) merge(s.device_extra, it->second);
-  if (auto it = extra.device.find(id); it != extra.device.end()) merge(s.device_extra, it->second);
+  if (auto it = extra.brand.find(s.brand); it != extra.brand.end()) {
+    merge(s.shared_extra, it->second);
+  }
+  if (auto it = extra.model.find(s.model); it != extra.model.end()) {
+    merge(s.device_extra, it->second);
+  }
+  if (auto it = extra.device.find(id); it != extra.device.end()) {
+    merge(s.device_extra, it->second);
+  }
   return s;
 }
 

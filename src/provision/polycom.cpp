@@ -64,7 +64,8 @@ std::vector<ProvisioningFile> render_polycom(const PhoneSettings& s) {
   list.set("reg.1.label", s.label);
   list.set("reg.1.server.1.address", s.server.host);
   list.set("reg.1.server.1.port", std::to_string(s.server.port));
-  list.set("reg.1.server.1.transport", s.server.transport == Transport::tcp ? "TCPOnly" : "UDPOnly");
+  list.set("reg.1.server.1.transport",
+           s.server.transport == Transport::tcp ? "TCPOnly" : "UDPOnly");
   list.set("tcpIpApp.sntp.address", s.ntp_server);
   list.set("tcpIpApp.sntp.address.overrideDHCP", "1");
   if (s.zone != nullptr) {

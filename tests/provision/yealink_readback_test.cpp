@@ -66,7 +66,8 @@ void expect_account_matches_tenant(const char* tenant_file, const char* id,
 TEST(YealinkReadback, AcmeReceptionMatchesTheTenant) {
   expect_account_matches_tenant(kAcme, "reception", "pbx.acme.example", "5060", "0");
   const Tenant& t = tenant(kAcme);
-  const auto common = parse_cfg(render(t, device(t, "reception"), options_for(kAcme)).files[0].content);
+  const auto common =
+      parse_cfg(render(t, device(t, "reception"), options_for(kAcme)).files[0].content);
   EXPECT_EQ(common.at("local_time.time_zone"), "+1");  // Europe/Amsterdam
   EXPECT_EQ(common.at("local_time.time_zone_name"), "Netherlands(Amsterdam)");
   EXPECT_EQ(common.at("local_time.start_time"), "3/5/7/2");  // last Sunday of March, 02:00
@@ -77,7 +78,8 @@ TEST(YealinkReadback, AcmeReceptionMatchesTheTenant) {
 TEST(YealinkReadback, SpecialCharactersSurviveUnchanged) {
   expect_account_matches_tenant(kPhones, "zoe-yealink", "[2001:db8::5]", "5080", "1");
   const Tenant& t = tenant(kPhones);
-  const auto common = parse_cfg(render(t, device(t, "zoe-yealink"), options_for(kPhones)).files[0].content);
+  const auto common =
+      parse_cfg(render(t, device(t, "zoe-yealink"), options_for(kPhones)).files[0].content);
   EXPECT_EQ(common.at("local_time.time_zone"), "0");  // Europe/London
   EXPECT_EQ(common.at("local_time.start_time"), "3/5/7/1");
   EXPECT_EQ(common.at("lang.gui"), "English");
