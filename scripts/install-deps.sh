@@ -29,6 +29,8 @@ packages=(
   libsqlite3-dev
   # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py)
   baresip linphone-cli
+  # provisioning tests (docs/provisioning.md): xmllint checks every rendered XML file
+  libxml2-utils
 )
 
 missing=()

@@ -20,5 +20,6 @@ void add_graph_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_media_command(CLI::App& app, int& exit_code);
+void add_provision_command(CLI::App& app, int& exit_code);
 
 }  // namespace callplan::cli

@@ -1,0 +1,165 @@
+#include "provision/phone_settings.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "provision/escape.hpp"
+#include "provision/mac.hpp"
+
+namespace callplan::provision {
+namespace {
+
+std::string_view brand_name(Brand brand) {
+  switch (brand) {
+    case Brand::yealink: return "yealink";
+    case Brand::snom: return "snom";
+    case Brand::grandstream: return "grandstream";
+    case Brand::polycom: return "polycom";
+    case Brand::other: break;
+  }
+  return "other";
+}
+
+const User* find_user(const Tenant& tenant, const std::string& extension) {
+  for (const User& u : tenant.users) {
+    if (u.extension.value == extension) return &u;
+  }
+  return nullptr;
+}
+
+void merge(ExtraKeys& into, const ExtraKeys& from) {
+  for (const auto& [key, value] : from) into[key] = value;
+}
+
+std::string squeeze(std::string_view model) {
+  std::string out;
+  for (char c : model) {
+    if (c == ' ' || c == '-') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// The models each family's renderer was written against. Another model of a known brand still
+// gets its family's file (the settings are the family's, not the model's), with a note.
+constexpr std::array<std::string_view, 11> kYealink = {
+    "t31p", "t33g", "t43u", "t46u", "t48u", "t53", "t53w", "t54w", "t57w", "t58w", "t46s"};
+constexpr std::array<std::string_view, 9> kSnom = {"d120", "d315", "d335", "d385", "d713",
+                                                   "d717", "d735", "d785", "d865"};
+constexpr std::array<std::string_view, 11> kGrandstream = {
+    "grp2601", "grp2602", "grp2603", "grp2604", "grp2612", "grp2613",
+    "grp2614", "grp2615", "grp2616", "gxp2160", "gxp2170"};
+constexpr std::array<std::string_view, 6> kPolycom = {"vvx150", "vvx250", "vvx350",
+                                                      "vvx450", "vvx501", "vvx601"};
+
+}  // namespace
+
+bool is_known_model(Brand brand, std::string_view model) {
+  const std::string m = squeeze(model);
+  const auto in = [&](const auto& list) {
+    return std::find(list.begin(), list.end(), m) != list.end();
+  };
+  switch (brand) {
+    case Brand::yealink: return in(kYealink);
+    case Brand::snom: return in(kSnom);
+    case Brand::grandstream: return in(kGrandstream);
+    case Brand::polycom: return in(kPolycom);
+    case Brand::other: break;
+  }
+  return false;
+}
+
+bool is_provisionable(const Device& device) {
+  return device.brand.value != Brand::other && !device.mac.value.empty();
+}
+
+PhoneSettings gather_settings(const Tenant& tenant, const Device& device,
+                              const RenderOptions& options) {
+  const std::string& id = device.id.value;
+  if (device.brand.value == Brand::other) {
+    throw NotProvisionable(fmt::format(
+        "device `{}` has brand `{}`: only yealink, snom, grandstream and polycom phones can be "
+        "provisioned",
+        id, brand_name(device.brand.value)));
+  }
+  if (device.mac.value.empty()) {
+    throw NotProvisionable(fmt::format(
+        "device `{}` has no `mac`: the phone is identified by its MAC address", id));
+  }
+  std::optional<std::string> mac = normalise_mac(device.mac.value);
+  if (!mac) {
+    throw NotProvisionable(fmt::format(
+        "device `{}`: `{}` is not a MAC address (12 hex digits, optionally in pairs separated "
+        "by `:` or `-`)",
+        id, device.mac.value));
+  }
+  if (device.sip.password.value.empty()) {
+    throw NotProvisionable(fmt::format(
+        "device `{}` has no SIP password, only a hash: the phone needs the password itself; "
+        "add `sip.password` to provision it",
+        id));
+  }
+
+  PhoneSettings s;
+  s.device_id = id;
+  s.brand = device.brand.value;
+  s.model = device.model;
+  s.known_model = is_known_model(s.brand, s.model);
+  s.mac = *mac;
+  s.server = options.server;
+  s.user = device.sip.username.value.empty() ? tenant.info.login.value + "-" + id
+                                             : device.sip.username.value;
+  s.auth_name = s.user;
+  s.password = device.sip.password.value;
+  if (const User* user = find_user(tenant, device.user.value)) {
+    s.display_name = user->first_name;
+    if (!user->last_name.empty()) {
+      if (!s.display_name.empty()) s.display_name += ' ';
+      s.display_name += user->last_name;
+    }
+    s.label = user->extension.value;
+  } else {
+    // An unlinked phone registers but is never rung; it still shows who it is.
+    s.display_name = device.name.empty() ? id : device.name;
+    s.label = id;
+  }
+  s.iana_zone = tenant.info.timezone.value;
+  s.zone = find_zone(s.iana_zone);
+  s.language = &language_for_country(tenant.info.country.value);
+  s.ntp_server = options.ntp_server;
+
+  const ExtraKeyLevels& extra = options.extra;
+  merge(s.shared_extra, extra.tenant);
+  if (auto it = extra.brand.find(s.brand); it != extra.brand.end()) {
+    merge(s.shared_extra, it->second);
+  }
+  if (auto it = extra.model.find(s.model); it != extra.model.end()) {
+    merge(s.device_extra, it->second);
+  }
+  if (auto it = extra.device.find(id); it != extra.device.end()) {
+    merge(s.device_extra, it->second);
+  }
+  return s;
+}
+
+void SettingList::set(std::string key, std::string value) {
+  for (auto& item : items_) {
+    if (item.first == key) {
+      item.second = std::move(value);
+      return;
+    }
+  }
+  items_.emplace_back(std::move(key), std::move(value));
+}
+
+void SettingList::set_all(const ExtraKeys& extra) {
+  for (const auto& [key, value] : extra) {  // std::map: sorted, so the output is stable
+    check_key_name(key);
+    set(key, value);
+  }
+}
+
+}  // namespace callplan::provision

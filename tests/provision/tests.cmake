@@ -1,0 +1,30 @@
+# Provisioning (src/provision): tests/provision/*_test.cpp -> callplan_provision_tests, label
+# "provision"; readback_test.py renders through the CLI, checks every XML file with xmllint
+# and reads every file back against the tenant YAML. Goldens: CALLPLAN_UPDATE_GOLDEN=1
+# build/dev/tests/callplan_provision_tests rewrites tests/provision/golden.
+if(TARGET callplan_provision)
+  set(_provision_tests
+    escape_test.cpp
+    golden_test.cpp
+    render_test.cpp
+    yealink_readback_test.cpp
+    zones_test.cpp
+  )
+  list(TRANSFORM _provision_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
+  add_executable(callplan_provision_tests ${_provision_tests})
+  target_link_libraries(callplan_provision_tests PRIVATE callplan_provision GTest::gtest_main
+                        fmt::fmt date::date-tz)
+  target_include_directories(callplan_provision_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+  target_compile_definitions(callplan_provision_tests PRIVATE
+    CALLPLAN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  callplan_warnings(callplan_provision_tests)
+  gtest_discover_tests(callplan_provision_tests DISCOVERY_TIMEOUT 60
+                       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS provision)
+endif()
+if(TARGET callplan_cli)
+  add_test(NAME provision.readback
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/readback_test.py
+                   $<TARGET_FILE:callplan_cli>
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(provision.readback PROPERTIES LABELS provision)
+endif()
