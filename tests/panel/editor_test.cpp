@@ -1,14 +1,16 @@
 // The editing operations one by one: exact bytes written, styles copied, refusals.
-#include "panel/yaml_edit/yaml_editor.hpp"
-
 #include <gtest/gtest.h>
+
+#include "panel/yaml_edit/yaml_editor.hpp"
 
 namespace callplan::panel {
 namespace {
 
 using V = YamlValue;
 
-YamlPath P(std::initializer_list<PathStep> steps) { return YamlPath(steps); }
+YamlPath P(std::initializer_list<PathStep> steps) {
+  return YamlPath(steps);
+}
 
 EditErrorCode code_of(const std::function<void()>& f) {
   try {
@@ -59,8 +61,9 @@ TEST(YamlEditor, InsertBlockItemCopiesIndentAndDashStyle) {
   YamlEditor e("list:\n    -   a  # first\n    -   b\nnext: 1\n");
   e.insert_item(P({"list"}), 2, V::scalar("c"));
   e.insert_item(P({"list"}), 1, V::map({{"k", V::scalar("v")}, {"l", V::scalar("w")}}));
-  EXPECT_EQ(e.text(),
-            "list:\n    -   a  # first\n    -   k: v\n        l: w\n    -   b\n    -   c\nnext: 1\n");
+  EXPECT_EQ(
+      e.text(),
+      "list:\n    -   a  # first\n    -   k: v\n        l: w\n    -   b\n    -   c\nnext: 1\n");
 }
 
 TEST(YamlEditor, InsertAtTheStartGoesAboveTheFirstItemsComment) {
@@ -89,6 +92,21 @@ TEST(YamlEditor, RemoveBlockItemTakesItsLinesAndTheCommentAbove) {
   EXPECT_EQ(e.text(), "l:\n  - a\n\n  - d\n");
 }
 
+TEST(YamlEditor, RemovingTheOnlyItemLeavesAnEmptyListOrMap) {
+  YamlEditor e(
+      "g:\n  members:  # who\n    # the only one\n    - a  # a\n  opts:\n    k: v\nz: 1\n");
+  e.remove_item(P({"g", "members", std::size_t{0}}));
+  e.remove_item(P({"g", "opts", "k"}));
+  EXPECT_EQ(e.text(), "g:\n  members: []  # who\n  opts: {}\nz: 1\n");
+  EXPECT_TRUE(e.expected().find("g")->find("members")->is_sequence());
+  // The only item of a list in a list has no key line to carry `[]`.
+  YamlEditor nested("l:\n  - - a\n  - b\n");
+  EXPECT_EQ(code_of([&] {
+              nested.remove_item(P({"l", std::size_t{0}, std::size_t{0}}));
+            }),
+            EditErrorCode::unsupported_layout);
+}
+
 TEST(YamlEditor, RemoveMapEntryAndFlowItems) {
   YamlEditor e("m:\n  a: 1\n  b: [x, y, z]\n  c: {p: 1, q: 2}\n");
   e.remove_item(P({"m", "a"}));
@@ -102,8 +120,9 @@ TEST(YamlEditor, SetKeyAppendsInTheSiblingsStyle) {
   YamlEditor e("top:\n    a: 1 # c\n    b:\n        x: 1\nend: 2\n");
   e.set_key(P({"top"}), "new", V::map({{"k", V::sequence({V::scalar("v")})}}));
   e.set_key(P({"top", "b"}), "y", V::scalar("2"));
-  EXPECT_EQ(e.text(), "top:\n    a: 1 # c\n    b:\n        x: 1\n        y: 2\n"
-                      "    new:\n        k:\n            - v\nend: 2\n");
+  EXPECT_EQ(e.text(),
+            "top:\n    a: 1 # c\n    b:\n        x: 1\n        y: 2\n"
+            "    new:\n        k:\n            - v\nend: 2\n");
 }
 
 TEST(YamlEditor, KeepsCrlfLineEnds) {
@@ -119,7 +138,8 @@ TEST(YamlEditor, AnchorsAliasesAndMergeKeysAreReadOnly) {
   EXPECT_EQ(code_of([&] { e.set_scalar(P({"base", "t"}), "2"); }), EditErrorCode::read_only);
   EXPECT_EQ(code_of([&] { e.set_scalar(P({"use", "t"}), "2"); }), EditErrorCode::read_only);
   EXPECT_EQ(code_of([&] { e.set_scalar(P({"merged", "u"}), "3"); }), EditErrorCode::read_only);
-  EXPECT_EQ(code_of([&] { e.set_key(P({"merged"}), "v", V::scalar("1")); }), EditErrorCode::read_only);
+  EXPECT_EQ(code_of([&] { e.set_key(P({"merged"}), "v", V::scalar("1")); }),
+            EditErrorCode::read_only);
   EXPECT_EQ(code_of([&] { e.remove_item(P({"l", std::size_t{0}})); }), EditErrorCode::read_only);
   // Next to them, editing works.
   e.set_scalar(P({"l", std::size_t{1}}), "3");
@@ -138,9 +158,11 @@ TEST(YamlEditor, ErrorsNameThePathAndLeaveTheTextAlone) {
   }
   EXPECT_EQ(code_of([&] { e.set_scalar(P({"a"}), "y"); }), EditErrorCode::wrong_kind);
   EXPECT_EQ(code_of([&] { e.set_scalar(P({"b"}), "y"); }), EditErrorCode::unsupported_layout);
-  EXPECT_EQ(code_of([&] { e.remove_item(P({"a", std::size_t{0}})); }), EditErrorCode::unsupported_layout);
+  YamlEditor single("only: 1\n");  // the document itself would become empty
+  EXPECT_EQ(code_of([&] { single.remove_item(P({"only"})); }), EditErrorCode::unsupported_layout);
   EXPECT_EQ(code_of([&] { e.set_key(P({}), "a", V::scalar("1")); }), EditErrorCode::key_exists);
-  EXPECT_EQ(code_of([&] { e.insert_item(P({"b"}), 0, V::scalar("1")); }), EditErrorCode::wrong_kind);
+  EXPECT_EQ(code_of([&] { e.insert_item(P({"b"}), 0, V::scalar("1")); }),
+            EditErrorCode::wrong_kind);
   EXPECT_EQ(e.text(), original);
   EXPECT_TRUE(e.replacements().empty());
   EXPECT_EQ(code_of([] { YamlEditor bad("a: [1\n"); }), EditErrorCode::not_yaml);
@@ -151,12 +173,15 @@ TEST(YamlEditor, VerifyTextRefusesAnyDifference) {
   EXPECT_NO_THROW(verify_text("a: [1,   2]  # same\nb: 'x'\n", expected));
   EXPECT_EQ(code_of([&] { verify_text("a: [1, 2]\nb: y\n", expected); }),
             EditErrorCode::verification_failed);
-  EXPECT_EQ(code_of([&] { verify_text("a: [1, 2]\n", expected); }), EditErrorCode::verification_failed);
-  EXPECT_EQ(code_of([&] { verify_text("a: [1, 2\n", expected); }), EditErrorCode::verification_failed);
+  EXPECT_EQ(code_of([&] { verify_text("a: [1, 2]\n", expected); }),
+            EditErrorCode::verification_failed);
+  EXPECT_EQ(code_of([&] { verify_text("a: [1, 2\n", expected); }),
+            EditErrorCode::verification_failed);
   try {
     verify_text("a: [1, 3]\nb: x\n", expected);
   } catch (const EditError& err) {
-    EXPECT_NE(std::string(err.what()).find("a[1]: `3` instead of `2`"), std::string::npos) << err.what();
+    EXPECT_NE(std::string(err.what()).find("a[1]: `3` instead of `2`"), std::string::npos)
+        << err.what();
   }
 }
 

@@ -2,13 +2,13 @@
 // Each case writes exactly tests/panel/golden/<case>.expected.yaml; everything outside the
 // edit is the fixture byte for byte. CALLPLAN_UPDATE_GOLDEN=1 rewrites the expected files
 // (review the diff before committing them).
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "panel/yaml_edit/yaml_editor.hpp"
 
@@ -16,7 +16,9 @@ namespace callplan::panel {
 namespace {
 
 using V = YamlValue;
-constexpr std::size_t operator""_i(unsigned long long i) { return static_cast<std::size_t>(i); }
+constexpr std::size_t operator""_i(unsigned long long i) {
+  return static_cast<std::size_t>(i);
+}
 
 std::string read(const std::string& name) {
   std::ifstream in(std::string(CALLPLAN_PANEL_GOLDEN) + "/" + name, std::ios::binary);
@@ -78,21 +80,23 @@ TEST(GoldenAcme, AddAUser) {
 }
 
 TEST(GoldenAcme, AddAUserKeepsCrlf) {
-  check_golden("users.yaml", "add_user.expected.yaml",
-               [](YamlEditor& e) { e.insert_item({"users"}, 6, new_user()); }, true);
+  check_golden(
+      "users.yaml", "add_user.expected.yaml",
+      [](YamlEditor& e) { e.insert_item({"users"}, 6, new_user()); }, true);
 }
 
 TEST(GoldenAcme, RemoveARingGroupMember) {
   check_golden("plans.yaml", "remove_member.expected.yaml", [](YamlEditor& e) {
     e.remove_item({"plans", 0_i, "steps", 2_i, "ring_group", "members", 1_i});
-    e.remove_item({"plans", 1_i, "steps", 0_i, "menu", "options", "2", 0_i, "ring_group",
-                   "members", 2_i});
+    e.remove_item(
+        {"plans", 1_i, "steps", 0_i, "menu", "options", "2", 0_i, "ring_group", "members", 2_i});
   });
 }
 
 TEST(GoldenAcme, RemoveAUserWithTheCommentAbove) {
-  check_golden("users.yaml", "remove_user.expected.yaml",
-               [](YamlEditor& e) { e.remove_item({"users", 1_i}); });
+  check_golden("users.yaml", "remove_user.expected.yaml", [](YamlEditor& e) {
+    e.remove_item({"users", 1_i});
+  });
 }
 
 TEST(GoldenAcme, AddAStepToAPlan) {
@@ -103,7 +107,7 @@ TEST(GoldenAcme, AddAStepToAPlan) {
     // A step no sibling has: block style, the siblings' indentation.
     e.insert_item({"plans", 1_i, "steps"}, 1,
                   V::map({{"announcement", V::map({{"audio", V::scalar("goodbye.wav")},
-                                                    {"label", V::scalar("Bye: see you")}})}}));
+                                                   {"label", V::scalar("Bye: see you")}})}}));
     // And a key on a ring group.
     e.set_key({"plans", 1_i, "steps", 0_i, "menu", "options", "1", 0_i, "ring_group"}, "ring_time",
               V::scalar("25"));

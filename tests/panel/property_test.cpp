@@ -2,11 +2,11 @@
 // every quoting, comments, blank lines, indentation, LF or CRLF), the written text parses to
 // exactly the tree the edits give when applied to the parsed tree, and every byte outside the
 // replaced span is unchanged. Seeded loop (a failure prints its seed and the texts).
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "panel/yaml_edit/scalar_text.hpp"
 #include "panel/yaml_edit/yaml_editor.hpp"
@@ -17,21 +17,25 @@ namespace {
 using V = YamlValue;
 
 const std::vector<std::string> kScalars = {
-    "001", "Anna", "de Vries", "30", "true", "Sales: NL", "#1", "a #b", "it's", "- dash",
-    "[x]", "{y}", "x, y", "two\nlines", "", "~", "null", "Zoë", "a:b", "ends:", "  pad", "q\"q",
-    "back\\slash", "tab\there", "& amp", "*star", "!bang", "%", "@", "..."};
-const std::vector<std::string> kKeys = {"a", "b", "name", "label", "members", "to", "x y", "k-1",
-                                        "timeout", "steps"};
+    "001",    "Anna",  "de Vries", "30",   "true",        "Sales: NL", "#1",    "a #b",  "it's",
+    "- dash", "[x]",   "{y}",      "x, y", "two\nlines",  "",          "~",     "null",  "Zoë",
+    "a:b",    "ends:", "  pad",    "q\"q", "back\\slash", "tab\there", "& amp", "*star", "!bang",
+    "%",      "@",     "..."};
+const std::vector<std::string> kKeys = {"a",  "b",   "name", "label",   "members",
+                                        "to", "x y", "k-1",  "timeout", "steps"};
 
 class Gen {
  public:
   explicit Gen(std::uint32_t seed) : rng_(seed) {}
-  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
   bool chance(int percent) { return static_cast<int>(pick(100)) < percent; }
 
   V value(int depth) {
     std::size_t r = pick(10);
-    if (depth <= 0 || r < 4) return chance(8) ? V::null() : V::scalar(kScalars[pick(kScalars.size())]);
+    if (depth <= 0 || r < 4)
+      return chance(8) ? V::null() : V::scalar(kScalars[pick(kScalars.size())]);
     if (r < 7) {
       V s = V::sequence();
       for (std::size_t i = 0, n = pick(4); i < n; ++i) s.items.push_back(value(depth - 1));
@@ -56,8 +60,8 @@ class Gen {
 // Writes a tree as YAML in a random layout.
 class Writer {
  public:
-  Writer(Gen& g, std::string eol) : g_(g), eol_(std::move(eol)), step_(g.chance(50) ? 2 : 4),
-                                    gap_(g.chance(80) ? 1 : 3) {}
+  Writer(Gen& g, std::string eol)
+      : g_(g), eol_(std::move(eol)), step_(g.chance(50) ? 2 : 4), gap_(g.chance(80) ? 1 : 3) {}
 
   std::string document(const V& root) {
     if (g_.chance(50)) line(0, "# generated");
@@ -66,7 +70,9 @@ class Writer {
   }
 
  private:
-  void line(std::size_t indent, const std::string& s) { out_ += std::string(indent, ' ') + s + eol_; }
+  void line(std::size_t indent, const std::string& s) {
+    out_ += std::string(indent, ' ') + s + eol_;
+  }
   std::string comment() { return g_.chance(30) ? "  # note" : ""; }
   void decoration(std::size_t indent) {
     if (g_.chance(10)) out_ += eol_;
@@ -139,7 +145,8 @@ class Writer {
         std::size_t from = 0;
         while (from <= v.text.size()) {
           std::size_t nl = v.text.find('\n', from);
-          std::string part = v.text.substr(from, nl == std::string::npos ? std::string::npos : nl - from);
+          std::string part =
+              v.text.substr(from, nl == std::string::npos ? std::string::npos : nl - from);
           line(part.empty() ? 0 : indent + step_, part);
           if (nl == std::string::npos) break;
           from = nl + 1;
@@ -240,7 +247,8 @@ void random_edit(Gen& g, YamlEditor& editor, V& model, Tally& tally, const std::
           }
         }
       } else {
-        p.items.erase(p.items.begin() + static_cast<std::ptrdiff_t>(std::get<std::size_t>(target.back())));
+        p.items.erase(p.items.begin() +
+                      static_cast<std::ptrdiff_t>(std::get<std::size_t>(target.back())));
       }
     } else {
       return;
@@ -248,7 +256,8 @@ void random_edit(Gen& g, YamlEditor& editor, V& model, Tally& tally, const std::
   } catch (const EditError& e) {
     // Refusing a layout it does not edit is allowed; failing its own verification or losing
     // its way in the tree is a writer bug.
-    EXPECT_TRUE(e.code == EditErrorCode::unsupported_layout) << where << ": " << e.what() << "\n" << before;
+    EXPECT_TRUE(e.code == EditErrorCode::unsupported_layout) << where << ": " << e.what() << "\n"
+                                                             << before;
     EXPECT_EQ(editor.text(), before) << where;
     ++tally.refused;
     return;
@@ -258,12 +267,14 @@ void random_edit(Gen& g, YamlEditor& editor, V& model, Tally& tally, const std::
   const std::string& after = editor.text();
   auto reread = parse_value(after);
   ASSERT_TRUE(reread.has_value()) << where << "\n" << after;
-  EXPECT_EQ(first_difference(model, *reread), std::nullopt) << where << "\nbefore:\n" << before
-                                                           << "\nafter:\n" << after;
+  EXPECT_EQ(first_difference(model, *reread), std::nullopt) << where << "\nbefore:\n"
+                                                            << before << "\nafter:\n"
+                                                            << after;
   ASSERT_EQ(editor.replacements().size(), replacements + 1);
   const TextReplacement& r = editor.replacements().back();
   EXPECT_EQ(after.substr(0, r.offset), before.substr(0, r.offset)) << where;
-  EXPECT_EQ(after.substr(r.offset + r.inserted.size()), before.substr(r.offset + r.removed)) << where;
+  EXPECT_EQ(after.substr(r.offset + r.inserted.size()), before.substr(r.offset + r.removed))
+      << where;
 }
 
 TEST(YamlEditProperty, RandomEditSequencesReadBackAsTheEditedTree) {
@@ -286,7 +297,8 @@ TEST(YamlEditProperty, RandomEditSequencesReadBackAsTheEditedTree) {
   }
   // Not vacuous: most edits are made, not refused.
   EXPECT_GT(tally.done, 2000);
-  EXPECT_LT(tally.refused * 5, tally.done) << tally.refused << " refused, " << tally.done << " done";
+  EXPECT_LT(tally.refused * 5, tally.done)
+      << tally.refused << " refused, " << tally.done << " done";
   RecordProperty("edits_done", tally.done);
   RecordProperty("edits_refused", tally.refused);
 }

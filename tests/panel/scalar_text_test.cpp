@@ -48,10 +48,11 @@ TEST(ScalarText, KeepsTheExistingQuotingWhenItFits) {
 }
 
 TEST(ScalarText, EveryChoiceReadsBackExactly) {
-  for (const char* s : {"plain", "Sales: NL", "#x", "a #b", "- dash", "[x]", "{y}", "it's",
-                        "\"dq\"", "back\\slash", "two\nlines", "", "~", "true", "  ", "x:",
-                        "&anchor", "*alias", "!tag", "% pct", "@at", "`tick", "...", "---",
-                        "Zoë", "a\tb", "|", ">"}) {
+  for (const char* s :
+       {"plain", "Sales: NL", "#x",          "a #b",       "- dash", "[x]",   "{y}",
+        "it's",  "\"dq\"",    "back\\slash", "two\nlines", "",       "~",     "true",
+        "  ",    "x:",        "&anchor",     "*alias",     "!tag",   "% pct", "@at",
+        "`tick", "...",       "---",         "Zoë",        "a\tb",   "|",     ">"}) {
     for (auto quote : {SpanNode::Quote::plain, SpanNode::Quote::single, SpanNode::Quote::double_}) {
       EXPECT_EQ(read_back(scalar_in_style(s, quote, false)), s) << "[" << s << "]";
     }

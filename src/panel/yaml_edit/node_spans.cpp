@@ -1,13 +1,13 @@
 #include "panel/yaml_edit/node_spans.hpp"
 
-#include <sstream>
-#include <stdexcept>
-
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
+
+#include <sstream>
+#include <stdexcept>
 
 namespace callplan::panel {
 
@@ -25,9 +25,15 @@ struct SpanError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_break(char c) { return c == '\n' || c == '\r'; }
-bool is_flow_indicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_break(char c) {
+  return c == '\n' || c == '\r';
+}
+bool is_flow_indicator(char c) {
+  return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
+}
 
 class Scanner {
  public:
@@ -165,7 +171,8 @@ class Scanner {
       }
       break;
     }
-    throw SpanError(fmt::format("the closing `{}` of a flow collection could not be found", bracket));
+    throw SpanError(
+        fmt::format("the closing `{}` of a flow collection could not be found", bracket));
   }
 
   // After a map key ending at `i`: the position just past its `:`.
@@ -251,8 +258,7 @@ class SpanBuilder : public YAML::EventHandler {
         node->quote = scan_.at(i) == '|' ? SpanNode::Quote::literal : SpanNode::Quote::folded;
         node->end = scan_.block_scalar_end(i);
         break;
-      default:
-        node->end = scan_.plain_end(i, in_flow(), value);
+      default: node->end = scan_.plain_end(i, in_flow(), value);
     }
     add(std::move(node));
   }
@@ -272,7 +278,9 @@ class SpanBuilder : public YAML::EventHandler {
   std::unique_ptr<SpanNode> take_root() { return std::move(root_); }
 
  private:
-  bool in_flow() const { return !stack_.empty() && (stack_.back()->flow || stack_.back()->in_flow); }
+  bool in_flow() const {
+    return !stack_.empty() && (stack_.back()->flow || stack_.back()->in_flow);
+  }
 
   std::unique_ptr<SpanNode> make(SpanNode::Kind kind, YAML::anchor_t anchor) {
     auto node = std::make_unique<SpanNode>();

@@ -32,15 +32,15 @@ struct SpanNode {
 
   Kind kind = Kind::null;
   Quote quote = Quote::plain;
-  bool flow = false;        // a collection written [..] / {..}
-  bool in_flow = false;     // inside a flow collection (plain scalars end at ,[]{})
-  bool anchored = false;    // carries &anchor: aliases elsewhere share it
-  bool has_merge = false;   // a map with a `<<` key
-  bool has_span = false;    // false only for an empty sequence item (`-` with nothing)
-  std::size_t start = 0;    // first byte of the node's own text (after tag and anchor)
-  std::size_t end = 0;      // one past its last byte
-  std::string text;         // scalar: the value as yaml-cpp reported it
-  std::vector<std::unique_ptr<SpanNode>> items;  // sequence
+  bool flow = false;       // a collection written [..] / {..}
+  bool in_flow = false;    // inside a flow collection (plain scalars end at ,[]{})
+  bool anchored = false;   // carries &anchor: aliases elsewhere share it
+  bool has_merge = false;  // a map with a `<<` key
+  bool has_span = false;   // false only for an empty sequence item (`-` with nothing)
+  std::size_t start = 0;   // first byte of the node's own text (after tag and anchor)
+  std::size_t end = 0;     // one past its last byte
+  std::string text;        // scalar: the value as yaml-cpp reported it
+  std::vector<std::unique_ptr<SpanNode>> items;                                          // sequence
   std::vector<std::pair<std::unique_ptr<SpanNode>, std::unique_ptr<SpanNode>>> entries;  // map
 
   bool is_collection() const { return kind == Kind::sequence || kind == Kind::map; }

@@ -6,7 +6,9 @@ namespace callplan::panel {
 
 namespace {
 
-bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
+bool is_control(unsigned char c) {
+  return c < 0x20 || c == 0x7F;
+}
 
 }  // namespace
 
@@ -80,12 +82,10 @@ std::string scalar_in_style(std::string_view text, SpanNode::Quote preferred, bo
   switch (preferred) {
     case SpanNode::Quote::single:
       return single_quote_safe(text) ? single_quoted(text) : double_quoted(text);
-    case SpanNode::Quote::double_:
-      return double_quoted(text);
+    case SpanNode::Quote::double_: return double_quoted(text);
     case SpanNode::Quote::plain:
     case SpanNode::Quote::literal:
-    case SpanNode::Quote::folded:
-      break;
+    case SpanNode::Quote::folded: break;
   }
   return minimal_scalar(text, in_flow);
 }

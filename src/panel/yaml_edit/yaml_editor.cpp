@@ -1,9 +1,9 @@
 #include "panel/yaml_edit/yaml_editor.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "panel/yaml_edit/scalar_text.hpp"
 
@@ -76,7 +76,9 @@ std::size_t comment_block_start(std::string_view t, std::size_t ls) {
   return ls;
 }
 
-std::size_t column_of(std::string_view t, std::size_t pos) { return pos - line_start(t, pos); }
+std::size_t column_of(std::string_view t, std::size_t pos) {
+  return pos - line_start(t, pos);
+}
 
 // The `-` of a block sequence item: only blanks between it and the item's content.
 std::optional<std::size_t> dash_of(std::string_view t, const SpanNode& item) {
@@ -87,7 +89,8 @@ std::optional<std::size_t> dash_of(std::string_view t, const SpanNode& item) {
   return std::nullopt;
 }
 
-// ---- writing new values --------------------------------------------------------------------------
+// ---- writing new values
+// --------------------------------------------------------------------------
 
 // Siblings a new value is written like: for each part of the new value, the nodes at the
 // same place in its siblings (the value of the same key, the first item of a list). A scalar
@@ -106,7 +109,8 @@ Like like_value_of(const Like& like, std::string_view key) {
 Like like_items_of(const Like& like) {
   Like out;
   for (const SpanNode* n : like) {
-    if (n->kind == SpanNode::Kind::sequence && !n->items.empty()) out.push_back(n->items.front().get());
+    if (n->kind == SpanNode::Kind::sequence && !n->items.empty())
+      out.push_back(n->items.front().get());
   }
   return out;
 }
@@ -196,7 +200,8 @@ void entry_lines(const std::string& key, const YamlValue& v, std::size_t indent,
       entry_lines(k, value, indent + style.step, style, like_value_of(like, k), out);
     }
   } else {
-    for (const auto& item : v.items) item_lines(item, indent + style.step, style, like_items_of(like), out);
+    for (const auto& item : v.items)
+      item_lines(item, indent + style.step, style, like_items_of(like), out);
   }
 }
 
@@ -262,29 +267,34 @@ const SpanNode& YamlEditor::resolve(const YamlPath& path, bool allow_anchored_ta
     const PathStep& step = path[s];
     if (const auto* key = std::get_if<std::string>(&step)) {
       if (node->kind != SpanNode::Kind::map) {
-        throw EditError(EditErrorCode::wrong_kind,
-                        fmt::format("{} is not a map, so it has no key `{}`", format_path(walked), *key));
+        throw EditError(
+            EditErrorCode::wrong_kind,
+            fmt::format("{} is not a map, so it has no key `{}`", format_path(walked), *key));
       }
       if (node->has_merge) {
         throw EditError(EditErrorCode::read_only,
                         fmt::format("{} merges another map (<<); its keys are read-only in the "
-                                    "panel, edit the file by hand", format_path(walked)));
+                                    "panel, edit the file by hand",
+                                    format_path(walked)));
       }
       auto i = node->find(*key);
       walked.push_back(step);
-      if (!i) throw EditError(EditErrorCode::path_not_found, fmt::format("{} does not exist", format_path(walked)));
+      if (!i)
+        throw EditError(EditErrorCode::path_not_found,
+                        fmt::format("{} does not exist", format_path(walked)));
       node = node->entries[*i].second.get();
     } else {
       std::size_t index = std::get<std::size_t>(step);
       if (node->kind != SpanNode::Kind::sequence) {
-        throw EditError(EditErrorCode::wrong_kind,
-                        fmt::format("{} is not a list, so it has no item {}", format_path(walked), index));
+        throw EditError(
+            EditErrorCode::wrong_kind,
+            fmt::format("{} is not a list, so it has no item {}", format_path(walked), index));
       }
       walked.push_back(step);
       if (index >= node->items.size()) {
         throw EditError(EditErrorCode::path_not_found,
-                        fmt::format("{} does not exist (the list has {} items)", format_path(walked),
-                                    node->items.size()));
+                        fmt::format("{} does not exist (the list has {} items)",
+                                    format_path(walked), node->items.size()));
       }
       node = node->items[index].get();
     }
@@ -315,8 +325,9 @@ void YamlEditor::commit(TextReplacement r, YamlValue intended) {
   written.replace(r.offset, r.removed, r.inserted);
   SpanDocument index = index_spans(written);
   if (!index.error.empty()) {
-    throw EditError(EditErrorCode::verification_failed,
-                    "the edit was refused: the written text cannot be read back (" + index.error + ")");
+    throw EditError(
+        EditErrorCode::verification_failed,
+        "the edit was refused: the written text cannot be read back (" + index.error + ")");
   }
   verify_text(written, intended);
   text_ = std::move(written);
@@ -362,8 +373,9 @@ void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const Yaml
   }
   std::size_t n = seq.items.size();
   if (index > n) {
-    throw EditError(EditErrorCode::path_not_found,
-                    fmt::format("{} has {} items; cannot insert at {}", format_path(path), n, index));
+    throw EditError(
+        EditErrorCode::path_not_found,
+        fmt::format("{} has {} items; cannot insert at {}", format_path(path), n, index));
   }
   for (const auto& item : seq.items) {
     if (!item->has_span) {
@@ -389,7 +401,8 @@ void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const Yaml
     if (!dash || !first_on_line(text_, *dash)) {
       throw EditError(EditErrorCode::unsupported_layout,
                       fmt::format("{}: the neighbouring item does not start its own line; edit "
-                                  "it by hand", format_path(path)));
+                                  "it by hand",
+                                  format_path(path)));
     }
     BlockStyle style;
     style.gap = ref.start - *dash - 1;
@@ -408,8 +421,39 @@ void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const Yaml
   commit(std::move(r), std::move(intended));
 }
 
+// Removing the only item of a block collection would leave `key:` with nothing (null), not an
+// empty list or map: the collection is written `[]` / `{}` on its key's line instead, and its
+// lines (with the comments among them) go.
+TextReplacement YamlEditor::empty_collection(const YamlPath& parent_path, const SpanNode& parent,
+                                             const YamlPath& path) const {
+  auto refuse = [&] {
+    return EditError(
+        EditErrorCode::unsupported_layout,
+        fmt::format("{} is the only item of a {} that is not the value of a map key; "
+                    "edit it by hand",
+                    format_path(path), parent.kind == SpanNode::Kind::map ? "map" : "list"));
+  };
+  if (parent_path.empty() || !std::holds_alternative<std::string>(parent_path.back()))
+    throw refuse();
+  const SpanNode& holder = resolve(YamlPath(parent_path.begin(), parent_path.end() - 1), false);
+  auto i = holder.find(std::get<std::string>(parent_path.back()));
+  if (!i || holder.flow) throw refuse();
+  std::size_t colon = holder.entries[*i].first->end;
+  while (colon < text_.size() && (text_[colon] == ' ' || text_[colon] == '\t')) ++colon;
+  if (colon >= text_.size() || text_[colon] != ':') throw refuse();
+  std::size_t key_line_end = line_break_at(text_, colon);
+  std::string key_line_rest = text_.substr(colon + 1, key_line_end - colon - 1);
+  if (!only_comment_after(text_, colon + 1) || parent.start < key_line_end) throw refuse();
+  std::size_t end = line_break_at(text_, parent.end);
+  // The key line's own comment stays: `members:  # who` becomes `members: []  # who`.
+  std::string inserted = parent.kind == SpanNode::Kind::map ? " {}" : " []";
+  if (!only_blanks(key_line_rest)) inserted += key_line_rest;
+  return {colon + 1, end - colon - 1, inserted};
+}
+
 void YamlEditor::remove_item(const YamlPath& path) {
-  if (path.empty()) throw EditError(EditErrorCode::wrong_kind, "the document itself cannot be removed");
+  if (path.empty())
+    throw EditError(EditErrorCode::wrong_kind, "the document itself cannot be removed");
   YamlPath parent_path(path.begin(), path.end() - 1);
   const SpanNode& parent = resolve(parent_path, false);
   const PathStep& last = path.back();
@@ -417,13 +461,15 @@ void YamlEditor::remove_item(const YamlPath& path) {
   std::size_t count = 0;
   std::size_t pos = 0;
   auto span_at = [&](std::size_t i) -> std::pair<std::size_t, std::size_t> {
-    if (parent.kind == SpanNode::Kind::sequence) return {parent.items[i]->start, parent.items[i]->end};
+    if (parent.kind == SpanNode::Kind::sequence)
+      return {parent.items[i]->start, parent.items[i]->end};
     return {parent.entries[i].first->start, parent.entries[i].second->end};
   };
   const SpanNode* removed = nullptr;
   if (const auto* key = std::get_if<std::string>(&last)) {
     if (parent.kind != SpanNode::Kind::map) {
-      throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a map", format_path(parent_path)));
+      throw EditError(EditErrorCode::wrong_kind,
+                      fmt::format("{} is not a map", format_path(parent_path)));
     }
     if (parent.has_merge) {
       throw EditError(EditErrorCode::read_only,
@@ -431,17 +477,22 @@ void YamlEditor::remove_item(const YamlPath& path) {
                                   format_path(parent_path)));
     }
     auto i = parent.find(*key);
-    if (!i) throw EditError(EditErrorCode::path_not_found, fmt::format("{} does not exist", format_path(path)));
+    if (!i)
+      throw EditError(EditErrorCode::path_not_found,
+                      fmt::format("{} does not exist", format_path(path)));
     pos = *i;
     count = parent.entries.size();
     removed = parent.entries[pos].second.get();
   } else {
     if (parent.kind != SpanNode::Kind::sequence) {
-      throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a list", format_path(parent_path)));
+      throw EditError(EditErrorCode::wrong_kind,
+                      fmt::format("{} is not a list", format_path(parent_path)));
     }
     pos = std::get<std::size_t>(last);
     count = parent.items.size();
-    if (pos >= count) throw EditError(EditErrorCode::path_not_found, fmt::format("{} does not exist", format_path(path)));
+    if (pos >= count)
+      throw EditError(EditErrorCode::path_not_found,
+                      fmt::format("{} does not exist", format_path(path)));
     removed = parent.items[pos].get();
     if (!removed->has_span) {
       throw EditError(EditErrorCode::unsupported_layout,
@@ -451,7 +502,8 @@ void YamlEditor::remove_item(const YamlPath& path) {
   if (removed->anchored) {
     throw EditError(EditErrorCode::read_only,
                     fmt::format("{} carries an anchor (&name) that aliases elsewhere use; removing "
-                                "it would break them", format_path(path)));
+                                "it would break them",
+                                format_path(path)));
   }
   TextReplacement r;
   if (parent.flow) {
@@ -466,29 +518,28 @@ void YamlEditor::remove_item(const YamlPath& path) {
     }
   } else {
     if (count == 1) {
-      throw EditError(EditErrorCode::unsupported_layout,
-                      fmt::format("{} is the only item; removing it would leave nothing instead "
-                                  "of an empty {}", format_path(path),
-                                  parent.kind == SpanNode::Kind::map ? "map" : "list"));
-    }
-    std::size_t first = 0;
-    if (parent.kind == SpanNode::Kind::sequence) {
-      auto dash = dash_of(text_, *removed);
-      if (!dash) {
-        throw EditError(EditErrorCode::unsupported_layout,
-                        fmt::format("{}: the item's `-` could not be found", format_path(path)));
-      }
-      first = *dash;
+      r = empty_collection(parent_path, parent, path);
     } else {
-      first = parent.entries[pos].first->start;
+      std::size_t first = 0;
+      if (parent.kind == SpanNode::Kind::sequence) {
+        auto dash = dash_of(text_, *removed);
+        if (!dash) {
+          throw EditError(EditErrorCode::unsupported_layout,
+                          fmt::format("{}: the item's `-` could not be found", format_path(path)));
+        }
+        first = *dash;
+      } else {
+        first = parent.entries[pos].first->start;
+      }
+      std::size_t end = span_at(pos).second;
+      if (!first_on_line(text_, first) || !only_comment_after(text_, end)) {
+        throw EditError(
+            EditErrorCode::unsupported_layout,
+            fmt::format("{} shares a line with another node; edit it by hand", format_path(path)));
+      }
+      std::size_t from = comment_block_start(text_, line_start(text_, first));
+      r = {from, next_line(text_, end) - from, {}};
     }
-    std::size_t end = span_at(pos).second;
-    if (!first_on_line(text_, first) || !only_comment_after(text_, end)) {
-      throw EditError(EditErrorCode::unsupported_layout,
-                      fmt::format("{} shares a line with another node; edit it by hand", format_path(path)));
-    }
-    std::size_t from = comment_block_start(text_, line_start(text_, first));
-    r = {from, next_line(text_, end) - from, {}};
   }
   YamlValue intended = expected_;
   YamlValue& target = locate(intended, parent_path);
@@ -508,8 +559,9 @@ void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlV
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a map", format_path(path)));
   }
   if (map.has_merge) {
-    throw EditError(EditErrorCode::read_only,
-                    fmt::format("{} merges another map (<<); it is read-only in the panel", format_path(path)));
+    throw EditError(
+        EditErrorCode::read_only,
+        fmt::format("{} merges another map (<<); it is read-only in the panel", format_path(path)));
   }
   if (map.find(key)) {
     YamlPath full = path;
@@ -530,8 +582,9 @@ void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlV
     const SpanNode& first_key = *map.entries.front().first;
     std::size_t end = map.entries.back().second->end;
     if (!only_comment_after(text_, end)) {
-      throw EditError(EditErrorCode::unsupported_layout,
-                      fmt::format("{}: the last entry shares its line; edit it by hand", format_path(path)));
+      throw EditError(
+          EditErrorCode::unsupported_layout,
+          fmt::format("{}: the last entry shares its line; edit it by hand", format_path(path)));
     }
     BlockStyle style;
     style.step = step_under(text_, map);

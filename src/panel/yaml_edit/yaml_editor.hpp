@@ -70,6 +70,8 @@ class YamlEditor {
   const SpanNode& resolve(const YamlPath& path, bool allow_anchored_target) const;
   // The node at `path` in a tree shaped like the file's (the intended tree being built).
   static YamlValue& locate(YamlValue& root, const YamlPath& path);
+  TextReplacement empty_collection(const YamlPath& parent_path, const SpanNode& parent,
+                                   const YamlPath& path) const;
   // Replaces, re-indexes and verifies against `intended`; restores everything on failure.
   void commit(TextReplacement replacement, YamlValue intended);
 

@@ -1,10 +1,10 @@
 #include "panel/yaml_edit/yaml_value.hpp"
 
-#include <sstream>
-
 #include <fmt/format.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 namespace callplan::panel {
 
@@ -62,8 +62,7 @@ namespace {
 // that a duplicate in the file is not hidden by the comparison.
 YamlValue from_node(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return YamlValue::scalar(node.Scalar());
+    case YAML::NodeType::Scalar: return YamlValue::scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       YamlValue v = YamlValue::sequence();
       for (const auto& item : node) v.items.push_back(from_node(item));
@@ -72,14 +71,14 @@ YamlValue from_node(const YAML::Node& node) {
     case YAML::NodeType::Map: {
       YamlValue v = YamlValue::map();
       for (const auto& entry : node) {
-        if (!entry.first.IsScalar()) throw YAML::Exception(YAML::Mark(), "a map key is not a scalar");
+        if (!entry.first.IsScalar())
+          throw YAML::Exception(YAML::Mark(), "a map key is not a scalar");
         v.entries.emplace_back(entry.first.Scalar(), from_node(entry.second));
       }
       return v;
     }
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      break;
+    case YAML::NodeType::Undefined: break;
   }
   return YamlValue::null();
 }

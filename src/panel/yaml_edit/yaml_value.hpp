@@ -19,9 +19,9 @@ namespace callplan::panel {
 struct YamlValue {
   enum class Kind : std::uint8_t { null, scalar, sequence, map };
   Kind kind = Kind::null;
-  std::string text;                                         // scalar
-  std::vector<YamlValue> items;                             // sequence
-  std::vector<std::pair<std::string, YamlValue>> entries;   // map (keys are scalars)
+  std::string text;                                        // scalar
+  std::vector<YamlValue> items;                            // sequence
+  std::vector<std::pair<std::string, YamlValue>> entries;  // map (keys are scalars)
 
   static YamlValue null() { return {}; }
   static YamlValue scalar(std::string s);
