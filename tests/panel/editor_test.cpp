@@ -141,6 +141,7 @@ TEST(YamlEditor, AnchorsAliasesAndMergeKeysAreReadOnly) {
   EXPECT_EQ(code_of([&] { e.set_key(P({"merged"}), "v", V::scalar("1")); }),
             EditErrorCode::read_only);
   EXPECT_EQ(code_of([&] { e.remove_item(P({"l", std::size_t{0}})); }), EditErrorCode::read_only);
+  EXPECT_EQ(code_of([&] { e.remove_item(P({"base"})); }), EditErrorCode::read_only);
   // Next to them, editing works.
   e.set_scalar(P({"l", std::size_t{1}}), "3");
   EXPECT_EQ(e.text(), "base: &b {t: 1}\nuse: *b\nmerged:\n  <<: *b\n  u: 2\nl: [&x 1, 3]\n");
@@ -166,6 +167,27 @@ TEST(YamlEditor, ErrorsNameThePathAndLeaveTheTextAlone) {
   EXPECT_EQ(e.text(), original);
   EXPECT_TRUE(e.replacements().empty());
   EXPECT_EQ(code_of([] { YamlEditor bad("a: [1\n"); }), EditErrorCode::not_yaml);
+}
+
+TEST(YamlEditor, RemovingASubtreeThatHoldsAnAnchorIsRefused) {
+  YamlEditor e("users:\n  - name: a\n    tags: &t [x]\n  - name: b\n    tags: *t\n");
+  EXPECT_EQ(code_of([&] {
+              e.remove_item(P({"users", std::size_t{0}}));
+            }),
+            EditErrorCode::read_only);
+  e.remove_item(P({"users", std::size_t{1}}));  // the alias itself may go
+  EXPECT_EQ(e.text(), "users:\n  - name: a\n    tags: &t [x]\n");
+}
+
+TEST(YamlEditor, AByteOrderMarkIsKept) {
+  YamlEditor e(
+      "\xEF\xBB\xBF"
+      "a: 1  # c\nb: [x]\n");
+  e.set_scalar(P({"a"}), "2");
+  e.insert_item(P({"b"}), 1, V::scalar("y"));
+  EXPECT_EQ(e.text(),
+            "\xEF\xBB\xBF"
+            "a: 2  # c\nb: [x, y]\n");
 }
 
 TEST(YamlEditor, VerifyTextRefusesAnyDifference) {

@@ -201,14 +201,15 @@ bool is_null_word(std::string_view w) {
 
 class SpanBuilder : public YAML::EventHandler {
  public:
-  explicit SpanBuilder(std::string_view text) : scan_(text) {}
+  // `base`: bytes before what yaml-cpp reads (a byte order mark), added to its offsets.
+  SpanBuilder(std::string_view text, std::size_t base) : scan_(text), base_(base) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto node = make(SpanNode::Kind::null, anchor);
-    std::size_t i = scan_.skip_properties(static_cast<std::size_t>(mark.pos));
+    std::size_t i = scan_.skip_properties(offset(mark));
     // Only an explicit `~` / `null` has text of its own; an empty value is placed later.
     std::size_t e = i;
     while (e < scan_.text().size() && !is_blank(scan_.at(e)) && !is_break(scan_.at(e)) &&
@@ -225,7 +226,7 @@ class SpanBuilder : public YAML::EventHandler {
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
     auto node = make(SpanNode::Kind::alias, YAML::NullAnchor);
-    std::size_t i = static_cast<std::size_t>(mark.pos);
+    std::size_t i = offset(mark);
     std::size_t e = i + 1;
     while (e < scan_.text().size() && !is_blank(scan_.at(e)) && !is_break(scan_.at(e)) &&
            !(in_flow() && is_flow_indicator(scan_.at(e)))) {
@@ -241,7 +242,7 @@ class SpanBuilder : public YAML::EventHandler {
                 const std::string& value) override {
     auto node = make(SpanNode::Kind::scalar, anchor);
     node->text = value;
-    std::size_t i = scan_.skip_properties(static_cast<std::size_t>(mark.pos));
+    std::size_t i = scan_.skip_properties(offset(mark));
     node->start = i;
     node->has_span = true;
     switch (scan_.at(i)) {
@@ -278,6 +279,10 @@ class SpanBuilder : public YAML::EventHandler {
   std::unique_ptr<SpanNode> take_root() { return std::move(root_); }
 
  private:
+  std::size_t offset(const YAML::Mark& mark) const {
+    return base_ + static_cast<std::size_t>(mark.pos);
+  }
+
   bool in_flow() const {
     return !stack_.empty() && (stack_.back()->flow || stack_.back()->in_flow);
   }
@@ -293,7 +298,7 @@ class SpanBuilder : public YAML::EventHandler {
   void open(SpanNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor,
             YAML::EmitterStyle::value style) {
     auto node = make(kind, anchor);
-    std::size_t i = scan_.skip_properties(static_cast<std::size_t>(mark.pos));
+    std::size_t i = scan_.skip_properties(offset(mark));
     node->flow = style == YAML::EmitterStyle::Flow || scan_.at(i) == '[' || scan_.at(i) == '{';
     node->start = i;
     node->has_span = true;
@@ -346,6 +351,7 @@ class SpanBuilder : public YAML::EventHandler {
   }
 
   Scanner scan_;
+  std::size_t base_;
   std::unique_ptr<SpanNode> root_;
   std::vector<SpanNode*> stack_;
   std::unique_ptr<SpanNode> pending_key_;
@@ -356,9 +362,11 @@ class SpanBuilder : public YAML::EventHandler {
 SpanDocument index_spans(std::string_view text) {
   SpanDocument doc;
   try {
-    std::istringstream in{std::string(text)};
+    // yaml-cpp's offsets do not count a UTF-8 byte order mark: it reads the text without it.
+    std::size_t base = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    std::istringstream in{std::string(text.substr(base))};
     YAML::Parser parser(in);
-    SpanBuilder builder(text);
+    SpanBuilder builder(text, base);
     parser.HandleNextDocument(builder);
     doc.root = builder.take_root();
   } catch (const YAML::Exception& e) {

@@ -89,6 +89,18 @@ std::optional<std::size_t> dash_of(std::string_view t, const SpanNode& item) {
   return std::nullopt;
 }
 
+// A removed subtree must not take an anchor with it: aliases elsewhere would dangle.
+bool holds_anchor(const SpanNode& n) {
+  if (n.anchored) return true;
+  for (const auto& item : n.items) {
+    if (holds_anchor(*item)) return true;
+  }
+  for (const auto& [key, value] : n.entries) {
+    if (holds_anchor(*key) || holds_anchor(*value)) return true;
+  }
+  return false;
+}
+
 // ---- writing new values
 // --------------------------------------------------------------------------
 
@@ -244,18 +256,18 @@ YamlEditor::YamlEditor(std::string text) : text_(std::move(text)) {
   eol_ = nl != std::string::npos && nl > 0 && text_[nl - 1] == '\r' ? "\r\n" : "\n";
 }
 
-const SpanNode& YamlEditor::resolve(const YamlPath& path, bool allow_anchored_target) const {
+const SpanNode& YamlEditor::resolve(const YamlPath& path) const {
   if (!index_.root) throw EditError(EditErrorCode::path_not_found, "the file is empty");
   const SpanNode* node = index_.root.get();
   YamlPath walked;
-  auto refuse_shared = [&](const SpanNode& n, bool target) {
+  auto refuse_shared = [&](const SpanNode& n) {
     if (n.kind == SpanNode::Kind::alias) {
       throw EditError(EditErrorCode::read_only,
                       fmt::format("{} is an alias (*name) of a node defined elsewhere; it is "
                                   "read-only in the panel, edit the file by hand",
                                   format_path(walked)));
     }
-    if (n.anchored && !(target && allow_anchored_target)) {
+    if (n.anchored) {
       throw EditError(EditErrorCode::read_only,
                       fmt::format("{} carries an anchor (&name) that aliases elsewhere share; it "
                                   "is read-only in the panel, edit the file by hand",
@@ -263,7 +275,7 @@ const SpanNode& YamlEditor::resolve(const YamlPath& path, bool allow_anchored_ta
     }
   };
   for (std::size_t s = 0; s < path.size(); ++s) {
-    refuse_shared(*node, false);
+    refuse_shared(*node);
     const PathStep& step = path[s];
     if (const auto* key = std::get_if<std::string>(&step)) {
       if (node->kind != SpanNode::Kind::map) {
@@ -299,7 +311,7 @@ const SpanNode& YamlEditor::resolve(const YamlPath& path, bool allow_anchored_ta
       node = node->items[index].get();
     }
   }
-  refuse_shared(*node, true);
+  refuse_shared(*node);
   return *node;
 }
 
@@ -337,7 +349,7 @@ void YamlEditor::commit(TextReplacement r, YamlValue intended) {
 }
 
 void YamlEditor::set_scalar(const YamlPath& path, std::string_view value) {
-  const SpanNode& node = resolve(path, false);
+  const SpanNode& node = resolve(path);
   if (node.kind != SpanNode::Kind::scalar && node.kind != SpanNode::Kind::null) {
     throw EditError(EditErrorCode::wrong_kind,
                     fmt::format("{} is a {}, not a single value", format_path(path),
@@ -367,7 +379,7 @@ void YamlEditor::set_scalar(const YamlPath& path, std::string_view value) {
 }
 
 void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const YamlValue& value) {
-  const SpanNode& seq = resolve(path, false);
+  const SpanNode& seq = resolve(path);
   if (seq.kind != SpanNode::Kind::sequence) {
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a list", format_path(path)));
   }
@@ -435,7 +447,7 @@ TextReplacement YamlEditor::empty_collection(const YamlPath& parent_path, const 
   };
   if (parent_path.empty() || !std::holds_alternative<std::string>(parent_path.back()))
     throw refuse();
-  const SpanNode& holder = resolve(YamlPath(parent_path.begin(), parent_path.end() - 1), false);
+  const SpanNode& holder = resolve(YamlPath(parent_path.begin(), parent_path.end() - 1));
   auto i = holder.find(std::get<std::string>(parent_path.back()));
   if (!i || holder.flow) throw refuse();
   std::size_t colon = holder.entries[*i].first->end;
@@ -455,7 +467,7 @@ void YamlEditor::remove_item(const YamlPath& path) {
   if (path.empty())
     throw EditError(EditErrorCode::wrong_kind, "the document itself cannot be removed");
   YamlPath parent_path(path.begin(), path.end() - 1);
-  const SpanNode& parent = resolve(parent_path, false);
+  const SpanNode& parent = resolve(parent_path);
   const PathStep& last = path.back();
   // The removed node's span, and the spans of its neighbours (for flow commas).
   std::size_t count = 0;
@@ -499,9 +511,9 @@ void YamlEditor::remove_item(const YamlPath& path) {
                       fmt::format("{} is an empty item; edit it by hand", format_path(path)));
     }
   }
-  if (removed->anchored) {
+  if (holds_anchor(*removed)) {
     throw EditError(EditErrorCode::read_only,
-                    fmt::format("{} carries an anchor (&name) that aliases elsewhere use; removing "
+                    fmt::format("{} holds an anchor (&name) that aliases elsewhere use; removing "
                                 "it would break them",
                                 format_path(path)));
   }
@@ -554,7 +566,7 @@ void YamlEditor::remove_item(const YamlPath& path) {
 }
 
 void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlValue& value) {
-  const SpanNode& map = resolve(path, false);
+  const SpanNode& map = resolve(path);
   if (map.kind != SpanNode::Kind::map) {
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a map", format_path(path)));
   }

@@ -67,7 +67,8 @@ class YamlEditor {
   void set_key(const YamlPath& path, std::string_view key, const YamlValue& value);
 
  private:
-  const SpanNode& resolve(const YamlPath& path, bool allow_anchored_target) const;
+  // The node at `path`; refuses a path through an alias, an anchored node or a merge key.
+  const SpanNode& resolve(const YamlPath& path) const;
   // The node at `path` in a tree shaped like the file's (the intended tree being built).
   static YamlValue& locate(YamlValue& root, const YamlPath& path);
   TextReplacement empty_collection(const YamlPath& parent_path, const SpanNode& parent,
