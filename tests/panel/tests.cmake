@@ -1,0 +1,18 @@
+# The panel (src/panel): tests/panel/*_test.cpp -> callplan_yaml_edit_tests, label "panel".
+# Included by tests/CMakeLists.txt. One file per line, sorted, so parallel additions merge.
+if(TARGET callplan_yaml_edit)
+  set(_yaml_edit_tests
+    editor_test.cpp
+    golden_test.cpp
+    property_test.cpp
+    scalar_text_test.cpp
+  )
+  list(TRANSFORM _yaml_edit_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
+  add_executable(callplan_yaml_edit_tests ${_yaml_edit_tests})
+  target_link_libraries(callplan_yaml_edit_tests PRIVATE callplan_yaml_edit GTest::gtest_main)
+  target_compile_definitions(callplan_yaml_edit_tests PRIVATE
+    CALLPLAN_PANEL_GOLDEN="${CMAKE_CURRENT_LIST_DIR}/golden")
+  callplan_warnings(callplan_yaml_edit_tests)
+  gtest_discover_tests(callplan_yaml_edit_tests DISCOVERY_TIMEOUT 60
+                       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
+endif()
