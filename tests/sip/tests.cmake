@@ -21,6 +21,8 @@ foreach(_layer transport transaction registrar security proxy server)
                           GTest::gtest_main GTest::gmock)
     target_compile_definitions(callplan_sip_${_layer}_tests PRIVATE
       CALLPLAN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    # support/captured_stderr.hpp (header-only; these binaries do not link the test support).
+    target_include_directories(callplan_sip_${_layer}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)
     callplan_warnings(callplan_sip_${_layer}_tests)
     gtest_discover_tests(callplan_sip_${_layer}_tests DISCOVERY_TIMEOUT 60
                          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
