@@ -41,7 +41,10 @@
 #include <vector>
 
 #include "callplan/engine.hpp"
+#include "callplan/export.hpp"
 #include "callplan/schedule.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -285,3 +288,5 @@ class CallSession {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

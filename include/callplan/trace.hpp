@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "callplan/export.hpp"
 #include "callplan/session.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -84,3 +87,5 @@ class TraceRecorder final : public TraceListener {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END
