@@ -31,7 +31,7 @@ class CMakeBuild(build_ext):
             "cmake", "-S", str(ROOT), "-B", str(build_dir), *generator,
             "-DCMAKE_BUILD_TYPE=Release",
             "-DCALLPLAN_PYTHON=ON", "-DCALLPLAN_TOOLS=OFF", "-DCALLPLAN_TESTS=OFF",
-            "-DCALLPLAN_BENCH=OFF", "-DCALLPLAN_INSTALL=OFF",
+            "-DCALLPLAN_BENCH=OFF", "-DCALLPLAN_INSTALL=OFF", "-DCALLPLAN_SIP=OFF",
             f"-DPython_EXECUTABLE={sys.executable}",
             *shlex.split(os.environ.get("CALLPLAN_CMAKE_ARGS", "")),
         ]

@@ -43,11 +43,12 @@ else()
 endif()
 # A static library carries no record of what it needs, so its private dependencies go in
 # Libs/Requires (plain `pkg-config --libs callplan` links); for a shared library they are
-# private and only `--static` lists them. yaml-cpp and fmt have .pc files; date-tz has none
-# (Debian ships it without one), so it is a plain -l flag, with -pthread that it needs.
+# private and only `--static` lists them (no public header includes a dependency, so a
+# consumer of the shared library needs none of them). yaml-cpp and fmt have .pc files; date-tz
+# has none (Debian ships it without one), so it is a plain -l flag, with -pthread that it needs.
 if(BUILD_SHARED_LIBS)
-  set(CALLPLAN_PC_REQUIRES "fmt")
-  set(CALLPLAN_PC_REQUIRES_PRIVATE "yaml-cpp")
+  set(CALLPLAN_PC_REQUIRES "")
+  set(CALLPLAN_PC_REQUIRES_PRIVATE "fmt yaml-cpp")
   set(CALLPLAN_PC_LIBS "-L\${libdir} -lcallplan")
   set(CALLPLAN_PC_LIBS_PRIVATE "-ldate-tz -pthread")
 else()

@@ -2,7 +2,8 @@
 // of calls at 300 calls/s on a made-up clock: per call, six timers started (the 600 s
 // unanswered-INVITE limit, Timer A at 0.5 s, two Timer C at 180 s, two 32 s lifetimes) and
 // five of them cancelled soon after, as answers arrive. Prints the time per call, the timers
-// left pending and the peak RSS. Not built by CMake (one file, no dependencies):
+// left pending and the peak RSS. Built as bench/timer_queue_pattern (release preset:
+// `cmake --build --preset release --target timer_queue_pattern`), or by hand:
 //
 //   g++ -std=c++20 -O2 -Isrc -o /tmp/timer_queue_pattern bench/sip/timer_queue_pattern.cpp
 //       src/sip/transport/timer_queue.cpp && /tmp/timer_queue_pattern

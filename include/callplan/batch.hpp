@@ -32,10 +32,12 @@
 
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
+#include "callplan/export.hpp"
 #include "callplan/session.hpp"
 #include "callplan/simulate.hpp"
 #include "callplan/trace.hpp"
 
+CALLPLAN_PUBLIC_API_BEGIN
 namespace callplan {
 
 struct BatchOptions {
@@ -99,3 +101,4 @@ class BatchRun {
 };
 
 }  // namespace callplan
+CALLPLAN_PUBLIC_API_END

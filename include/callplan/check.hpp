@@ -14,8 +14,11 @@
 #include <string>
 
 #include "callplan/diagnostics.hpp"
+#include "callplan/export.hpp"
 #include "callplan/load.hpp"
 #include "callplan/model.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -31,3 +34,5 @@ struct CheckedTenant {
 CheckedTenant load_and_check(const std::string& path);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -15,6 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "callplan/export.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
+
 namespace callplan {
 
 enum class Severity : std::uint8_t { error, warning, note };
@@ -71,3 +75,5 @@ const std::vector<IssueKind>& issue_kinds();
 const IssueKind* find_issue_kind(std::string_view code);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -28,8 +28,11 @@
 #include <string>
 #include <vector>
 
+#include "callplan/export.hpp"
 #include "callplan/model.hpp"
 #include "callplan/schedule.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -87,3 +90,5 @@ enum class DiffFormat : std::uint8_t { human, json, markdown };
 std::string format_diff(const TenantDiff& diff, DiffFormat format);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -23,8 +23,11 @@
 
 #include "callplan/diagnostics.hpp"
 #include "callplan/error.hpp"
+#include "callplan/export.hpp"
 #include "callplan/model.hpp"
 #include "callplan/schedule.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -67,7 +70,8 @@ class Engine {
   std::string_view tenant_name() const;
   std::string_view timezone() const;  // tenant.timezone: the zone of `--at` without offset
 
-  // Users, by extension. Extensions are the strings as written ("001").
+  // Users, by extension. Extensions are the strings as written ("001"). The accessors that
+  // take a UserIndex throw callplan::Error when it is not below user_count().
   std::size_t user_count() const;
   std::optional<UserIndex> find_user(std::string_view extension) const;
   std::string_view extension(UserIndex user) const;
@@ -75,7 +79,9 @@ class Engine {
   bool has_voicemail(UserIndex user) const;
   std::span<const DeviceIndex> devices_of(UserIndex user) const;
 
-  // Devices, by id or SIP username. device_user() is kNoUser for an unlinked device.
+  // Devices, by id or SIP username. device_user() is kNoUser for an unlinked device. The
+  // accessors that take a DeviceIndex throw callplan::Error when it is not below
+  // device_count().
   std::size_t device_count() const;
   std::optional<DeviceIndex> find_device(std::string_view id) const;
   std::optional<DeviceIndex> find_device_by_sip_username(std::string_view username) const;
@@ -99,3 +105,5 @@ class Engine {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

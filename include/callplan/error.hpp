@@ -10,6 +10,9 @@
 #include <string>
 
 #include "callplan/diagnostics.hpp"
+#include "callplan/export.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -25,3 +28,5 @@ class Error : public std::runtime_error {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -24,7 +24,10 @@
 #include <string_view>
 #include <vector>
 
+#include "callplan/export.hpp"
 #include "callplan/model.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -68,3 +71,5 @@ std::vector<RingPath> ring_paths(const Tenant& tenant, std::string_view extensio
 std::string display_number(std::string_view number);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

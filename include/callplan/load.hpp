@@ -14,7 +14,10 @@
 
 #include "callplan/diagnostics.hpp"
 #include "callplan/error.hpp"
+#include "callplan/export.hpp"
 #include "callplan/model.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -32,3 +35,5 @@ LoadResult load_file(const std::string& path);
 LoadResult load_string(std::string_view text, std::string name = "<string>");
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

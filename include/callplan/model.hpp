@@ -16,7 +16,10 @@
 #include <variant>
 #include <vector>
 
+#include "callplan/export.hpp"
 #include "callplan/source.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -235,3 +238,5 @@ struct Tenant {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -25,7 +25,10 @@
 
 #include "callplan/diagnostics.hpp"
 #include "callplan/error.hpp"
+#include "callplan/export.hpp"
 #include "callplan/source.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -121,3 +124,5 @@ struct PlanTestRun {
 PlanTestRun run_plan_tests(const PlanTestSuite& suite);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -28,7 +28,10 @@
 #include <vector>
 
 #include "callplan/diagnostics.hpp"
+#include "callplan/export.hpp"
 #include "callplan/source.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -64,3 +67,5 @@ std::string format_github(const std::vector<FileReport>& files);
 std::string summary_line(const std::vector<FileReport>& files);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

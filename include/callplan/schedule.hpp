@@ -21,7 +21,10 @@
 #include <optional>
 #include <string_view>
 
+#include "callplan/export.hpp"
 #include "callplan/model.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -77,3 +80,5 @@ class ScheduleSet {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -42,7 +42,10 @@
 #include <vector>
 
 #include "callplan/engine.hpp"
+#include "callplan/export.hpp"
 #include "callplan/schedule.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -258,3 +261,5 @@ class CallSession {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -30,8 +30,11 @@
 #include <vector>
 
 #include "callplan/engine.hpp"
+#include "callplan/export.hpp"
 #include "callplan/session.hpp"
 #include "callplan/trace.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -89,3 +92,5 @@ CallOutcome simulate_outcome(std::shared_ptr<const Engine> engine, const Scenari
                              RoutingState& state);
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "callplan/diagnostics.hpp"
+#include "callplan/export.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -67,3 +70,5 @@ class SourceMap {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

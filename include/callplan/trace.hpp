@@ -23,7 +23,10 @@
 #include <variant>
 #include <vector>
 
+#include "callplan/export.hpp"
 #include "callplan/session.hpp"
+
+CALLPLAN_PUBLIC_API_BEGIN
 
 namespace callplan {
 
@@ -233,3 +236,5 @@ class TraceRecorder final : public TraceListener {
 };
 
 }  // namespace callplan
+
+CALLPLAN_PUBLIC_API_END

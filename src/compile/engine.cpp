@@ -7,6 +7,23 @@
 
 namespace callplan {
 
+namespace {
+
+// The accessors take indexes a host got from find_user() / find_device() (or counted up to
+// user_count() / device_count()); one out of range is the host's mistake, reported as
+// callplan::Error like every other misuse of the API.
+template <class Items>
+const auto& checked(const Items& items, std::uint32_t index, const char* accessor,
+                    const char* what) {
+  if (index >= items.size()) {
+    throw Error(fmt::format("Engine::{}: no {} has index {} (the engine has {})", accessor, what,
+                            index, items.size()));
+  }
+  return items[index];
+}
+
+}  // namespace
+
 namespace detail {
 std::shared_ptr<const Engine> EngineAccess::make(Program program) {
   // Engine's constructor is private: make_shared cannot reach it.
@@ -45,14 +62,16 @@ std::optional<UserIndex> Engine::find_user(std::string_view extension) const {
 }
 
 std::string_view Engine::extension(UserIndex user) const {
-  return program_->users.at(user).extension;
+  return checked(program_->users, user, "extension", "user").extension;
 }
 std::string_view Engine::user_caller_id(UserIndex user) const {
-  return program_->users.at(user).caller_id;
+  return checked(program_->users, user, "user_caller_id", "user").caller_id;
 }
-bool Engine::has_voicemail(UserIndex user) const { return program_->users.at(user).voicemail; }
+bool Engine::has_voicemail(UserIndex user) const {
+  return checked(program_->users, user, "has_voicemail", "user").voicemail;
+}
 std::span<const DeviceIndex> Engine::devices_of(UserIndex user) const {
-  return program_->users.at(user).devices;
+  return checked(program_->users, user, "devices_of", "user").devices;
 }
 
 std::size_t Engine::device_count() const { return program_->devices.size(); }
@@ -68,10 +87,10 @@ std::optional<DeviceIndex> Engine::find_device_by_sip_username(std::string_view 
   return *d;
 }
 std::string_view Engine::device_id(DeviceIndex device) const {
-  return program_->devices.at(device).id;
+  return checked(program_->devices, device, "device_id", "device").id;
 }
 UserIndex Engine::device_user(DeviceIndex device) const {
-  return program_->devices.at(device).user;
+  return checked(program_->devices, device, "device_user", "device").user;
 }
 
 std::optional<std::string_view> Engine::find_number(std::string_view number) const {

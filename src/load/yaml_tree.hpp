@@ -3,10 +3,11 @@
 // yaml-cpp's YAML::Node merges duplicate keys silently and drops whether a scalar was quoted.
 // The loader needs both (duplicate keys are CP104; `extension: 001` must stay "001"), plus the
 // exact 1-based line:column of every key and value. So we build our own tree from yaml-cpp's
-// event API. This is the only place that sees yaml-cpp, and parse_yaml() is the only place that
-// catches YAML::Exception: tenant files (loader.cpp) and plan-test files
+// event API. In the loader this is the only file that sees yaml-cpp, and parse_yaml() the only
+// place that catches YAML::Exception: tenant files (loader.cpp) and plan-test files
 // (plantest/load_plan_tests.cpp) are both read through it, so their syntax errors, duplicate
-// keys and positions are reported alike.
+// keys and positions are reported alike. (The panel's in-place writer, src/panel/yaml_edit,
+// reads the bytes itself: it needs spans and quoting styles, not a model.)
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,10 @@
-// The program every packaging consumer builds (find_package, add_subdirectory, pkg-config):
-// load a small tenant from memory and print how many users it has.
+// The program every packaging consumer builds (find_package, add_subdirectory, pkg-config; a
+// static and a shared callplan): load a small tenant from memory, compile it, and print how
+// many users it has. Through the umbrella header alone, and with no
+// dependency of its own: callplan's dependencies are its private business.
 #include <callplan/callplan.hpp>
-#include <fmt/core.h>
+
+#include <iostream>
 
 int main() {
   const callplan::LoadResult r = callplan::load_string(R"(version: 1
@@ -17,7 +20,17 @@ devices:
   - {id: d3, name: Desk 3, user: "003", sip: {password: three-secret}}
 plans: [{id: main, steps: [{ring_group: {strategy: ring_all, members: ["001", "002", "003"]}}]}]
 )", "consumer.yaml");
-  for (const callplan::Issue& issue : r.issues) fmt::print("{}\n", callplan::to_string(issue));
-  fmt::print("callplan {}: {} users\n", callplan::kVersion, r.tenant.users.size());
-  return callplan::has_errors(r.issues) ? 1 : 0;
+  for (const callplan::Issue& issue : r.issues) std::cout << callplan::to_string(issue) << '\n';
+  if (callplan::has_errors(r.issues)) return 1;
+  try {
+    // The engine and an exception thrown across the library boundary (a shared build exports
+    // the public classes, their type information included).
+    const auto engine = callplan::Engine::compile(r.tenant);
+    (void)engine->extension(static_cast<callplan::UserIndex>(engine->user_count()));
+    std::cout << "no error for a user index out of range\n";
+    return 1;
+  } catch (const callplan::Error&) {
+  }
+  std::cout << "callplan " << callplan::kVersion << ": " << r.tenant.users.size() << " users\n";
+  return 0;
 }

@@ -1,6 +1,6 @@
 # Builds and runs one packaging consumer; run by ctest through `cmake -P` (see tests.cmake).
 #
-#   -DMODE=install|find_package|add_subdirectory|pkg_config
+#   -DMODE=install|find_package|add_subdirectory|pkg_config|shared
 #   -DBUILD_DIR=<callplan build tree>  -DSOURCE_DIR=<callplan source tree>
 #   -DPREFIX=<temp install prefix>     -DWORK_DIR=<consumer build dir>  -DLIBDIR=<lib dir name>
 #   -DCXX=<compiler> -DGENERATOR=<generator> -DBUILD_TYPE=<type>
@@ -103,6 +103,63 @@ elseif(MODE STREQUAL "pkg_config")
   # A plain compiler command line, as a Makefile user would write it: sources, then libraries.
   run("${CXX}" ${extra} "${consumer_dir}/consumer.cpp" -o "${WORK_DIR}/consumer" ${flags})
   check_consumer("${WORK_DIR}/consumer")
+
+elseif(MODE STREQUAL "shared")
+  # A shared libcallplan, built as its own top-level project with just the library (like a
+  # distribution package: build type None), installed, then used by the find_package and the
+  # pkg-config consumers. It must export the public API and nothing else (hidden visibility,
+  # callplan/export.hpp). The build dir is kept between runs; the prefix is fresh every time.
+  set(lib_build "${WORK_DIR}/library")
+  set(lib_prefix "${WORK_DIR}/prefix")
+  file(REMOVE_RECURSE "${lib_prefix}" "${WORK_DIR}/find_package" "${WORK_DIR}/pkg_config")
+  run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${lib_build}" -G "${GENERATOR}"
+      "-DCMAKE_CXX_COMPILER=${CXX}" -DCMAKE_BUILD_TYPE=None -DBUILD_SHARED_LIBS=ON
+      -DCALLPLAN_TOOLS=OFF -DCALLPLAN_TESTS=OFF -DCALLPLAN_BENCH=OFF -DCALLPLAN_PYTHON=OFF
+      -DCALLPLAN_SIP=OFF -DCALLPLAN_INSTALL=ON)
+  run("${CMAKE_COMMAND}" --build "${lib_build}" --target callplan -j ${JOBS})
+  foreach(component callplan_runtime callplan_dev)
+    run("${CMAKE_COMMAND}" --install "${lib_build}" --prefix "${lib_prefix}"
+        --component ${component})
+  endforeach()
+
+  file(GLOB libraries "${lib_prefix}/${LIBDIR}/libcallplan.so.*.*.*")
+  list(LENGTH libraries count)
+  if(NOT count EQUAL 1)
+    message(FATAL_ERROR "expected one libcallplan.so.X.Y.Z in ${lib_prefix}/${LIBDIR}: ${libraries}")
+  endif()
+  run(nm -D --defined-only -C "${libraries}")
+  set(exported "${run_output}")
+  # Public: declared in include/callplan. Internal: declared only in src/ (load/reader.hpp,
+  # compile/program.hpp), so hidden.
+  foreach(symbol "callplan::load_string(" "callplan::Engine::compile(" "callplan::check("
+                 "typeinfo for callplan::Error")
+    string(FIND "${exported}" "${symbol}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "libcallplan.so does not export ${symbol}")
+    endif()
+  endforeach()
+  foreach(symbol "callplan::load::" "callplan::detail::compile_program(")
+    string(FIND "${exported}" "${symbol}" at)
+    if(NOT at EQUAL -1)
+      message(FATAL_ERROR "libcallplan.so exports an internal symbol (${symbol}...): the "
+                          "library must be built with hidden visibility")
+    endif()
+  endforeach()
+
+  set(ENV{LD_LIBRARY_PATH} "${lib_prefix}/${LIBDIR}")
+  set(consumer_args -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX}")
+  run("${CMAKE_COMMAND}" -S "${consumer_dir}/find_package" -B "${WORK_DIR}/find_package"
+      ${consumer_args} "-DCMAKE_PREFIX_PATH=${lib_prefix}")
+  run("${CMAKE_COMMAND}" --build "${WORK_DIR}/find_package" -j ${JOBS})
+  check_consumer("${WORK_DIR}/find_package/consumer")
+
+  file(MAKE_DIRECTORY "${WORK_DIR}/pkg_config")
+  set(ENV{PKG_CONFIG_PATH} "${lib_prefix}/${LIBDIR}/pkgconfig")
+  run(pkg-config --cflags --libs callplan)
+  string(STRIP "${run_output}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run("${CXX}" "${consumer_dir}/consumer.cpp" -o "${WORK_DIR}/pkg_config/consumer" ${flags})
+  check_consumer("${WORK_DIR}/pkg_config/consumer")
 
 else()
   message(FATAL_ERROR "unknown MODE '${MODE}'")

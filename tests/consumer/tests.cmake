@@ -3,7 +3,16 @@
 #   consumer.find_package      find_package(callplan CONFIG) against that prefix
 #   consumer.pkg_config        plain compiler + `pkg-config --cflags --libs callplan`
 #   consumer.add_subdirectory  add_subdirectory of the source tree (builds only the library)
+#   consumer.shared            a shared libcallplan (library only), installed: its exported
+#                              symbols, then the find_package and pkg-config consumers on it
 # They build whole projects, so they run alone (RUN_SERIAL) and with generous time-outs.
+# And build.source_lists: every source is in its CMake list, every public header exported and
+# in the umbrella header (check_source_lists.cmake; instant).
+add_test(NAME build.source_lists
+         COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                 -P ${CMAKE_CURRENT_LIST_DIR}/check_source_lists.cmake)
+set_tests_properties(build.source_lists PROPERTIES LABELS build TIMEOUT 60)
+
 if(NOT CALLPLAN_INSTALL)
   return()
 endif()
@@ -32,11 +41,12 @@ add_test(NAME consumer.install
 set_tests_properties(consumer.install PROPERTIES
   FIXTURES_SETUP callplan_installed RUN_SERIAL TRUE TIMEOUT 120 LABELS consumer)
 
-# consumer.add_subdirectory builds its own copy of the library without this tree's flags, so in
-# a sanitizer tree it would only repeat the dev tree's work (minutes on CI): it runs once there.
+# consumer.add_subdirectory and consumer.shared build their own copy of the library without
+# this tree's flags, so in a sanitizer tree they would only repeat the dev tree's work (minutes
+# on CI): they run once there.
 set(_consumer_modes find_package pkg_config)
 if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
-  list(APPEND _consumer_modes add_subdirectory)
+  list(APPEND _consumer_modes add_subdirectory shared)
 endif()
 foreach(mode ${_consumer_modes})
   add_test(NAME consumer.${mode}
@@ -47,7 +57,7 @@ endforeach()
 set_tests_properties(consumer.find_package consumer.pkg_config PROPERTIES
   FIXTURES_REQUIRED callplan_installed TIMEOUT 300)
 if(TEST consumer.add_subdirectory)
-  set_tests_properties(consumer.add_subdirectory PROPERTIES TIMEOUT 900)
+  set_tests_properties(consumer.add_subdirectory consumer.shared PROPERTIES TIMEOUT 900)
 endif()
 
 # The shipped example must check clean: no errors and, with --strict, no warnings either.

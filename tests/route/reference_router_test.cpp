@@ -485,7 +485,8 @@ TEST(ReferenceRouter, MenuFollowsAKnownDigitAtOnce) {
   json trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0, "type": "plan", "plan": "main", "step": "main"},
-    {"t": 0, "type": "menu", "prompt": "menu.wav", "digit": "1", "step": "main/0"},
+    {"t": 0, "type": "menu", "prompt": "menu.wav", "attempt": 1, "timeout": 5, "step": "main/0"},
+    {"t": 0, "type": "menu", "digit": "1", "step": "main/0"},
     {"t": 0, "type": "voicemail", "user": "001", "step": "main/0/1/0"}
   ])")) << trace.dump(2);
 }
@@ -496,9 +497,12 @@ TEST(ReferenceRouter, MenuRetriesUnknownDigitsThenFollowsInvalid) {
   json trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0,  "type": "plan", "plan": "main", "step": "main"},
-    {"t": 0,  "type": "menu", "prompt": "menu.wav", "digit": "7", "step": "main/0"},
-    {"t": 0,  "type": "menu", "prompt": "menu.wav", "step": "main/0"},
-    {"t": 5,  "type": "menu", "prompt": "menu.wav", "step": "main/0"},
+    {"t": 0,  "type": "menu", "prompt": "menu.wav", "attempt": 1, "timeout": 5, "step": "main/0"},
+    {"t": 0,  "type": "menu", "digit": "7", "invalid": true, "step": "main/0"},
+    {"t": 0,  "type": "menu", "prompt": "menu.wav", "attempt": 2, "timeout": 5, "step": "main/0"},
+    {"t": 5,  "type": "menu", "no_digit": true, "step": "main/0"},
+    {"t": 5,  "type": "menu", "prompt": "menu.wav", "attempt": 3, "timeout": 5, "step": "main/0"},
+    {"t": 10, "type": "menu", "no_digit": true, "step": "main/0"},
     {"t": 10, "type": "ring", "targets": ["002"], "timeout": 10, "step": "main/1"},
     {"t": 20, "type": "stop", "targets": ["002"], "reason": "timeout", "step": "main/1"}
   ])")) << trace.dump(2);
@@ -506,6 +510,73 @@ TEST(ReferenceRouter, MenuRetriesUnknownDigitsThenFollowsInvalid) {
   s.digits = "778";  // three unknown digits: the invalid branch
   trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"].back(), json::parse(R"({"t": 0, "type": "hangup", "step": "main/0/invalid/0"})"));
+}
+
+TEST(ReferenceRouter, MenuUnderscorePressesNothingForThatPlay) {
+  Scenario s = call_main();
+  s.digits = "_1";  // the first play waits out its time-out, the second takes the 1
+  json trace = route(three_users(menu_plan()), s);
+  EXPECT_EQ(trace["events"], json::parse(R"([
+    {"t": 0, "type": "plan", "plan": "main", "step": "main"},
+    {"t": 0, "type": "menu", "prompt": "menu.wav", "attempt": 1, "timeout": 5, "step": "main/0"},
+    {"t": 5, "type": "menu", "no_digit": true, "step": "main/0"},
+    {"t": 5, "type": "menu", "prompt": "menu.wav", "attempt": 2, "timeout": 5, "step": "main/0"},
+    {"t": 5, "type": "menu", "digit": "1", "step": "main/0"},
+    {"t": 5, "type": "voicemail", "user": "001", "step": "main/0/1/0"}
+  ])")) << trace.dump(2);
+}
+
+TEST(ReferenceRouter, HangupDuringAMenuWaitEndsTheCallWithoutNoDigit) {
+  Scenario s = call_main();
+  s.hangup_after = 5;  // the second the wait ends: the hang-up comes first (R8)
+  json trace = route(three_users(menu_plan()), s);
+  EXPECT_EQ(trace["events"].back(),
+            json::parse(R"({"t": 0, "type": "menu", "prompt": "menu.wav", "attempt": 1,
+                            "timeout": 5, "step": "main/0"})"));
+  EXPECT_EQ(trace["result"], json::parse(R"({"disposition": "abandoned", "t": 5})"));
+}
+
+// --- caller ID (SPEC 3.8) ---------------------------------------------------------------------
+
+TEST(ReferenceRouter, RingEventsSayWhatExternalLegsShowWhenItIsNotTheCaller) {
+  Tenant t = three_users({ring_group_step(Strategy::ring_all, {"002", "+31612345001"}, 10),
+                          transfer_step("+31612345002", false, 10),
+                          transfer_step("+31612345002", false, 10, kMain)});
+  t.users[0].caller_id.value = kMain;
+  const auto ring_caller_ids = [&](const Scenario& s) {
+    const json trace = route(t, s);
+    json shown = json::array();
+    for (const json& e : trace["events"]) {
+      if (e["type"] == "ring") shown.push_back(e.value("caller_id", "-"));
+    }
+    return shown;
+  };
+  // An external caller: ring group and default transfer show the caller itself (no field, -);
+  // a transfer with a caller_id shows that number.
+  EXPECT_EQ(ring_caller_ids(call_main()), json::parse(R"(["-", "-", "+31881234567"])"));
+  // A user calling the tenant's number: external legs show the user's caller_id.
+  Scenario internal = call_main();
+  internal.from = "001";
+  EXPECT_EQ(ring_caller_ids(internal),
+            json::parse(R"(["+31881234567", "+31881234567", "+31881234567"])"));
+  // A user without a caller_id shows `anonymous` outside.
+  internal.from = "003";
+  EXPECT_EQ(ring_caller_ids(internal), json::parse(R"(["anonymous", "anonymous", "+31881234567"])"));
+}
+
+TEST(ReferenceRouter, OutboundCallsRingTheNumberShowingTheUsersCallerId) {
+  Tenant t = three_users({hangup_step()});
+  t.users[1].caller_id.value = kMain;
+  Scenario s = call_main();
+  s.from = "002";
+  s.to = "+31612345001";
+  json trace = route(t, s);
+  EXPECT_EQ(trace["events"], json::parse(R"([
+    {"t": 0,  "type": "ring", "targets": ["+31612345001"], "timeout": 60,
+     "caller_id": "+31881234567", "step": "outbound"},
+    {"t": 60, "type": "stop", "targets": ["+31612345001"], "reason": "timeout", "step": "outbound"}
+  ])")) << trace.dump(2);
+  EXPECT_EQ(trace["result"], json::parse(R"({"disposition": "unanswered", "t": 60})"));
 }
 
 // --- entry (SPEC 3.1) -------------------------------------------------------------------------
@@ -519,6 +590,14 @@ TEST(ReferenceRouter, RejectsUnknownNumbersAndExternalCallsToExtensions) {
   s.to = "002";
   EXPECT_EQ(route(t, s)["events"],
             json::parse(R"([{"t": 0, "type": "reject", "reason": "unknown_number"}])"));
+}
+
+TEST(ReferenceRouter, RejectsAUserDiallingAnExtensionNobodyHas) {
+  Scenario s = call_main();
+  s.from = "001";
+  s.to = "999";
+  EXPECT_EQ(route(three_users({hangup_step()}), s)["events"],
+            json::parse(R"([{"t": 0, "type": "reject", "reason": "unknown_extension"}])"));
 }
 
 TEST(ReferenceRouter, RejectsACallerWithoutDevice) {

@@ -1,7 +1,8 @@
 # Schedule tests driven by Python: the probe executable evaluates schedules given as JSON, and
 # pytest compares it with independent implementations (zoneinfo for DST, dateutil for Easter).
 add_executable(callplan_schedule_probe ${CMAKE_CURRENT_LIST_DIR}/schedule_probe.cpp)
-target_link_libraries(callplan_schedule_probe PRIVATE callplan nlohmann_json::nlohmann_json)
+target_link_libraries(callplan_schedule_probe PRIVATE callplan_internal fmt::fmt
+                      nlohmann_json::nlohmann_json)
 target_include_directories(callplan_schedule_probe PRIVATE ${PROJECT_SOURCE_DIR}/src)
 callplan_warnings(callplan_schedule_probe)
 

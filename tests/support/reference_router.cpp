@@ -12,9 +12,11 @@
 //      device is rejected with reason "unlinked_device". `to` equal to a tenant number enters
 //      that number's plan; `to` equal to an extension enters that user's personal plan, but
 //      only for internal callers (an external caller cannot dial an extension: rejected,
-//      "unknown_number"). An internal caller dialling anything else that is not 2-6 digits
-//      is outbound: one `ring` of the number (no `step`, `caller_id` = the user's caller_id)
-//      for the default 30 s. Everything else is rejected with reason "unknown_number".
+//      "unknown_number"). An internal caller dialling 2-6 digits that are no extension is
+//      rejected with reason "unknown_extension"; dialling anything else is outbound: one
+//      `ring` of the number for 60 s, at the step path "outbound" (the SPEC names neither;
+//      both as docs/routing.md documents the engine), showing the caller ID of R15.
+//      Everything else is rejected with reason "unknown_number".
 //      Rejection: a `reject` event {reason} at t=0 and result {rejected, reason}.
 //  R2  Every result carries `t`, the second the call ended (the SPEC example shows it only
 //      for `answered`).
@@ -63,15 +65,26 @@
 //      condition after a 30 s transfer is evaluated 30 s later).
 //  R13 Announcements and prompts take no time (their length is unknown to a simulation).
 //      Event {type: announcement, audio|text, step}.
-//  R14 Menus: a prompt is played up to 1 + retries times. Each play consumes the next scripted
-//      digit; with none left the caller presses nothing and the menu waits `timeout` s. Each
-//      play emits {type: menu, prompt, step} at the second it starts, with `digit` when one
-//      was pressed. A known digit follows its option (path "<menu>/<digit>/<i>"); an
-//      unknown digit or no digit plays the prompt again. When the plays run out, the last
-//      play decides: an unknown digit follows `invalid` ("<menu>/invalid/<i>") when given,
-//      otherwise (and after no digit) the timeline goes on with the next step.
-//  R15 `ring` events carry {targets, timeout, step}; transfers to external numbers do not show
-//      their caller_id in the trace (only outbound calls do, R1).
+//  R14 Menus: a prompt is played up to 1 + retries times; each play is numbered (attempt 1,
+//      2, ...) and emits {type: menu, prompt, attempt, timeout, step} at the second it
+//      starts. Each play consumes the next scripted digit, pressed as the prompt plays; `_`
+//      presses nothing for that play, and so does a play with no digit left. A pressed digit
+//      emits {type: menu, digit, step} at the same second when the menu has that option and
+//      follows it (path "<menu>/<digit>/<i>"); otherwise {type: menu, digit, invalid: true,
+//      step}. Nothing pressed: the menu waits `timeout` s, then emits {type: menu, no_digit:
+//      true, step} (a hang-up in that wait ends the call first, R8). After an unknown digit
+//      or nothing, the prompt plays again; when the plays run out, the last play decides: an
+//      unknown digit follows `invalid` ("<menu>/invalid/<i>") when given, otherwise (and
+//      after nothing) the timeline goes on with the next step. (The event shapes are those
+//      docs/routing.md documents; the SPEC only lists the `menu` type.)
+//  R15 Caller ID (SPEC 3.8). Internal legs show the caller: the calling user's extension, or
+//      the calling number (`anonymous` as it is). External legs show the caller as seen from
+//      outside: for a calling user the user's `caller_id` (`anonymous` when the user has
+//      none), for an external caller the calling number. A transfer with a `caller_id` other
+//      than `caller` shows that number on its external leg instead. A `ring` event carries
+//      {targets, timeout, step}, plus `caller_id` (what the external leg shows) when one of
+//      the legs it starts is external and shows something other than what internal legs
+//      show.
 //  R16 `call.at` is the instant as ISO 8601 with the offset of the tenant's zone.
 #include "support/reference_router.hpp"
 
@@ -103,6 +116,9 @@ std::string default_personal_plan_id(std::string_view extension) {
 namespace {
 
 using nlohmann::json;
+
+// R1: how long an outbound call rings.
+constexpr std::uint32_t kOutboundTimeoutSeconds = 60;
 
 // Does the timeline go on after a step, or has the call ended?
 enum class Flow { next, ended };
@@ -214,8 +230,12 @@ class Router {
 
   void route_call() {
     const User* caller = find_user(scenario_.from);
+    // R15: what internal and external legs show of this caller.
+    shown_inside_ = scenario_.from;
+    shown_outside_ = scenario_.from;
     if (caller) {
       caller_extension_ = caller->extension.value;
+      shown_outside_ = caller->caller_id.value.empty() ? "anonymous" : caller->caller_id.value;
       if (!has_linked_device(caller_extension_)) return reject("unlinked_device");
     }
     for (const Number& n : tenant_.numbers) {
@@ -229,10 +249,8 @@ class Router {
       enter_plan(personal_plan_id(*callee), "");
       return;
     }
-    if (caller && !looks_like_extension(scenario_.to) && !scenario_.to.empty()) {
-      outbound(*caller);
-      return;
-    }
+    if (caller && looks_like_extension(scenario_.to)) return reject("unknown_extension");
+    if (caller && !scenario_.to.empty()) return outbound();
     reject("unknown_number");
   }
 
@@ -241,15 +259,10 @@ class Router {
     finish({{"disposition", "rejected"}, {"reason", reason}});
   }
 
-  void outbound(const User& caller) {
-    Leg leg = make_leg(scenario_.to, 0);
-    emit({{"type", "ring"},
-          {"targets", json::array({leg.target})},
-          {"timeout", kDefaultTimeoutSeconds},
-          {"caller_id", caller.caller_id.value}});
-    std::vector<Leg> legs{leg};
-    if (ring_legs_until(legs, now_ + static_cast<int>(kDefaultTimeoutSeconds), "",
-                        std::optional<std::string>("timeout"))
+  void outbound() {
+    const std::vector<std::string> members{scenario_.to};
+    if (ring_turns(members, {{0}}, false, kOutboundTimeoutSeconds, 0, "outbound",
+                   shown_outside_)
             .flow == Flow::next)
       finish({{"disposition", "unanswered"}});
   }
@@ -283,8 +296,9 @@ class Router {
     const User* user = find_user(extension);
     if (!user) throw std::invalid_argument("reference router: unknown user " + extension);
     std::vector<std::string> members{extension};
-    if (ring_turns(members, {{0}}, false, kDefaultTimeoutSeconds, 0, id + "/0").flow ==
-        Flow::ended)
+    if (ring_turns(members, {{0}}, false, kDefaultTimeoutSeconds, 0, id + "/0",
+                   shown_outside_)
+            .flow == Flow::ended)
       return Flow::ended;
     if (user->voicemail.value) return voicemail(extension, id + "/1");
     return Flow::next;
@@ -315,7 +329,10 @@ class Router {
     const User* user = find_user(t.to.value);
     if (user && t.follow_personal_plan.value) return enter_plan(personal_plan_id(*user), path);
     std::vector<std::string> members{t.to.value};
-    return ring_turns(members, {{0}}, false, t.timeout.value, 0, path).flow;
+    const bool fixed = !t.caller_id.value.empty() && t.caller_id.value != "caller";
+    return ring_turns(members, {{0}}, false, t.timeout.value, 0, path,
+                      fixed ? t.caller_id.value : shown_outside_)
+        .flow;
   }
 
   Flow ring_group(const RingGroup& g, const std::string& path) {
@@ -347,8 +364,8 @@ class Router {
       case Strategy::random:
         throw std::invalid_argument("reference router: `random` ring groups are not modelled");
     }
-    RingResult r =
-        ring_turns(members, turns, keep_ringing, g.timeout.value, g.max_duration.value, path);
+    RingResult r = ring_turns(members, turns, keep_ringing, g.timeout.value,
+                              g.max_duration.value, path, shown_outside_);
     if (g.strategy.value == Strategy::round_robin && n > 0) {
       std::size_t last = r.answered_member ? *r.answered_member : rr_start;
       if (readings_.round_robin_position_by_name) {
@@ -388,22 +405,29 @@ class Router {
   Flow menu(const Menu& m, const std::string& path) {
     const std::uint32_t plays = m.retries.value + 1;
     bool last_was_invalid = false;
-    for (std::uint32_t play = 0; play < plays; ++play) {
-      json event = {{"type", "menu"}, {"prompt", m.prompt.value}, {"step", path}};
-      if (next_digit_ < scenario_.digits.size()) {
-        const std::string digit(1, scenario_.digits[next_digit_++]);
-        event["digit"] = digit;
-        emit(std::move(event));
+    for (std::uint32_t play = 1; play <= plays; ++play) {
+      emit({{"type", "menu"},
+            {"prompt", m.prompt.value},
+            {"attempt", play},
+            {"timeout", m.timeout.value},
+            {"step", path}});
+      std::string digit;
+      if (next_digit_ < scenario_.digits.size()) digit = scenario_.digits[next_digit_++];
+      if (!digit.empty() && digit != "_") {
         for (const MenuOption& o : m.options) {
-          if (o.digit.value == digit) return run_steps(o.steps, path + "/" + digit);
+          if (o.digit.value == digit) {
+            emit({{"type", "menu"}, {"digit", digit}, {"step", path}});
+            return run_steps(o.steps, path + "/" + digit);
+          }
         }
+        emit({{"type", "menu"}, {"digit", digit}, {"invalid", true}, {"step", path}});
         last_was_invalid = true;
         continue;
       }
-      emit(std::move(event));
       std::vector<Leg> none;
       WaitResult w = wait_until(none, now_ + static_cast<int>(m.timeout.value));
       if (w.kind == WaitResult::Kind::abandoned) return finish({{"disposition", "abandoned"}});
+      emit({{"type", "menu"}, {"no_digit", true}, {"step", path}});
       last_was_invalid = false;
     }
     if (last_was_invalid && m.invalid) return run_steps(*m.invalid, path + "/invalid");
@@ -463,10 +487,11 @@ class Router {
   // or less when all ringing legs dropped out; a turn that starts nobody takes no time (R7).
   // `keep_ringing` keeps earlier legs ringing into later turns (memory hunt); otherwise a
   // turn's legs stop at its time-out. `max_duration` (0: none) caps the whole step (R10).
+  // External legs show `external_shows` (R15).
   RingResult ring_turns(const std::vector<std::string>& members,
                         const std::vector<std::vector<std::size_t>>& turns, bool keep_ringing,
                         std::uint32_t timeout, std::uint32_t max_duration,
-                        const std::string& path) {
+                        const std::string& path, const std::string& external_shows) {
     std::optional<int> cap;
     if (max_duration > 0) cap = now_ + static_cast<int>(max_duration);
     std::vector<std::string> considered;
@@ -477,8 +502,12 @@ class Router {
       while (!started && next_turn < turns.size()) {
         std::vector<Leg> fresh = start_turn(members, turns[next_turn++], considered, path);
         if (fresh.empty()) continue;
-        emit({{"type", "ring"}, {"targets", targets_of(fresh)}, {"timeout", timeout},
-              {"step", path}});
+        json ring = {{"type", "ring"}, {"targets", targets_of(fresh)}, {"timeout", timeout},
+                     {"step", path}};
+        const bool external_leg = std::any_of(fresh.begin(), fresh.end(),
+                                              [&](const Leg& l) { return !find_user(l.target); });
+        if (external_leg && external_shows != shown_inside_) ring["caller_id"] = external_shows;
+        emit(std::move(ring));
         std::vector<Leg> rejected;
         for (Leg& l : fresh) (l.rejects_busy ? rejected : legs).push_back(l);
         if (!rejected.empty()) {
@@ -584,6 +613,8 @@ class Router {
   std::vector<std::string> entered_;
   std::size_t next_digit_ = 0;
   std::string caller_extension_;  // empty: external caller
+  std::string shown_inside_;      // R15: what internal legs show of the caller
+  std::string shown_outside_;     // R15: what external legs show of the caller
 };
 
 }  // namespace

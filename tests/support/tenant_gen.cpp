@@ -70,11 +70,13 @@ Plan make_plan(std::string id, StepList steps) {
   return p;
 }
 
-Step transfer_step(std::string to, bool follow_personal_plan, std::uint32_t timeout) {
+Step transfer_step(std::string to, bool follow_personal_plan, std::uint32_t timeout,
+                   std::string caller_id) {
   Transfer t;
   t.to = given(std::move(to));
   t.follow_personal_plan = given(follow_personal_plan);
   t.timeout = given(timeout);
+  if (!caller_id.empty()) t.caller_id = given(std::move(caller_id));
   return make_step(std::move(t));
 }
 
@@ -207,8 +209,11 @@ Step gen_open_step(const Context& cx, int depth) {
   const int kinds = depth > 0 ? 5 : 3;
   switch (*rc::gen::inRange(0, kinds)) {
     case 0: {  // transfer that rings and goes on
-      std::string to = *rc::gen::inRange(0, 4) == 0 ? pick(kExternals) : gen_extension(cx);
-      return transfer_step(to, false, pick(kTimeouts));
+      if (*rc::gen::inRange(0, 4) != 0) return transfer_step(gen_extension(cx), false, pick(kTimeouts));
+      // An external number, showing the caller (the default, or said) or a tenant number.
+      std::vector<std::string> caller_ids = {"", "caller"};
+      for (const Number& n : cx.tenant->numbers) caller_ids.push_back(n.number.value);
+      return transfer_step(pick(kExternals), false, pick(kTimeouts), pick(caller_ids));
     }
     case 1: {
       static const std::vector<Strategy> kStrategies = {
@@ -343,7 +348,10 @@ Tenant build_tenant() {
     u.voicemail = given(*rc::gen::inRange(0, 2) == 0);
     any_voicemail = any_voicemail || u.voicemail.value;
     if (*rc::gen::inRange(0, 10) < 3) u.plan = given(pick(plan_ids));
-    if (!t.numbers.empty()) u.caller_id = given(t.numbers.front().number.value);
+    // Most users show a tenant number outside; some show nothing (`anonymous`).
+    if (!t.numbers.empty() && *rc::gen::inRange(0, 4) != 0) {
+      u.caller_id = given(pick(t.numbers).number.value);
+    }
   }
   (void)any_voicemail;
 
@@ -382,7 +390,12 @@ reference::Scenario build_call(const Tenant& t) {
   } else {
     c.from = *rc::gen::inRange(0, 3) == 0 ? std::string("anonymous") : std::string("+31201234567");
   }
-  if (!t.numbers.empty() && (!internal || *rc::gen::inRange(0, 2) == 0)) {
+  const int where = *rc::gen::inRange(0, 10);
+  if (internal && where == 0) {
+    c.to = pick(kExternals);  // outbound
+  } else if (internal && where == 1) {
+    c.to = "999";  // 2-6 digits that no user has (extensions are 101-108)
+  } else if (!t.numbers.empty() && (!internal || where < 6)) {
     c.to = pick(t.numbers).number.value;
   } else {
     c.to = pick(t.users).extension.value;
@@ -413,9 +426,11 @@ reference::Scenario build_call(const Tenant& t) {
       c.answers[x] = reference::Answer::after(static_cast<std::uint32_t>(*rc::gen::inRange(0, 61)));
     }
   }
-  static const std::string kDigits = "1239*#0";
+  static const std::string kDigits = "1239*#0_";  // `_`: nothing pressed for that prompt
   const int digits = *rc::gen::inRange(0, 5);
-  for (int i = 0; i < digits; ++i) c.digits += kDigits[static_cast<std::size_t>(*rc::gen::inRange(0, 7))];
+  for (int i = 0; i < digits; ++i) {
+    c.digits += kDigits[static_cast<std::size_t>(*rc::gen::inRange(0, 8))];
+  }
   if (*rc::gen::inRange(0, 4) == 0) {
     c.hangup_after = static_cast<std::uint32_t>(*rc::gen::inRange(1, 121));
   }
@@ -460,8 +475,9 @@ void describe_steps(const StepList& steps, int indent, std::string& out) {
   const std::string pad(static_cast<std::size_t>(indent), ' ');
   for (const Step& s : steps) {
     if (const auto* t = std::get_if<Transfer>(&s.body)) {
-      out += fmt::format("{}- transfer: {{to: \"{}\", follow_personal_plan: {}, timeout: {}}}\n",
-                         pad, t->to.value, t->follow_personal_plan.value, t->timeout.value);
+      out += fmt::format(
+          "{}- transfer: {{to: \"{}\", follow_personal_plan: {}, timeout: {}, caller_id: {}}}\n",
+          pad, t->to.value, t->follow_personal_plan.value, t->timeout.value, t->caller_id.value);
     } else if (const auto* g = std::get_if<RingGroup>(&s.body)) {
       out += fmt::format("{}- ring_group: {{strategy: {}, members: [{}], timeout: {}{}}}\n", pad,
                          to_string(g->strategy.value), join(g->members), g->timeout.value,
@@ -511,9 +527,12 @@ std::string describe(const Tenant& t) {
     out += fmt::format("  - {{number: \"{}\", plan: {}}}\n", n.number.value, n.plan.value);
   out += "users:\n";
   for (const User& u : t.users) {
-    out += fmt::format("  - {{extension: \"{}\", voicemail: {}{}}}\n", u.extension.value,
+    out += fmt::format("  - {{extension: \"{}\", voicemail: {}{}{}}}\n", u.extension.value,
                        u.voicemail.value,
-                       u.plan.value.empty() ? std::string() : ", plan: " + u.plan.value);
+                       u.plan.value.empty() ? std::string() : ", plan: " + u.plan.value,
+                       u.caller_id.value.empty()
+                           ? std::string()
+                           : ", caller_id: \"" + u.caller_id.value + "\"");
   }
   out += "schedules:\n";
   for (const Schedule& s : t.schedules) {

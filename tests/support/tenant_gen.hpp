@@ -4,7 +4,8 @@
 // without YAML. The generators produce small tenants that pass the checker (2-8 users with
 // devices, 0-3 numbers, 1-4 plans with steps of every kind except `random` ring groups,
 // named schedules, transfers and gotos that may loop only conditionally) and worlds to call
-// them in (presence, scripted answers, digits, instants, hang-ups).
+// them in (presence, scripted answers, digits, instants, hang-ups; calls to the tenant's
+// numbers, to extensions, outbound and to an extension nobody has).
 //
 //   rc::check([](const callplan::testgen::GeneratedCase& c) { ... });
 #pragma once
@@ -30,7 +31,9 @@ Device make_device(std::string id, std::string user_extension);
 Number make_number(std::string number, std::string plan);
 Plan make_plan(std::string id, StepList steps);
 
-Step transfer_step(std::string to, bool follow_personal_plan, std::uint32_t timeout = 30);
+// `caller_id` (external targets only): empty for the default (`caller`), else as written.
+Step transfer_step(std::string to, bool follow_personal_plan, std::uint32_t timeout = 30,
+                   std::string caller_id = "");
 Step ring_group_step(Strategy strategy, std::vector<std::string> members,
                      std::uint32_t timeout = 30, std::uint32_t max_duration = 0);
 Step condition_step(std::string schedule, std::optional<StepList> then_steps,

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "sip/security/security_log.hpp"
+#include "support/captured_stderr.hpp"
 
 namespace callplan::sip {
 namespace {
@@ -204,10 +205,20 @@ TEST(SecurityLog, ForgetsTheLeastRecentlyLoggedSourceWhenItsTableIsFull) {
 }
 
 TEST(SecurityLog, WritesNothingWithoutAFile) {
+  // The log's default file is stderr: a null one must not fall back to it (nor crash).
+  testsupport::CapturedStderr err;
   SecurityLog log(nullptr);
   log.auth_failure(peer(Protocol::udp, "192.0.2.7", 5060), "REGISTER", "1001", "wrong");
+  log.auth_blocked(peer(Protocol::udp, "192.0.2.7", 5060), "INVITE", "1001", 300s, t0);
   log.rate_limited(peer(Protocol::udp, "192.0.2.7", 5060), t0);
-  SUCCEED();
+  EXPECT_EQ(err.text(), "");
+
+  // The same event with stderr as the file is seen by the capture, so the silence above is
+  // the log's doing and not a capture that sees nothing.
+  SecurityLog(stderr).rate_limited(peer(Protocol::udp, "192.0.2.7", 5060), t0);
+  EXPECT_NE(err.text().find("rate-limited source=192.0.2.7 port=5060 proto=udp\n"),
+            std::string::npos)
+      << err.text();
 }
 
 }  // namespace

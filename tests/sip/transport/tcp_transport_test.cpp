@@ -335,18 +335,38 @@ TEST(TcpTransport, CloseEndsEverythingSoRunReturns) {
   EXPECT_EQ(transport.open_connections(), 0u);
 }
 
+// Destroying a Transport with a connect and a queued write still pending. Safe means: the
+// aborted handlers that run afterwards find the transport's inside alive (they hold it), the
+// queued bytes are dropped, and once they have run nothing is left — no work on the
+// io_context and no inside kept alive. The checks below are plain observations that hold in
+// every build; the asan-ubsan preset runs the same test and would also report any handler
+// that touched freed memory.
 TEST(TcpTransport, DestroyingTheTransportWithPendingWorkIsSafe) {
   asio::io_context io;
   asio::io_context client_io;
   TcpListener phone(client_io);
+  // The receiver lives in the transport's inside, so this watches the inside's lifetime.
+  auto inside = std::make_shared<int>(0);
+  const std::weak_ptr<int> inside_alive = inside;
   {
     Transport transport(io);
+    transport.on_receive([inside = std::move(inside)](const Peer&, std::string_view) {});
     transport.listen(*parse_peer("tcp:127.0.0.1:0"));
     transport.send(phone.peer(), "pending");
+    EXPECT_EQ(transport.open_connections(), 1u);
   }
+  EXPECT_FALSE(inside_alive.expired()) << "pending handlers must keep the inside alive";
+
   io.restart();
-  io.run_for(500ms);  // aborted handlers run after the Transport is gone
-  SUCCEED();
+  const auto start = std::chrono::steady_clock::now();
+  io.run_for(3s);  // the aborted handlers run after the Transport is gone
+  EXPECT_TRUE(io.stopped()) << "the destroyed transport left work on the io_context";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "io.run() did not return";
+  EXPECT_TRUE(inside_alive.expired()) << "the inside outlived its last handler";
+
+  // The bytes queued before the destruction never reach the phone.
+  testing::run_for(client_io, 100ms);
+  for (const auto& connection : phone.accepted) EXPECT_EQ(connection->received, "");
 }
 
 }  // namespace

@@ -1,1 +1,0 @@
-// Keeps callplan_test_support a valid library while tests/support/ has no sources.
