@@ -22,9 +22,10 @@ packages=(
   sip-tester sipvicious kamailio
   # the media side (docs/media.md, docs/voicemail.md): spandsp for in-band DTMF and tones;
   # libsndfile, libsamplerate for prompts; espeak-ng speaks text prompts (a program, never
-  # linked); libcurl sends voicemail mail; sox and aiosmtpd for their tests
+  # linked); libcurl sends voicemail mail; sox, aiosmtpd and openssl (a STARTTLS mail sink)
+  # for their tests
   libspandsp-dev espeak-ng sox libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev
-  python3-aiosmtpd
+  python3-aiosmtpd openssl
   # the state store of `callplan serve` (docs/state.md): SQLite, embedded
   libsqlite3-dev
   # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py)

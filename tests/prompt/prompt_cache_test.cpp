@@ -57,7 +57,7 @@ TEST(PromptCache, ErrorsNameTheFileAsWritten) {
 }
 
 TEST(PromptCache, TextPromptIsSpokenOnce) {
-  if (!run_program({"espeak-ng", "--version"}, 10s).succeeded()) GTEST_SKIP() << "espeak-ng is not installed";
+  CALLPLAN_REQUIRE_ESPEAK();
   TempDir dir;
   PromptCache cache({.speech_folder = dir / "speech", .speech = {}});
   EXPECT_TRUE(cache.speech_available());

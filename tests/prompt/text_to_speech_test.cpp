@@ -23,8 +23,6 @@ SpeechSettings settings(std::string program, std::chrono::milliseconds limit = 3
   return s;
 }
 
-bool espeak_installed() { return run_program({"espeak-ng", "--version"}, 10s).succeeded(); }
-
 // A stand-in for espeak-ng: a script that counts its runs in `count_file`, then does `body`.
 std::filesystem::path fake_espeak(const TempDir& dir, const std::string& body) {
   const auto script = dir / "fake-espeak";
@@ -66,7 +64,7 @@ TEST(Espeak, MissingProgramIsAClearError) {
 }
 
 TEST(Espeak, ReadsTheVersion) {
-  if (!espeak_installed()) GTEST_SKIP() << "espeak-ng is not installed";
+  CALLPLAN_REQUIRE_ESPEAK();
   Espeak espeak;
   auto version = espeak.version();
   ASSERT_TRUE(version) << version.error().describe();
@@ -75,7 +73,7 @@ TEST(Espeak, ReadsTheVersion) {
 }
 
 TEST(SpeechCache, SpeaksDutchAndEnglish) {
-  if (!espeak_installed()) GTEST_SKIP() << "espeak-ng is not installed";
+  CALLPLAN_REQUIRE_ESPEAK();
   TempDir dir;
   Espeak espeak;
   SpeechCache cache(dir.path(), espeak);
@@ -90,7 +88,7 @@ TEST(SpeechCache, SpeaksDutchAndEnglish) {
 }
 
 TEST(SpeechCache, RendersATextOnceThenReadsTheFile) {
-  if (!espeak_installed()) GTEST_SKIP() << "espeak-ng is not installed";
+  CALLPLAN_REQUIRE_ESPEAK();
   TempDir dir;
   const auto program = fake_espeak(dir, "exec espeak-ng \"$@\"");
   Espeak espeak(settings(program.string()));
@@ -136,7 +134,7 @@ TEST(SpeechCache, KeyChangesWithLanguageTextSettingsAndVersion) {
 }
 
 TEST(SpeechCache, TextThatLooksLikeAnOptionIsSpoken) {
-  if (!espeak_installed()) GTEST_SKIP() << "espeak-ng is not installed";
+  CALLPLAN_REQUIRE_ESPEAK();
   TempDir dir;
   Espeak espeak;
   SpeechCache cache(dir.path(), espeak);
@@ -146,7 +144,7 @@ TEST(SpeechCache, TextThatLooksLikeAnOptionIsSpoken) {
 }
 
 TEST(SpeechCache, UnknownLanguageAndEmptyTextAreErrors) {
-  if (!espeak_installed()) GTEST_SKIP() << "espeak-ng is not installed";
+  CALLPLAN_REQUIRE_ESPEAK();
   TempDir dir;
   Espeak espeak;
   SpeechCache cache(dir.path(), espeak);
