@@ -8,3 +8,15 @@ function(callplan_warnings target)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
 endfunction()
+
+# callplan_internal_library(<target> <source>...): one of the internal static libraries above
+# the engine (src/media, src/state, src/provision ...): sources relative to the calling folder,
+# headers included as "<folder>/<name>.hpp" from src/, C++20, our warnings. Not installed; the
+# caller adds what the library links.
+function(callplan_internal_library target)
+  list(TRANSFORM ARGN PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/ OUTPUT_VARIABLE _sources)
+  add_library(${target} STATIC ${_sources})
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  callplan_warnings(${target})
+endfunction()
