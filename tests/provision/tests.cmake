@@ -4,9 +4,11 @@
 # build/dev/tests/callplan_provision_tests rewrites tests/provision/golden.
 if(TARGET callplan_provision)
   set(_provision_tests
+    device_secret_test.cpp
     escape_test.cpp
     golden_test.cpp
     render_test.cpp
+    request_path_test.cpp
     yealink_readback_test.cpp
     zones_test.cpp
   )
@@ -19,6 +21,15 @@ if(TARGET callplan_provision)
     CALLPLAN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   callplan_warnings(callplan_provision_tests)
   gtest_discover_tests(callplan_provision_tests DISCOVERY_TIMEOUT 60
+                       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS provision)
+endif()
+# The endpoint's digest verification (needs the SIP message layer: the SIP build).
+if(TARGET callplan_provision_endpoint)
+  add_executable(callplan_provision_endpoint_tests ${CMAKE_CURRENT_LIST_DIR}/device_auth_test.cpp)
+  target_link_libraries(callplan_provision_endpoint_tests PRIVATE callplan_provision_endpoint
+                        GTest::gtest_main OpenSSL::Crypto)
+  callplan_warnings(callplan_provision_endpoint_tests)
+  gtest_discover_tests(callplan_provision_endpoint_tests DISCOVERY_TIMEOUT 60
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS provision)
 endif()
 if(TARGET callplan_cli)
