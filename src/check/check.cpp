@@ -30,6 +30,7 @@ Issues check(const Tenant& tenant) {
   check_detail::check_steps(cx);
   check_detail::check_reachability(cx);
   check_detail::check_loops(cx);
+  check_detail::check_provisioning(cx);
   Issues issues = cx.take_issues();
   sort_issues(issues);
   return issues;

@@ -13,5 +13,6 @@ void check_schedules(Context& cx);    // CP300-CP304          schedules.cpp
 void check_steps(Context& cx);        // CP404-CP409          steps.cpp
 void check_reachability(Context& cx); // CP402, CP403         reachability.cpp
 void check_loops(Context& cx);        // CP400, CP401         loops.cpp
+void check_provisioning(Context& cx); // CP230-CP232          provisioning.cpp
 
 }  // namespace callplan::check_detail
