@@ -273,6 +273,37 @@ TEST_F(Fixture, StopClosesOpenConnectionsAndGivesBackTheirSlots) {
   EXPECT_TRUE(closed);
 }
 
+TEST(ServerThreads, ManyClientsAtOnceOnSeveralThreads) {
+  ServerOptions options;
+  options.threads = 2;
+  std::atomic<int> calls{0};
+  Server server(options, [&calls](const Request& r, const Peer&) {
+    ++calls;
+    return text(r, std::string(r.target()));
+  });
+  server.start();
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      Client client(server.port());
+      std::string requests;
+      for (int i = 0; i < 20; ++i) {
+        requests += "GET /" + std::to_string(c) + "/" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n" +
+                    (i == 19 ? "Connection: close\r\n" : "") + "\r\n";
+      }
+      client.send(requests);
+      const auto responses = parse_responses(client.read_all());
+      for (std::size_t i = 0; i < responses.size(); ++i) {
+        if (responses[i].body() == "/" + std::to_string(c) + "/" + std::to_string(i)) ++answered;
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(answered, 160);  // every request answered, in order, on its own connection
+  EXPECT_EQ(calls, 160);
+}
+
 TEST(ServerStart, ReportsAPortInUseAndUnreadableTlsFiles) {
   Server first(ServerOptions{}, [](const Request& r, const Peer&) { return text(r, ""); });
   first.start();
