@@ -2,7 +2,7 @@
 """The provisioning endpoint over loopback, as phones and attackers reach it: `callplan serve
 --provision http://127.0.0.1:0` (and https) on tests/provision/fixtures/phones.yaml, asked
 with curl and with raw HTTP requests whose digest answers this file computes itself (so nonces
-and nonce-counts can be replayed on purpose).
+and nonce-counts can be replayed on purpose); and `callplan provision credentials`.
 
     /usr/bin/python3 tests/provision/endpoint_test.py build/dev/tools/callplan/callplan
 
@@ -288,6 +288,41 @@ class EndpointReload(unittest.TestCase):
         finally:
             server.stop()
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+class Credentials(unittest.TestCase):
+    def run_cli(self, *args):
+        state = tempfile.mkdtemp(prefix="callplan-credentials-")
+        try:
+            return subprocess.run([CLI, "provision", "credentials", *args, "--state-dir", state],
+                                  capture_output=True, text=True, timeout=30)
+        finally:
+            shutil.rmtree(state, ignore_errors=True)
+
+    def test_every_provisionable_phone_with_its_url_user_and_password(self):
+        out = self.run_cli(str(TENANT), "--url", "https://pbx.example:8443/")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        blocks = re.findall(r"^(\S+) \((\w+)[^)]*\)\n  url:      (\S+)\n  user:     ([0-9a-f]{12})\n"
+                            r"  password: ([a-z2-7]{24})$", out.stdout, re.M)
+        self.assertEqual([b[0] for b in blocks],
+                         ["zoe-yealink", "zoe-snom", "zoe-grandstream", "zoe-polycom",
+                          "grace-polycom", "lines-snom", "lines-yealink", "hash-only"])
+        urls = {b[0]: b[2] for b in blocks}
+        self.assertEqual(urls["zoe-yealink"], "https://pbx.example:8443/")
+        self.assertEqual(urls["zoe-snom"], "https://pbx.example:8443/000413aabb02.xml")
+        self.assertEqual(len({b[4] for b in blocks}), len(blocks))  # one password per phone
+        self.assertIn("device `hash-only` has only an HA1 hash", out.stderr)
+
+    def test_refusals(self):
+        acme = ROOT / "examples" / "acme" / "acme.yaml"
+        for args, message in [
+                ((str(TENANT), "--url", "pbx.example:8443"), "--url `pbx.example:8443`"),
+                ((str(TENANT), "--url", "http://pbx", "--device", "nobody"), "has no device `nobody`"),
+                ((str(acme), "--url", "http://pbx", "--device", "anna-softphone"),
+                 "device `anna-softphone` cannot be provisioned")]:
+            out = self.run_cli(*args)
+            self.assertEqual(out.returncode, 2, args)
+            self.assertIn(message, out.stderr)
 
 
 if __name__ == "__main__":

@@ -157,6 +157,10 @@ int run_credentials(const ProvisionCredentialsOptions& o) {
   }
   bool first = true;
   for (const Device* d : devices) {
+    if (d->sip.password.value.empty()) {
+      fmt::print(stderr, "callplan: note: device `{}` has only an HA1 hash: the endpoint cannot "
+                         "serve its file until it has `sip.password` [CP231]\n", d->id.value);
+    }
     const std::string mac = *provision::normalise_mac(d->mac.value);
     // Snom takes the file's URL ({mac} is Snom's own placeholder, for one URL in DHCP);
     // the others take the directory and add their file names.
