@@ -164,6 +164,34 @@ class Endpoint(unittest.TestCase):
         self.assertIn("provision: 805ec0aabb01.cfg to device `zoe-yealink` (127.0.0.1)",
                       self.server.log())
 
+    def test_older_yealink_firmware_gets_the_common_file_under_its_model_name(self):
+        mac, ua, files = PHONES["zoe-yealink"]
+        answer, _ = fetch(self.server, mac, self.server.password("zoe-yealink"),
+                          "/y000000000044.cfg", ua)
+        self.assertEqual(status(answer), 200)
+        self.assertEqual(body(answer), rendered("zoe-yealink", "y000000000000.cfg",
+                                                self.server.sip_port))
+        self.assertNotIn("foreign-file", self.server.log())
+
+    def test_head_gives_the_length_without_the_file(self):
+        mac, ua, (name,) = PHONES["zoe-snom"]
+        path = "/" + name
+        first = raw(self.server.port, f"HEAD {path} HTTP/1.1\r\nHost: x\r\nUser-Agent: {ua}\r\n"
+                                      "Connection: close\r\n\r\n")
+        self.assertEqual(status(first), 401)
+        ha1 = md5(f"{mac}:{REALM}:{self.server.password('zoe-snom')}")
+        nonce = nonce_of(first)
+        response = md5(f"{ha1}:{nonce}:00000001:c0ffee:auth:{md5('HEAD:' + path)}")
+        answer = raw(self.server.port,
+                     f"HEAD {path} HTTP/1.1\r\nHost: x\r\nUser-Agent: {ua}\r\nConnection: close\r\n"
+                     f'Authorization: Digest username="{mac}", realm="{REALM}", nonce="{nonce}", '
+                     f'uri="{path}", qop=auth, nc=00000001, cnonce="c0ffee", '
+                     f'response="{response}"\r\n\r\n')
+        self.assertEqual(status(answer), 200)
+        self.assertEqual(body(answer), b"")
+        length = int(re.search(rb"Content-Length: (\d+)", answer).group(1))
+        self.assertEqual(length, len(rendered("zoe-snom", name, self.server.sip_port)))
+
     def test_unknown_mac_and_wrong_password_get_the_same_answer(self):
         path = "/805ec0aabb01.cfg"
         ua = PHONES["zoe-yealink"][1]
