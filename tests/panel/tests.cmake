@@ -16,3 +16,22 @@ if(TARGET callplan_yaml_edit)
   gtest_discover_tests(callplan_yaml_edit_tests DISCOVERY_TIMEOUT 60
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
 endif()
+
+# The panel's server side (src/panel): accounts, guards, workspace, API -> callplan_panel_tests.
+if(TARGET callplan_panel)
+  set(_panel_tests
+    accounts_test.cpp
+    api_test.cpp
+    guards_test.cpp
+    text_diff_test.cpp
+    workspace_test.cpp
+  )
+  list(TRANSFORM _panel_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/server/)
+  add_executable(callplan_panel_tests ${_panel_tests})
+  target_link_libraries(callplan_panel_tests PRIVATE callplan_panel GTest::gtest_main)
+  target_compile_definitions(callplan_panel_tests PRIVATE
+    CALLPLAN_EXAMPLES="${PROJECT_SOURCE_DIR}/examples")
+  callplan_warnings(callplan_panel_tests)
+  gtest_discover_tests(callplan_panel_tests DISCOVERY_TIMEOUT 60
+                       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
+endif()
