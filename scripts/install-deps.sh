@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev lld-14
-  # libraries
-  libyaml-cpp-dev libboost-graph-dev libfmt-dev pybind11-dev libcli11-dev
+  # libraries (libboost-dev: Boost.Beast and Boost.Asio for the HTTP server, src/http)
+  libyaml-cpp-dev libboost-graph-dev libboost-dev libfmt-dev pybind11-dev libcli11-dev
   libhowardhinnant-date-dev nlohmann-json3-dev libasio-dev libssl-dev tzdata
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev

@@ -42,8 +42,9 @@ void PanelSecurityLog::write(std::string_view event, const Client& client,
                              const std::string& fields) {
   if (out_ == nullptr) return;
   const std::string line =
-      fmt::format("{} {}[{}]: {} source={} port={} proto=tcp {}\n", utc_now(), kProgram,
-                  ::getpid(), event, client.address, client.port, fields);
+      fmt::format("{} {}[{}]: {} source={} port={} proto={} {}\n", utc_now(), kProgram,
+                  ::getpid(), event, client.address, client.port, client.tls ? "https" : "http",
+                  fields);
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
 }

@@ -2,8 +2,8 @@
 // security log (src/sip/security/security_log.hpp, contrib/fail2ban/README.md), so the same
 // fail2ban filter bans a password guesser of either:
 //
-//   2026-11-26T14:03:07Z callplan-panel[1234]: auth-failure source=192.0.2.7 port=51234 proto=tcp method=LOGIN user="001@acme" reason=wrong
-//   2026-11-26T14:03:09Z callplan-panel[1234]: auth-blocked source=192.0.2.7 port=51234 proto=tcp method=LOGIN user="001@acme" until=300s
+//   2026-11-26T14:03:07Z callplan-panel[1234]: auth-failure source=192.0.2.7 port=51234 proto=https method=LOGIN user="001@acme" reason=wrong
+//   2026-11-26T14:03:09Z callplan-panel[1234]: auth-blocked source=192.0.2.7 port=51234 proto=https method=LOGIN user="001@acme" until=300s
 //
 // The user text is quoted with every byte outside printable ASCII, '"' and '\' written as
 // \xHH (at most 128 bytes of it), so a line cannot be forged or split. One fwrite per line,
@@ -19,6 +19,7 @@ namespace callplan::panel {
 struct Client {
   std::string address;  // as the log writes it: IPv4, or IPv6 without brackets and scope
   unsigned short port = 0;
+  bool tls = false;  // proto=https, else proto=http
 };
 
 class PanelSecurityLog {

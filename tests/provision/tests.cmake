@@ -28,3 +28,13 @@ if(TARGET callplan_cli)
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(provision.readback PROPERTIES LABELS provision)
 endif()
+# The endpoint of `serve --provision` over loopback (curl and raw requests, every brand's
+# User-Agent, wrong password vs unknown MAC, another phone's file, path tricks, replayed nonce,
+# throttling, HTTPS, reload): needs serve, so the SIP build. SIP ports 25100-25199.
+if(TARGET callplan_cli AND CALLPLAN_SIP)
+  add_test(NAME provision.endpoint
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/endpoint_test.py
+                   $<TARGET_FILE:callplan_cli>
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(provision.endpoint PROPERTIES LABELS provision TIMEOUT 120)
+endif()

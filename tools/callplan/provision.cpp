@@ -1,13 +1,15 @@
 // `callplan provision render TENANT --device ID [--server HOST:PORT] [--transport udp|tcp]`:
-// print the configuration file(s) a desk phone would fetch (SPEC section 13). The rendering is
-// src/provision's; this file only translates options. `provision credentials` and the HTTP
-// endpoint come with the shared HTTP server.
+// print the configuration file(s) a desk phone would fetch (SPEC section 13).
+// `callplan provision credentials TENANT [--device ID] --url URL [--state-dir DIR]`: print each
+// phone's provisioning URL, user and password (for its web page or DHCP option 66). The
+// rendering and the passwords are src/provision's; this file only translates options.
 //
 // Exit codes (SPEC 4): 0 printed, 1 the tenant has errors, 2 bad options, an unknown device or
 // a device that cannot be provisioned (no MAC, no clear-text password, another brand, a value
 // its format cannot carry).
-#include <charconv>
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +19,11 @@
 #include "callplan/check.hpp"
 #include "callplan/report.hpp"
 #include "commands.hpp"
+#include "state_dir.hpp"
+#include "provision/device_secret.hpp"
+#include "provision/mac.hpp"
 #include "provision/provision.hpp"
+#include "provision/server_address.hpp"
 
 namespace callplan::cli {
 namespace {
@@ -31,38 +37,6 @@ struct ProvisionRenderOptions {
   std::string file;  // print only this file, byte for byte
 };
 
-// "host", "host:port", "[v6]" or "[v6]:port"; the port defaults to 5060.
-std::optional<provision::SipServer> parse_server(const std::string& text) {
-  provision::SipServer server;
-  std::string port;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string::npos) return std::nullopt;
-    server.host = text.substr(0, close + 1);
-    if (close + 1 < text.size()) {
-      if (text[close + 1] != ':') return std::nullopt;
-      port = text.substr(close + 2);
-    }
-  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
-    server.host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-  } else {
-    server.host = text;
-  }
-  if (server.host.empty() || server.host.find_first_of(" \t\r\n") != std::string::npos) {
-    return std::nullopt;
-  }
-  if (!port.empty() || text.back() == ':') {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
-      return std::nullopt;
-    }
-    server.port = static_cast<std::uint16_t>(value);
-  }
-  return server;
-}
-
 int usage(const std::string& message) {
   fmt::print(stderr, "callplan provision render: {}\n", message);
   return kExitUsage;
@@ -70,7 +44,7 @@ int usage(const std::string& message) {
 
 int run_render(const ProvisionRenderOptions& o) {
   provision::RenderOptions options;
-  std::optional<provision::SipServer> server = parse_server(o.server);
+  std::optional<provision::SipServer> server = provision::parse_sip_server(o.server);
   if (!server) return usage(fmt::format("--server `{}`: expected HOST or HOST:PORT", o.server));
   options.server = *server;
   options.server.transport = o.transport == "tcp" ? provision::Transport::tcp
@@ -120,6 +94,81 @@ int run_render(const ProvisionRenderOptions& o) {
   return kExitOk;
 }
 
+struct ProvisionCredentialsOptions {
+  std::string tenant;
+  std::string device;     // "" for every provisionable device
+  std::string url;        // the endpoint as the phones reach it, e.g. http://192.0.2.5:8080
+  std::string state_dir;  // "" for the default of SPEC 11
+};
+
+std::string_view brand_name(Brand brand) {
+  switch (brand) {
+    case Brand::yealink: return "yealink";
+    case Brand::snom: return "snom";
+    case Brand::grandstream: return "grandstream";
+    case Brand::polycom: return "polycom";
+    case Brand::other: return "other";
+  }
+  return "other";
+}
+
+int run_credentials(const ProvisionCredentialsOptions& o) {
+  const auto fail = [](const std::string& message) {
+    fmt::print(stderr, "callplan provision credentials: {}\n", message);
+    return kExitUsage;
+  };
+  std::string base = o.url;
+  while (base.ends_with("/")) base.pop_back();
+  if (!(base.starts_with("http://") || base.starts_with("https://")) ||
+      base.find_first_of(" \t\r\n") != std::string::npos) {
+    return fail(fmt::format("--url `{}`: expected http://HOST:PORT or https://HOST:PORT, the "
+                            "endpoint as the phones reach it", o.url));
+  }
+  CheckedTenant tenant = load_and_check(o.tenant);  // throws Error: exit 2 in main
+  if (has_errors(tenant.issues)) {
+    fmt::print(stderr, "{}", format_gcc({FileReport{o.tenant, tenant.issues,
+                                                    &tenant.tenant.sources}}));
+    fmt::print(stderr, "callplan: `{}` has errors; fix them before provisioning phones\n",
+               o.tenant);
+    return kExitFindings;
+  }
+  std::vector<const Device*> devices;
+  for (const Device& d : tenant.tenant.devices) {
+    if (!o.device.empty() && d.id.value != o.device) continue;
+    if (!o.device.empty() && !provision::is_provisionable(d)) {
+      return fail(fmt::format("device `{}` cannot be provisioned: it needs a `mac` and a brand "
+                              "of yealink, snom, grandstream or polycom", o.device));
+    }
+    if (provision::is_provisionable(d)) devices.push_back(&d);
+  }
+  if (!o.device.empty() && devices.empty()) {
+    return fail(fmt::format("`{}` has no device `{}`", o.tenant, o.device));
+  }
+
+  const std::string dir = o.state_dir.empty() ? default_state_directory() : o.state_dir;
+  if (dir.empty()) return fail("no state directory: HOME and XDG_STATE_HOME are not set; give --state-dir DIR");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string secret;
+  try {
+    secret = provision::load_or_create_secret(dir + "/" + std::string(provision::kSecretFileName));
+  } catch (const std::runtime_error& e) {
+    return fail(e.what());
+  }
+  bool first = true;
+  for (const Device* d : devices) {
+    const std::string mac = *provision::normalise_mac(d->mac.value);
+    // Snom takes the file's URL ({mac} is Snom's own placeholder, for one URL in DHCP);
+    // the others take the directory and add their file names.
+    const std::string url = d->brand.value == Brand::snom ? base + "/" + mac + ".xml" : base + "/";
+    fmt::print("{}{} ({}{}{})\n  url:      {}\n  user:     {}\n  password: {}\n", first ? "" : "\n",
+               d->id.value, brand_name(d->brand.value), d->model.empty() ? "" : " ", d->model,
+               url, mac, provision::device_password(secret, mac));
+    first = false;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_provision_command(CLI::App& app, int& exit_code) {
@@ -137,6 +186,20 @@ void add_provision_command(CLI::App& app, int& exit_code) {
   render->add_option("--ntp", o->ntp, "NTP server (default pool.ntp.org)");
   render->add_option("--file", o->file, "Print only this file, byte for byte");
   render->callback([o, &exit_code] { exit_code = run_render(*o); });
+
+  auto c = std::make_shared<ProvisionCredentialsOptions>();
+  CLI::App* credentials = cmd->add_subcommand(
+      "credentials", "Print each phone's provisioning URL, user and password");
+  credentials->add_option("tenant", c->tenant, "Tenant file (YAML)")->required();
+  credentials->add_option("--device", c->device, "Only this device");
+  credentials->add_option("--url", c->url,
+                          "The endpoint as the phones reach it: http(s)://HOST:PORT "
+                          "(serve --provision)")
+      ->required();
+  credentials->add_option("--state-dir", c->state_dir,
+                          "serve's state directory, where provision.secret is kept (default "
+                          "/var/lib/callplan as root, else $XDG_STATE_HOME/callplan)");
+  credentials->callback([c, &exit_code] { exit_code = run_credentials(*c); });
 }
 
 }  // namespace callplan::cli

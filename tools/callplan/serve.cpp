@@ -20,6 +20,7 @@
 
 #include "callplan/error.hpp"
 #include "commands.hpp"
+#include "serve_provision.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/server/server.hpp"
 #include "sip/uri.hpp"
@@ -42,6 +43,7 @@ struct ServeCliOptions {
   // Load limits (issue 18): kernel socket buffers, log lines per kind.
   std::size_t socket_buffer = sip::TransportLimits{}.socket_buffer;
   unsigned log_limit = sip::LogLimit{}.lines;
+  ServeProvisionOptions provision;  // --provision, --tls-cert, --tls-key, --provision-sip
 };
 
 int usage(const std::string& message) {
@@ -139,6 +141,24 @@ int run(const ServeCliOptions& o) {
   options.transport.socket_buffer = o.socket_buffer;
   options.log_limit.lines = o.log_limit;
 
+  // The provisioning endpoint (SPEC 13) runs on its own thread beside the SIP server; it
+  // starts first so that "ready" means both are up.
+  std::shared_ptr<ProvisioningService> provisioning;
+  if (!o.provision.url.empty()) {
+    std::string error;
+    std::string dir = prepare_state_dir(o.state_dir, error);
+    if (dir.empty()) return usage(error);
+    try {
+      provisioning = start_provisioning(o.provision, o.tenant, dir, options.listen, error);
+    } catch (const Error& e) {
+      fmt::print(stderr, "{}\ncallplan serve: fix the tenant before serving it\n", e.what());
+      return kExitFindings;
+    }
+    if (!provisioning) return usage(error);
+  } else if (!o.provision.tls_cert.empty() || !o.provision.tls_key.empty()) {
+    return usage("--tls-cert and --tls-key go with --provision https://...");
+  }
+
   std::unique_ptr<sip::Server> server;
   try {
     server = std::make_unique<sip::Server>(std::move(options));
@@ -199,6 +219,18 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--log-limit", o->log_limit,
                   "Log lines of one kind per 10 s before the rest are only counted "
                   "(default 100; 0: no limit)");
+  // Provisioning (SPEC 13, docs/provisioning.md).
+  cmd->add_option("--provision", o->provision.url,
+                  "Serve desk phones their configuration files at http://ADDR:PORT (or "
+                  "https://ADDR:PORT with --tls-cert and --tls-key)");
+  cmd->add_option("--tls-cert", o->provision.tls_cert,
+                  "PEM certificate chain for --provision https://...");
+  cmd->add_option("--tls-key", o->provision.tls_key, "PEM private key for --provision https://...");
+  cmd->add_option("--provision-sip", o->provision.sip,
+                  "The SIP server as the phones reach it, HOST[:PORT] (default: the first "
+                  "--listen address)");
+  cmd->add_option("--provision-ntp", o->provision.ntp,
+                  "NTP server written into the phones' files (default pool.ntp.org)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

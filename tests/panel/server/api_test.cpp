@@ -93,7 +93,7 @@ TEST_F(Api, AWrongPasswordIsRefusedAndLoggedForFail2ban) {
   EXPECT_EQ(r[http::field::set_cookie], "");
   EXPECT_EQ(body(r)["error"]["code"], "login-failed");
   EXPECT_NE(log().find("callplan-panel["), std::string::npos);
-  EXPECT_NE(log().find("]: auth-failure source=192.0.2.7 port=51234 proto=tcp method=LOGIN "
+  EXPECT_NE(log().find("]: auth-failure source=192.0.2.7 port=51234 proto=http method=LOGIN "
                        "user=\"001@acme\" reason=wrong\n"),
             std::string::npos)
       << log();

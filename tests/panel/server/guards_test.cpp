@@ -98,19 +98,19 @@ TEST(SecurityLog, LinesHaveTheFail2banFilterFormat) {
   std::FILE* out = open_memstream(&buffer, &size);
   PanelSecurityLog log(out);
   log.auth_failure({"192.0.2.7", 51234}, "001@acme\"\n", "wrong");
-  log.auth_blocked({"2001:db8::1", 40000}, "001@acme", 300);
+  log.auth_blocked({"2001:db8::1", 40000, true}, "001@acme", 300);
   std::fclose(out);
   const std::string text(buffer, size);
   std::free(buffer);
   // The failregex of contrib/fail2ban/filter.d/callplan-serve.conf, with its prefregex.
   const std::regex line(
-      R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ callplan-(?:serve|panel)\[\d+\]: auth-failure source=([0-9a-f.:]+) port=\d+ proto=(?:udp|tcp)(?: [\w-]+=(?:"[^"]*"|[^\s"]+))*$)");
+      R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ callplan-(?:serve|panel)\[\d+\]: auth-failure source=([0-9a-f.:]+) port=\d+ proto=(?:udp|tcp|http|https)(?: [\w-]+=(?:"[^"]*"|[^\s"]+))*$)");
   const auto first = text.substr(0, text.find('\n'));
   std::smatch m;
   ASSERT_TRUE(std::regex_match(first, m, line)) << first;
   EXPECT_EQ(m[1], "192.0.2.7");
   EXPECT_NE(first.find(R"(user="001@acme\x22\x0a")"), std::string::npos) << first;
-  EXPECT_NE(text.find("auth-blocked source=2001:db8::1 port=40000 proto=tcp method=LOGIN "
+  EXPECT_NE(text.find("auth-blocked source=2001:db8::1 port=40000 proto=https method=LOGIN "
                       "user=\"001@acme\" until=300s\n"),
             std::string::npos);
 }
