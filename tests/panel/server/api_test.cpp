@@ -45,7 +45,7 @@ class Api : public ::testing::Test {
       r.prepare_payload();
     }
     if (!cookie.empty()) r.set(http::field::cookie, cookie);
-    return api_->handle(r, Client{"192.0.2.7", 51234}, false);
+    return api_->handle(r, Client{"192.0.2.7", 51234, false});
   }
   // Logs in and returns the Cookie header to send.
   std::string login(const std::string& who, const std::string& password) {
