@@ -87,9 +87,9 @@ Workspace* PanelApi::tenant(const std::string& login) {
   return nullptr;
 }
 
-Response PanelApi::handle(const Request& request, const Client& client, bool tls) {
+Response PanelApi::handle(const Request& request, const Client& client) {
   try {
-    return route(request, client, tls);
+    return route(request, client);
   } catch (const ChangeError& e) {
     return error(request, http::status::bad_request, e.code, e.what());
   } catch (const EditError& e) {
@@ -103,7 +103,7 @@ Response PanelApi::handle(const Request& request, const Client& client, bool tls
   }
 }
 
-Response PanelApi::route(const Request& request, const Client& client, bool tls) {
+Response PanelApi::route(const Request& request, const Client& client) {
   const std::string target(request.target());
   const bool api = target.rfind("/api/", 0) == 0;
   if (!api) {
@@ -122,7 +122,7 @@ Response PanelApi::route(const Request& request, const Client& client, bool tls)
   }
   if (auto refused = csrf_refusal({sv(request.method_string()), sv(request[http::field::host]),
                                    sv(request[http::field::origin]), sv(request["Sec-Fetch-Site"]),
-                                   sv(request[http::field::content_type]), tls}))
+                                   sv(request[http::field::content_type]), client.tls}))
     return error(request, http::status::forbidden, "csrf:" + *refused,
                  "refused: not a same-origin JSON request");
   json body = json::object();

@@ -48,11 +48,11 @@ class PanelApi {
            PanelSecurityLog log, std::optional<std::filesystem::path> web_dir);
 
   // Thread-safe: one lock around sessions, accounts and throttling, one per tenant.
-  Response handle(const Request& request, const Client& client, bool tls);
+  Response handle(const Request& request, const Client& client);
 
  private:
   struct Caller;  // the session's user, resolved against its tenant
-  Response route(const Request& request, const Client& client, bool tls);
+  Response route(const Request& request, const Client& client);
   Response login(const Request& request, const Client& client, const nlohmann::json& body);
   Response logout(const Request& request);
   std::optional<Caller> caller(const Request& request);
