@@ -54,7 +54,15 @@ void PanelSecurityLog::auth_failure(const Client& client, std::string_view login
   write("auth-failure", client, fmt::format("method=LOGIN user={} reason={}", quoted(login), reason));
 }
 
-void PanelSecurityLog::auth_blocked(const Client& client, std::string_view login, long seconds) {
+void PanelSecurityLog::auth_blocked(const Client& client, std::string_view login, long seconds,
+                                    std::chrono::steady_clock::time_point now) {
+  constexpr auto kQuiet = std::chrono::seconds{10};
+  constexpr std::size_t kMaxSources = 4096;
+  const auto it = blocked_logged_.find(client.address);
+  if (it != blocked_logged_.end() && now - it->second < kQuiet) return;
+  if (it == blocked_logged_.end() && blocked_logged_.size() >= kMaxSources)
+    blocked_logged_.clear();  // forgetting only lets one more line through per source
+  blocked_logged_[client.address] = now;
   write("auth-blocked", client,
         fmt::format("method=LOGIN user={} until={}s", quoted(login), seconds));
 }

@@ -7,10 +7,14 @@
 //
 // The user text is quoted with every byte outside printable ASCII, '"' and '\' written as
 // \xHH (at most 128 bytes of it), so a line cannot be forged or split. One fwrite per line,
-// flushed. A null FILE* disables the log.
+// flushed. A null FILE* disables the log. auth-blocked is written at most once per source per
+// 10 s (a table of at most 4096 sources), so a blocked guesser cannot flood the log; every
+// auth-failure is written (the throttle bounds them). Not thread-safe: the API locks around it.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -28,9 +32,11 @@ class PanelSecurityLog {
   explicit PanelSecurityLog(std::FILE* out = stderr) : out_(out) {}
 
   void auth_failure(const Client& client, std::string_view login, std::string_view reason);
-  void auth_blocked(const Client& client, std::string_view login, long seconds);
+  void auth_blocked(const Client& client, std::string_view login, long seconds,
+                    std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
+  std::map<std::string, std::chrono::steady_clock::time_point> blocked_logged_;
   void write(std::string_view event, const Client& client, const std::string& fields);
   std::FILE* out_;
 };

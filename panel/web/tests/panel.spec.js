@@ -38,12 +38,12 @@ test.describe.serial('the administrator', () => {
   test.afterAll(async () => page.close());
 
   test('sees the dashboard; the session cookie is HttpOnly, Secure, Strict', async () => {
-    await shot(page, 'dashboard');
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
     await expect(page.getByTestId('count-users')).toHaveText('6');
     await expect(page.getByTestId('count-devices')).toHaveText('7');
     await expect(page.getByTestId('count-numbers')).toHaveText('2');
     await expect(page.getByTestId('check-clean')).toBeVisible();
+    await shot(page, 'dashboard');
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === '__Host-callplan-session');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
     expect(await page.evaluate(() => document.cookie)).toBe('');

@@ -98,7 +98,10 @@ TEST(SecurityLog, LinesHaveTheFail2banFilterFormat) {
   std::FILE* out = open_memstream(&buffer, &size);
   PanelSecurityLog log(out);
   log.auth_failure({"192.0.2.7", 51234}, "001@acme\"\n", "wrong");
-  log.auth_blocked({"2001:db8::1", 40000, true}, "001@acme", 300);
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1000h;
+  log.auth_blocked({"2001:db8::1", 40000, true}, "001@acme", 300, t0);
+  log.auth_blocked({"2001:db8::1", 40001, true}, "001@acme", 299, t0 + 9s);   // quiet
+  log.auth_blocked({"2001:db8::1", 40002, true}, "001@acme", 290, t0 + 10s);  // written
   std::fclose(out);
   const std::string text(buffer, size);
   std::free(buffer);
@@ -113,6 +116,8 @@ TEST(SecurityLog, LinesHaveTheFail2banFilterFormat) {
   EXPECT_NE(text.find("auth-blocked source=2001:db8::1 port=40000 proto=https method=LOGIN "
                       "user=\"001@acme\" until=300s\n"),
             std::string::npos);
+  EXPECT_EQ(text.find("port=40001"), std::string::npos);
+  EXPECT_NE(text.find("port=40002"), std::string::npos);
 }
 
 }  // namespace
