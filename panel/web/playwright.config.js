@@ -12,7 +12,8 @@ export default defineConfig({
   workers: 1, // one panel, one tenant copy: the tests run in order
   fullyParallel: false,
   retries: 0,
-  timeout: 20_000,
+  timeout: 30_000,
+  expect: { timeout: 10_000 }, // a loaded CI machine: a login is an Argon2id hash
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
