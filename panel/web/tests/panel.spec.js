@@ -97,6 +97,26 @@ test.describe.serial('the administrator', () => {
     expect(devicesAfter).not.toContain(sipPassword);
   });
 
+  test('a save over a newer version is refused, and writes nothing', async () => {
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByLabel('Extension').fill('008');
+    await page.getByLabel('First name').fill('Hanna');
+    await page.getByLabel('Last name').fill('Bos');
+    await page.getByLabel('Device id').fill('hanna-desk');
+    await page.getByRole('button', { name: 'Review and save' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByTestId('text-diff')).toContainText('first_name: Hanna');
+    // Meanwhile someone edits a file of the tenant by hand.
+    const users = fs.readFileSync(tenantFile('users.yaml'), 'utf8');
+    fs.appendFileSync(tenantFile('plans.yaml'), '# edited by hand meanwhile\n');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(dialog.getByRole('alert')).toHaveText(
+      'Someone else saved in the meantime. Reload and make the change again.');
+    expect(fs.readFileSync(tenantFile('users.yaml'), 'utf8')).toBe(users);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   test('sees a plan as a timeline, and tries a call', async () => {
     await page.getByRole('button', { name: 'Call plans', exact: true }).click();
     const steps = page.locator('.timeline').first().locator(':scope > li');
