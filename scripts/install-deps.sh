@@ -32,6 +32,9 @@ packages=(
   baresip linphone-cli
   # provisioning tests (docs/provisioning.md): xmllint checks every rendered XML file
   libxml2-utils
+  # the panel (docs/panel.md): Argon2id password hashes; Debian's Chromium for its browser
+  # tests (Playwright drives it; Node.js >= 20.19 and npm come with the machine)
+  libsodium-dev chromium
 )
 
 missing=()

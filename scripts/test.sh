@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
 ./scripts/install-deps.sh
+./scripts/build-panel.sh  # the panel's web app (npm ci + vite build), for its browser tests
 
 echo "== dev build and tests"
 cmake --preset dev

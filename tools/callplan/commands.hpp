@@ -21,5 +21,6 @@ void add_diff_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_media_command(CLI::App& app, int& exit_code);
 void add_provision_command(CLI::App& app, int& exit_code);
+void add_panel_command(CLI::App& app, int& exit_code);
 
 }  // namespace callplan::cli

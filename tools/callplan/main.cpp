@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_serve_command(app, exit_code);
   add_media_command(app, exit_code);
   add_provision_command(app, exit_code);
+  add_panel_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

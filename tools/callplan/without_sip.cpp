@@ -33,4 +33,8 @@ void add_media_command(CLI::App& app, int& exit_code) {
   add_missing_command(app, exit_code, "media");
 }
 
+void add_panel_command(CLI::App& app, int& exit_code) {
+  add_missing_command(app, exit_code, "panel");  // it is served by the HTTP server of serve
+}
+
 }  // namespace callplan::cli

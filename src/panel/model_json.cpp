@@ -1,0 +1,151 @@
+#include "panel/model_json.hpp"
+
+#include <variant>
+
+namespace callplan::panel {
+namespace {
+
+using nlohmann::json;
+
+std::string_view role_name(Role r) { return r == Role::admin ? "admin" : "user"; }
+
+std::string_view brand_name(Brand b) {
+  switch (b) {
+    case Brand::yealink: return "yealink";
+    case Brand::snom: return "snom";
+    case Brand::grandstream: return "grandstream";
+    case Brand::polycom: return "polycom";
+    case Brand::other: break;
+  }
+  return "other";
+}
+
+struct Places {
+  const SourceMap& sources;
+  const std::filesystem::path& root;
+};
+
+json steps_json(const StepList& steps, const Places& sources);
+
+json place(SourceId where, const Places& places) {
+  const Location at = places.sources.location(where);
+  if (at.file.empty()) return nullptr;
+  return {{"file", std::filesystem::path(at.file).lexically_relative(places.root).string()}, {"line", at.line}, {"column", at.column}};
+}
+
+json step_body(const Step::Body& body, const Places& sources) {
+  return std::visit(
+      [&](const auto& b) -> json {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, Transfer>) {
+          return {{"to", b.to.value},
+                  {"follow_personal_plan", b.follow_personal_plan.value},
+                  {"timeout", b.timeout.value}};
+        } else if constexpr (std::is_same_v<T, RingGroup>) {
+          json members = json::array();
+          for (const auto& m : b.members) members.push_back(m.value);
+          return {{"strategy", to_string(b.strategy.value)},
+                  {"members", members},
+                  {"timeout", b.timeout.value},
+                  {"max_duration", b.max_duration.value}};
+        } else if constexpr (std::is_same_v<T, TimeCondition>) {
+          json out = {{"schedule", b.schedule.value}};
+          if (b.then_steps) out["then"] = steps_json(*b.then_steps, sources);
+          if (b.else_steps) out["else"] = steps_json(*b.else_steps, sources);
+          return out;
+        } else if constexpr (std::is_same_v<T, Voicemail>) {
+          return {{"user", b.user.value}};
+        } else if constexpr (std::is_same_v<T, Announcement>) {
+          return {{"audio", b.audio.value}, {"text", b.text.value}};
+        } else if constexpr (std::is_same_v<T, Menu>) {
+          json options = json::array();
+          for (const MenuOption& o : b.options)
+            options.push_back({{"digit", o.digit.value}, {"steps", steps_json(o.steps, sources)}});
+          json out = {{"prompt", b.prompt.value},
+                      {"options", options},
+                      {"timeout", b.timeout.value},
+                      {"retries", b.retries.value}};
+          if (b.invalid) out["invalid"] = steps_json(*b.invalid, sources);
+          return out;
+        } else if constexpr (std::is_same_v<T, Goto>) {
+          return {{"plan", b.plan.value}};
+        } else {
+          return json::object();
+        }
+      },
+      body);
+}
+
+json steps_json(const StepList& steps, const Places& sources) {
+  json out = json::array();
+  for (const Step& s : steps)
+    out.push_back({{"kind", step_kind_name(s)},
+                   {"label", s.label},
+                   {"at", place(s.where, sources)},
+                   {"fields", step_body(s.body, sources)}});
+  return out;
+}
+
+}  // namespace
+
+json user_json(const User& u) {
+  return {{"extension", u.extension.value}, {"first_name", u.first_name},
+          {"last_name", u.last_name},       {"email", u.email.value},
+          {"role", role_name(u.role.value)}, {"caller_id", u.caller_id.value},
+          {"voicemail", u.voicemail.value},  {"plan", u.plan.value}};
+}
+
+json model_json(const Tenant& t, const std::filesystem::path& root) {
+  const Places places{t.sources, root};
+  json users = json::array();
+  for (const User& u : t.users) users.push_back(user_json(u));
+  json devices = json::array();
+  for (const Device& d : t.devices)
+    devices.push_back({{"id", d.id.value},
+                       {"name", d.name},
+                       {"user", d.user.value},
+                       {"brand", brand_name(d.brand.value)},
+                       {"model", d.model},
+                       {"sip_username", d.sip.username.value},
+                       {"can_register", d.sip.can_register()}});
+  json numbers = json::array();
+  for (const Number& n : t.numbers)
+    numbers.push_back({{"number", n.number.value}, {"plan", n.plan.value}, {"label", n.label}});
+  json schedules = json::array();
+  for (const Schedule& s : t.schedules)
+    if (!s.is_inline) schedules.push_back(s.name.value);
+  json plans = json::array();
+  for (const Plan& p : t.plans)
+    plans.push_back({{"id", p.id.value},
+                     {"label", p.label},
+                     {"at", place(p.where, places)},
+                     {"steps", steps_json(p.steps, places)}});
+  return {{"tenant",
+           {{"name", t.info.name.value},
+            {"login", t.info.login.value},
+            {"timezone", t.info.timezone.value},
+            {"country", t.info.country.value}}},
+          {"numbers", numbers},
+          {"users", users},
+          {"devices", devices},
+          {"schedules", schedules},
+          {"plans", plans}};
+}
+
+json issue_json(const Issue& i) {
+  return {{"severity", i.severity == Severity::error ? "error"
+                       : i.severity == Severity::warning ? "warning" : "note"},
+          {"code", i.code},
+          {"message", i.message},
+          {"file", i.location.file},
+          {"line", i.location.line},
+          {"column", i.location.column}};
+}
+
+json issues_json(const Issues& issues) {
+  json out = json::array();
+  for (const Issue& i : issues) out.push_back(issue_json(i));
+  return out;
+}
+
+}  // namespace callplan::panel

@@ -1,0 +1,21 @@
+// The tenant as the panel's screens read it (GET /api/model): tenant, numbers, users, devices,
+// schedules' names and plans with their steps, plus the check results. SIP passwords and
+// digest hashes are never included: a device says only whether it can register.
+#pragma once
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "callplan/check.hpp"
+
+namespace callplan::panel {
+
+// Step places name files relative to `root` (the tenant's directory).
+nlohmann::json model_json(const Tenant& tenant, const std::filesystem::path& root);
+nlohmann::json issue_json(const Issue& issue);
+nlohmann::json issues_json(const Issues& issues);
+// One user as a user sees themselves ("my settings").
+nlohmann::json user_json(const User& user);
+
+}  // namespace callplan::panel
