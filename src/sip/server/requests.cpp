@@ -12,7 +12,6 @@
 namespace callplan::sip {
 namespace {
 
-constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
 // Option tags we support: none (no 100rel, no timers); anything in Proxy-Require/Require of a
 // request addressed to us is refused with 420.
 constexpr std::array<std::string_view, 0> kSupported{};
@@ -126,6 +125,8 @@ void Server::Impl::on_register(ServerId txn, const Message& request, const Peer&
   if (outcome.status != 200 && log.enabled(LogLevel::info))
     log.write(LogLevel::info, fmt::format("REGISTER {} from {}: {} {}", *username,
                                           from.to_string(), outcome.status, outcome.warning));
+  if (outcome.status == 200 && from.protocol == Protocol::tcp)
+    registered_on_connection(*username, from);
   std::vector<HeaderLine> extra = outcome.headers();
   reply(txn, request, outcome.status, outcome.reason, extra);
 }

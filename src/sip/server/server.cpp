@@ -11,6 +11,7 @@
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
 #include "sip/server/server_impl.hpp"
+#include "sip/via_received.hpp"
 #include "sip/writer.hpp"
 
 namespace callplan::sip {
@@ -60,6 +61,7 @@ Server::Impl::Impl(ServerOptions o)
     if (directory) directory->refresh_presence(username, location, timers.now());
   });
   transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
+  transport.on_connection_closed([this](const Peer& remote) { connection_closed(remote); });
   transport.on_log([this](std::string_view kind, std::string_view text) {
     log.write(LogLevel::warn, fmt::format("transport.{}", kind), text);
   });
@@ -103,6 +105,10 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   }
   switch (result.verdict) {
     case Verdict::accept:
+      if (message.is_request) {
+        stamp(from, parse_options);
+        if (answer_ping(from)) break;
+      }
       layer.receive(message, from);
       break;
     case Verdict::reject:
@@ -118,6 +124,17 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
       break;
   }
   driver.rearm();
+}
+
+// RFC 3261 18.2.1 and RFC 3581: the top Via says where the request really came from before
+// anything answers or forwards it, so every response (ours and the ones relayed back through
+// us) and the next hops see the phone's public address and port, not the private one it wrote.
+void Server::Impl::stamp(const Peer& from, const ParseOptions& parse_options) {
+  std::string stamped = stamp_received(message, from.address.to_string(), from.port);
+  if (stamped.empty()) return;
+  stamped_request = std::move(stamped);
+  // Only a Via parameter changed: what parsed before parses again (the views move to the copy).
+  parse_message(stamped_request, message, parse_options);
 }
 
 void Server::Impl::log_limits() {

@@ -6,6 +6,10 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
@@ -26,6 +30,10 @@
 
 namespace callplan::sip {
 
+// The methods the server serves (Allow of 200 to OPTIONS and of 405).
+inline constexpr std::string_view kAllow =
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
+
 struct Server::Impl final : TransactionUser {
   explicit Impl(ServerOptions o);
 
@@ -37,6 +45,8 @@ struct Server::Impl final : TransactionUser {
 
   // server.cpp
   void receive(const Peer& from, std::string_view bytes);
+  // Writes received/rport into the top Via of the request in `message` (via_received.hpp).
+  void stamp(const Peer& from, const ParseOptions& parse_options);
   std::shared_ptr<Directory> load_directory();  // throws callplan::Error
   void use(std::shared_ptr<Directory> directory);
   bool reload();  // logs "reloaded ..." or "reload refused: ..."; the old plan stays on failure
@@ -44,6 +54,15 @@ struct Server::Impl final : TransactionUser {
   void schedule_housekeeping();
   void begin_drain();
   void log_limits();  // debug: descriptors, connection limit, socket buffers
+
+  // keepalive.cpp: NAT keep-alives and phones that are gone (docs/sip-server.md)
+  // An OPTIONS to the server itself (no user in the Request-URI, no To tag): answered 200
+  // at once, statelessly and without authentication. True when it was one (and is answered).
+  bool answer_ping(const Peer& from);
+  // A REGISTER over TCP that left bindings on `from`'s connection: remembered, so they go
+  // when the connection closes (connection_closed).
+  void registered_on_connection(std::string_view username, const Peer& from);
+  void connection_closed(const Peer& remote);
 
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
@@ -81,6 +100,9 @@ struct Server::Impl final : TransactionUser {
   asio::signal_set signals;
   asio::steady_timer housekeeping;
   Message message;  // reused for every received message
+  std::string stamped_request;  // a request with received/rport written in: `message` views it
+  // The usernames that registered on each open TCP connection (keepalive.cpp).
+  std::unordered_map<ConnectionId, std::vector<std::string>> registered_on;
   bool draining = false;
   TimerQueue::TimePoint drain_deadline{};
 };
