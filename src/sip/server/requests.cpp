@@ -44,7 +44,10 @@ void Server::Impl::reply(ServerId txn, const Message& request, int status, std::
 
 void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& from) {
   if (!request.to.tag().empty()) {
-    proxy.in_dialog(txn, request, from);  // 481 unless it is a dialog we set up
+    if (notifier.owns(request))
+      notifier.in_dialog(txn, request, from);  // a subscription's refresh or end
+    else
+      proxy.in_dialog(txn, request, from);  // 481 unless it is a dialog we set up
     return;
   }
   switch (request.method) {
@@ -53,6 +56,9 @@ void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& 
       break;
     case Method::invite:
       on_invite(txn, request, from);
+      break;
+    case Method::subscribe:
+      on_subscribe(txn, request, from);
       break;
     default:
       on_out_of_dialog(txn, request, from);
@@ -121,7 +127,11 @@ bool Server::Impl::own_binding(std::string_view username, const Peer& from) cons
 void Server::Impl::on_register(ServerId txn, const Message& request, const Peer& from) {
   auto username = authenticate(txn, request, from, ChallengeKind::www);
   if (!username) return;
+  const bool was_registered = location.registered(*username, timers.now());
   RegisterOutcome outcome = registrar.handle(request, *username, from, timers.now());
+  // A phone registering anew gets the state it watches (SPEC 10: message waiting).
+  if (outcome.status == 200 && !was_registered && location.registered(*username, timers.now()))
+    notifier.refresh_subscriber(*username);
   if (outcome.status != 200 && log.enabled(LogLevel::info))
     log.write(LogLevel::info, fmt::format("REGISTER {} from {}: {} {}", *username,
                                           from.to_string(), outcome.status, outcome.warning));
@@ -160,6 +170,17 @@ void Server::Impl::on_invite(ServerId txn, const Message& request, const Peer& f
     return;
   }
   proxy.start_call(txn, request, from, Caller::from_device(*device));
+}
+
+// SUBSCRIBE (RFC 6665) from an authenticated device; the trunk watches nothing here.
+void Server::Impl::on_subscribe(ServerId txn, const Message& request, const Peer& from) {
+  if (from_trunk(from)) {
+    reply(txn, request, 403, "Forbidden");
+    return;
+  }
+  auto username = authenticate(txn, request, from, ChallengeKind::proxy);
+  if (!username) return;
+  notifier.subscribe(txn, request, from, *username);
 }
 
 void Server::Impl::on_out_of_dialog(ServerId txn, const Message& request, const Peer& from) {

@@ -10,7 +10,9 @@
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "sip/events/message_summary.hpp"
 #include "sip/server/server_impl.hpp"
+#include "voicemail/message_counter.hpp"
 #include "sip/via_received.hpp"
 #include "sip/writer.hpp"
 
@@ -55,8 +57,16 @@ Server::Impl::Impl(ServerOptions o)
                                       ? std::function<void(const CallRecord&)>(
                                             [this](const CallRecord& r) { call_records->write(r); })
                                       : nullptr}),
+      notifier(layer, timers, transport),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
+  notifier.add(std::make_unique<MessageSummaryPackage>(
+      [this] { return directory; },
+      [root = options.voicemail_dir](std::string_view company, std::string_view extension) {
+        auto box = voicemail::Mailbox::make(company, extension);
+        if (root.empty() || !box) return voicemail::MessageCounts{};
+        return voicemail::count_messages(root, *box);
+      }));
   location.on_change([this](std::string_view username, bool) {
     if (directory) directory->refresh_presence(username, location, timers.now());
   });
@@ -208,6 +218,8 @@ void Server::Impl::schedule_housekeeping() {
     log.flush_suppressed();
     location.expire(timers.now());
     proxy.expire(timers.now());
+    // Every 5 s: subscriptions that expired, and mailboxes the media process changed.
+    if (++housekeeping_ticks % 5 == 0) notifier.poll(timers.now());
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
     // established dialogs too, up to the limit.
     if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sip/events/notifier.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
@@ -32,7 +33,7 @@ namespace callplan::sip {
 
 // The methods the server serves (Allow of 200 to OPTIONS and of 405).
 inline constexpr std::string_view kAllow =
-    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE";
 
 struct Server::Impl final : TransactionUser {
   explicit Impl(ServerOptions o);
@@ -68,6 +69,7 @@ struct Server::Impl final : TransactionUser {
   void on_register(ServerId txn, const Message& request, const Peer& from);
   void on_invite(ServerId txn, const Message& request, const Peer& from);
   void on_out_of_dialog(ServerId txn, const Message& request, const Peer& from);
+  void on_subscribe(ServerId txn, const Message& request, const Peer& from);
   // Digest authentication with throttling and logging; the username, or nullopt when the
   // request has been answered (challenge or 403).
   std::optional<std::string> authenticate(ServerId txn, const Message& request, const Peer& from,
@@ -96,6 +98,7 @@ struct Server::Impl final : TransactionUser {
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
   Proxy proxy;
+  Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   std::shared_ptr<Directory> directory;
   asio::signal_set signals;
   asio::steady_timer housekeeping;
@@ -104,6 +107,7 @@ struct Server::Impl final : TransactionUser {
   // The usernames that registered on each open TCP connection (keepalive.cpp).
   std::unordered_map<ConnectionId, std::vector<std::string>> registered_on;
   bool draining = false;
+  unsigned housekeeping_ticks = 0;  // the notifier polls every few ticks
   TimerQueue::TimePoint drain_deadline{};
 };
 
