@@ -2,6 +2,7 @@
 // notifier: who may watch what, and the state document of a resource.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,12 @@ class EventPackage {
   virtual int authorize(std::string_view subscriber, std::string_view resource) const = 0;
   // The resource's state now, as the NOTIFY body. May block briefly (a mailbox count).
   virtual std::string body(std::string_view resource) const = 0;
+  // The body as sent in the `version`-th NOTIFY of a subscription (0, 1, ...): packages whose
+  // documents count their notifications (RFC 4235 version) write it in; body() must not, so
+  // that equal states compare equal.
+  virtual std::string versioned(const std::string& body, std::uint32_t /*version*/) const {
+    return body;
+  }
 };
 
 }  // namespace callplan::sip

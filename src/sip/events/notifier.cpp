@@ -206,7 +206,7 @@ void Notifier::notify(Subscription& s, bool terminated, std::string_view reason)
                                   s.flow.protocol == Protocol::tcp ? ";transport=tcp" : ""));
   w.header("Event", s.event);
   w.header("Subscription-State", state);
-  w.finish(body, pkg->content_type());
+  w.finish(pkg->versioned(body, s.cseq - 1), pkg->content_type());
   const std::string key = s.key;
   ClientCallbacks callbacks{
       .on_response =
@@ -240,17 +240,13 @@ void Notifier::refresh_subscriber(std::string_view subscriber) {
   for (Subscription* s : theirs) notify(*s, false);
 }
 
-void Notifier::poll(TimePoint now) {
-  std::vector<std::string> expired;
-  // One body per resource and package per poll (a mailbox is counted once, however many
-  // phones watch it).
+void Notifier::recheck(std::string_view only_package, TimePoint now) {
+  // One body per resource and package (a mailbox is counted once, however many phones watch
+  // it); expired subscriptions are left to poll().
   std::map<std::pair<std::string, std::string>, std::string> bodies;
   std::vector<Subscription*> stale;
   for (auto& [key, s] : subscriptions_) {
-    if (s->expires <= now) {
-      expired.push_back(key);
-      continue;
-    }
+    if (s->expires <= now || (!only_package.empty() && s->package != only_package)) continue;
     auto [at, fresh] = bodies.try_emplace({s->package, s->resource});
     if (fresh) {
       EventPackage* pkg = package(s->package);
@@ -259,6 +255,18 @@ void Notifier::poll(TimePoint now) {
     if (at->second != s->last_body) stale.push_back(s.get());
   }
   for (Subscription* s : stale) notify(*s, false);
+}
+
+bool Notifier::watching(std::string_view package_name) const {
+  return std::any_of(subscriptions_.begin(), subscriptions_.end(),
+                     [&](const auto& entry) { return entry.second->package == package_name; });
+}
+
+void Notifier::poll(TimePoint now) {
+  recheck({}, now);
+  std::vector<std::string> expired;
+  for (auto& [key, s] : subscriptions_)
+    if (s->expires <= now) expired.push_back(key);
   for (const std::string& key : expired) {
     auto it = subscriptions_.find(key);
     if (it == subscriptions_.end()) continue;

@@ -71,6 +71,10 @@ class Notifier {
   void refresh_subscriber(std::string_view subscriber);
   // Ends expired subscriptions (a last NOTIFY, reason timeout) and notifies changed states.
   void poll(TimePoint now);
+  // Notifies the watchers of `package` ("" for all) whose resource's state changed.
+  void recheck(std::string_view package, TimePoint now);
+  // Does anyone watch something of `package`?
+  bool watching(std::string_view package) const;
 
   std::size_t size() const { return subscriptions_.size(); }
 

@@ -64,6 +64,12 @@ struct ProxyStats {
   std::uint64_t failed = 0;
 };
 
+// What a phone is doing, as a busy lamp shows it (RFC 4235 dialog states, most active first
+// when it is in several calls): not in a call, calling out, ringing, in a call.
+enum class PhoneActivity : std::uint8_t { idle, trying, early, confirmed };
+// "terminated" (idle), "trying", "early", "confirmed".
+std::string_view to_string(PhoneActivity activity) noexcept;
+
 class Proxy {
  public:
   Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport, Location& location,
@@ -97,6 +103,8 @@ class Proxy {
   bool is_us(const Peer& peer) const;
 
   std::size_t calls_in_progress() const;
+  // What the phone of SIP username `username` is doing now (activity.cpp).
+  PhoneActivity activity(std::string_view username) const;
   std::size_t dialogs() const { return dialogs_.size(); }
   std::size_t trunk_dialogs() const { return trunk_dialogs_.size(); }
   const ProxyStats& stats() const { return stats_; }

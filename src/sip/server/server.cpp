@@ -10,6 +10,7 @@
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
 #include "sip/server/server_impl.hpp"
 #include "voicemail/message_counter.hpp"
@@ -67,6 +68,9 @@ Server::Impl::Impl(ServerOptions o)
         if (root.empty() || !box) return voicemail::MessageCounts{};
         return voicemail::count_messages(root, *box);
       }));
+  notifier.add(std::make_unique<DialogPackage>(
+      [this] { return directory; },
+      [this](std::string_view username) { return proxy.activity(username); }));
   location.on_change([this](std::string_view username, bool) {
     if (directory) directory->refresh_presence(username, location, timers.now());
   });
@@ -133,6 +137,8 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
                   fmt::format("dropped from {}: {}", from.to_string(), describe(result, bytes)));
       break;
   }
+  // Busy lamps follow the calls at once: a message may have changed a phone's state.
+  if (notifier.watching("dialog")) notifier.recheck("dialog", timers.now());
   driver.rearm();
 }
 
@@ -219,7 +225,10 @@ void Server::Impl::schedule_housekeeping() {
     location.expire(timers.now());
     proxy.expire(timers.now());
     // Every 5 s: subscriptions that expired, and mailboxes the media process changed.
-    if (++housekeeping_ticks % 5 == 0) notifier.poll(timers.now());
+    if (++housekeeping_ticks % 5 == 0)
+      notifier.poll(timers.now());
+    else if (notifier.watching("dialog"))  // time-outs change calls without a message
+      notifier.recheck("dialog", timers.now());
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
     // established dialogs too, up to the limit.
     if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||

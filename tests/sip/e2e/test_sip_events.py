@@ -1,17 +1,19 @@
 """SUBSCRIBE/NOTIFY (RFC 6665) with sipp as the phone (docs/sip-server.md, "Events"):
-message waiting (RFC 3842) from the voicemail store, refusals (403 for another user's box,
-404 for nobody, 489 for an unknown event package).
+message waiting (RFC 3842) from the voicemail store, a busy lamp (RFC 4235 dialog) that
+follows a colleague's call, refusals (403 for another user's box, 404 for nobody, 489 for an
+unknown event package).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
 from sip_e2e_server import SERVER_IP, free_udp_port
 from sip_e2e_sipp import EXIT_OK, SippPeer
-from test_sip_e2e import DEVICES, Lab, callplan_only, lab  # noqa: F401
+from test_sip_e2e import DEVICES, Lab, callplan_only, expect_ok, lab  # noqa: F401
 
 pytestmark = callplan_only
 
@@ -83,3 +85,27 @@ def test_an_unknown_event_package_is_489_with_allow_events(lab: Lab) -> None:
     assert refusal(peer) == 489, peer.report()
     answer = peer.received(489)[0]
     assert "message-summary" in (answer.header("Allow-Events") or ""), answer.text
+
+
+def lamp(notify_text: str) -> str:
+    """The state a dialog-info NOTIFY shows: idle, or the state of its one dialog."""
+    m = re.search(r"<state>([a-z]+)</state>", notify_text)
+    return m.group(1) if m else "idle"
+
+
+def test_a_busy_lamp_follows_a_colleagues_call(lab: Lab) -> None:
+    watcher = subscriber(lab, "bob-desk", "subscribe_blf.xml", keys={"target": "101"},
+                         timeout_s=25).start()
+    time.sleep(1.0)  # subscribed: the lamp is idle
+    alice = lab.phone("alice-desk", "device_answer.xml", pause_ms=800)
+    caller = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=1000)
+    expect_ok(caller, alice)
+    assert watcher.wait() == EXIT_OK, watcher.report()
+    notifies = watcher.received("NOTIFY")
+    states = [lamp(n.text) for n in notifies[:4]]
+    assert states == ["idle", "early", "confirmed", "idle"], watcher.report()
+    versions = [re.search(r'version="(\d+)"', n.text).group(1) for n in notifies[:4]]  # type: ignore[union-attr]
+    assert versions == ["0", "1", "2", "3"], versions
+    assert (notifies[0].header("Content-Type") or "") == "application/dialog-info+xml"
+    assert 'entity="sip:101@e2e"' in notifies[0].text
+    assert (notifies[-1].header("Subscription-State") or "").startswith("terminated")

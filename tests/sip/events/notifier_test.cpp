@@ -7,6 +7,7 @@
 #include <asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
 #include "sip/transaction/transaction_test_support.hpp"
 
@@ -200,6 +201,26 @@ TEST(MessageSummary, BodyAsRfc3842WritesIt) {
             "Messages-Waiting: yes\r\nMessage-Account: sip:001@acme\r\nVoice-Message: 2/5 (0/0)\r\n");
   EXPECT_EQ(message_summary_body({.new_messages = 0, .old_messages = 3}, "sip:001@acme"),
             "Messages-Waiting: no\r\nMessage-Account: sip:001@acme\r\nVoice-Message: 0/3 (0/0)\r\n");
+}
+
+TEST(DialogPackage, OneDialogElementWithTheStateNoneWhenIdleAndTheVersionWrittenLast) {
+  const std::string idle = dialog_info_body(PhoneActivity::idle, "101", "acme");
+  EXPECT_EQ(idle.find("<dialog "), std::string::npos) << idle;
+  EXPECT_NE(idle.find("state=\"full\" entity=\"sip:101@acme\""), std::string::npos) << idle;
+  const std::string ringing = dialog_info_body(PhoneActivity::early, "101", "acme");
+  EXPECT_NE(ringing.find("<dialog id=\"101\" direction=\"recipient\"><state>early</state></dialog>"),
+            std::string::npos)
+      << ringing;
+  EXPECT_NE(dialog_info_body(PhoneActivity::trying, "101", "acme").find("direction=\"initiator\"><state>trying"),
+            std::string::npos);
+  EXPECT_NE(dialog_info_body(PhoneActivity::confirmed, "101", "acme").find("<state>confirmed</state>"),
+            std::string::npos);
+  // Equal states compare equal (no version inside); the NOTIFY gets its number.
+  EXPECT_EQ(ringing, dialog_info_body(PhoneActivity::early, "101", "acme"));
+  DialogPackage package([] { return std::shared_ptr<Directory>(); },
+                        [](std::string_view) { return PhoneActivity::idle; });
+  const std::string sent = package.versioned(ringing, 4);
+  EXPECT_NE(sent.find("version=\"4\" state=\"full\""), std::string::npos) << sent;
 }
 
 }  // namespace
