@@ -60,6 +60,9 @@ void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& 
     case Method::subscribe:
       on_subscribe(txn, request, from);
       break;
+    case Method::message:
+      on_instant_message(txn, request, from);
+      break;
     default:
       on_out_of_dialog(txn, request, from);
       break;

@@ -33,7 +33,7 @@ namespace callplan::sip {
 
 // The methods the server serves (Allow of 200 to OPTIONS and of 405).
 inline constexpr std::string_view kAllow =
-    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE";
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, MESSAGE";
 
 struct Server::Impl final : TransactionUser {
   explicit Impl(ServerOptions o);
@@ -70,6 +70,8 @@ struct Server::Impl final : TransactionUser {
   void on_invite(ServerId txn, const Message& request, const Peer& from);
   void on_out_of_dialog(ServerId txn, const Message& request, const Peer& from);
   void on_subscribe(ServerId txn, const Message& request, const Peer& from);
+  // instant_messages.cpp: MESSAGE between a company's phones (RFC 3428).
+  void on_instant_message(ServerId txn, const Message& request, const Peer& from);
   // Digest authentication with throttling and logging; the username, or nullopt when the
   // request has been answered (challenge or 403).
   std::optional<std::string> authenticate(ServerId txn, const Message& request, const Peer& from,
