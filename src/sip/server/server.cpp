@@ -13,9 +13,9 @@
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
 #include "sip/server/server_impl.hpp"
-#include "voicemail/message_counter.hpp"
 #include "sip/via_received.hpp"
 #include "sip/writer.hpp"
+#include "voicemail/message_counter.hpp"
 
 namespace callplan::sip {
 
@@ -120,7 +120,7 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   switch (result.verdict) {
     case Verdict::accept:
       if (message.is_request) {
-        stamp(from, parse_options);
+        stamp(from, bytes, parse_options);
         if (answer_ping(from)) break;
       }
       layer.receive(message, from);
@@ -145,12 +145,15 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
 // RFC 3261 18.2.1 and RFC 3581: the top Via says where the request really came from before
 // anything answers or forwards it, so every response (ours and the ones relayed back through
 // us) and the next hops see the phone's public address and port, not the private one it wrote.
-void Server::Impl::stamp(const Peer& from, const ParseOptions& parse_options) {
+void Server::Impl::stamp(const Peer& from, std::string_view bytes,
+                         const ParseOptions& parse_options) {
   std::string stamped = stamp_received(message, from.address.to_string(), from.port);
   if (stamped.empty()) return;
   stamped_request = std::move(stamped);
-  // Only a Via parameter changed: what parsed before parses again (the views move to the copy).
-  parse_message(stamped_request, message, parse_options);
+  // Only a Via parameter changed: what parsed before parses again (the views move to the
+  // copy). Should it not, the request goes on as it came rather than half parsed.
+  if (!parse_message(stamped_request, message, parse_options).ok())
+    parse_message(bytes, message, parse_options);
 }
 
 void Server::Impl::log_limits() {

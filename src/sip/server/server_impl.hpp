@@ -47,7 +47,7 @@ struct Server::Impl final : TransactionUser {
   // server.cpp
   void receive(const Peer& from, std::string_view bytes);
   // Writes received/rport into the top Via of the request in `message` (via_received.hpp).
-  void stamp(const Peer& from, const ParseOptions& parse_options);
+  void stamp(const Peer& from, std::string_view bytes, const ParseOptions& parse_options);
   std::shared_ptr<Directory> load_directory();  // throws callplan::Error
   void use(std::shared_ptr<Directory> directory);
   bool reload();  // logs "reloaded ..." or "reload refused: ..."; the old plan stays on failure
