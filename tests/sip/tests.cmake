@@ -6,7 +6,7 @@ add_executable(callplan_sip_tests
   ${CMAKE_CURRENT_LIST_DIR}/digest_test.cpp ${CMAKE_CURRENT_LIST_DIR}/framing_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/message_test.cpp ${CMAKE_CURRENT_LIST_DIR}/rfc4475_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rfc5118_test.cpp ${CMAKE_CURRENT_LIST_DIR}/uri_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/writer_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/via_received_test.cpp ${CMAKE_CURRENT_LIST_DIR}/writer_test.cpp)
 target_link_libraries(callplan_sip_tests PRIVATE callplan_sip GTest::gtest_main)
 target_compile_definitions(callplan_sip_tests PRIVATE
   CALLPLAN_SIP_TORTURE_DIR="${CMAKE_CURRENT_LIST_DIR}/torture")
@@ -42,8 +42,9 @@ callplan_sip_layer_tests(registrar contact_match_test.cpp credentials_test.cpp
 callplan_sip_layer_tests(security auth_throttle_test.cpp keyed_hash_test.cpp
                          rate_limiter_test.cpp security_log_test.cpp)
 callplan_sip_layer_tests(proxy call_record_test.cpp dialogs_test.cpp directory_test.cpp
-                         next_hop_test.cpp)
+                         dead_bindings_test.cpp next_hop_test.cpp reach_test.cpp)
 callplan_sip_layer_tests(server log_test.cpp)
+callplan_sip_layer_tests(events notifier_test.cpp)
 
 # The fail2ban filter in contrib/ matches the lines SecurityLog writes (emulating fail2ban's
 # own regex expansion; fail2ban itself is not needed).

@@ -2,6 +2,7 @@
 # Included by tests/CMakeLists.txt. The crash tests fork a writer and SIGKILL it.
 set(_voicemail_tests
   ${CMAKE_CURRENT_LIST_DIR}/default_greeting_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/message_counter_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/message_record_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/voicemail_store_test.cpp)
 if(_voicemail_tests AND TARGET callplan_voicemail)

@@ -127,6 +127,13 @@ int run(const ServeCliOptions& o) {
   } else {
     options.call_records = o.cdr;
   }
+  // Message waiting reads the voicemail store under the state directory (SPEC 10, 11), when
+  // one is in use (given, or the default one the call records go to).
+  if (!o.state_dir.empty() || o.cdr.empty()) {
+    std::string ignored;
+    if (std::string dir = prepare_state_dir(o.state_dir, ignored); !dir.empty())
+      options.voicemail_dir = dir + "/voicemail";
+  }
   if (o.endpoint_rate_limit < 0)
     return usage("--endpoint-rate-limit: requests per second, 0 for no limit");
   if (o.endpoint_rate_limit > 0) {

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include "sip/proxy/call.hpp"
+#include "sip/proxy/dead_bindings.hpp"
 #include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
+#include "sip/proxy/reach.hpp"
 #include "sip/writer.hpp"
 
 namespace callplan::sip {
@@ -24,19 +26,6 @@ std::string Proxy::record_route_for(const Peer& caller) const {
   const Peer& local = transport_.local(caller.protocol);
   return fmt::format("<sip:{};lr{}>", local.host_port(),
                      caller.protocol == Protocol::tcp ? ";transport=tcp" : "");
-}
-
-// Where a binding is reached (docs/sip-server.md): over UDP at its Contact's address (RFC 3261
-// 16.6 step 6, what most phones expect), falling back to where the REGISTER came from when the
-// Contact has no IP literal; over TCP on the connection the device registered on, because a
-// phone behind TCP keeps that connection open for its calls and rarely listens itself.
-static Peer contact_peer(const Binding& binding) {
-  if (binding.source.protocol == Protocol::tcp) return binding.source;
-  Uri uri;
-  if (parse_uri(binding.contact, uri) == UriError::none) {
-    if (auto peer = peer_of_uri(uri); peer && peer->protocol == Protocol::udp) return *peer;
-  }
-  return binding.source;
 }
 
 void Proxy::fork_leg(Call& call, const Leg& leg) {
@@ -65,9 +54,8 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
     const Engine& engine = *directory.engine();
     for (DeviceIndex device : engine.devices_of(leg.user)) {
       for (const Binding* binding : location_.lookup(directory.username(device), timers_.now())) {
-        send_branch(call, leg.id, contact_peer(*binding), binding->contact, from, {}, {},
-                    BranchKind::leg);
-        call.branches.back().device = directory.username(device);
+        send_branch(call, leg.id, reach(binding->contact, binding->source), binding->contact, from,
+                    {}, {}, BranchKind::leg, directory.username(device));
       }
     }
   }
@@ -77,7 +65,8 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
 
 void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
                         std::string_view from_value, std::string_view asserted_identity,
-                        std::span<const HeaderLine> extra, BranchKind kind) {
+                        std::span<const HeaderLine> extra, BranchKind kind,
+                        std::string_view phone) {
   std::string branch_id = layer_.new_branch();
   std::string via = via_for(to, branch_id);
   std::string record_route = record_route_for(call.caller);
@@ -103,12 +92,25 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
                                                     .extra = headers});
   }
   std::size_t index = call.branches.size();
-  call.branches.push_back(
-      {.leg = leg, .kind = kind, .to = to, .device = kind == BranchKind::leg ? "" : "media-server"});
+  call.branches.push_back({.leg = leg,
+                           .kind = kind,
+                           .to = to,
+                           .device = kind == BranchKind::leg ? std::string(phone) : "media-server"});
   std::uint64_t id = call.id;
+  // Whether the phone said anything at all, even after its call is over: a phone that never
+  // answers an INVITE is gone (dead_bindings.hpp).
+  auto heard = std::make_shared<bool>(false);
   ClientCallbacks callbacks{
-      .on_response = [this, id, index](const Message& r) { on_branch_response(id, index, r); },
-      .on_timeout = [this, id, index] { on_branch_timeout(id, index); }};
+      .on_response =
+          [this, id, index, heard](const Message& r) {
+            *heard = true;
+            on_branch_response(id, index, r);
+          },
+      .on_timeout =
+          [this, id, index, heard, phone = std::string(phone), to] {
+            if (!*heard && !phone.empty()) phone_silent(phone, to);
+            on_branch_timeout(id, index);
+          }};
   ClientId txn = layer_.send_request(to, std::move(request), branch_id, Method::invite,
                                      std::move(callbacks));
   if (Call* c = find(id); c != nullptr && index < c->branches.size()) c->branches[index].txn = txn;
@@ -179,6 +181,19 @@ void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
   }
 }
 
+// The sides of an answered dialog that are reached by their flow (reach.hpp): a TCP caller or
+// one whose Contact cannot be reached (behind NAT), and the answering phone where its INVITE
+// went. Their in-dialog requests go there, not to the Contact (reach_by_flow).
+void Proxy::remember_flows(const Call& call, const Branch& branch, const Message& response) {
+  const bool phone = branch.kind == BranchKind::leg && branch.device != "trunk";
+  const bool caller_by_flow =
+      !is_trunk(call.caller) && contact_needs_flow(contact_uri(call.invite), call.caller);
+  if (!phone && !caller_by_flow) return;
+  flows_[DialogSet::key(response.call_id, response.from.tag(), response.to.tag())] =
+      DialogFlows{std::string(call.invite.from.tag()), caller_by_flow ? call.caller : Peer{},
+                  phone ? branch.to : Peer{}};
+}
+
 bool Proxy::is_trunk(const Peer& peer) const {
   return config_.trunk && peer.address == config_.trunk->address;
 }
@@ -216,9 +231,7 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     dialogs_.add(response.call_id, response.from.tag(), response.to.tag(), timers_.now());
     if (branch.done) return;  // a retransmission of the answer
     remember_trunk_dialog(*call, branch, response);
-    if (call->caller.protocol == Protocol::tcp || branch.to.protocol == Protocol::tcp)
-      flows_[DialogSet::key(response.call_id, response.from.tag(), response.to.tag())] =
-          DialogFlows{std::string(call->invite.from.tag()), call->caller, branch.to};
+    remember_flows(*call, branch, response);
     branch.done = true;
     branch.status = status;
     call->winner = index;
@@ -254,6 +267,13 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     if (call == nullptr) return;
   }
   branch_failed(*call, index);
+}
+
+void Proxy::phone_silent(const std::string& phone, const Peer& to) {
+  std::size_t dropped = drop_bindings_reached_at(location_, phone, to, timers_.now());
+  if (dropped > 0 && config_.log)
+    config_.log(fmt::format("binding {} at {}: dropped, its phone did not answer an INVITE",
+                            phone, to.to_string()));
 }
 
 void Proxy::on_branch_timeout(std::uint64_t call_id, std::size_t index) {

@@ -4,6 +4,7 @@
 #include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
+#include "sip/proxy/reach.hpp"
 #include "sip/writer.hpp"
 
 namespace callplan::sip {
@@ -129,27 +130,20 @@ void Proxy::ack(const Message& ack, const Peer& from) {
                                                 .strip_identity = true}));
 }
 
-// A request toward a side of the dialog that came over TCP goes back on its connection when
-// the next hop is that side itself (its Contact, maybe a private address behind NAT), not
-// another proxy on the route.
+// A request toward a side of the dialog that is reached by its flow (over TCP, or over UDP
+// behind NAT: remember_flows) goes there when the next hop is that side itself (its Contact,
+// maybe a private address), not another proxy on the route.
 void Proxy::reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const {
   if (!to_endpoint) return;
   auto it = flows_.find(DialogSet::key(request.call_id, request.from.tag(), request.to.tag()));
   if (it == flows_.end()) return;
   const DialogFlows& f = it->second;
   const Peer& target = request.from.tag() == f.caller_tag ? f.callee : f.caller;
-  if (target.protocol == Protocol::tcp) hop = target;
+  if (target.port != 0) hop = target;  // a side reached by its flow (remember_flows)
 }
 
-// Where a request goes toward the phone of a trunk dialog: its TCP flow, else its Contact.
-static Peer phone_peer(const TrunkDialog& dialog) {
-  if (dialog.phone.protocol == Protocol::tcp) return dialog.phone;
-  Uri uri;
-  if (parse_uri(dialog.phone_contact, uri) == UriError::none) {
-    if (auto peer = peer_of_uri(uri); peer && peer->protocol == Protocol::udp) return *peer;
-  }
-  return dialog.phone;
-}
+// Where a request goes toward the phone of a trunk dialog: its flow or its Contact (reach.hpp).
+static Peer phone_peer(const TrunkDialog& dialog) { return reach(dialog.phone_contact, dialog.phone); }
 
 // A dialog through the trunk: the same relay as above, with trunk_side.hpp's rewriting so the
 // carrier sees nothing of the inside, and the phone its own From.

@@ -64,6 +64,12 @@ struct ProxyStats {
   std::uint64_t failed = 0;
 };
 
+// What a phone is doing, as a busy lamp shows it (RFC 4235 dialog states, most active first
+// when it is in several calls): not in a call, calling out, ringing, in a call.
+enum class PhoneActivity : std::uint8_t { idle, trying, early, confirmed };
+// "terminated" (idle), "trying", "early", "confirmed".
+std::string_view to_string(PhoneActivity activity) noexcept;
+
 class Proxy {
  public:
   Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport, Location& location,
@@ -97,6 +103,8 @@ class Proxy {
   bool is_us(const Peer& peer) const;
 
   std::size_t calls_in_progress() const;
+  // What the phone of SIP username `username` is doing now (activity.cpp).
+  PhoneActivity activity(std::string_view username) const;
   std::size_t dialogs() const { return dialogs_.size(); }
   std::size_t trunk_dialogs() const { return trunk_dialogs_.size(); }
   const ProxyStats& stats() const { return stats_; }
@@ -111,7 +119,10 @@ class Proxy {
   void fork_leg(Call& call, const Leg& leg);
   void send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
                    std::string_view from_value, std::string_view asserted_identity,
-                   std::span<const HeaderLine> extra, BranchKind kind);
+                   std::span<const HeaderLine> extra, BranchKind kind,
+                   std::string_view phone = {});  // the SIP username rung, for a phone's branch
+  // An INVITE to `phone` at `to` got no response at all: its binding goes (dead_bindings.hpp).
+  void phone_silent(const std::string& phone, const Peer& to);
   void stop(Call& call, std::span<const LegId> legs);
   // media.cpp
   std::optional<Peer> media_server() const;
@@ -159,15 +170,17 @@ class Proxy {
   RoutingState routing_state_;
   DialogSet dialogs_;
   TrunkDialogs trunk_dialogs_;  // the dialogs through the trunk, by DialogSet::key
-  // Where each side of a dialog is reached over TCP: the connection its INVITE came on (the
-  // caller) or the binding's (the callee). In-dialog requests to a TCP phone go back on
-  // that flow, not to a new connection to its Contact (behind NAT that would never arrive).
+  // Where each side of a dialog is reached by its flow (reach.hpp): the connection or address
+  // its INVITE came from (the caller on TCP or behind NAT) or where the INVITE reached it
+  // (the answering phone). In-dialog requests to it go there, not to its Contact (behind NAT
+  // that would never arrive). A default Peer (port 0): that side is reached at its Contact.
   struct DialogFlows {
     std::string caller_tag;
     Peer caller;
     Peer callee;
   };
-  std::unordered_map<std::string, DialogFlows> flows_;  // by DialogSet::key, TCP dialogs only
+  std::unordered_map<std::string, DialogFlows> flows_;  // by DialogSet::key
+  void remember_flows(const Call& call, const Branch& branch, const Message& response);
   // `to_endpoint`: no Route is left after ours, the hop is the Request-URI (a phone's Contact).
   void reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const;
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;

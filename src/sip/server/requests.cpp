@@ -12,7 +12,6 @@
 namespace callplan::sip {
 namespace {
 
-constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
 // Option tags we support: none (no 100rel, no timers); anything in Proxy-Require/Require of a
 // request addressed to us is refused with 420.
 constexpr std::array<std::string_view, 0> kSupported{};
@@ -45,7 +44,10 @@ void Server::Impl::reply(ServerId txn, const Message& request, int status, std::
 
 void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& from) {
   if (!request.to.tag().empty()) {
-    proxy.in_dialog(txn, request, from);  // 481 unless it is a dialog we set up
+    if (notifier.owns(request))
+      notifier.in_dialog(txn, request, from);  // a subscription's refresh or end
+    else
+      proxy.in_dialog(txn, request, from);  // 481 unless it is a dialog we set up
     return;
   }
   switch (request.method) {
@@ -54,6 +56,12 @@ void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& 
       break;
     case Method::invite:
       on_invite(txn, request, from);
+      break;
+    case Method::subscribe:
+      on_subscribe(txn, request, from);
+      break;
+    case Method::message:
+      on_instant_message(txn, request, from);
       break;
     default:
       on_out_of_dialog(txn, request, from);
@@ -122,10 +130,16 @@ bool Server::Impl::own_binding(std::string_view username, const Peer& from) cons
 void Server::Impl::on_register(ServerId txn, const Message& request, const Peer& from) {
   auto username = authenticate(txn, request, from, ChallengeKind::www);
   if (!username) return;
+  const bool was_registered = location.registered(*username, timers.now());
   RegisterOutcome outcome = registrar.handle(request, *username, from, timers.now());
+  // A phone registering anew gets the state it watches (SPEC 10: message waiting).
+  if (outcome.status == 200 && !was_registered && location.registered(*username, timers.now()))
+    notifier.refresh_subscriber(*username);
   if (outcome.status != 200 && log.enabled(LogLevel::info))
     log.write(LogLevel::info, fmt::format("REGISTER {} from {}: {} {}", *username,
                                           from.to_string(), outcome.status, outcome.warning));
+  if (outcome.status == 200 && from.protocol == Protocol::tcp)
+    registered_on_connection(*username, from);
   std::vector<HeaderLine> extra = outcome.headers();
   reply(txn, request, outcome.status, outcome.reason, extra);
 }
@@ -159,6 +173,17 @@ void Server::Impl::on_invite(ServerId txn, const Message& request, const Peer& f
     return;
   }
   proxy.start_call(txn, request, from, Caller::from_device(*device));
+}
+
+// SUBSCRIBE (RFC 6665) from an authenticated device; the trunk watches nothing here.
+void Server::Impl::on_subscribe(ServerId txn, const Message& request, const Peer& from) {
+  if (from_trunk(from)) {
+    reply(txn, request, 403, "Forbidden");
+    return;
+  }
+  auto username = authenticate(txn, request, from, ChallengeKind::proxy);
+  if (!username) return;
+  notifier.subscribe(txn, request, from, *username);
 }
 
 void Server::Impl::on_out_of_dialog(ServerId txn, const Message& request, const Peer& from) {

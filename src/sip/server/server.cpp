@@ -10,8 +10,12 @@
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "sip/events/dialog_package.hpp"
+#include "sip/events/message_summary.hpp"
 #include "sip/server/server_impl.hpp"
+#include "sip/via_received.hpp"
 #include "sip/writer.hpp"
+#include "voicemail/message_counter.hpp"
 
 namespace callplan::sip {
 
@@ -54,12 +58,24 @@ Server::Impl::Impl(ServerOptions o)
                                       ? std::function<void(const CallRecord&)>(
                                             [this](const CallRecord& r) { call_records->write(r); })
                                       : nullptr}),
+      notifier(layer, timers, transport),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
+  notifier.add(std::make_unique<MessageSummaryPackage>(
+      [this] { return directory; },
+      [root = options.voicemail_dir](std::string_view company, std::string_view extension) {
+        auto box = voicemail::Mailbox::make(company, extension);
+        if (root.empty() || !box) return voicemail::MessageCounts{};
+        return voicemail::count_messages(root, *box);
+      }));
+  notifier.add(std::make_unique<DialogPackage>(
+      [this] { return directory; },
+      [this](std::string_view username) { return proxy.activity(username); }));
   location.on_change([this](std::string_view username, bool) {
     if (directory) directory->refresh_presence(username, location, timers.now());
   });
   transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
+  transport.on_connection_closed([this](const Peer& remote) { connection_closed(remote); });
   transport.on_log([this](std::string_view kind, std::string_view text) {
     log.write(LogLevel::warn, fmt::format("transport.{}", kind), text);
   });
@@ -103,6 +119,10 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   }
   switch (result.verdict) {
     case Verdict::accept:
+      if (message.is_request) {
+        stamp(from, bytes, parse_options);
+        if (answer_ping(from)) break;
+      }
       layer.receive(message, from);
       break;
     case Verdict::reject:
@@ -117,7 +137,23 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
                   fmt::format("dropped from {}: {}", from.to_string(), describe(result, bytes)));
       break;
   }
+  // Busy lamps follow the calls at once: a message may have changed a phone's state.
+  if (notifier.watching("dialog")) notifier.recheck("dialog", timers.now());
   driver.rearm();
+}
+
+// RFC 3261 18.2.1 and RFC 3581: the top Via says where the request really came from before
+// anything answers or forwards it, so every response (ours and the ones relayed back through
+// us) and the next hops see the phone's public address and port, not the private one it wrote.
+void Server::Impl::stamp(const Peer& from, std::string_view bytes,
+                         const ParseOptions& parse_options) {
+  std::string stamped = stamp_received(message, from.address.to_string(), from.port);
+  if (stamped.empty()) return;
+  stamped_request = std::move(stamped);
+  // Only a Via parameter changed: what parsed before parses again (the views move to the
+  // copy). Should it not, the request goes on as it came rather than half parsed.
+  if (!parse_message(stamped_request, message, parse_options).ok())
+    parse_message(bytes, message, parse_options);
 }
 
 void Server::Impl::log_limits() {
@@ -191,6 +227,11 @@ void Server::Impl::schedule_housekeeping() {
     log.flush_suppressed();
     location.expire(timers.now());
     proxy.expire(timers.now());
+    // Every 5 s: subscriptions that expired, and mailboxes the media process changed.
+    if (++housekeeping_ticks % 5 == 0)
+      notifier.poll(timers.now());
+    else if (notifier.watching("dialog"))  // time-outs change calls without a message
+      notifier.recheck("dialog", timers.now());
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
     // established dialogs too, up to the limit.
     if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||

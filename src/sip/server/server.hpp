@@ -37,6 +37,7 @@ struct ServerOptions {
   std::string realm;         // digest realm; "" means the tenant's login
   DigestPolicy digest{};     // which algorithms a challenge offers (default: MD5 alone)
   std::string call_records;  // JSON-lines file of call detail records, "" for none
+  std::string voicemail_dir;  // <state>/voicemail: counts for message waiting; "" for none
   LogLevel log_level = LogLevel::info;
   LogLimit log_limit{};  // lines per kind per window (log.hpp)
   TransactionTimes times{};

@@ -6,6 +6,11 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sip/events/notifier.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
@@ -26,6 +31,10 @@
 
 namespace callplan::sip {
 
+// The methods the server serves (Allow of 200 to OPTIONS and of 405).
+inline constexpr std::string_view kAllow =
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, MESSAGE";
+
 struct Server::Impl final : TransactionUser {
   explicit Impl(ServerOptions o);
 
@@ -37,6 +46,8 @@ struct Server::Impl final : TransactionUser {
 
   // server.cpp
   void receive(const Peer& from, std::string_view bytes);
+  // Writes received/rport into the top Via of the request in `message` (via_received.hpp).
+  void stamp(const Peer& from, std::string_view bytes, const ParseOptions& parse_options);
   std::shared_ptr<Directory> load_directory();  // throws callplan::Error
   void use(std::shared_ptr<Directory> directory);
   bool reload();  // logs "reloaded ..." or "reload refused: ..."; the old plan stays on failure
@@ -45,10 +56,22 @@ struct Server::Impl final : TransactionUser {
   void begin_drain();
   void log_limits();  // debug: descriptors, connection limit, socket buffers
 
+  // keepalive.cpp: NAT keep-alives and phones that are gone (docs/sip-server.md)
+  // An OPTIONS to the server itself (no user in the Request-URI, no To tag): answered 200
+  // at once, statelessly and without authentication. True when it was one (and is answered).
+  bool answer_ping(const Peer& from);
+  // A REGISTER over TCP that left bindings on `from`'s connection: remembered, so they go
+  // when the connection closes (connection_closed).
+  void registered_on_connection(std::string_view username, const Peer& from);
+  void connection_closed(const Peer& remote);
+
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
   void on_invite(ServerId txn, const Message& request, const Peer& from);
   void on_out_of_dialog(ServerId txn, const Message& request, const Peer& from);
+  void on_subscribe(ServerId txn, const Message& request, const Peer& from);
+  // instant_messages.cpp: MESSAGE between a company's phones (RFC 3428).
+  void on_instant_message(ServerId txn, const Message& request, const Peer& from);
   // Digest authentication with throttling and logging; the username, or nullopt when the
   // request has been answered (challenge or 403).
   std::optional<std::string> authenticate(ServerId txn, const Message& request, const Peer& from,
@@ -77,11 +100,16 @@ struct Server::Impl final : TransactionUser {
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
   Proxy proxy;
+  Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   std::shared_ptr<Directory> directory;
   asio::signal_set signals;
   asio::steady_timer housekeeping;
   Message message;  // reused for every received message
+  std::string stamped_request;  // a request with received/rport written in: `message` views it
+  // The usernames that registered on each open TCP connection (keepalive.cpp).
+  std::unordered_map<ConnectionId, std::vector<std::string>> registered_on;
   bool draining = false;
+  unsigned housekeeping_ticks = 0;  // the notifier polls every few ticks
   TimerQueue::TimePoint drain_deadline{};
 };
 

@@ -157,6 +157,7 @@ void Core::close_connection(const std::shared_ptr<Connection>& connection) {
       accepted_per_source.erase(it);
     }
   }
+  if (closed_sink && !closed) closed_sink(connection->remote);
 }
 
 void Core::watch_idle(const std::shared_ptr<Connection>& connection) {

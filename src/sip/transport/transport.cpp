@@ -97,6 +97,10 @@ void Transport::on_receive(Receiver receiver) { impl_->core->receiver = std::mov
 
 void Transport::on_log(LogSink sink) { impl_->core->log_sink = std::move(sink); }
 
+void Transport::on_connection_closed(std::function<void(const Peer&)> sink) {
+  impl_->core->closed_sink = std::move(sink);
+}
+
 std::uint64_t Transport::refused_connections() const { return impl_->core->refused; }
 
 SocketBuffers Transport::socket_buffers(const Peer& local) const {

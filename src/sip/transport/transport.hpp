@@ -94,6 +94,10 @@ class Transport final : public Sender {
   const Peer& local(Protocol protocol) const;
 
   void on_receive(Receiver receiver);
+  // Called with the remote end (its connection id set) when a TCP connection closes for any
+  // reason but close() of the whole transport: the peer hung up, a read or write failed, it
+  // idled out or broke the framing. A phone registered on it can no longer be reached.
+  void on_connection_closed(std::function<void(const Peer& remote)> sink);
   // Where the transport's log lines go (one call per event); stderr without a sink.
   void on_log(LogSink sink);
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -94,6 +95,7 @@ class Core : public std::enable_shared_from_this<Core> {
   TransportLimits limits;
   Transport::Receiver receiver;
   Transport::LogSink log_sink;
+  std::function<void(const Peer&)> closed_sink;  // Transport::on_connection_closed
   bool closed = false;
   std::uint64_t refused = 0;  // TCP clients accepted and closed at once
 

@@ -1,6 +1,7 @@
 """`callplan serve` with real softphones (issue 12.7): baresip, configured as
-docs/sip-server.md says, registers over UDP and TCP, calls a colleague, and of a user's two
-phones only the one that answers stays in the call. Each test takes a few seconds.
+docs/sip-server.md says, registers over UDP and TCP, calls a colleague, holds and resumes,
+and of a user's two phones only the one that answers stays in the call. Each test takes a
+few seconds.
 """
 from __future__ import annotations
 
@@ -106,3 +107,42 @@ def test_only_the_answering_phone_of_a_user_stays_in_the_call(server: ServerProc
     bob.wait_event("CALL_ESTABLISHED")
     bob.command("hangup")
     desk.wait_event("CALL_CLOSED")
+
+
+def remote_sdp_events(p: Baresip) -> list[dict]:
+    with p._cond:  # noqa: SLF001 - the events list is the phone's own record
+        return [e for e in p.events if e.get("type") == "CALL_REMOTE_SDP"]
+
+
+def test_hold_and_resume_through_the_server(server: ServerProcess, tmp_path: Path) -> None:
+    """Hold is a re-INVITE with a=sendonly inside the dialog; the server relays it (it
+    Record-Routes) and the held phone answers a=recvonly; resume sends a=sendrecv again."""
+    alice = phone(server, tmp_path, "alice", "alice-desk", "udp")
+    bob = phone(server, tmp_path, "bob", "bob-desk", "udp")
+    alice.wait_registered()
+    bob.wait_registered()
+    bob.command("dial", "101")
+    alice.wait_event("CALL_INCOMING")
+    alice.command("accept")
+    alice.wait_event("CALL_ESTABLISHED")
+    bob.wait_event("CALL_ESTABLISHED")
+    before = len(remote_sdp_events(alice))
+    bob.command("hold")
+    deadline = time.monotonic() + 5
+    while len(remote_sdp_events(alice)) == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    offers = remote_sdp_events(alice)[before:]
+    assert offers and offers[0].get("param") == "offer", \
+        f"the hold re-INVITE never reached alice as an offer: {offers}\n{alice.text()}"
+    assert not alice.has_event("CALL_CLOSED") and not bob.has_event("CALL_CLOSED")
+    held = len(remote_sdp_events(alice))
+    bob.command("resume")
+    deadline = time.monotonic() + 5
+    while len(remote_sdp_events(alice)) == held and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(remote_sdp_events(alice)) > held, f"no resume re-INVITE\n{alice.text()}"
+    bob.command("hangup")
+    alice.wait_event("CALL_CLOSED")
+    bob.wait_event("CALL_CLOSED")
+    (record,) = server.call_records(1)
+    assert record["disposition"] == "answered" and record["ended_by"] == "caller", record

@@ -99,6 +99,30 @@ TEST(TcpTransport, AnswersCrlfKeepAliveAndDoesNotPassItOn) {
   EXPECT_EQ(server.transport.open_connections(), 1u);
 }
 
+TEST(TcpTransport, ReportsAConnectionThePeerClosedButNotItsOwnShutdown) {
+  TcpServer server;
+  std::vector<Peer> closed;
+  server.transport.on_connection_closed([&](const Peer& remote) { closed.push_back(remote); });
+  auto client = server.connect();
+  const std::uint16_t client_port = client->port();
+  client->write(sip_message("hello"));
+  ASSERT_TRUE(server.run_until([&] { return !server.received.empty(); }));
+  const ConnectionId id = server.received[0].from.connection;
+  client.reset();  // the phone goes away
+  ASSERT_TRUE(server.run_until([&] { return !closed.empty(); }));
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].connection, id);
+  EXPECT_EQ(closed[0].port, client_port);
+  EXPECT_EQ(closed[0].protocol, Protocol::tcp);
+  // Closing the whole transport (the server stopping) reports nothing: no phone left.
+  auto other = server.connect();
+  other->write(sip_message("again"));
+  ASSERT_TRUE(server.run_until([&] { return server.received.size() == 2; }));
+  server.transport.close();
+  testing::run_for(server.io, 20ms);
+  EXPECT_EQ(closed.size(), 1u);
+}
+
 TEST(TcpTransport, MessageAfterKeepAliveIsFramed) {
   TcpServer server;
   auto client = server.connect();
