@@ -6,6 +6,8 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "sip/b2bua/own_media.hpp"
+#include "sip/media_side/supervisor.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
@@ -45,6 +47,10 @@ struct Server::Impl final : TransactionUser {
   void begin_drain();
   void log_limits();  // debug: descriptors, connection limit, socket buffers
 
+  // media_side.cpp
+  std::unique_ptr<MediaSupervisor> make_media_supervisor();
+  std::unique_ptr<OwnMedia> make_own_media();
+
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
   void on_invite(ServerId txn, const Message& request, const Peer& from);
@@ -76,6 +82,10 @@ struct Server::Impl final : TransactionUser {
   RateLimiter endpoint_limiter;  // per address:port: one phone of an office
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
+  // callplan's own media side, both null when off or with --media-server; before the proxy,
+  // which hands them its calls' media steps.
+  std::unique_ptr<MediaSupervisor> media;
+  std::unique_ptr<OwnMedia> own_media;
   Proxy proxy;
   std::shared_ptr<Directory> directory;
   asio::signal_set signals;

@@ -267,6 +267,8 @@ def test_unknown_number_gets_404(lab: Lab) -> None:
 
 @callplan_only
 def test_voicemail_without_media_server_gets_480_with_warning(lab: Lab) -> None:
+    lab.close()
+    lab.start_server(extra_args=["--no-media"])  # a proxy alone: no media side of its own
     caller = lab.call("trunk_call_rejected.xml", "+31850000005")
     expect_ok(caller)
     final = [m for m in caller.messages() if m.direction == "received" and m.status
