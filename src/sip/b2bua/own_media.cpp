@@ -20,7 +20,10 @@ OwnMedia::OwnMedia(TransactionLayer& layer, Transport& transport, TimerQueue& ti
       control_(control),
       prompt_folder_(std::move(prompt_folder)),
       log_(std::move(log)) {
-  control_.on_down([this] { media_down(); });
+  // The control client may outlive us (the supervisor owns it): the handler checks.
+  control_.on_down([this, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired()) media_down();
+  });
 }
 
 OwnMedia::~OwnMedia() {

@@ -130,6 +130,7 @@ class OwnMedia {
   std::unordered_map<std::uint64_t, LegPtr> legs_;        // by the proxy's call number
   std::unordered_map<std::string, LegPtr> dialogs_;       // answered, by Call-ID + tags
   std::unordered_map<ServerId, LegPtr> by_txn_;           // INVITEs not answered yet
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace callplan::sip

@@ -50,7 +50,7 @@ MediaSupervisor::MediaSupervisor(asio::io_context& io, MediaSideOptions options,
   // A control connection that breaks while the child still runs (it closed the socket, or
   // hangs): the child is of no use without it; it is killed and started again.
   control_.on_down([this] {
-    if (!stopping_ && pid_ > 0) {
+    if (!stopping_ && pid_ > 0 && !exited_) {
       log_(fmt::format("media side: control connection lost; stopping process {}", pid_));
       ::kill(pid_, SIGKILL);
     }
@@ -123,6 +123,7 @@ void MediaSupervisor::spawn() {
   }
   ::close(pipe_fds[1]);
   pid_ = pid;
+  exited_ = false;
   ++starts_;
   started_ = std::chrono::steady_clock::now();
   stderr_buffer_.clear();
@@ -171,6 +172,7 @@ void MediaSupervisor::on_line(std::string_view line) {
 
 // The child's stderr reached its end: it has exited (or is about to).
 void MediaSupervisor::child_gone() {
+  exited_ = true;
   stderr_.reset();
   control_.close();
   reap();

@@ -69,6 +69,7 @@ class MediaSupervisor {
   asio::steady_timer timer_;
   std::string socket_folder_;  // the temporary folder we made, removed at the end
   pid_t pid_ = 0;
+  bool exited_ = false;  // its stderr ended: it is exiting, nothing to kill
   bool stopping_ = false;
   unsigned starts_ = 0;
   std::chrono::milliseconds backoff_;

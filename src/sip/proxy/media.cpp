@@ -20,6 +20,7 @@
 // Without --media-server, the jobs go to callplan's own media side (config_.own_media,
 // src/sip/b2bua), which answers the caller itself; this file only dispatches to it.
 #include <algorithm>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -51,6 +52,35 @@ std::optional<Peer> Proxy::media_server() const {
   Uri uri;
   if (parse_uri(config_.media_server, uri) != UriError::none) return std::nullopt;
   return peer_of_uri(uri);
+}
+
+// A prompt job's own identity toward the media server: a fresh Call-ID and From tag for each
+// job (two jobs of one call never look like one request forked twice, RFC 3261 8.2.2.2), the
+// caller's own From URI and display name kept so the media server knows who calls.
+Proxy::MediaJobIds Proxy::media_job_ids(const Call& call) const {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string tag = fmt::format("{:016x}", random());
+  MediaJobIds ids;
+  ids.call_id = fmt::format("{:016x}{:016x}@callplan", random(), random());
+  const NameAddr& from = call.invite.from;
+  ids.from = from.display_name.empty()
+                 ? fmt::format("<{}>;tag={}", from.uri.text, tag)
+                 : fmt::format("{}{}{} <{}>;tag={}", from.display_quoted ? "\"" : "",
+                               from.display_name, from.display_quoted ? "\"" : "", from.uri.text,
+                               tag);
+  return ids;
+}
+
+// What the caller gets of a prompt job's 1xx (183 with the media server's SDP): a response
+// to its own INVITE, carrying the media server's To tag (the early dialog) and session.
+std::string Proxy::media_job_progress(const Call& call, const Message& response) const {
+  std::string contact = fmt::format("<sip:{}>", transport_.local(call.caller.protocol).host_port());
+  HeaderLine line{"Contact", contact};
+  return build_response(call.invite, response.status_code, response.reason_phrase,
+                        {.to_tag = response.to.tag(),
+                         .extra = std::span(&line, 1),
+                         .body = response.body,
+                         .content_type = response.content_type});
 }
 
 CallerSide Proxy::caller_side(const Call& call) const {

@@ -124,6 +124,12 @@ class Proxy {
   void collect_digit(Call& call, const Action& action);
   void end_prompts(Call& call);  // CANCEL menu and announcement branches still running
   void media_final(Call& call, std::size_t branch, const Message& response);
+  struct MediaJobIds {
+    std::string call_id;
+    std::string from;
+  };
+  MediaJobIds media_job_ids(const Call& call) const;  // a prompt job's own Call-ID and From
+  std::string media_job_progress(const Call& call, const Message& response) const;
   CallerSide caller_side(const Call& call) const;
   VoicemailJob voicemail_job(const Call& call, UserIndex user) const;
   void own_media_digit(std::uint64_t call, char digit);
