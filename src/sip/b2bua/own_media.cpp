@@ -121,32 +121,43 @@ void OwnMedia::early_media(const LegPtr& leg) {
                                            .content_type = "application/sdp"}));
 }
 
+void OwnMedia::prompt_ended(const LegPtr& leg) {
+  if (!leg->prompt) return;
+  leg->prompt = false;
+  if (!leg->over && on_prompt_ended_) on_prompt_ended_(leg->call);
+}
+
 void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
   LegPtr leg = leg_for(side);
+  leg->prompt = true;
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what)](bool ok) {
     if (!ok || leg->over) {
       if (!ok) log_(fmt::format("call {}: announcement not played: media {}", leg->invite.call_id, leg->failure));
+      prompt_ended(leg);
       return;
     }
     early_media(leg);
     leg->menu = false;
     control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}},
                      [this, leg](const nlohmann::json& reply) {
-                       if (!reply.value("ok", false))
-                         log_(fmt::format("call {}: announcement not played: {} {}",
-                                          leg->invite.call_id, reply.value("code", std::string()),
-                                          reply.value("message", std::string())));
+                       if (reply.value("ok", false)) return;
+                       log_(fmt::format("call {}: announcement not played: {} {}",
+                                        leg->invite.call_id, reply.value("code", std::string()),
+                                        reply.value("message", std::string())));
+                       prompt_ended(leg);
                      });
   });
 }
 
 void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout) {
   LegPtr leg = leg_for(side);
+  leg->prompt = true;
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what), timeout](bool ok) {
     if (!ok || leg->over) {
       if (!ok) log_(fmt::format("call {}: menu without digits: media {}", leg->invite.call_id, leg->failure));
+      prompt_ended(leg);
       return;
     }
     early_media(leg);
@@ -156,10 +167,11 @@ void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint3
     control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}, {"barge_in", true},
                       {"flush", true}},
                      [this, leg](const nlohmann::json& reply) {
-                       if (!reply.value("ok", false))
-                         log_(fmt::format("call {}: menu prompt not played: {} {}",
-                                          leg->invite.call_id, reply.value("code", std::string()),
-                                          reply.value("message", std::string())));
+                       if (reply.value("ok", false)) return;
+                       log_(fmt::format("call {}: menu prompt not played: {} {}",
+                                        leg->invite.call_id, reply.value("code", std::string()),
+                                        reply.value("message", std::string())));
+                       prompt_ended(leg);  // the menu still takes digits, as after a prompt
                      });
     long wait_ms = std::min<long>(600000, (static_cast<long>(timeout) + 120) * 1000);
     control_.request({{"op", "collect"}, {"leg", leg->name}, {"timeout_ms", wait_ms}},
@@ -172,6 +184,7 @@ void OwnMedia::end_menu(std::uint64_t call) {
   if (it == legs_.end() || !it->second->menu) return;
   LegPtr leg = it->second;
   leg->menu = false;
+  leg->prompt = false;  // the session moved on: nobody waits for this prompt now
   if (leg->media == Leg::Media::open)
     control_.request({{"op", "stop"}, {"leg", leg->name}}, [](const nlohmann::json&) {});
 }
@@ -182,10 +195,14 @@ void OwnMedia::on_event(const LegPtr& leg, const nlohmann::json& event) {
     std::string digit = event.value("digit", std::string());
     if (!leg->menu || leg->over || digit.size() != 1) return;
     leg->menu = false;
+    leg->prompt = false;  // barge-in: the digit ends the prompt and the menu
     if (on_digit_) on_digit_(leg->call, digit[0]);
     return;
   }
   if (kind == "played") {
+    // Its end (or a prompt that stopped for another reason than a digit or a newer prompt).
+    std::string why = event.value("why", std::string());
+    if (why == "end") prompt_ended(leg);
     if (leg->greeting && !leg->recording && !leg->over) {
       leg->greeting = false;
       record(leg);
@@ -250,6 +267,7 @@ void OwnMedia::media_down() {
     leg->menu = false;
     leg->recording = false;
     control_.forget(leg->name);
+    prompt_ended(leg);  // a prompt that was playing will never end now
     if (leg->answered && !leg->over) {
       hang_up(leg, "media side failed");
       forget(leg);

@@ -79,6 +79,12 @@ class OwnMedia {
   void on_digit(std::function<void(std::uint64_t call, char digit)> handler) {
     on_digit_ = std::move(handler);
   }
+  // An announcement or menu prompt has played to its end, or could not be played at all (no
+  // media, a bad file): once per announce()/menu(), never after a barge-in digit or when the
+  // call moved on first. What a session that lets its host time prompts (SPEC 3.9) waits for.
+  void on_prompt_ended(std::function<void(std::uint64_t call)> handler) {
+    on_prompt_ended_ = std::move(handler);
+  }
 
   void announce(const CallerSide& side, const PromptText& prompt);
   void menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout_seconds);
@@ -127,6 +133,8 @@ class OwnMedia {
   std::string prompt_folder_;
   Log log_;
   std::function<void(std::uint64_t, char)> on_digit_;
+  std::function<void(std::uint64_t)> on_prompt_ended_;
+  void prompt_ended(const LegPtr& leg);
   std::unordered_map<std::uint64_t, LegPtr> legs_;        // by the proxy's call number
   std::unordered_map<std::string, LegPtr> dialogs_;       // answered, by Call-ID + tags
   std::unordered_map<ServerId, LegPtr> by_txn_;           // INVITEs not answered yet

@@ -14,6 +14,7 @@ void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
   LegPtr leg = leg_for(side);
   leg->in_voicemail = true;
   leg->menu = false;
+  leg->prompt = false;  // an announcement before it is over for the session
   leg->job = std::move(job);
   open(leg, [this, leg](bool ok) {
     if (leg->over) return;  // the caller CANCELled meanwhile (answered 487)

@@ -130,6 +130,16 @@ void Proxy::own_media_digit(std::uint64_t call_id, char digit) {
   if (!call->running) run_actions(*call);
 }
 
+// A prompt played on the own media side has ended. Today the session times prompts itself
+// (it goes on after the prompt's length), so there is nothing to tell it; a session that lets
+// the host time prompts (SPEC 3.9: the prompt really played to its end) is told here.
+void Proxy::own_media_prompt_ended(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr || call->session->ended()) return;
+  if (config_.log)
+    config_.log(fmt::format("call {}: prompt played at {} s", call->invite.call_id, seconds(*call)));
+}
+
 void Proxy::to_voicemail(Call& call, UserIndex user) {
   std::string_view extension = call.directory->engine()->extension(user);
   auto to = media_server();

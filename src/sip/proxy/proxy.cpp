@@ -39,8 +39,10 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
     flows_.erase(key);
     close_record(key, "expired");
   });
-  if (config_.own_media)
+  if (config_.own_media) {
     config_.own_media->on_digit([this](std::uint64_t call, char d) { own_media_digit(call, d); });
+    config_.own_media->on_prompt_ended([this](std::uint64_t call) { own_media_prompt_ended(call); });
+  }
 }
 
 Proxy::~Proxy() {

@@ -133,6 +133,7 @@ class Proxy {
   CallerSide caller_side(const Call& call) const;
   VoicemailJob voicemail_job(const Call& call, UserIndex user) const;
   void own_media_digit(std::uint64_t call, char digit);
+  void own_media_prompt_ended(std::uint64_t call);
   void finish(Call& call);
   void on_branch_response(std::uint64_t call_id, std::size_t branch, const Message& response);
   void on_branch_timeout(std::uint64_t call_id, std::size_t branch);

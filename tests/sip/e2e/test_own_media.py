@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import os
 import re
 import shutil
 import signal
+import subprocess
 import threading
 import time
 import wave
@@ -34,7 +36,7 @@ SCENARIOS = HERE / "scenarios"
 RTP_PORTS = "30000-30499"  # the media process's legs (this file's RTP range: 30000-30999)
 CALLER_RTP = 30600         # sipp's RTP as the carrier (on the trunk's address)
 TONE_SECONDS = 3.0
-GREETING_WAIT_MS = 5500    # the spoken greeting of "Eve de Boer" (nl) and the tone, with room
+GREETING = "Eve de Boer is niet bereikbaar, spreek een bericht in na de toon"  # serve's, nl
 
 
 def _missing(what: str) -> None:
@@ -53,6 +55,16 @@ if shutil.which("espeak-ng") is None:
     _missing("espeak-ng (the spoken voicemail greeting)")
 if which_server() != "callplan":
     pytest.skip("needs callplan itself, not the stand-in", allow_module_level=True)
+
+
+def greeting_wait_ms() -> int:
+    """How long the caller waits before it speaks: the greeting as espeak-ng says it, the
+    0.5 s tone, and 2.5 s for serve to render and start it (more on a loaded machine)."""
+    out = subprocess.run(["espeak-ng", "-v", "nl", "--stdout", GREETING], check=True,
+                         capture_output=True).stdout
+    with wave.open(io.BytesIO(out)) as w:  # streamed: its header has no real length
+        seconds = (len(out) - 44) / (w.getframerate() * w.getsampwidth() * w.getnchannels())
+    return int((seconds + 0.5 + 2.5) * 1000)
 
 
 class MailSink:
@@ -115,7 +127,7 @@ def voicemail_call(lab: Lab, tmp_path: Path, name: str):
     scenario.write_text((SCENARIOS / "own_media_voicemail.xml").read_text()
                         .replace("PCAP_FILE", str(pcap)))
     caller = lab.peer(name, str(scenario), local_ip=TRUNK_IP, local_port=lab.server.trunk_port,
-                      remote=lab.server.hostport, pause_ms=GREETING_WAIT_MS, timeout_s=30,
+                      remote=lab.server.hostport, pause_ms=greeting_wait_ms(), timeout_s=30,
                       keys={"called": "+31850000005", "caller": "+31612345678"},
                       extra=["-mi", TRUNK_IP, "-mp", str(CALLER_RTP)])
     return caller.start()
