@@ -32,6 +32,7 @@ struct OwnMedia::Leg {
   bool over = false;            // the proxy is done with it, or the dialog ended
   bool menu = false;            // a menu waits for its digit
   bool prompt = false;          // an announcement or menu prompt plays (or is being loaded)
+  bool ringback_after = false;  // phones ring: ringback once the prompt has played
   bool in_voicemail = false;
   bool greeting = false;        // the greeting is the prompt playing now
   bool recording = false;

@@ -124,12 +124,14 @@ void OwnMedia::early_media(const LegPtr& leg) {
 void OwnMedia::prompt_ended(const LegPtr& leg) {
   if (!leg->prompt) return;
   leg->prompt = false;
+  if (leg->ringback_after) ringback(leg->call);
   if (!leg->over && on_prompt_ended_) on_prompt_ended_(leg->call);
 }
 
 void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
   LegPtr leg = leg_for(side);
   leg->prompt = true;
+  leg->ringback_after = false;
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what)](bool ok) {
     if (!ok || leg->over) {
@@ -153,6 +155,7 @@ void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
 void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout) {
   LegPtr leg = leg_for(side);
   leg->prompt = true;
+  leg->ringback_after = false;
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what), timeout](bool ok) {
     if (!ok || leg->over) {
@@ -177,6 +180,20 @@ void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint3
     control_.request({{"op", "collect"}, {"leg", leg->name}, {"timeout_ms", wait_ms}},
                      [](const nlohmann::json&) {});
   });
+}
+
+void OwnMedia::ringback(std::uint64_t call) {
+  auto it = legs_.find(call);
+  if (it == legs_.end()) return;
+  LegPtr leg = it->second;
+  if (leg->media != Leg::Media::open || !leg->early || leg->over || leg->in_voicemail) return;
+  if (leg->prompt) {  // an announcement still plays: ringback follows it, never cuts it
+    leg->ringback_after = true;
+    return;
+  }
+  leg->ringback_after = false;
+  control_.request({{"op", "ringback"}, {"leg", leg->name}, {"on", true}},
+                   [](const nlohmann::json&) {});
 }
 
 void OwnMedia::end_menu(std::uint64_t call) {

@@ -91,6 +91,10 @@ class OwnMedia {
   // Stops a menu prompt and its collect (a re-prompt, or routing moved on). An announcement
   // plays on: the session waits for its end before the next step (SPEC 3.9).
   void end_menu(std::uint64_t call);
+  // Phones ring for a call in early media here (after a menu or an announcement): the caller
+  // hears ringback from the media process (425 Hz, European cadence) instead of silence,
+  // until a phone's answer ends the early media (call_over) or another prompt plays.
+  void ringback(std::uint64_t call);
   // Takes the call to voicemail: answers the INVITE (or 480 when the media side is down).
   void voicemail(const CallerSide& side, VoicemailJob job);
   // The proxy is done with the call (a phone answered, it was rejected, the caller left):

@@ -178,6 +178,7 @@ void Proxy::run_actions(Call& call) {
         case Action::Kind::ring:
           end_prompts(call);
           ring(call, action->legs);
+          if (config_.own_media) config_.own_media->ringback(call.id);  // after early media
           break;
         case Action::Kind::stop:
           stop(call, action->legs);
