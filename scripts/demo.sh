@@ -33,3 +33,7 @@ echo "== the sales and support line: the caller presses 2, nobody in support ans
 echo
 echo "== the plan tests of the example (examples/acme/tests.yaml)"
 "$callplan" test examples/acme/tests.yaml
+
+echo
+echo "== a real call over loopback: callplan serve takes it to voicemail and mails it"
+./scripts/demo_voicemail.sh "$callplan"

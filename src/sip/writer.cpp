@@ -142,6 +142,9 @@ std::string build_forwarded_request(const Message& request, const ForwardOptions
       case HeaderId::from:
         w.header(output_name(h), options.from.empty() ? h.value : options.from);
         break;
+      case HeaderId::call_id:
+        w.header(output_name(h), options.call_id.empty() ? h.value : options.call_id);
+        break;
       case HeaderId::proxy_authorization:
         if (!options.strip_identity) w.header(output_name(h), h.value);
         break;

@@ -62,6 +62,7 @@ struct ForwardOptions {
   std::string_view record_route{};  // our Record-Route value ("<sip:host;lr>"); "" for none
   bool pop_route = false;         // remove the first Route value (it was us: loose routing)
   std::string_view from{};        // replaces the From value (a caller ID); "" keeps it
+  std::string_view call_id{};     // replaces the Call-ID (a request of its own); "" keeps it
   // Drops what only this hop may read: Proxy-Authorization (our own credentials, RFC 3261
   // 22.3) and P-Asserted-Identity / P-Preferred-Identity from an untrusted sender (RFC 3325
   // section 5: the proxy asserts identity itself through `extra`).

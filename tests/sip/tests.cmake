@@ -45,6 +45,7 @@ callplan_sip_layer_tests(proxy call_record_test.cpp dialogs_test.cpp directory_t
                          dead_bindings_test.cpp next_hop_test.cpp reach_test.cpp)
 callplan_sip_layer_tests(server log_test.cpp)
 callplan_sip_layer_tests(events notifier_test.cpp)
+callplan_sip_layer_tests(media_side control_client_test.cpp supervisor_test.cpp)
 
 # The fail2ban filter in contrib/ matches the lines SecurityLog writes (emulating fail2ban's
 # own regex expansion; fail2ban itself is not needed).

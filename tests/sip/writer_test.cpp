@@ -74,6 +74,23 @@ TEST(SipWriter, ForwardedRequestFollowsRfc3261Section16_6) {
   EXPECT_EQ(fwd.from.tag(), invite.from.tag());
 }
 
+// A media-server job is a request of its own (docs/sip-server.md "Media server"): another
+// Call-ID and From, everything else as forwarded.
+TEST(SipWriter, ForwardedRequestMayTakeItsOwnCallIdAndFrom) {
+  const Message invite = parse_ok(kInvite);
+  const std::string out = build_forwarded_request(
+      invite, {.via = "SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bKjob1",
+               .from = "<sip:caller@example.com>;tag=job1",
+               .call_id = "0123456789abcdef@callplan"});
+  const Message job = parse_ok(out);
+  EXPECT_EQ(job.call_id, "0123456789abcdef@callplan");
+  EXPECT_EQ(job.from.tag(), "job1");
+  EXPECT_NE(job.call_id, invite.call_id);
+  EXPECT_EQ(job.cseq.number, invite.cseq.number);
+  EXPECT_EQ(job.body, invite.body);
+  EXPECT_EQ(out.find(std::string(invite.call_id)), std::string::npos);
+}
+
 TEST(SipWriter, ForwardingUnfoldsAndAddsMaxForwardsWhenAbsent) {
   const std::string text =
       "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"

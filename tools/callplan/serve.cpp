@@ -44,7 +44,33 @@ struct ServeCliOptions {
   std::size_t socket_buffer = sip::TransportLimits{}.socket_buffer;
   unsigned log_limit = sip::LogLimit{}.lines;
   ServeProvisionOptions provision;  // --provision, --tls-cert, --tls-key, --provision-sip
+  // callplan's own media side (docs/sip-server.md): on unless --no-media or --media-server.
+  bool no_media = false;
+  std::string rtp_address;  // "" for the first --listen address
+  std::string rtp_ports = "10000-20000";
+  std::string sdp_address;
+  std::string smtp;
+  std::string mail_from;
 };
+
+// The `callplan media` arguments of the own media side; "" with `error` set when the options
+// do not make one.
+bool media_side_options(const ServeCliOptions& o, const std::string& state_dir,
+                        const sip::ServerOptions& server, sip::MediaSideOptions& media,
+                        std::string& error) {
+  std::string rtp = o.rtp_address;
+  if (rtp.empty()) rtp = server.listen.front().address.to_string();
+  if (!o.smtp.empty() && o.mail_from.empty()) {
+    error = "--smtp needs --mail-from ADDRESS (the sender of voicemail mail)";
+    return false;
+  }
+  media.enabled = true;
+  media.arguments = {"--rtp-address", rtp, "--rtp-ports", o.rtp_ports, "--state-dir", state_dir};
+  if (!o.sdp_address.empty()) media.arguments.insert(media.arguments.end(), {"--sdp-address", o.sdp_address});
+  if (!o.smtp.empty())
+    media.arguments.insert(media.arguments.end(), {"--smtp", o.smtp, "--mail-from", o.mail_from});
+  return true;
+}
 
 int usage(const std::string& message) {
   fmt::print(stderr, "callplan serve: {}\n", message);
@@ -119,13 +145,16 @@ int run(const ServeCliOptions& o) {
   } else {
     options.rate.rate = options.rate.burst = 1e12;  // no limit
   }
-  if (o.cdr.empty()) {
+  std::string state_dir;
+  if (o.cdr.empty() || (!o.no_media && o.media_server.empty())) {
     std::string error;
-    std::string dir = prepare_state_dir(o.state_dir, error);
-    if (dir.empty()) return usage(error);
-    options.call_records = dir + "/cdr.jsonl";
-  } else {
-    options.call_records = o.cdr;
+    state_dir = prepare_state_dir(o.state_dir, error);
+    if (state_dir.empty()) return usage(error);
+  }
+  options.call_records = o.cdr.empty() ? state_dir + "/cdr.jsonl" : o.cdr;
+  if (!o.no_media && o.media_server.empty()) {
+    std::string error;
+    if (!media_side_options(o, state_dir, options, options.media_side, error)) return usage(error);
   }
   // Message waiting reads the voicemail store under the state directory (SPEC 10, 11), when
   // one is in use (given, or the default one the call records go to).
@@ -238,6 +267,20 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "--listen address)");
   cmd->add_option("--provision-ntp", o->provision.ntp,
                   "NTP server written into the phones' files (default pool.ntp.org)");
+  // callplan's own media side (docs/sip-server.md "callplan's own media side").
+  cmd->add_flag("--no-media", o->no_media,
+                "Do not start the media process: voicemail gets 480, prompts are skipped "
+                "(as with a proxy alone)");
+  cmd->add_option("--rtp-address", o->rtp_address,
+                  "IP address the media process binds RTP to (default: the first --listen "
+                  "address; a wildcard needs --sdp-address)");
+  cmd->add_option("--rtp-ports", o->rtp_ports, "RTP port range LO-HI (default 10000-20000)");
+  cmd->add_option("--sdp-address", o->sdp_address,
+                  "Address written in SDP, where callers send RTP (default: --rtp-address)");
+  cmd->add_option("--smtp", o->smtp,
+                  "Mail server for voicemail mail (smtp://HOST:PORT, docs/voicemail.md); "
+                  "without it no mail is sent");
+  cmd->add_option("--mail-from", o->mail_from, "Sender address of voicemail mail");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

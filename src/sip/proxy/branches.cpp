@@ -82,6 +82,16 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
                                          .from = from_value,
                                          .asserted_identity = asserted_identity,
                                          .contact = contact});
+  } else if (kind == BranchKind::announcement || kind == BranchKind::menu) {
+    // A prompt job is a request of its own toward the media server (media.cpp).
+    MediaJobIds ids = media_job_ids(call);
+    request = build_forwarded_request(call.invite, {.request_uri = request_uri,
+                                                    .via = via,
+                                                    .pop_route = preloaded_route_is_us(call),
+                                                    .from = ids.from,
+                                                    .call_id = ids.call_id,
+                                                    .strip_identity = true,
+                                                    .extra = headers});
   } else {
     request = build_forwarded_request(call.invite, {.request_uri = request_uri,
                                                     .via = via,
@@ -119,6 +129,8 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
 // What the caller gets of a branch's 1xx/2xx: relayed as RFC 3261 16.7 says, or, from the
 // carrier, with the caller's own Via stack and From back (trunk_side.hpp).
 std::string Proxy::upstream(const Call& call, const Branch& branch, const Message& response) {
+  if (branch.kind == BranchKind::announcement || branch.kind == BranchKind::menu)
+    return media_job_progress(call, response);  // its Call-ID and tags are not the caller's
   const bool from_carrier = is_trunk(call.caller);
   if (branch.device == "trunk" && !from_carrier)  // a phone calling out
     return response_for_phone(via_values(call.invite), response, call.invite.from.text);
@@ -216,6 +228,14 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     return;
   }
   Branch& branch = call->branches[index];
+  if (status < 300 && (branch.kind == BranchKind::announcement || branch.kind == BranchKind::menu)) {
+    // A media server that answers a prompt job instead of playing it as early media: that
+    // dialog is its own (a distinct Call-ID), the caller never joins it; it is ended (ACK,
+    // BYE) and the job counts as done without a digit.
+    end_late_answer(*call, index, response);
+    maybe_erase(call_id);
+    return;
+  }
   if (status < 300) {
     // A 2xx from a branch that lost the race (it crossed our CANCEL) or from after the call
     // ended: the caller never hears of it; we end that dialog ourselves (late_answer.cpp).

@@ -18,6 +18,12 @@ Directory::Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine,
       usernames_[*index] = device_username(tenant, device);
   }
   presence_.assign(engine_->user_count(), Presence::offline);
+  owners_.resize(engine_->user_count());
+  for (const User& user : tenant.users) {
+    if (auto index = engine_->find_user(user.extension.value))
+      owners_[*index] = {user.first_name, user.last_name, user.email.value};
+  }
+  language_ = tenant.info.country.value == "NL" ? "nl" : "en";
 }
 
 std::optional<DeviceIndex> Directory::device_of(std::string_view username) const {

@@ -37,6 +37,16 @@ class Directory {
   const std::string& username(DeviceIndex device) const { return usernames_[device]; }
   std::optional<DeviceIndex> device_of(std::string_view username) const;
 
+  // Who a mailbox belongs to, by UserIndex: its voicemail greeting and mail.
+  struct MailboxOwner {
+    std::string first_name;
+    std::string last_name;
+    std::string email;
+  };
+  const MailboxOwner& owner(UserIndex user) const { return owners_[user]; }
+  // The language of spoken prompts and mail: "nl" for a tenant in NL, else "en" (SPEC 10).
+  const std::string& language() const { return language_; }
+
   // By UserIndex; what CallSetup::presence views.
   std::span<const Presence> presence() const { return presence_; }
   // Recomputes every user (after a load) or the user whose device `username` is.
@@ -51,6 +61,8 @@ class Directory {
   std::vector<std::string> usernames_;
   std::string company_;
   std::vector<Presence> presence_;
+  std::vector<MailboxOwner> owners_;
+  std::string language_;
 };
 
 // The SIP username a device registers with: sip.username, else "<login>-<id>" (SPEC 2).

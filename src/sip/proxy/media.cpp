@@ -12,6 +12,16 @@
 // menu that response carries the digit pressed, `X-Callplan-Digit: 1`, which goes to the
 // session. The caller's INVITE is still pending meanwhile, so routing goes on afterwards
 // exactly as the plan says.
+//
+// Each job is its own request toward the media server: its own Call-ID, From tag and branch
+// (media_job_request), so "announcement, then voicemail" are two calls to it, not a merged
+// request (482). What comes back is translated to the caller's dialog as for any branch.
+//
+// Without --media-server, the jobs go to callplan's own media side (config_.own_media,
+// src/sip/b2bua), which answers the caller itself; this file only dispatches to it.
+#include <algorithm>
+#include <random>
+
 #include <fmt/format.h>
 
 #include "model/words.hpp"
@@ -44,9 +54,102 @@ std::optional<Peer> Proxy::media_server() const {
   return peer_of_uri(uri);
 }
 
+// A prompt job's own identity toward the media server: a fresh Call-ID and From tag for each
+// job (two jobs of one call never look like one request forked twice, RFC 3261 8.2.2.2), the
+// caller's own From URI and display name kept so the media server knows who calls.
+Proxy::MediaJobIds Proxy::media_job_ids(const Call& call) const {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string tag = fmt::format("{:016x}", random());
+  MediaJobIds ids;
+  ids.call_id = fmt::format("{:016x}{:016x}@callplan", random(), random());
+  const NameAddr& from = call.invite.from;
+  ids.from = from.display_name.empty()
+                 ? fmt::format("<{}>;tag={}", from.uri.text, tag)
+                 : fmt::format("{}{}{} <{}>;tag={}", from.display_quoted ? "\"" : "",
+                               from.display_name, from.display_quoted ? "\"" : "", from.uri.text,
+                               tag);
+  return ids;
+}
+
+// What the caller gets of a prompt job's 1xx (183 with the media server's SDP): a response
+// to its own INVITE, carrying the media server's To tag (the early dialog) and session.
+std::string Proxy::media_job_progress(const Call& call, const Message& response) const {
+  std::string contact = fmt::format("<sip:{}>", transport_.local(call.caller.protocol).host_port());
+  HeaderLine line{"Contact", contact};
+  return build_response(call.invite, response.status_code, response.reason_phrase,
+                        {.to_tag = response.to.tag(),
+                         .extra = std::span(&line, 1),
+                         .body = response.body,
+                         .content_type = response.content_type});
+}
+
+CallerSide Proxy::caller_side(const Call& call) const {
+  return {.call = call.id, .txn = call.txn, .invite = &call.invite, .to_tag = call.to_tag,
+          .caller = call.caller};
+}
+
+// Why the call went to voicemail (the message's record, SPEC 10): a phone said busy; phones
+// rang and nobody answered; the plan rang nobody (closed: a schedule sent it there); or the
+// users it rang had no phone registered.
+VoicemailJob Proxy::voicemail_job(const Call& call, UserIndex user) const {
+  const Directory& directory = *call.directory;
+  const Engine& engine = *directory.engine();
+  const Directory::MailboxOwner& owner = directory.owner(user);
+  VoicemailJob job;
+  job.company = directory.company();
+  job.extension = engine.extension(user);
+  job.caller = call.record.caller.empty() ? std::string(call.invite.from.uri.user) : call.record.caller;
+  job.caller_name = std::string(call.invite.from.display_name);
+  job.called = call.to;
+  bool rang = std::any_of(call.branches.begin(), call.branches.end(),
+                          [](const Branch& b) { return !b.media(); });
+  if (call.best_failure == 486 || call.best_failure == 600)
+    job.reason = "busy";
+  else if (rang)
+    job.reason = "no_answer";
+  else if (call.session->legs().empty())
+    job.reason = "closed";
+  else
+    job.reason = "unavailable";
+  job.time_zone = engine.timezone().empty() ? "UTC" : std::string(engine.timezone());
+  job.email = owner.email;
+  job.email_name = fmt::format("{} {}", owner.first_name, owner.last_name);
+  job.language = directory.language();
+  std::string name = fmt::format("{} {}", owner.first_name, owner.last_name);
+  if (name == " ") name = fmt::format("extension {}", job.extension);
+  job.greeting = job.language == "nl"
+                     ? fmt::format("{} is niet bereikbaar, spreek een bericht in na de toon", name)
+                     : fmt::format("{} is not available, please leave a message after the tone", name);
+  return job;
+}
+
+void Proxy::own_media_digit(std::uint64_t call_id, char digit) {
+  Call* call = find(call_id);
+  if (call == nullptr || call->session->ended()) return;
+  call->session->digit(digit, seconds(*call));
+  if (!call->running) run_actions(*call);
+}
+
+// A prompt played on the own media side has ended. Today the session times prompts itself
+// (it goes on after the prompt's length), so there is nothing to tell it; a session that lets
+// the host time prompts (SPEC 3.9: the prompt really played to its end) is told here.
+void Proxy::own_media_prompt_ended(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr || call->session->ended()) return;
+  if (config_.log)
+    config_.log(fmt::format("call {}: prompt played at {} s", call->invite.call_id, seconds(*call)));
+}
+
 void Proxy::to_voicemail(Call& call, UserIndex user) {
   std::string_view extension = call.directory->engine()->extension(user);
   auto to = media_server();
+  if (!to && config_.own_media && !call.final_sent) {
+    // The own media side answers the caller from now on; the proxy's part is over.
+    config_.own_media->voicemail(caller_side(call), voicemail_job(call, user));
+    call.final_sent = true;
+    call.final_status = 200;
+    return;
+  }
   if (!to) {
     std::string warning = fmt::format(
         "399 callplan \"voicemail of {} needs a media server (--media-server)\"", extension);
@@ -62,6 +165,12 @@ void Proxy::to_voicemail(Call& call, UserIndex user) {
 
 void Proxy::play(Call& call, const Action& action) {
   auto to = media_server();
+  if (!to && config_.own_media) {
+    if (!call.final_sent)
+      config_.own_media->announce(caller_side(call), {.audio = action.audio, .text = action.text,
+                                                      .language = call.directory->language()});
+    return;
+  }
   if (!to) {
     if (config_.log)
       config_.log(fmt::format("call {}: announcement '{}' not played: no --media-server",
@@ -80,6 +189,14 @@ void Proxy::play(Call& call, const Action& action) {
 void Proxy::collect_digit(Call& call, const Action& action) {
   end_prompts(call);  // a re-prompt replaces the previous one
   auto to = media_server();
+  if (!to && config_.own_media) {
+    if (!call.final_sent)
+      config_.own_media->menu(caller_side(call),
+                              {.audio = action.audio, .text = action.text,
+                               .language = call.directory->language()},
+                              action.timeout);
+    return;
+  }
   if (!to) {
     if (config_.log)
       config_.log(fmt::format("call {}: menu prompt '{}': no --media-server, so no digit",
@@ -92,6 +209,7 @@ void Proxy::collect_digit(Call& call, const Action& action) {
 }
 
 void Proxy::end_prompts(Call& call) {
+  if (config_.own_media) config_.own_media->end_menu(call.id);
   for (Branch& branch : call.branches) {
     if (!branch.done &&
         (branch.kind == BranchKind::menu || branch.kind == BranchKind::announcement))

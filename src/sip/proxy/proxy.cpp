@@ -39,6 +39,10 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
     flows_.erase(key);
     close_record(key, "expired");
   });
+  if (config_.own_media) {
+    config_.own_media->on_digit([this](std::uint64_t call, char d) { own_media_digit(call, d); });
+    config_.own_media->on_prompt_ended([this](std::uint64_t call) { own_media_prompt_ended(call); });
+  }
 }
 
 Proxy::~Proxy() {
@@ -174,6 +178,7 @@ void Proxy::run_actions(Call& call) {
         case Action::Kind::ring:
           end_prompts(call);
           ring(call, action->legs);
+          if (config_.own_media) config_.own_media->ringback(call.id);  // after early media
           break;
         case Action::Kind::stop:
           stop(call, action->legs);
@@ -269,9 +274,12 @@ void Proxy::finish(Call& call) {
 
 void Proxy::cancel_call(ServerId txn) {
   auto it = call_by_txn_.find(txn);
-  if (it == call_by_txn_.end()) return;
-  Call* call = find(it->second);
-  if (call == nullptr || call->final_sent) return;
+  Call* call = it == call_by_txn_.end() ? nullptr : find(it->second);
+  if (call == nullptr || call->final_sent) {
+    // Perhaps a call handed to voicemail on the own media side and not answered yet.
+    if (config_.own_media) config_.own_media->cancelled(txn);
+    return;
+  }
   respond_upstream(*call, 487, "Request Terminated");
   for (Branch& branch : call->branches)
     if (!branch.done) layer_.cancel(branch.txn);
@@ -286,6 +294,7 @@ void Proxy::maybe_erase(std::uint64_t call_id) {
   for (const Branch& branch : call->branches)
     if (!branch.done) return;
   setup_over(*call);
+  if (config_.own_media) config_.own_media->call_over(call_id);
   timers_.cancel(call->wake);
   call_by_txn_.erase(call->txn);
   if (session_pool_.size() < 64) session_pool_.push_back(std::move(call->session));

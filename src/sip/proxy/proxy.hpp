@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "callplan/session.hpp"
+#include "sip/b2bua/own_media.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/dialogs.hpp"
@@ -53,6 +54,9 @@ enum class BranchKind : std::uint8_t { leg, voicemail, menu, announcement };
 struct ProxyConfig {
   std::optional<Peer> trunk;          // where external legs go
   std::string media_server;           // SIP URI for voicemail, menus, announcements; "" for none
+  // Without a media server: callplan's own media side, which answers the calls that reach a
+  // media step itself (src/sip/b2bua); nullptr for none (voicemail 480, prompts skipped).
+  OwnMedia* own_media = nullptr;
   std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
   // Every call's detail record, once, when it is over (call_record.hpp); empty: none kept.
   std::function<void(const CallRecord& record)> record;
@@ -131,6 +135,16 @@ class Proxy {
   void collect_digit(Call& call, const Action& action);
   void end_prompts(Call& call);  // CANCEL menu and announcement branches still running
   void media_final(Call& call, std::size_t branch, const Message& response);
+  struct MediaJobIds {
+    std::string call_id;
+    std::string from;
+  };
+  MediaJobIds media_job_ids(const Call& call) const;  // a prompt job's own Call-ID and From
+  std::string media_job_progress(const Call& call, const Message& response) const;
+  CallerSide caller_side(const Call& call) const;
+  VoicemailJob voicemail_job(const Call& call, UserIndex user) const;
+  void own_media_digit(std::uint64_t call, char digit);
+  void own_media_prompt_ended(std::uint64_t call);
   void finish(Call& call);
   void on_branch_response(std::uint64_t call_id, std::size_t branch, const Message& response);
   void on_branch_timeout(std::uint64_t call_id, std::size_t branch);

@@ -47,9 +47,12 @@ Server::Impl::Impl(ServerOptions o)
       call_records(options.call_records.empty()
                        ? nullptr
                        : std::make_unique<CallRecordFile>(options.call_records)),
+      media(make_media_supervisor()),
+      own_media(make_own_media()),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
+                        .own_media = own_media.get(),
                         .log = log.enabled(LogLevel::info)
                                    ? std::function<void(std::string_view)>(
                                          [this](std::string_view line) { log.write(LogLevel::info, line); })
@@ -192,6 +195,7 @@ void Server::Impl::watch_signals() {
       begin_drain();
     } else {
       log.notice("second stop signal: stopping now");
+      if (media) media->stop();
       transport.close();
       io.stop();
       return;
@@ -237,6 +241,7 @@ void Server::Impl::schedule_housekeeping() {
     if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||
                      TimerQueue::Clock::now() >= drain_deadline)) {
       log.notice("stopped");
+      if (media) media->stop();
       transport.close();
       io.stop();
       return;
@@ -261,6 +266,7 @@ void Server::start() {
   impl_->log_limits();
   impl_->watch_signals();
   impl_->schedule_housekeeping();
+  if (impl_->media) impl_->media->start();
   impl_->log.notice("ready");
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sip/media_side/supervisor.hpp"
 #include "sip/registrar/digest_policy.hpp"
 #include "sip/registrar/registrar.hpp"
 #include "sip/security/auth_throttle.hpp"
@@ -47,6 +48,9 @@ struct ServerOptions {
   ThrottlePolicy throttle{};
   TransportLimits transport{};
   std::chrono::seconds drain_limit{10};  // SIGTERM: how long calls in progress may finish
+  // callplan's own media side (used when media_server is ""): the supervised `callplan media`
+  // process and the calls serve answers itself (docs/sip-server.md).
+  MediaSideOptions media_side{};
 };
 
 class Server {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "sip/events/notifier.hpp"
+#include "sip/b2bua/own_media.hpp"
+#include "sip/media_side/supervisor.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
@@ -64,6 +66,9 @@ struct Server::Impl final : TransactionUser {
   // when the connection closes (connection_closed).
   void registered_on_connection(std::string_view username, const Peer& from);
   void connection_closed(const Peer& remote);
+  // media_side.cpp
+  std::unique_ptr<MediaSupervisor> make_media_supervisor();
+  std::unique_ptr<OwnMedia> make_own_media();
 
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
@@ -99,6 +104,10 @@ struct Server::Impl final : TransactionUser {
   RateLimiter endpoint_limiter;  // per address:port: one phone of an office
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
+  // callplan's own media side, both null when off or with --media-server; before the proxy,
+  // which hands them its calls' media steps.
+  std::unique_ptr<MediaSupervisor> media;
+  std::unique_ptr<OwnMedia> own_media;
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   std::shared_ptr<Directory> directory;

@@ -267,6 +267,8 @@ def test_unknown_number_gets_404(lab: Lab) -> None:
 
 @callplan_only
 def test_voicemail_without_media_server_gets_480_with_warning(lab: Lab) -> None:
+    lab.close()
+    lab.start_server(extra_args=["--no-media"])  # a proxy alone: no media side of its own
     caller = lab.call("trunk_call_rejected.xml", "+31850000005")
     expect_ok(caller)
     final = [m for m in caller.messages() if m.direction == "received" and m.status
@@ -289,6 +291,28 @@ def test_voicemail_goes_to_the_media_server(lab: Lab) -> None:
     media = start_with_media_server(lab, "media_voicemail.xml", {})
     caller = lab.call("trunk_call_answered.xml", "+31850000005")
     expect_ok(caller, media)  # answered by the media server; ACK and BYE through the proxy
+
+
+@callplan_only
+def test_announcement_then_voicemail_are_two_requests_to_the_media_server(lab: Lab) -> None:
+    lab.close()
+    media_port = free_udp_port(SERVER_IP)
+    lab.start_server(media_server=f"sip:media@{SERVER_IP}:{media_port}")
+    media = lab.peer("media", "media_jobs_distinct.xml", local_ip=SERVER_IP,
+                     local_port=media_port, timeout_s=20, calls=2).start()
+    caller = lab.call("trunk_call_answered.xml", "+31850000009")
+    expect_ok(caller, media)  # 183 from the announcement, then the voicemail's 200; no 482
+    invites = media.received("INVITE")
+    assert len(invites) == 2, media.report()
+    call_ids = {m.header("Call-ID") for m in invites}
+    from_tags = {(m.header("From") or "").split("tag=")[-1] for m in invites}
+    assert len(call_ids) == 2 and len(from_tags) == 2, \
+        f"the two jobs share a Call-ID or From tag: {call_ids} {from_tags}"
+    statuses = [m.status for m in caller.messages() if m.direction == "received" and m.status]
+    assert 183 in statuses and 200 in statuses and 482 not in statuses, statuses
+    # The caller's responses are in its own dialog: its Call-ID, whatever the media server saw.
+    caller_id = caller.messages()[0].header("Call-ID")
+    assert all(m.header("Call-ID") == caller_id for m in caller.messages()), caller.report()
 
 
 @callplan_only

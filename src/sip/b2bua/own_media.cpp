@@ -1,0 +1,295 @@
+// OwnMedia's legs: opening the media process's leg from the caller's offer, early media for
+// announcements and menus, the media process's events, and the media side failing.
+#include "sip/b2bua/own_media.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "sip/b2bua/leg.hpp"
+#include "sip/writer.hpp"
+
+namespace callplan::sip {
+
+OwnMedia::OwnMedia(TransactionLayer& layer, Transport& transport, TimerQueue& timers,
+                   MediaControl& control, std::string prompt_folder, Log log)
+    : layer_(layer),
+      transport_(transport),
+      timers_(timers),
+      control_(control),
+      prompt_folder_(std::move(prompt_folder)),
+      log_(std::move(log)) {
+  // The control client may outlive us (the supervisor owns it): the handler checks.
+  control_.on_down([this, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired()) media_down();
+  });
+}
+
+OwnMedia::~OwnMedia() {
+  for (auto& [call, leg] : legs_) timers_.cancel(leg->retransmit);
+  for (auto& [key, leg] : dialogs_) timers_.cancel(leg->retransmit);
+}
+
+OwnMedia::LegPtr OwnMedia::leg_for(const CallerSide& side) {
+  if (auto it = legs_.find(side.call); it != legs_.end()) return it->second;
+  auto leg = std::make_shared<Leg>();
+  leg->call = side.call;
+  leg->name = fmt::format("c{}", side.call);
+  leg->txn = side.txn;
+  leg->invite_bytes.assign(side.invite->raw);
+  (void)parse_message(leg->invite_bytes, leg->invite);  // it parsed once already
+  leg->to_tag.assign(side.to_tag);
+  leg->caller = side.caller;
+  legs_.emplace(side.call, leg);
+  by_txn_.emplace(side.txn, leg);
+  return leg;
+}
+
+void OwnMedia::open(const LegPtr& leg, std::function<void(bool)> then) {
+  switch (leg->media) {
+    case Leg::Media::open:
+      then(true);
+      return;
+    case Leg::Media::failed:
+      then(false);
+      return;
+    case Leg::Media::opening:
+      leg->waiting.push_back(std::move(then));
+      return;
+    case Leg::Media::closed:
+      break;
+  }
+  leg->waiting.push_back(std::move(then));
+  leg->media = Leg::Media::opening;
+  if (leg->invite.body.empty() || leg->invite.content_type.find("sdp") == std::string_view::npos) {
+    // An INVITE without an offer (the offer would come in our 200's ACK): not carried here.
+    leg->media = Leg::Media::failed;
+    leg->failure = "no-offer";
+  }
+  auto finish = [this, leg](bool ok) {
+    auto waiting = std::move(leg->waiting);
+    leg->waiting.clear();
+    for (auto& step : waiting) step(ok);
+  };
+  if (leg->media == Leg::Media::failed) {
+    finish(false);
+    return;
+  }
+  nlohmann::json request{{"op", "open"}, {"leg", leg->name}, {"offer", std::string(leg->invite.body)}};
+  control_.request(std::move(request), [this, leg, finish](const nlohmann::json& reply) {
+    if (reply.value("ok", false)) {
+      leg->media = Leg::Media::open;
+      leg->sdp = reply.value("sdp", std::string());
+      std::weak_ptr<Leg> weak = leg;
+      control_.on_event(leg->name, [this, weak](const nlohmann::json& event) {
+        if (auto l = weak.lock()) on_event(l, event);
+      });
+      if (leg->over && !leg->in_voicemail) {  // the call moved on while the leg opened
+        close(leg);
+        return;
+      }
+    } else {
+      leg->media = Leg::Media::failed;
+      leg->failure = reply.value("code", std::string("internal"));
+      log_(fmt::format("call {}: media leg not opened: {} {}", leg->invite.call_id, leg->failure,
+                       reply.value("message", std::string())));
+    }
+    finish(leg->media == Leg::Media::open);
+  });
+}
+
+nlohmann::json OwnMedia::prompt_json(const PromptText& prompt) const {
+  if (!prompt.audio.empty()) {
+    std::filesystem::path file(std::string(prompt.audio));
+    if (file.is_relative()) file = std::filesystem::path(prompt_folder_) / file;
+    return {{"file", file.string()}};
+  }
+  return {{"text", std::string(prompt.text)},
+          {"language", prompt.language.empty() ? std::string("en") : std::string(prompt.language)}};
+}
+
+void OwnMedia::early_media(const LegPtr& leg) {
+  if (leg->early || leg->answered || leg->over) return;
+  leg->early = true;
+  std::string contact = fmt::format("<sip:{}>", transport_.local(leg->caller.protocol).host_port());
+  HeaderLine line{"Contact", contact};
+  layer_.respond(leg->txn, build_response(leg->invite, 183, "Session Progress",
+                                          {.to_tag = leg->to_tag,
+                                           .extra = std::span(&line, 1),
+                                           .body = leg->sdp,
+                                           .content_type = "application/sdp"}));
+}
+
+void OwnMedia::prompt_ended(const LegPtr& leg) {
+  if (!leg->prompt) return;
+  leg->prompt = false;
+  if (leg->ringback_after) ringback(leg->call);
+  if (!leg->over && on_prompt_ended_) on_prompt_ended_(leg->call);
+}
+
+void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
+  LegPtr leg = leg_for(side);
+  leg->prompt = true;
+  leg->ringback_after = false;
+  nlohmann::json what = prompt_json(prompt);
+  open(leg, [this, leg, what = std::move(what)](bool ok) {
+    if (!ok || leg->over) {
+      if (!ok) log_(fmt::format("call {}: announcement not played: media {}", leg->invite.call_id, leg->failure));
+      prompt_ended(leg);
+      return;
+    }
+    early_media(leg);
+    leg->menu = false;
+    control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}},
+                     [this, leg](const nlohmann::json& reply) {
+                       if (reply.value("ok", false)) return;
+                       log_(fmt::format("call {}: announcement not played: {} {}",
+                                        leg->invite.call_id, reply.value("code", std::string()),
+                                        reply.value("message", std::string())));
+                       prompt_ended(leg);
+                     });
+  });
+}
+
+void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout) {
+  LegPtr leg = leg_for(side);
+  leg->prompt = true;
+  leg->ringback_after = false;
+  nlohmann::json what = prompt_json(prompt);
+  open(leg, [this, leg, what = std::move(what), timeout](bool ok) {
+    if (!ok || leg->over) {
+      if (!ok) log_(fmt::format("call {}: menu without digits: media {}", leg->invite.call_id, leg->failure));
+      prompt_ended(leg);
+      return;
+    }
+    early_media(leg);
+    leg->menu = true;
+    // A digit during the prompt stops it (barge-in) and stays queued for the collect, which
+    // is sent at once: the session's own timer says when the menu has waited long enough.
+    control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}, {"barge_in", true},
+                      {"flush", true}},
+                     [this, leg](const nlohmann::json& reply) {
+                       if (reply.value("ok", false)) return;
+                       log_(fmt::format("call {}: menu prompt not played: {} {}",
+                                        leg->invite.call_id, reply.value("code", std::string()),
+                                        reply.value("message", std::string())));
+                       prompt_ended(leg);  // the menu still takes digits, as after a prompt
+                     });
+    long wait_ms = std::min<long>(600000, (static_cast<long>(timeout) + 120) * 1000);
+    control_.request({{"op", "collect"}, {"leg", leg->name}, {"timeout_ms", wait_ms}},
+                     [](const nlohmann::json&) {});
+  });
+}
+
+void OwnMedia::ringback(std::uint64_t call) {
+  auto it = legs_.find(call);
+  if (it == legs_.end()) return;
+  LegPtr leg = it->second;
+  if (leg->media != Leg::Media::open || !leg->early || leg->over || leg->in_voicemail) return;
+  if (leg->prompt) {  // an announcement still plays: ringback follows it, never cuts it
+    leg->ringback_after = true;
+    return;
+  }
+  leg->ringback_after = false;
+  control_.request({{"op", "ringback"}, {"leg", leg->name}, {"on", true}},
+                   [](const nlohmann::json&) {});
+}
+
+void OwnMedia::end_menu(std::uint64_t call) {
+  auto it = legs_.find(call);
+  if (it == legs_.end() || !it->second->menu) return;
+  LegPtr leg = it->second;
+  leg->menu = false;
+  leg->prompt = false;  // the session moved on: nobody waits for this prompt now
+  if (leg->media == Leg::Media::open)
+    control_.request({{"op", "stop"}, {"leg", leg->name}}, [](const nlohmann::json&) {});
+}
+
+void OwnMedia::on_event(const LegPtr& leg, const nlohmann::json& event) {
+  std::string kind = event.value("event", std::string());
+  if (kind == "digit") {
+    std::string digit = event.value("digit", std::string());
+    if (!leg->menu || leg->over || digit.size() != 1) return;
+    leg->menu = false;
+    leg->prompt = false;  // barge-in: the digit ends the prompt and the menu
+    if (on_digit_) on_digit_(leg->call, digit[0]);
+    return;
+  }
+  if (kind == "played") {
+    // Its end (or a prompt that stopped for another reason than a digit or a newer prompt).
+    std::string why = event.value("why", std::string());
+    if (why == "end") prompt_ended(leg);
+    if (leg->greeting && !leg->recording && !leg->over) {
+      leg->greeting = false;
+      record(leg);
+    }
+    return;
+  }
+  if (kind == "recorded" || kind == "dropped" || kind == "record_failed") {
+    leg->recording = false;
+    if (kind == "recorded")
+      log_(fmt::format("call {}: voicemail of {} recorded: {:.1f} s, ended by {}, mail {}",
+                       leg->invite.call_id, leg->job.extension, event.value("seconds", 0.0),
+                       event.value("ended", std::string()), event.value("mail", std::string())));
+    else
+      log_(fmt::format("call {}: voicemail of {} not stored ({}: {:.1f} s, ended by {})",
+                       leg->invite.call_id, leg->job.extension, kind, event.value("seconds", 0.0),
+                       event.value("ended", std::string())));
+    if (!leg->over) hang_up(leg, kind == "recorded" ? "message recorded" : "message not kept");
+    close(leg);
+    forget(leg);
+  }
+}
+
+void OwnMedia::call_over(std::uint64_t call) {
+  auto it = legs_.find(call);
+  if (it == legs_.end()) return;
+  LegPtr leg = it->second;
+  if (leg->in_voicemail) return;  // its dialog carries on until a BYE
+  leg->over = true;
+  leg->menu = false;
+  close(leg);
+  forget(leg);
+}
+
+void OwnMedia::close(const LegPtr& leg) {
+  if (leg->media != Leg::Media::open) return;
+  leg->media = Leg::Media::closed;
+  control_.request({{"op", "close"}, {"leg", leg->name}}, [](const nlohmann::json&) {});
+}
+
+// The leg leaves every table; a recording still in progress keeps its event handler until
+// its `recorded` (or `dropped`) arrives.
+void OwnMedia::forget(const LegPtr& leg) {
+  timers_.cancel(leg->retransmit);
+  leg->retransmit = TimerQueue::kNone;
+  if (auto it = legs_.find(leg->call); it != legs_.end() && it->second == leg) legs_.erase(it);
+  if (auto it = by_txn_.find(leg->txn); it != by_txn_.end() && it->second == leg) by_txn_.erase(it);
+  if (!leg->dialog_key.empty()) dialogs_.erase(leg->dialog_key);
+  if (!leg->recording) control_.forget(leg->name);
+}
+
+// The media process died (or its connection broke): every leg it carried is gone. Answered
+// calls get a BYE; calls in early media go on with their plan, without prompts.
+void OwnMedia::media_down() {
+  std::vector<LegPtr> all;
+  for (auto& [call, leg] : legs_) all.push_back(leg);
+  for (auto& [key, leg] : dialogs_)
+    if (std::find(all.begin(), all.end(), leg) == all.end()) all.push_back(leg);
+  for (const LegPtr& leg : all) {
+    if (leg->media == Leg::Media::opening) continue;  // its open gets its media-down reply
+    leg->media = Leg::Media::failed;
+    leg->failure = std::string(kMediaDown);
+    leg->menu = false;
+    leg->recording = false;
+    control_.forget(leg->name);
+    prompt_ended(leg);  // a prompt that was playing will never end now
+    if (leg->answered && !leg->over) {
+      hang_up(leg, "media side failed");
+      forget(leg);
+    }
+  }
+}
+
+}  // namespace callplan::sip
