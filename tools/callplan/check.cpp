@@ -4,11 +4,13 @@
 // what the command produces, so it can be piped and redirected like any other output. Only
 // problems with the command itself (unreadable files, internal errors) go to stderr.
 // See docs/cli.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "callplan/check.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "check/companies.hpp"
 #include "commands.hpp"
 
 namespace callplan::cli {
@@ -60,6 +63,23 @@ int run_check(const CheckOptions& options) {
     } catch (const std::exception& e) {
       fmt::print(stderr, "callplan: internal error while checking {}: {}\n", path, e.what());
       internal = true;
+    }
+  }
+
+  // Several files are companies served together (SPEC 11): a number, SIP username or login
+  // that an earlier file already claims is reported at the later file (CP600-CP602).
+  if (tenants.size() > 1) {
+    std::vector<const Tenant*> companies;
+    for (const auto& t : tenants) companies.push_back(&t->tenant);
+    std::vector<Issues> conflicts = check_companies(companies);
+    for (std::size_t i = 0; i < tenants.size(); ++i) {
+      Issues& issues = tenants[i]->issues;
+      issues.insert(issues.end(), conflicts[i].begin(), conflicts[i].end());
+      std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
+        return std::tie(a.location.file, a.location.line, a.location.column, a.code) <
+               std::tie(b.location.file, b.location.line, b.location.column, b.code);
+      });
+      reports[i].issues = issues;
     }
   }
 
