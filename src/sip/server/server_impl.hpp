@@ -6,6 +6,7 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "sip/companies/companies.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
 #include "sip/proxy/directory.hpp"
@@ -37,8 +38,10 @@ struct Server::Impl final : TransactionUser {
 
   // server.cpp
   void receive(const Peer& from, std::string_view bytes);
-  std::shared_ptr<Directory> load_directory();  // throws callplan::Error
-  void use(std::shared_ptr<Directory> directory);
+  std::vector<std::string> tenant_files() const;  // the files, then --tenants DIR's
+  // Loads every company (companies.hpp) and logs what happened to each file; returns whether
+  // every file was taken. At start (`reload` false) throws callplan::Error when none is.
+  bool load_companies(bool reload);
   bool reload();  // logs "reloaded ..." or "reload refused: ..."; the old plan stays on failure
   void watch_signals();
   void schedule_housekeeping();
@@ -70,14 +73,13 @@ struct Server::Impl final : TransactionUser {
   TransactionLayer layer;
   Location location;
   Registrar registrar;
-  std::optional<DigestAuthenticator> auth;
   std::string auth_secret;
+  Companies companies;  // each with its Directory, realm and round-robin positions
   RateLimiter limiter;           // per source address
   RateLimiter endpoint_limiter;  // per address:port: one phone of an office
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
   Proxy proxy;
-  std::shared_ptr<Directory> directory;
   asio::signal_set signals;
   asio::steady_timer housekeeping;
   Message message;  // reused for every received message
