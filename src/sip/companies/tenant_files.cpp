@@ -61,7 +61,9 @@ std::vector<std::string> tenant_files(const std::string& dir) {
     if (!yaml_name(p) || !it->is_regular_file(ec)) continue;
     bool broken = false;
     YAML::Node root = top_level(p, broken);
-    if (broken || (root.IsMap() && root["tenant"])) candidates.push_back(p.lexically_normal());
+    // A plan-test file names its tenant as text (`tenant: acme.yaml`): only a map counts.
+    if (broken || (root.IsMap() && root["tenant"] && root["tenant"].IsMap()))
+      candidates.push_back(p.lexically_normal());
   }
   std::set<fs::path> included;
   for (const fs::path& p : candidates) collect_includes(p, included);

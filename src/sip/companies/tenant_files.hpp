@@ -2,9 +2,9 @@
 // companies (SPEC 11).
 //
 // A tenant main file is a YAML file (*.yaml, *.yml) directly in DIR whose top level has a
-// `tenant` section, and that no other tenant file in DIR includes (directly or through the
-// files it includes): split-up companies keep their parts next to their main file, and plan
-// test files (`tests:`) lie beside them too. A file that is not valid YAML counts as a tenant,
+// `tenant` section (a map: a plan-test file's `tenant: acme.yaml` does not count), and that no
+// other tenant file in DIR includes (directly or through the files it includes): split-up
+// companies keep their parts next to their main file, and plan-test files lie beside them. A file that is not valid YAML counts as a tenant,
 // so that its error is reported instead of the company silently missing.
 #pragma once
 
