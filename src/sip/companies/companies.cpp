@@ -49,8 +49,13 @@ Companies::Companies(std::string realm, std::string secret)
     : realm_(std::move(realm)), secret_(std::move(secret)) {}
 
 std::vector<CompanyEvent> Companies::load(const std::vector<std::string>& paths,
-                                          const Location& location, TimePoint now) {
+                                          Location& location, TimePoint now) {
   std::vector<CompanyEvent> events;
+  // Who had which username before: bindings whose username changes hands are dropped below.
+  std::vector<std::pair<std::string, std::string>> had;  // username, login
+  for (const auto& company : companies_)
+    for (const Claim& claim : company->claims)
+      if (claim.kind == Claim::Kind::sip_username) had.emplace_back(claim.key, company->login());
   std::map<std::string, std::unique_ptr<Company>> served;
   for (auto& company : companies_) {
     std::string path = company->path;
@@ -124,6 +129,14 @@ std::vector<CompanyEvent> Companies::load(const std::vector<std::string>& paths,
     if (slot.current) companies_.push_back(std::move(slot.current));
   }
   index();
+  for (const auto& [username, login] : had) {
+    Company* now_with = by_username(username);
+    if (now_with != nullptr && now_with->login() == login) continue;
+    if (location.stored(username).empty()) continue;
+    bool was_registered = location.registered(username, now);
+    location.bindings_of(username).clear();
+    location.notify(username, was_registered, now);  // presence follows (on_change)
+  }
   return events;
 }
 

@@ -64,8 +64,10 @@ class Companies {
   Companies(std::string realm, std::string secret);
 
   // Loads `paths` (in this order) again; see above. Presence of every new version is taken
-  // from `location`.
-  std::vector<CompanyEvent> load(const std::vector<std::string>& paths, const Location& location,
+  // from `location`. A SIP username that no longer belongs to the company it registered in
+  // (its device or company is gone, or it moved to another company) loses its bindings in
+  // `location`: a phone of one company is never rung for another.
+  std::vector<CompanyEvent> load(const std::vector<std::string>& paths, Location& location,
                                  TimePoint now);
 
   std::size_t size() const { return companies_.size(); }

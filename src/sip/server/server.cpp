@@ -107,7 +107,10 @@ bool Server::Impl::load_companies(bool reloading) {
   }
   if (companies.empty() && !reloading) {
     if (!refused.empty()) refused.pop_back();
-    throw Error(refused.empty() ? std::string("no tenant file to serve") : refused);
+    if (refused.empty())
+      throw Error(fmt::format("no tenant file to serve: --tenants {} has no file with a "
+                              "`tenant:` section", options.tenants_dir));
+    throw Error(refused);
   }
   // The proxy's own Directory (for callers that do not name a company) is the first one's.
   if (!companies.empty()) proxy.use(companies.all().front()->directory);

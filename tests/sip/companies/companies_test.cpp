@@ -244,6 +244,31 @@ TEST_F(CompaniesTest, AFileNoLongerListedIsNoLongerServed) {
   EXPECT_EQ(companies_.by_username("beta-desk"), nullptr);
 }
 
+TEST_F(CompaniesTest, AUsernameThatChangesCompanyLosesItsBindings) {
+  std::string alpha = write("alpha.yaml", company_yaml("alpha", "NL", {"+31881234567"}, "desk-1"));
+  std::string beta = write("beta.yaml", company_yaml("beta", "NL", {"+31887654321"}));
+  load({alpha, beta});
+  Binding binding;
+  binding.contact = "sip:desk-1@127.0.0.1:5070";
+  binding.expires = now_ + 300s;
+  location_.bindings_of("desk-1").push_back(binding);
+  binding.contact = "sip:beta-phone@127.0.0.1:5072";
+  location_.bindings_of("beta-phone").push_back(binding);
+
+  // Alpha lets desk-1 go and beta takes the name in the same reload: alpha's phone, still
+  // registered as desk-1, must not ring for beta's user.
+  write("alpha.yaml", company_yaml("alpha", "NL", {"+31881234567"}));
+  write("beta.yaml", company_yaml("beta", "NL", {"+31887654321"}, "desk-1"));
+  load({alpha, beta});
+  ASSERT_EQ(companies_.by_username("desk-1")->login(), "beta");
+  EXPECT_FALSE(location_.registered("desk-1", now_));
+  EXPECT_TRUE(location_.registered("beta-phone", now_));  // still beta's
+
+  // A company that goes takes its phones' bindings with it.
+  load({alpha});
+  EXPECT_FALSE(location_.registered("beta-phone", now_));
+}
+
 TEST_F(CompaniesTest, PresenceChangesOnlyInTheDevicesOwnCompany) {
   std::string alpha = write("alpha.yaml", company_yaml("alpha", "NL", {"+31881234567"}));
   std::string beta = write("beta.yaml", company_yaml("beta", "NL", {"+31887654321"}));
