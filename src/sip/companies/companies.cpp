@@ -189,12 +189,13 @@ DigestAuthenticator& Companies::authenticator(const std::string& realm) {
 }
 
 Companies::Realm Companies::realm_of(std::string_view username) {
+  // Keyed by the process's secret, so a prober cannot tell which realm a name will get, and
+  // the same name always gets the same one (a second probe shows nothing new). Computed for
+  // known names too, so both take the same time.
+  std::string digest = sha256_hex(secret_ + std::string(username));
   if (Company* company = by_username(username))
     return {authenticator(company->directory->realm()), company->directory->credentials()};
   if (realms_.empty()) return {authenticator(realm_.empty() ? "callplan" : realm_), nobody_};
-  // Keyed by the process's secret, so a prober cannot tell which realm a name will get, and
-  // the same name always gets the same one (a second probe shows nothing new).
-  std::string digest = sha256_hex(secret_ + std::string(username));
   std::size_t pick = std::stoull(digest.substr(0, 12), nullptr, 16) % realms_.size();
   return {authenticator(realms_[pick]), nobody_};
 }
