@@ -75,9 +75,28 @@ def test_directory_is_unreadable():
 
 
 def test_several_files_are_summed():
-    run = callplan("check", "clean.yaml", "unknown_key.yaml", "warnings_only.yaml")
+    run = callplan("check", "--separate", "clean.yaml", "unknown_key.yaml", "warnings_only.yaml")
     assert run.returncode == 1
     assert run.stdout.endswith("1 error, 1 warning in 3 files\n")
+
+
+def test_several_files_are_companies_served_together():
+    # Variants of one company claim the same login, numbers and SIP usernames: as companies of
+    # one server (SPEC 11) the later file is in conflict, with a note at the earlier one.
+    run = callplan("check", "--format", "gcc", "clean.yaml", "warnings_only.yaml")
+    assert run.returncode == 1, run.stdout
+    codes = sorted({line.rsplit("[", 1)[1].rstrip("]") for line in run.stdout.splitlines()
+                    if ": error: " in line})
+    assert codes == ["CP600", "CP601", "CP602"], run.stdout
+    assert all(line.startswith("warnings_only.yaml:") for line in run.stdout.splitlines()
+               if ": error: " in line), run.stdout
+    assert "clean.yaml:" in run.stdout and "note: company `acme` has it here" in run.stdout
+
+
+def test_separate_files_and_a_file_named_twice_are_not_conflicts():
+    assert callplan("check", "--separate", "clean.yaml", "warnings_only.yaml").returncode == 0
+    run = callplan("check", "clean.yaml", "clean.yaml")
+    assert run.returncode == 0, run.stdout
 
 
 # --- colours --------------------------------------------------------------------------------
@@ -106,7 +125,8 @@ def test_gcc_format_is_one_line_per_issue_or_note():
 
 
 def test_json_format():
-    run = callplan("check", "--format", "json", "duplicates.yaml", "warnings_only.yaml")
+    run = callplan("check", "--separate", "--format", "json", "duplicates.yaml",
+                   "warnings_only.yaml")
     report = json.loads(run.stdout)
     assert report["version"] == 1
     assert report["summary"] == {"errors": 3, "warnings": 1}
@@ -150,7 +170,7 @@ def check_sarif_structure(doc):
 
 
 def test_sarif_format():
-    run = callplan("check", "--format", "sarif", "duplicates.yaml", "included.yaml")
+    run = callplan("check", "--separate", "--format", "sarif", "duplicates.yaml", "included.yaml")
     doc = json.loads(run.stdout)
     check_sarif_structure(doc)
     results = doc["runs"][0]["results"]
@@ -168,7 +188,8 @@ def test_sarif_without_results_is_still_a_run():
 
 
 def test_github_format():
-    run = callplan("check", "--format", "github", "unknown_key.yaml", "warnings_only.yaml")
+    run = callplan("check", "--separate", "--format", "github", "unknown_key.yaml",
+                   "warnings_only.yaml")
     lines = run.stdout.splitlines()
     assert lines[0] == ("::error file=unknown_key.yaml,line=15,col=11,title=CP101::unknown key "
                         "`stratgy` in the `ring_group` step%0Ahint: did you mean `strategy`?")

@@ -46,6 +46,7 @@ callplan_sip_layer_tests(proxy call_record_test.cpp dialogs_test.cpp directory_t
 callplan_sip_layer_tests(server log_test.cpp)
 callplan_sip_layer_tests(events notifier_test.cpp)
 callplan_sip_layer_tests(media_side control_client_test.cpp supervisor_test.cpp)
+callplan_sip_layer_tests(companies companies_test.cpp tenant_files_test.cpp)
 
 # The fail2ban filter in contrib/ matches the lines SecurityLog writes (emulating fail2ban's
 # own regex expansion; fail2ban itself is not needed).

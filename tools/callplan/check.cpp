@@ -4,11 +4,15 @@
 // what the command produces, so it can be piped and redirected like any other output. Only
 // problems with the command itself (unreadable files, internal errors) go to stderr.
 // See docs/cli.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <unistd.h>
@@ -18,6 +22,7 @@
 #include "callplan/check.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "check/companies.hpp"
 #include "commands.hpp"
 
 namespace callplan::cli {
@@ -28,6 +33,7 @@ struct CheckOptions {
   std::string format = "human";
   std::string color = "auto";
   bool strict = false;
+  bool separate = false;  // the files are not companies served together: no CP600-CP602
 };
 
 // --color auto: colours only for a terminal, and never when NO_COLOR is set to a non-empty
@@ -63,6 +69,32 @@ int run_check(const CheckOptions& options) {
     }
   }
 
+  // Several files are companies served together (SPEC 11): a number, SIP username or login
+  // that an earlier file already claims is reported at the later file (CP600-CP602).
+  // A file named twice is one company (as `serve` takes it), compared once.
+  if (tenants.size() > 1 && !options.separate) {
+    std::vector<const Tenant*> companies;
+    std::vector<std::size_t> report_of;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < tenants.size(); ++i) {
+      if (!seen.insert(std::filesystem::path(reports[i].file).lexically_normal().string()).second)
+        continue;
+      companies.push_back(&tenants[i]->tenant);
+      report_of.push_back(i);
+    }
+    std::vector<Issues> conflicts = check_companies(companies);
+    for (std::size_t c = 0; c < companies.size(); ++c) {
+      std::size_t i = report_of[c];
+      Issues& issues = tenants[i]->issues;
+      issues.insert(issues.end(), conflicts[c].begin(), conflicts[c].end());
+      std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
+        return std::tie(a.location.file, a.location.line, a.location.column, a.code) <
+               std::tie(b.location.file, b.location.line, b.location.column, b.code);
+      });
+      reports[i].issues = issues;
+    }
+  }
+
   fmt::print("{}", format_report(reports, ReportOptions{format, use_color(options.color)}));
   std::fflush(stdout);
 
@@ -88,6 +120,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Output format: human (default), gcc, json, sarif, github")
       ->check(CLI::IsMember({"human", "gcc", "json", "sarif", "github"}));
   cmd->add_flag("--strict", options->strict, "Exit 1 on warnings too, not only on errors");
+  cmd->add_flag("--separate", options->separate,
+                "The files are not companies served together (e.g. versions of one company): "
+                "do not report numbers, SIP usernames or logins they share (CP600-CP602)");
   cmd->add_option("--color", options->color,
                   "Colours in human output: auto (terminal and no NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));

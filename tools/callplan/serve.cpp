@@ -1,4 +1,4 @@
-// `callplan serve TENANT --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
+// `callplan serve TENANT... [--tenants DIR] --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
 // [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]
 // [--socket-buffer BYTES] [--log-limit LINES]` — the reference SIP server (SPEC section 9,
 // docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
@@ -29,7 +29,8 @@ namespace callplan::cli {
 namespace {
 
 struct ServeCliOptions {
-  std::string tenant;
+  std::vector<std::string> tenants;  // several: many companies (SPEC 11)
+  std::string tenants_dir;
   std::vector<std::string> listen;
   std::string trunk;
   std::string media_server;
@@ -110,7 +111,18 @@ std::string prepare_state_dir(const std::string& wanted, std::string& error) {
 
 int run(const ServeCliOptions& o) {
   sip::ServerOptions options;
-  options.tenant_path = o.tenant;
+  if (o.tenants.empty() && o.tenants_dir.empty())
+    return usage("give a tenant file (or several), or --tenants DIR");
+  if (!o.tenants.empty()) {
+    options.tenant_path = o.tenants.front();
+    options.tenant_paths.assign(o.tenants.begin() + 1, o.tenants.end());
+  }
+  if (!o.tenants_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(o.tenants_dir, ec))
+      return usage(fmt::format("--tenants {}: not a directory", o.tenants_dir));
+    options.tenants_dir = o.tenants_dir;
+  }
   for (const std::string& text : o.listen) {
     std::string error;
     auto peer = sip::parse_peer(text, &error);
@@ -181,11 +193,15 @@ int run(const ServeCliOptions& o) {
   // starts first so that "ready" means both are up.
   std::shared_ptr<ProvisioningService> provisioning;
   if (!o.provision.url.empty()) {
+    // The endpoint watches one tenant file (docs/provisioning.md): several companies' phones
+    // are not provisioned by one server yet.
+    if (o.tenants.size() != 1 || !o.tenants_dir.empty())
+      return usage("--provision serves the phones of one company: give one tenant file");
     std::string error;
     std::string dir = prepare_state_dir(o.state_dir, error);
     if (dir.empty()) return usage(error);
     try {
-      provisioning = start_provisioning(o.provision, o.tenant, dir, options.listen, error);
+      provisioning = start_provisioning(o.provision, o.tenants.front(), dir, options.listen, error);
     } catch (const Error& e) {
       fmt::print(stderr, "{}\ncallplan serve: fix the tenant before serving it\n", e.what());
       return kExitFindings;
@@ -219,7 +235,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ServeCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "serve", "Run the reference SIP server: a registrar and a proxy routing by the tenant");
-  cmd->add_option("tenant", o->tenant, "Tenant file (YAML)")->required();
+  cmd->add_option("tenant", o->tenants,
+                  "Tenant files (YAML), one per company; the later of two files that claim "
+                  "the same number, SIP username or login is refused (CP600-CP602)");
+  cmd->add_option("--tenants", o->tenants_dir,
+                  "Serve every tenant main file in this directory too (a YAML file with a "
+                  "`tenant` section that no other one includes), in name order");
   cmd->add_option("--listen", o->listen,
                   "Where to listen: udp:ADDR:PORT or tcp:ADDR:PORT (repeat for several)");
   cmd->add_option("--trunk", o->trunk,
@@ -228,8 +249,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--media-server", o->media_server,
                   "SIP URI of a media server for voicemail (e.g. sip:vm@127.0.0.1:5090)");
   cmd->add_option("--realm", o->realm,
-                  "Digest realm (default: the tenant's login); ha1_md5/ha1_sha256 values in the "
-                  "tenant must be computed for it");
+                  "Digest realm of every company (default: each company's login); "
+                  "ha1_md5/ha1_sha256 values in the tenants must be computed for it");
   cmd->add_option("--digest", o->digest,
                   "Digest algorithms a challenge offers, in order: md5 (default), sha256,md5, "
                   "md5,sha256 or sha256; a device whose secret is only ha1_sha256 (ha1_md5) is "

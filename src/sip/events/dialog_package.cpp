@@ -27,35 +27,31 @@ std::string dialog_info_body(PhoneActivity activity, std::string_view extension,
   return out;
 }
 
-DialogPackage::DialogPackage(std::function<std::shared_ptr<Directory>()> directory,
-                             Activity activity)
-    : directory_(std::move(directory)), activity_(std::move(activity)) {}
+DialogPackage::DialogPackage(CompanyDirectories companies, Activity activity)
+    : companies_(std::move(companies)), activity_(std::move(activity)) {}
 
-std::string DialogPackage::resource(std::string_view uri_user) const {
-  std::shared_ptr<Directory> directory = directory_();
-  const Engine& engine = *directory->engine();
-  if (auto user = engine.find_user(uri_user)) return std::string(engine.extension(*user));
-  if (auto device = directory->device_of(uri_user)) {
-    UserIndex user = engine.device_user(*device);
-    if (user != kNoUser) return std::string(engine.extension(user));
-  }
-  return {};
+std::string DialogPackage::resource(std::string_view subscriber, std::string_view uri_user) const {
+  // company_resource looks the colleague up in the subscriber's own company only: any device
+  // of a company may watch any user of it (the same rule as calling them), and nobody else.
+  return company_resource(companies_, subscriber, uri_user);
 }
 
-int DialogPackage::authorize(std::string_view subscriber, std::string_view) const {
-  // One company per server: every device of it may see every colleague, as it may call them.
-  return directory_()->device_of(subscriber) ? 0 : 403;
+int DialogPackage::authorize(std::string_view subscriber, std::string_view resource) const {
+  CompanyUser colleague = company_user(companies_, resource);
+  return colleague.directory && colleague.directory->device_of(subscriber) ? 0 : 403;
 }
 
 std::string DialogPackage::body(std::string_view resource) const {
-  std::shared_ptr<Directory> directory = directory_();
-  const Engine& engine = *directory->engine();
+  CompanyUser colleague = company_user(companies_, resource);
   PhoneActivity most = PhoneActivity::idle;
-  if (auto user = engine.find_user(resource)) {
+  if (!colleague.directory) return dialog_info_body(most, colleague.extension, "");
+  const Directory& directory = *colleague.directory;
+  const Engine& engine = *directory.engine();
+  if (auto user = engine.find_user(colleague.extension)) {
     for (DeviceIndex device : engine.devices_of(*user))
-      most = std::max(most, activity_(directory->username(device)));
+      most = std::max(most, activity_(directory.username(device)));
   }
-  return dialog_info_body(most, resource, directory->realm());
+  return dialog_info_body(most, colleague.extension, directory.realm());
 }
 
 std::string DialogPackage::versioned(const std::string& body, std::uint32_t version) const {

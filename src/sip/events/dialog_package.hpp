@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 
+#include "sip/events/company_resource.hpp"
 #include "sip/events/event_package.hpp"
 #include "sip/proxy/directory.hpp"
 #include "sip/proxy/proxy.hpp"
@@ -30,18 +31,18 @@ std::string dialog_info_body(PhoneActivity activity, std::string_view extension,
 class DialogPackage final : public EventPackage {
  public:
   using Activity = std::function<PhoneActivity(std::string_view username)>;
-  DialogPackage(std::function<std::shared_ptr<Directory>()> directory, Activity activity);
+  DialogPackage(CompanyDirectories companies, Activity activity);
 
   std::string_view name() const override { return "dialog"; }
   std::string_view content_type() const override { return "application/dialog-info+xml"; }
-  std::string resource(std::string_view uri_user) const override;
+  std::string resource(std::string_view subscriber, std::string_view uri_user) const override;
   int authorize(std::string_view subscriber, std::string_view resource) const override;
   std::string body(std::string_view resource) const override;
   // RFC 4235 4.1: version counts the NOTIFYs of a subscription from 0.
   std::string versioned(const std::string& body, std::uint32_t version) const override;
 
  private:
-  std::function<std::shared_ptr<Directory>()> directory_;
+  CompanyDirectories companies_;
   Activity activity_;
 };
 

@@ -15,9 +15,10 @@ class EventPackage {
   virtual std::string_view name() const = 0;
   // The Content-Type of its NOTIFY bodies.
   virtual std::string_view content_type() const = 0;
-  // The resource a SUBSCRIBE's Request-URI user names (an extension or a device's SIP user
-  // name), as the package keys it, or "" when it names nothing (404).
-  virtual std::string resource(std::string_view uri_user) const = 0;
+  // The resource a SUBSCRIBE of `subscriber` (an authenticated SIP username) names by its
+  // Request-URI user (an extension or a device's SIP username), as the package keys it, or ""
+  // when it names nothing (404).
+  virtual std::string resource(std::string_view subscriber, std::string_view uri_user) const = 0;
   // 0 when `subscriber` (an authenticated SIP username) may watch `resource`, else the status
   // to refuse with (403).
   virtual int authorize(std::string_view subscriber, std::string_view resource) const = 0;

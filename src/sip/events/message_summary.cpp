@@ -3,20 +3,6 @@
 #include <fmt/format.h>
 
 namespace callplan::sip {
-namespace {
-
-// The user a SUBSCRIBE names: an extension, or a device's SIP username.
-std::optional<UserIndex> named_user(const Directory& directory, std::string_view name) {
-  const Engine& engine = *directory.engine();
-  if (auto user = engine.find_user(name)) return user;
-  if (auto device = directory.device_of(name)) {
-    UserIndex user = engine.device_user(*device);
-    if (user != kNoUser) return user;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::string message_summary_body(const voicemail::MessageCounts& counts, std::string_view account) {
   return fmt::format("Messages-Waiting: {}\r\nMessage-Account: {}\r\nVoice-Message: {}/{} (0/0)\r\n",
@@ -24,28 +10,30 @@ std::string message_summary_body(const voicemail::MessageCounts& counts, std::st
                      counts.old_messages);
 }
 
-MessageSummaryPackage::MessageSummaryPackage(std::function<std::shared_ptr<Directory>()> directory,
-                                             Counter counter)
-    : directory_(std::move(directory)), counter_(std::move(counter)) {}
+MessageSummaryPackage::MessageSummaryPackage(CompanyDirectories companies, Counter counter)
+    : companies_(std::move(companies)), counter_(std::move(counter)) {}
 
-std::string MessageSummaryPackage::resource(std::string_view uri_user) const {
-  std::shared_ptr<Directory> directory = directory_();
-  auto user = named_user(*directory, uri_user);
-  return user ? std::string(directory->engine()->extension(*user)) : std::string();
+std::string MessageSummaryPackage::resource(std::string_view subscriber,
+                                            std::string_view uri_user) const {
+  return company_resource(companies_, subscriber, uri_user);
 }
 
 int MessageSummaryPackage::authorize(std::string_view subscriber, std::string_view resource) const {
-  std::shared_ptr<Directory> directory = directory_();
-  auto device = directory->device_of(subscriber);
-  auto owner = directory->engine()->find_user(resource);
-  if (!device || !owner || directory->engine()->device_user(*device) != *owner) return 403;
+  // Only the mailbox owner's own devices (company_resource already kept to its company).
+  CompanyUser owner = company_user(companies_, resource);
+  if (!owner.directory) return 403;
+  auto device = owner.directory->device_of(subscriber);
+  auto user = owner.directory->engine()->find_user(owner.extension);
+  if (!device || !user || owner.directory->engine()->device_user(*device) != *user) return 403;
   return 0;
 }
 
 std::string MessageSummaryPackage::body(std::string_view resource) const {
-  std::shared_ptr<Directory> directory = directory_();
-  voicemail::MessageCounts counts = counter_(directory->company(), resource);
-  return message_summary_body(counts, fmt::format("sip:{}@{}", resource, directory->realm()));
+  CompanyUser owner = company_user(companies_, resource);
+  if (!owner.directory) return message_summary_body({}, "");  // its company is gone
+  voicemail::MessageCounts counts = counter_(owner.directory->company(), owner.extension);
+  return message_summary_body(counts,
+                              fmt::format("sip:{}@{}", owner.extension, owner.directory->realm()));
 }
 
 }  // namespace callplan::sip

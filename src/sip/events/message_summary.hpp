@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 
+#include "sip/events/company_resource.hpp"
 #include "sip/events/event_package.hpp"
 #include "sip/proxy/directory.hpp"
 #include "voicemail/voicemail_store.hpp"
@@ -30,17 +31,16 @@ class MessageSummaryPackage final : public EventPackage {
   // Counts of a mailbox (company login, extension); the server's reads the voicemail store.
   using Counter = std::function<voicemail::MessageCounts(std::string_view company,
                                                           std::string_view extension)>;
-  // `directory` is asked at every use (a reload swaps it).
-  MessageSummaryPackage(std::function<std::shared_ptr<Directory>()> directory, Counter counter);
+  MessageSummaryPackage(CompanyDirectories companies, Counter counter);
 
   std::string_view name() const override { return "message-summary"; }
   std::string_view content_type() const override { return "application/simple-message-summary"; }
-  std::string resource(std::string_view uri_user) const override;
+  std::string resource(std::string_view subscriber, std::string_view uri_user) const override;
   int authorize(std::string_view subscriber, std::string_view resource) const override;
   std::string body(std::string_view resource) const override;
 
  private:
-  std::function<std::shared_ptr<Directory>()> directory_;
+  CompanyDirectories companies_;
   Counter counter_;
 };
 

@@ -84,7 +84,7 @@ void Notifier::subscribe(ServerId txn, const Message& request, const Peer& from,
     layer_.respond(txn, build_response(request, 489, "Bad Event", {.to_tag = "ev", .extra = std::span(&line, 1)}));
     return;
   }
-  const std::string resource = pkg->resource(unescape(request.request_uri.user));
+  const std::string resource = pkg->resource(subscriber, unescape(request.request_uri.user));
   if (resource.empty()) {
     layer_.respond(txn, build_response(request, 404, "Not Found", {.to_tag = "ev"}));
     return;

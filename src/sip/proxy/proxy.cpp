@@ -97,7 +97,13 @@ void Proxy::respond_upstream(Call& call, int status, std::string_view reason,
 
 void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
                        const Caller& caller) {
-  if (!directory_) {
+  start_call(txn, invite, from, caller, directory_, routing_state_);
+}
+
+void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
+                       const Caller& caller, std::shared_ptr<Directory> directory,
+                       RoutingState& state) {
+  if (!directory) {
     layer_.respond(txn, build_response(invite, 503, "Service Unavailable", {.to_tag = random_tag()}));
     return;
   }
@@ -127,16 +133,20 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
     return;
   }
   call.caller = from;
-  call.directory = directory_;
+  call.directory = std::move(directory);
   call.to = dialled(call.invite.request_uri);
   call.to_tag = random_tag();
   call.trunk_token = "cp" + random_tag();
   call.started = timers_.now();
-  if (!session_pool_.empty() && session_pool_.back()->engine() == directory_->engine()) {
-    call.session = std::move(session_pool_.back());
-    session_pool_.pop_back();
+  // Sessions are sized for their engine: with several companies the pool holds several.
+  auto pooled = std::find_if(session_pool_.begin(), session_pool_.end(), [&](const auto& s) {
+    return s->engine() == call.directory->engine();
+  });
+  if (pooled != session_pool_.end()) {
+    call.session = std::move(*pooled);
+    session_pool_.erase(pooled);
   } else {
-    call.session = std::make_unique<CallSession>(directory_->engine());
+    call.session = std::make_unique<CallSession>(call.directory->engine());
   }
   Caller who = caller;
   if (who.kind == Caller::Kind::external) {
@@ -165,7 +175,7 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
                        .to = call.to,
                        .at = Instant{now.time_since_epoch()},
                        .presence = call.directory->presence(),
-                       .state = &routing_state_});
+                       .state = &state});
   run_actions(call);
 }
 

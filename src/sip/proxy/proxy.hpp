@@ -89,6 +89,11 @@ class Proxy {
   // A new INVITE (no To tag) from the trunk (caller = the From user) or from an authenticated
   // device. Answers it in every case.
   void start_call(ServerId txn, const Message& invite, const Peer& from, const Caller& caller);
+  // The same in one company of several (src/sip/companies): the call routes on `directory`
+  // (the company's current one) with the company's round-robin positions `state`, which must
+  // outlive the call's routing (the registry keeps them across reloads).
+  void start_call(ServerId txn, const Message& invite, const Peer& from, const Caller& caller,
+                  std::shared_ptr<Directory> directory, RoutingState& state);
   // The caller CANCELled (the layer already answered the CANCEL).
   void cancel_call(ServerId txn);
   // A request with a To tag (BYE, re-INVITE, INFO, UPDATE...): relayed in its dialog or 481.

@@ -51,12 +51,19 @@ void Server::Impl::on_instant_message(ServerId txn, const Message& request, cons
     reply(txn, request, 483, "Too Many Hops");
     return;
   }
-  const Engine& engine = *directory->engine();
-  auto sender = directory->device_of(*username);
+  // The colleague is looked up in the sender's own company only (SPEC 11).
+  const Company* company = companies.by_username(*username);
+  if (company == nullptr) {
+    reply(txn, request, 404, "Not Found");
+    return;
+  }
+  const Directory& directory = *company->directory;
+  const Engine& engine = *directory.engine();
+  auto sender = directory.device_of(*username);
   const std::string name = unescape(request.request_uri.user);
   std::optional<UserIndex> user = engine.find_user(name);
   if (!user) {
-    if (auto device = directory->device_of(name)) {
+    if (auto device = directory.device_of(name)) {
       UserIndex owner = engine.device_user(*device);
       if (owner != kNoUser) user = owner;
     }
@@ -82,7 +89,7 @@ void Server::Impl::on_instant_message(ServerId txn, const Message& request, cons
   fanout->txn = txn;
   fanout->timeout = build_response(request, 408, "Request Timeout", {.to_tag = "im408"});
   for (DeviceIndex device : engine.devices_of(*user)) {
-    for (const Binding* binding : location.lookup(directory->username(device), timers.now())) {
+    for (const Binding* binding : location.lookup(directory.username(device), timers.now())) {
       const Peer to = reach(binding->contact, binding->source);
       const std::string branch = layer.new_branch();
       const std::string via = fmt::format("SIP/2.0/{} {};branch={}", via_transport(to.protocol),

@@ -74,9 +74,11 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
   TimerQueue::TimePoint now = timers.now();
   std::string claimed;  // the username the request claims, for the algorithms to offer
   auto challenge = [&](bool stale) {
-    const DeviceSecret* secret = directory->credentials().find(claimed);
-    std::span<const HeaderLine> lines =
-        auth->challenge(kind, stale, now, options.digest.offer_for(secret));
+    // In the realm of the claimed username's company (SPEC 11; an unknown name gets one of
+    // the served realms, always the same: companies.hpp).
+    const DeviceSecret* secret = companies.secret(claimed);
+    std::span<const HeaderLine> lines = companies.realm_of(claimed).auth.challenge(
+        kind, stale, now, options.digest.offer_for(secret));
     if (kind == ChallengeKind::www)
       reply(txn, request, 401, "Unauthorized", lines);
     else
@@ -96,7 +98,11 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
   }
   HeaderId header = kind == ChallengeKind::www ? HeaderId::authorization
                                                : HeaderId::proxy_authorization;
-  AuthResult result = auth->verify(request, header, directory->credentials(), now);
+  // Credentials are checked in their username's company's realm, against that company's
+  // devices only: a username of one company never verifies in another's realm.
+  std::string presented = credentials_username(request, header);
+  Companies::Realm realm = companies.realm_of(presented.empty() ? claimed : presented);
+  AuthResult result = realm.auth.verify(request, header, realm.credentials, now);
   if (!result.username.empty()) claimed = result.username;
   const bool trusted = own_binding(result.username, from);
   if (!trusted && throttle.blocked(from.address, result.username, now)) {
@@ -161,18 +167,35 @@ void Server::Impl::on_invite(ServerId txn, const Message& request, const Peer& f
     return;
   }
   if (from_trunk(from)) {
+    // The company whose number is dialled (SPEC 11); with one company, every call is its own
+    // (its engine answers 404 for numbers it does not have, with a call record).
+    std::string dialled = dialled_number(request.request_uri);
+    Company* company = companies.size() == 1 ? companies.all().front().get()
+                                             : companies.by_number(dialled);
+    if (company == nullptr) {
+      if (log.enabled(LogLevel::info))
+        log.write(LogLevel::info, "call",
+                  fmt::format("call {}: {} is not a number of any company: 404",
+                              request.call_id, dialled));
+      reply(txn, request, 404, "Not Found");
+      return;
+    }
     std::string caller = unescape(request.from.uri.user);
-    proxy.start_call(txn, request, from, Caller::external(caller.empty() ? "anonymous" : caller));
+    proxy.start_call(txn, request, from, Caller::external(caller.empty() ? "anonymous" : caller),
+                     company->directory, company->routing);
     return;
   }
   auto username = authenticate(txn, request, from, ChallengeKind::proxy);
   if (!username) return;
-  auto device = directory->device_of(*username);
-  if (!device) {  // credentials without a device: cannot happen with one tenant, be safe
+  // The device's own company: what it dials is routed there and nowhere else.
+  Company* company = companies.by_username(*username);
+  auto device = company ? company->directory->device_of(*username) : std::nullopt;
+  if (!device) {  // credentials without a device: cannot happen, be safe
     reply(txn, request, 403, "Forbidden");
     return;
   }
-  proxy.start_call(txn, request, from, Caller::from_device(*device));
+  proxy.start_call(txn, request, from, Caller::from_device(*device), company->directory,
+                   company->routing);
 }
 
 // SUBSCRIBE (RFC 6665) from an authenticated device; the trunk watches nothing here.

@@ -5,11 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "callplan/check.hpp"
-#include "callplan/diagnostics.hpp"
-#include "callplan/engine.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "sip/companies/tenant_files.hpp"
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
 #include "sip/server/server_impl.hpp"
@@ -41,6 +39,7 @@ Server::Impl::Impl(ServerOptions o)
       layer(timers, transport, *this, options.times),
       registrar(location, options.registrar),
       auth_secret(random_secret()),
+      companies(options.realm, auth_secret),
       limiter(options.rate),
       endpoint_limiter(options.endpoint_rate),
       throttle(options.throttle),
@@ -64,18 +63,29 @@ Server::Impl::Impl(ServerOptions o)
       notifier(layer, timers, transport),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
+  // The packages find each company at every use: a reload swaps its Directory.
+  const CompanyDirectories served{
+      .of_device = [this](std::string_view username) -> std::shared_ptr<Directory> {
+        const Company* company = companies.by_username(username);
+        return company ? company->directory : nullptr;
+      },
+      .of_company = [this](std::string_view login) -> std::shared_ptr<Directory> {
+        for (const auto& company : companies.all())
+          if (company->login() == login) return company->directory;
+        return nullptr;
+      }};
   notifier.add(std::make_unique<MessageSummaryPackage>(
-      [this] { return directory; },
+      served,
       [root = options.voicemail_dir](std::string_view company, std::string_view extension) {
         auto box = voicemail::Mailbox::make(company, extension);
         if (root.empty() || !box) return voicemail::MessageCounts{};
         return voicemail::count_messages(root, *box);
       }));
   notifier.add(std::make_unique<DialogPackage>(
-      [this] { return directory; },
+      served,
       [this](std::string_view username) { return proxy.activity(username); }));
   location.on_change([this](std::string_view username, bool) {
-    if (directory) directory->refresh_presence(username, location, timers.now());
+    companies.refresh_presence(username, location, timers.now());
   });
   transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
   transport.on_connection_closed([this](const Peer& remote) { connection_closed(remote); });
@@ -84,22 +94,58 @@ Server::Impl::Impl(ServerOptions o)
   });
 }
 
-std::shared_ptr<Directory> Server::Impl::load_directory() {
-  CheckedTenant checked = load_and_check(options.tenant_path);  // throws Error on I/O
-  if (has_errors(checked.issues)) {
-    std::string report = format_gcc({FileReport{options.tenant_path, checked.issues,
-                                                &checked.tenant.sources}});
-    throw Error(fmt::format("{}`{}` has errors", report, options.tenant_path));
+std::vector<std::string> Server::Impl::tenant_files() const {
+  std::vector<std::string> files;
+  if (!options.tenant_path.empty()) files.push_back(options.tenant_path);
+  files.insert(files.end(), options.tenant_paths.begin(), options.tenant_paths.end());
+  if (!options.tenants_dir.empty()) {
+    std::vector<std::string> found = sip::tenant_files(options.tenants_dir);  // throws Error
+    files.insert(files.end(), found.begin(), found.end());
   }
-  auto engine = Engine::compile(checked.tenant, checked.issues);
-  return std::make_shared<Directory>(checked.tenant, std::move(engine), options.realm);
+  return files;
 }
 
-void Server::Impl::use(std::shared_ptr<Directory> next) {
-  next->refresh_presence(location, timers.now());
-  if (!auth || auth->realm() != next->realm()) auth.emplace(next->realm(), auth_secret);
-  directory = next;
-  proxy.use(std::move(next));
+bool Server::Impl::load_companies(bool reloading) {
+  std::vector<std::string> files = tenant_files();
+  std::vector<CompanyEvent> events = companies.load(files, location, timers.now());
+  bool all = true;
+  std::string refused;  // at start, when nothing can be served: every reason
+  for (const CompanyEvent& event : events) {
+    switch (event.kind) {
+      case CompanyEvent::Kind::served:
+        if (reloading || files.size() > 1)
+          log.notice(fmt::format("serving company {} from {}", event.company, event.path));
+        break;
+      case CompanyEvent::Kind::reloaded:
+        log.notice(fmt::format("reloaded {}", event.path));
+        break;
+      case CompanyEvent::Kind::removed:
+        log.notice(fmt::format("no longer serving company {}: {} is not a tenant file of the "
+                               "server any more", event.company, event.path));
+        break;
+      case CompanyEvent::Kind::refused:
+        all = false;
+        refused += event.diagnostics + "\n";
+        if (!reloading && files.size() == 1) break;  // the caller reports it (exit 1)
+        log.write(LogLevel::error, "reload",
+                  fmt::format("{}: {}; {}", reloading ? "reload refused" : "refused",
+                              event.diagnostics,
+                              event.kept ? fmt::format("the running plan stays (company {})",
+                                                       event.company)
+                                         : std::string("not served")));
+        break;
+    }
+  }
+  if (companies.empty() && !reloading) {
+    if (!refused.empty()) refused.pop_back();
+    if (refused.empty())
+      throw Error(fmt::format("no tenant file to serve: --tenants {} has no file with a "
+                              "`tenant:` section", options.tenants_dir));
+    throw Error(refused);
+  }
+  // The proxy's own Directory (for callers that do not name a company) is the first one's.
+  if (!companies.empty()) proxy.use(companies.all().front()->directory);
+  return all;
 }
 
 void Server::Impl::receive(const Peer& from, std::string_view bytes) {
@@ -206,11 +252,9 @@ void Server::Impl::watch_signals() {
 
 bool Server::Impl::reload() {
   try {
-    use(load_directory());
-    log.notice(fmt::format("reloaded {}", options.tenant_path));
-    return true;
-  } catch (const std::exception& e) {
-    log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
+    return load_companies(true);
+  } catch (const std::exception& e) {  // --tenants DIR cannot be read: nothing changes
+    log.write(LogLevel::error, fmt::format("reload refused: {}; the running plans stay", e.what()));
     return false;
   }
 }
@@ -254,7 +298,7 @@ void Server::Impl::schedule_housekeeping() {
 // ---------------------------------------------------------------------------------------------
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  impl_->use(impl_->load_directory());
+  impl_->load_companies(false);
 }
 
 Server::~Server() = default;

@@ -32,10 +32,14 @@ namespace callplan::sip {
 
 struct ServerOptions {
   std::string tenant_path;
+  // Many companies (SPEC 11, sip/companies/companies.hpp): further tenant files, and a
+  // directory whose tenant main files are companies too (after the files, sorted by name).
+  std::vector<std::string> tenant_paths;
+  std::string tenants_dir;
   std::vector<Peer> listen;
   std::optional<Peer> trunk;
   std::string media_server;  // SIP URI with an IP literal host, "" for none
-  std::string realm;         // digest realm; "" means the tenant's login
+  std::string realm;         // digest realm of every company; "" means each company's login
   DigestPolicy digest{};     // which algorithms a challenge offers (default: MD5 alone)
   std::string call_records;  // JSON-lines file of call detail records, "" for none
   std::string voicemail_dir;  // <state>/voicemail: counts for message waiting; "" for none
@@ -55,8 +59,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Loads the tenant (throws callplan::Error) and opens the call record file (throws
-  // std::system_error naming it).
+  // Loads the tenants (throws callplan::Error when none can be served; with several, a file
+  // with errors or conflicts is refused, logged, and the others serve) and opens the call
+  // record file (throws std::system_error naming it).
   explicit Server(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
@@ -66,8 +71,9 @@ class Server {
   void start();
   // Runs until stop() / SIGTERM / SIGINT.
   void run();
-  // Loads the tenant file again; a tenant with errors is refused (logged) and the old one
-  // stays. Returns whether the new one was taken.
+  // Loads every tenant file again, each on its own; a file with errors or conflicts is
+  // refused (logged) and its company's old version stays. Returns whether every file was
+  // taken.
   bool reload();
   // Graceful: new calls get 503, calls in progress get up to drain_limit to finish.
   void stop();

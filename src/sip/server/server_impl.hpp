@@ -10,8 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sip/events/notifier.hpp"
 #include "sip/b2bua/own_media.hpp"
+#include "sip/companies/companies.hpp"
+#include "sip/events/notifier.hpp"
 #include "sip/media_side/supervisor.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
@@ -50,8 +51,10 @@ struct Server::Impl final : TransactionUser {
   void receive(const Peer& from, std::string_view bytes);
   // Writes received/rport into the top Via of the request in `message` (via_received.hpp).
   void stamp(const Peer& from, std::string_view bytes, const ParseOptions& parse_options);
-  std::shared_ptr<Directory> load_directory();  // throws callplan::Error
-  void use(std::shared_ptr<Directory> directory);
+  std::vector<std::string> tenant_files() const;  // the files, then --tenants DIR's
+  // Loads every company (companies.hpp) and logs what happened to each file; returns whether
+  // every file was taken. At start (`reload` false) throws callplan::Error when none is.
+  bool load_companies(bool reload);
   bool reload();  // logs "reloaded ..." or "reload refused: ..."; the old plan stays on failure
   void watch_signals();
   void schedule_housekeeping();
@@ -98,8 +101,8 @@ struct Server::Impl final : TransactionUser {
   TransactionLayer layer;
   Location location;
   Registrar registrar;
-  std::optional<DigestAuthenticator> auth;
   std::string auth_secret;
+  Companies companies;  // each with its Directory, realm and round-robin positions
   RateLimiter limiter;           // per source address
   RateLimiter endpoint_limiter;  // per address:port: one phone of an office
   AuthThrottle throttle;
@@ -110,7 +113,6 @@ struct Server::Impl final : TransactionUser {
   std::unique_ptr<OwnMedia> own_media;
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
-  std::shared_ptr<Directory> directory;
   asio::signal_set signals;
   asio::steady_timer housekeeping;
   Message message;  // reused for every received message

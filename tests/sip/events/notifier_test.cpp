@@ -19,7 +19,7 @@ class RoomPackage final : public EventPackage {
  public:
   std::string_view name() const override { return "x-room"; }
   std::string_view content_type() const override { return "text/plain"; }
-  std::string resource(std::string_view user) const override {
+  std::string resource(std::string_view, std::string_view user) const override {
     return user.empty() || user == "0" ? std::string() : std::string(user);
   }
   int authorize(std::string_view subscriber, std::string_view resource) const override {
@@ -217,7 +217,7 @@ TEST(DialogPackage, OneDialogElementWithTheStateNoneWhenIdleAndTheVersionWritten
             std::string::npos);
   // Equal states compare equal (no version inside); the NOTIFY gets its number.
   EXPECT_EQ(ringing, dialog_info_body(PhoneActivity::early, "101", "acme"));
-  DialogPackage package([] { return std::shared_ptr<Directory>(); },
+  DialogPackage package(CompanyDirectories{},
                         [](std::string_view) { return PhoneActivity::idle; });
   const std::string sent = package.versioned(ringing, 4);
   EXPECT_NE(sent.find("version=\"4\" state=\"full\""), std::string::npos) << sent;
