@@ -202,6 +202,8 @@ void Proxy::run_actions(Call& call) {
     for (LegId leg : busy) call.session->busy(leg, seconds(call));
   }
   call.running = false;
+  if (config_.routing_state_changed)
+    config_.routing_state_changed(call.directory->company(), routing_state_);
   arm_wake(call);
   maybe_erase(id);
 }

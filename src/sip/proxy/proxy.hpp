@@ -56,6 +56,9 @@ struct ProxyConfig {
   std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
   // Every call's detail record, once, when it is over (call_record.hpp); empty: none kept.
   std::function<void(const CallRecord& record)> record;
+  // After the session of a call of `company` has run (it may have moved a round-robin
+  // position): what keeps the state store in step (sip/server/state_keeper.hpp). Empty: none.
+  std::function<void(std::string_view company, const RoutingState& state)> routing_state_changed;
 };
 
 struct ProxyStats {
@@ -75,6 +78,9 @@ class Proxy {
   // New calls use `directory`; calls in progress keep theirs.
   void use(std::shared_ptr<Directory> directory);
   const std::shared_ptr<Directory>& directory() const { return directory_; }
+  // Round-robin positions and the random state, carried from call to call; set at start from
+  // the state store, before the first call.
+  RoutingState& routing_state() { return routing_state_; }
 
   // A new INVITE (no To tag) from the trunk (caller = the From user) or from an authenticated
   // device. Answers it in every case.

@@ -43,6 +43,15 @@ Server::Impl::Impl(ServerOptions o)
       call_records(options.call_records.empty()
                        ? nullptr
                        : std::make_unique<CallRecordFile>(options.call_records)),
+      state(options.state_dir.empty()
+                ? nullptr
+                : std::make_unique<StateKeeper>(options.state_dir,
+                                                [](std::string_view line) {
+                                                  // The store's writer thread: one write of
+                                                  // one line, not through the event loop's log.
+                                                  fmt::print(stderr, "callplan serve: state: {}\n",
+                                                             line);
+                                                })),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
@@ -53,12 +62,25 @@ Server::Impl::Impl(ServerOptions o)
                         .record = call_records
                                       ? std::function<void(const CallRecord&)>(
                                             [this](const CallRecord& r) { call_records->write(r); })
-                                      : nullptr}),
+                                      : nullptr,
+                        .routing_state_changed =
+                            state ? std::function<void(std::string_view, const RoutingState&)>(
+                                        [this](std::string_view company, const RoutingState& rs) {
+                                          state->routing_state_changed(company, rs);
+                                        })
+                                  : nullptr}),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
   location.on_change([this](std::string_view username, bool) {
     if (directory) directory->refresh_presence(username, location, timers.now());
   });
+  if (state) {
+    // Enqueued before the REGISTER's 200 is sent; on disk one batch later (state_keeper.hpp).
+    location.on_bindings([this](std::string_view username, std::span<const Binding> stored) {
+      state->bindings_changed(directory ? std::string_view(directory->company()) : "", username,
+                              stored, timers.now(), std::chrono::system_clock::now());
+    });
+  }
   transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
   transport.on_log([this](std::string_view kind, std::string_view text) {
     log.write(LogLevel::warn, fmt::format("transport.{}", kind), text);
@@ -81,6 +103,29 @@ void Server::Impl::use(std::shared_ptr<Directory> next) {
   if (!auth || auth->realm() != next->realm()) auth.emplace(next->realm(), auth_secret);
   directory = next;
   proxy.use(std::move(next));
+}
+
+void Server::Impl::restore_state(std::string_view company) {
+  if (!state) return;
+  const auto started = std::chrono::steady_clock::now();
+  timers.set_now(TimerQueue::Clock::now());
+  RestoredState r = state->restore(location, proxy.routing_state(), company, timers.now(),
+                                   std::chrono::system_clock::now());
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  log.notice(fmt::format("state: {} registration(s) and {} round-robin position(s) back from {} "
+                         "in {} ms ({} expired, {} over TCP dropped)",
+                         r.registrations, r.round_robin, options.state_dir, took.count(),
+                         r.expired_dropped, r.connection_dropped + r.unusable_dropped));
+}
+
+void Server::Impl::flush_state() {
+  if (!state) return;
+  if (!state->flush(std::chrono::seconds(5))) {
+    log.notice(fmt::format("state: {} change(s) not yet written after 5 s; still trying while "
+                           "closing (docs/state.md)",
+                           state->counters().pending));
+  }
 }
 
 void Server::Impl::receive(const Peer& from, std::string_view bytes) {
@@ -208,7 +253,11 @@ void Server::Impl::schedule_housekeeping() {
 // ---------------------------------------------------------------------------------------------
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  impl_->use(impl_->load_directory());
+  std::shared_ptr<Directory> directory = impl_->load_directory();
+  // Before presence is computed (use()) and before anything is bound: the first request
+  // already sees every phone registered before the restart.
+  impl_->restore_state(directory->company());
+  impl_->use(std::move(directory));
 }
 
 Server::~Server() = default;
@@ -223,7 +272,10 @@ void Server::start() {
   impl_->log.notice("ready");
 }
 
-void Server::run() { impl_->io.run(); }
+void Server::run() {
+  impl_->io.run();
+  impl_->flush_state();
+}
 
 bool Server::reload() { return impl_->reload(); }
 

@@ -37,6 +37,9 @@ struct ServerOptions {
   std::string realm;         // digest realm; "" means the tenant's login
   DigestPolicy digest{};     // which algorithms a challenge offers (default: MD5 alone)
   std::string call_records;  // JSON-lines file of call detail records, "" for none
+  // Registrations and round-robin positions kept across restarts in DIR/state.db
+  // (state_keeper.hpp, docs/state.md); "" keeps them in memory only.
+  std::string state_dir;
   LogLevel log_level = LogLevel::info;
   LogLimit log_limit{};  // lines per kind per window (log.hpp)
   TransactionTimes times{};
@@ -50,8 +53,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Loads the tenant (throws callplan::Error) and opens the call record file (throws
-  // std::system_error naming it).
+  // Loads the tenant (throws callplan::Error), opens the call record file (throws
+  // std::system_error naming it) and the state store (throws state::StoreError: locked,
+  // corrupt, too new, I/O), and loads what the store kept before the first request.
   explicit Server(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
@@ -59,7 +63,7 @@ class Server {
 
   // Binds every --listen address (throws std::system_error) and prints them, then "ready".
   void start();
-  // Runs until stop() / SIGTERM / SIGINT.
+  // Runs until stop() / SIGTERM / SIGINT, then writes what the state store has queued.
   void run();
   // Loads the tenant file again; a tenant with errors is refused (logged) and the old one
   // stays. Returns whether the new one was taken.

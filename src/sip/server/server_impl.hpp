@@ -18,6 +18,7 @@
 #include "sip/security/security_log.hpp"
 #include "sip/server/log.hpp"
 #include "sip/server/server.hpp"
+#include "sip/server/state_keeper.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/descriptor_limit.hpp"
 #include "sip/transport/timer_driver.hpp"
@@ -44,6 +45,9 @@ struct Server::Impl final : TransactionUser {
   void schedule_housekeeping();
   void begin_drain();
   void log_limits();  // debug: descriptors, connection limit, socket buffers
+  // Loads what the state store kept (registrations, round robin of `company`); logs a line.
+  void restore_state(std::string_view company);
+  void flush_state();  // at the stop: logs when the store could not write everything
 
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
@@ -76,6 +80,7 @@ struct Server::Impl final : TransactionUser {
   RateLimiter endpoint_limiter;  // per address:port: one phone of an office
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
+  std::unique_ptr<StateKeeper> state;            // --state-dir; null: memory only
   Proxy proxy;
   std::shared_ptr<Directory> directory;
   asio::signal_set signals;
