@@ -33,7 +33,8 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
       timers_(timers),
       transport_(transport),
       location_(location),
-      config_(std::move(config)) {
+      config_(std::move(config)),
+      tokens_(config_.dialog_secret.empty() ? random_dialog_secret() : config_.dialog_secret) {
   dialogs_.on_forget([this](const std::string& key) {
     trunk_dialogs_.remove(key);
     flows_.erase(key);
@@ -126,7 +127,18 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   call.directory = directory_;
   call.to = dialled(call.invite.request_uri);
   call.to_tag = random_tag();
-  call.trunk_token = "cp" + random_tag();
+  // A token is good as long as the dialog may live without a request (DialogSet's 12 hours).
+  call.token_expires = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours(12))
+                           .count();
+  call.token = tokens_.issue(call.invite.call_id,
+                             {.side = is_trunk(from) ? DialogSide::trunk_in : DialogSide::inside,
+                              .expires = call.token_expires,
+                              .caller_tag = std::string(call.invite.from.tag()),
+                              .phone_from = {},
+                              .trunk_from = {},
+                              .phone_contact = {},
+                              .phone = std::nullopt});
   call.started = timers_.now();
   if (!session_pool_.empty() && session_pool_.back()->engine() == directory_->engine()) {
     call.session = std::move(session_pool_.back());

@@ -10,6 +10,7 @@
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "sip/server/dialog_secret.hpp"
 #include "sip/server/server_impl.hpp"
 #include "sip/writer.hpp"
 
@@ -68,7 +69,10 @@ Server::Impl::Impl(ServerOptions o)
                                         [this](std::string_view company, const RoutingState& rs) {
                                           state->routing_state_changed(company, rs);
                                         })
-                                  : nullptr}),
+                                  : nullptr,
+                        .dialog_secret = options.state_dir.empty()
+                                             ? std::string()
+                                             : load_dialog_secret(options.state_dir)}),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
   location.on_change([this](std::string_view username, bool) {
