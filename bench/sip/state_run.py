@@ -9,8 +9,9 @@ In one run, on the same machine and ports:
    enqueued for the SQLite writer thread) and with `--memory-only`: for each, the highest
    stepped rate at which every request succeeded (sipp exit 0), as bench/sip/run.py measures
    calls. REGISTERs are sipp's register.xml (401 challenge, then MD5 digest, then 200) for
-   the three bench phones in turn, each a new Call-ID, so every one changes the binding and is
-   written. Calls are run.py's "one target" plan. Rate limits are off (--rate-limit 0
+   1,000 phones in turn (bench/sip/tenant.yaml plus generated users and devices, --phones),
+   each REGISTER a new Call-ID, so every one changes a binding and is written: no two
+   changes of one batch hit the same row. Calls are run.py's "one target" plan. Rate limits are off (--rate-limit 0
    --endpoint-rate-limit 0) so the load is measured, not the limiter. The ratio state/memory
    is the figure (target >= 0.9).
 2. A restart with 100,000 stored registrations: a state.db holding 100,000 UDP registrations
@@ -38,22 +39,43 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import (DEVICES, ROOT, SERVER_IP, TRUNK_IP, Server, sipp_options,  # noqa: E402
+from load import (ROOT, SERVER_IP, TRUNK_IP, Server, sipp_options,  # noqa: E402
                   start_callplan, register_phones)
 from sip_e2e_sipp import SippPeer  # noqa: E402
 import run  # noqa: E402  (run_step / search for calls, as bench/sip/run.py)
 
 NO_LIMITS = ["--rate-limit", "0", "--endpoint-rate-limit", "0"]
+BENCH_TENANT = ROOT / "bench/sip/tenant.yaml"
+
+
+def many_phones_tenant(path: Path, count: int) -> list[tuple[str, str]]:
+    """bench/sip/tenant.yaml with `count` more users and devices, so that a REGISTER load
+    changes `count` different bindings in turn (the store writes each one; nothing is
+    coalesced), as a real office's phones do. Returns (username, password) of the new ones."""
+    text = BENCH_TENANT.read_text()
+    users = "".join(f'  - {{extension: "{3000 + i}", first_name: R{i}, last_name: Bench}}\n'
+                    for i in range(count))
+    devices = "".join(f'  - {{id: r{i:04d}, user: "{3000 + i}", '
+                      f'sip: {{password: "Reg-{i:04d}-pass"}}}}\n' for i in range(count))
+    anchor_user = '  - {extension: "203", first_name: Tre, last_name: Bench}\n'
+    anchor_device = '  - {id: three, user: "203", sip: {password: "Bench-three-pass"}}\n'
+    assert anchor_user in text and anchor_device in text, "bench/sip/tenant.yaml changed"
+    text = text.replace(anchor_user, anchor_user + users).replace(anchor_device,
+                                                                  anchor_device + devices)
+    path.write_text(text)
+    return [(f"bench-r{i:04d}", f"Reg-{i:04d}-pass") for i in range(count)]
 
 
 def register_step(server: Server, port: int, server_port: int, contact_port: int, rate: int,
-                  seconds: float, workdir: Path) -> dict[str, object]:
-    """`rate * seconds` REGISTERs (each with its 401 round trip) at `rate` per second."""
+                  seconds: float, workdir: Path,
+                  phones: list[tuple[str, str]]) -> dict[str, object]:
+    """`rate * seconds` REGISTERs (each with its 401 round trip) at `rate` per second, the
+    phones in turn."""
     count = max(3, int(rate * seconds))
     inf = workdir / "register-users.csv"
     inf.write_text("SEQUENTIAL\n" + "".join(
         f"{user};[authentication username={user} password={password}]\n"
-        for user, password in DEVICES))
+        for user, password in phones))
     peer = SippPeer(workdir, "registers", "register.xml", local_ip=SERVER_IP, local_port=port,
                     remote=f"{SERVER_IP}:{server_port}", calls=count, timeout_s=seconds + 20,
                     trace=False,
@@ -73,31 +95,40 @@ def register_step(server: Server, port: int, server_port: int, contact_port: int
             "cpu_per_1000_calls_s": round(1000 * cpu / count, 4), "exit_codes": [rc]}
 
 
-def search_registers(name: str, server: Server, ports: dict[str, object],
-                     args: argparse.Namespace, deadline: float, workdir: Path,
-                     log: list[dict[str, object]]) -> dict[str, object] | None:
-    best, rate, failed_at = None, args.start_rate, None
+def keeps_pace(result: dict[str, object], seconds: float) -> bool:
+    """A step passes when every request succeeded *and* the load ran at the asked rate: sipp
+    falls behind (and still exits 0) when the server answers too slowly."""
+    return bool(result["ok"]) and float(result["seconds"]) <= seconds * 1.5 + 1
 
-    def step(at: int) -> dict[str, object]:
-        r = register_step(server, int(ports["caller"]), int(ports["server"]),
-                          int(ports["phones"][0]), at, args.seconds, workdir)
-        r.update(server=name, plan="register")
-        log.append(r)
-        print(f"  {name:8} register {at:6d}/s  {'ok' if r['ok'] else 'FAILED'} "
-              f"({r['successful']}/{r['calls']} in {r['seconds']} s, "
-              f"CPU {r['cpu_per_1000_calls_s']:.3f} s/1000)", flush=True)
-        return r
 
-    while rate <= args.max_rate and time.monotonic() + args.seconds + 30 < deadline:
-        r = step(rate)
-        if not r["ok"]:
-            failed_at = rate
-            break
-        best, rate = r, int(rate * args.factor)
-    if failed_at and best and time.monotonic() + args.seconds + 30 < deadline:
-        mid = (int(best["rate"]) + failed_at) // 2
-        if int(best["rate"]) < mid < failed_at and (r := step(mid))["ok"]:
-            best = r
+def ladder(kind: str, servers: dict[str, Server], ports: dict[str, dict[str, object]],
+           args: argparse.Namespace, deadline: float, workdir: Path,
+           log: list[dict[str, object]]) -> dict[str, dict[str, object] | None]:
+    """Both modes at each rate, back to back (so a busy moment of the shared machine hits
+    both), rates x--factor until a mode fails; a failed mode stops, the other goes on."""
+    best: dict[str, dict[str, object] | None] = {mode: None for mode in servers}
+    running = set(servers)
+    rate = args.start_rate
+    while running and rate <= args.max_rate and time.monotonic() + 2 * args.seconds + 40 < deadline:
+        for mode in sorted(running):
+            p = ports[mode]
+            if kind == "register":
+                r = register_step(servers[mode], int(p["caller"]), int(p["server"]),
+                                  int(p["phones"][0]), rate, args.seconds, workdir,
+                                  args.register_phones)
+            else:
+                r = run.run_step(servers[mode], p, "one", rate, args.seconds, workdir)
+            r["ok"] = keeps_pace(r, args.seconds)
+            r.update(server=mode, plan=kind)
+            log.append(r)
+            print(f"  {mode:8} {kind:8} {rate:6d}/s  {'ok' if r['ok'] else 'FAILED'} "
+                  f"({r['successful']}/{r['calls']} in {r['seconds']} s, "
+                  f"server CPU {r['cpu_per_1000_calls_s']:.3f} s/1000)", flush=True)
+            if r["ok"]:
+                best[mode] = r
+            else:
+                running.discard(mode)
+        rate = int(rate * args.factor)
     return best
 
 
@@ -164,6 +195,10 @@ def restart_with(binary: str, ports: dict[str, object], count: int, workdir: Pat
                 if data.startswith(b"INVITE "):
                     routed = time.monotonic() - started
                     break
+        # Twice: the first lets calls in progress (the INVITEs above ring a phone that never
+        # answers) drain for 10 s, the second stops at once.
+        proc.terminate()
+        time.sleep(0.2)
         proc.terminate()
         proc.wait(timeout=10)
         log = (workdir / "restart.stderr.log").read_text()
@@ -185,6 +220,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--budget", type=float, default=600.0)
     ap.add_argument("--registrations", type=int, default=100_000)
+    ap.add_argument("--phones", type=int, default=1000,
+                    help="phones registering in turn in the REGISTER load")
     ap.add_argument("--port-base", type=int, default=23500)
     ap.add_argument("--json", default=str(ROOT / "build/bench-sip-state.json"))
     args = ap.parse_args()
@@ -197,23 +234,29 @@ def main() -> int:
     print(f"bench/sip/state_run.py: {platform.node()}, {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f}; logs in {workdir}", flush=True)
     modes = {"memory": ["--memory-only"], "state": ["--state-dir", str(workdir / "state")]}
-    share = (args.budget - 60) / (2 * len(modes))
+    many = workdir / "many-phones.yaml"
+    args.register_phones = many_phones_tenant(many, args.phones)
+    # Each mode its own server and ports (base, base + 10), both up for the whole ladder.
+    mode_ports = {mode: {"server": base + 10 * i, "trunk": base + 10 * i + 1,
+                         "caller": base + 10 * i + 2,
+                         "phones": [base + 10 * i + 3, base + 10 * i + 4, base + 10 * i + 5]}
+                  for i, mode in enumerate(modes)}
     log: list[dict[str, object]] = []
-    best: dict[str, dict[str, dict[str, object] | None]] = {"register": {}, "calls": {}}
-    for kind in ("register", "calls"):
-        for mode, extra in modes.items():
-            server = start_callplan(args.callplan, base, base + 1, workdir,
-                                    extra=[*NO_LIMITS, *extra])
-            try:
-                part = min(deadline, time.monotonic() + share)
-                if kind == "register":
-                    best[kind][mode] = search_registers(mode, server, ports, args, part,
-                                                        workdir, log)
-                else:
-                    register_phones(base, list(ports["phones"]))
-                    best[kind][mode] = run.search(mode, server, ports, "one", args, part,
-                                                  workdir, log)
-            finally:
+    best: dict[str, dict[str, dict[str, object] | None]] = {}
+    for n, kind in enumerate(("register", "calls")):
+        servers: dict[str, Server] = {}
+        try:
+            for mode, extra in modes.items():
+                p = mode_ports[mode]
+                servers[mode] = start_callplan(args.callplan, int(p["server"]), int(p["trunk"]),
+                                               workdir, extra=[*NO_LIMITS, *extra],
+                                               tenant=many if kind == "register" else BENCH_TENANT)
+                if kind == "calls":
+                    register_phones(int(p["server"]), list(p["phones"]))
+            part = time.monotonic() + (deadline - time.monotonic() - 60) / (2 - n)
+            best[kind] = ladder(kind, servers, mode_ports, args, part, workdir, log)
+        finally:
+            for server in servers.values():
                 server.stop()
     restart = restart_with(args.callplan, ports, args.registrations, workdir)
 

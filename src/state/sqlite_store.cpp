@@ -152,6 +152,9 @@ Snapshot SqliteStore::load(WallClock now) {
     throw;
   }
 
+  // Sized once: growing a vector of 100,000 records moves every one of them a dozen times.
+  out.registrations.reserve(
+      static_cast<std::size_t>(db.query_int("SELECT count(*) FROM registrations").value_or(0)));
   Statement regs(db,
                  "SELECT company, username, contact, source_address, source_port, transport, "
                  "expires_ms, call_id, cseq, q_millis, instance, reg_id FROM registrations");

@@ -43,6 +43,8 @@ class Location {
   std::vector<std::string> expire(TimePoint now);
 
   std::size_t binding_count() const;
+  // Room for `users` usernames without rehashing (a start that loads many at once).
+  void reserve(std::size_t users) { by_user_.reserve(users); }
   // Every stored binding of `username`, expired ones included, in no particular order
   // (empty when none). Valid until the next edit.
   std::span<const Binding> stored(std::string_view username) const;

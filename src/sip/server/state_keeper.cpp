@@ -47,6 +47,8 @@ RestoredState StateKeeper::restore(Location& location, RoutingState& routing,
   RestoredState out;
   out.expired_dropped = snapshot.expired_registrations_dropped;
   out.connection_dropped = snapshot.connection_registrations_dropped;
+  users_.reserve(snapshot.registrations.size());
+  location.reserve(snapshot.registrations.size());
   for (state::Registration& r : snapshot.registrations) {
     std::error_code ec;
     const asio::ip::address address = asio::ip::make_address(r.source_address, ec);
