@@ -39,11 +39,13 @@ struct Registration {
   friend bool operator==(const Registration&, const Registration&) = default;
 };
 
-// Where round robin continues in one ring group of one company.
+// Where round robin continues in one ring group of one company: the member after whom the
+// group's next call starts, as the engine's RoutingState keeps it (a name, not an index, so
+// it survives members being added or reordered by a reload).
 struct RoundRobinPosition {
   std::string company;
-  std::string ring_group;  // the ring-group key the engine's RoutingState uses
-  std::uint64_t position = 0;
+  std::string ring_group;  // the ring group's step path ("main/2"), RoutingState's key
+  std::string member;      // the member as written in the group
 
   friend bool operator==(const RoundRobinPosition&, const RoundRobinPosition&) = default;
 };

@@ -43,6 +43,16 @@ CREATE TABLE panel_accounts (
 CREATE INDEX registrations_by_expiry ON registrations (expires_ms);
 CREATE INDEX call_records_by_company ON call_records (company, id);
 )sql",
+    // 2 -> 3: round robin is kept as the member after whom the next call starts (what the
+    // engine's RoutingState holds), not as an index. No server wrote version 2 positions
+    // (the store was not yet wired into `callplan serve`), and an index cannot be turned
+    // into a member name, so the old column is replaced, not converted.
+    R"sql(
+DROP TABLE round_robin;
+CREATE TABLE round_robin (
+  company TEXT NOT NULL, ring_group TEXT NOT NULL, member TEXT NOT NULL,
+  PRIMARY KEY (company, ring_group)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -52,7 +52,7 @@ struct SqliteStore::Statements {
         remove_registration(
             db, "DELETE FROM registrations WHERE company = ? AND username = ? AND contact = ?"),
         put_round_robin(db,
-                        "INSERT OR REPLACE INTO round_robin (company, ring_group, position) "
+                        "INSERT OR REPLACE INTO round_robin (company, ring_group, member) "
                         "VALUES (?,?,?)"),
         put_message_waiting(db,
                             "INSERT OR REPLACE INTO message_waiting (company, mailbox, "
@@ -152,6 +152,9 @@ Snapshot SqliteStore::load(WallClock now) {
     throw;
   }
 
+  // Sized once: growing a vector of 100,000 records moves every one of them a dozen times.
+  out.registrations.reserve(
+      static_cast<std::size_t>(db.query_int("SELECT count(*) FROM registrations").value_or(0)));
   Statement regs(db,
                  "SELECT company, username, contact, source_address, source_port, transport, "
                  "expires_ms, call_id, cseq, q_millis, instance, reg_id FROM registrations");
@@ -171,10 +174,9 @@ Snapshot SqliteStore::load(WallClock now) {
     r.reg_id = static_cast<std::uint32_t>(regs.column_int(11));
     out.registrations.push_back(std::move(r));
   }
-  Statement rr(db, "SELECT company, ring_group, position FROM round_robin");
+  Statement rr(db, "SELECT company, ring_group, member FROM round_robin");
   while (rr.step()) {
-    out.round_robin.push_back({rr.column_text(0), rr.column_text(1),
-                               static_cast<std::uint64_t>(rr.column_int(2))});
+    out.round_robin.push_back({rr.column_text(0), rr.column_text(1), rr.column_text(2)});
   }
   Statement mwi(db, "SELECT company, mailbox, new_messages, old_messages FROM message_waiting");
   while (mwi.step()) {
@@ -359,7 +361,7 @@ void SqliteStore::apply(const Change& change) {
         } else if constexpr (std::is_same_v<T, RoundRobinPosition>) {
           s.put_round_robin.bind(1, c.company)
               .bind(2, c.ring_group)
-              .bind(3, static_cast<std::int64_t>(c.position))
+              .bind(3, c.member)
               .run();
         } else if constexpr (std::is_same_v<T, MessageWaiting>) {
           s.put_message_waiting.bind(1, c.company)

@@ -38,8 +38,8 @@ void sort_by(std::vector<T>& v, Key key) {
 TEST(StateRoundTrip, EveryKindSurvivesAReopen) {
   TempDir dir;
   const Registration r1 = registration(1), r2 = registration(2);
-  const RoundRobinPosition rr{"acme", "sales", 7};
-  const RoundRobinPosition rr_big{"globex", "support", (std::uint64_t{1} << 62) + 5};
+  const RoundRobinPosition rr{"acme", "main/2", "002"};
+  const RoundRobinPosition rr_big{"globex", "support/1", "Ren\u00e9e \"night\" desk"};
   const MessageWaiting mwi{"acme", "201", 3, 12};
   const PanelAccount admin{"admin", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "admin"};
   {
@@ -94,7 +94,7 @@ TEST(StateRoundTrip, LaterChangesReplaceEarlierOnesInOrder) {
     store->put_registration(r);
     store->put_registration(registration(2));
     store->remove_registration("acme", "dev2", registration(2).contact);
-    for (std::uint64_t p = 0; p < 50; ++p) store->put_round_robin({"acme", "sales", p});
+    for (int p = 0; p < 50; ++p) store->put_round_robin({"acme", "sales", std::to_string(p)});
     store->put_message_waiting({"acme", "201", 1, 0});
     store->put_message_waiting({"acme", "201", 0, 1});
     store->put_panel_account({"gone", "h", "admin"});
@@ -106,7 +106,7 @@ TEST(StateRoundTrip, LaterChangesReplaceEarlierOnesInOrder) {
   EXPECT_EQ(s.registrations[0].cseq, 999u);
   EXPECT_EQ(s.registrations[0].expires, at(t0 + 7'200'000));
   ASSERT_EQ(s.round_robin.size(), 1u);
-  EXPECT_EQ(s.round_robin[0].position, 49u);
+  EXPECT_EQ(s.round_robin[0].member, "49");
   EXPECT_EQ(s.message_waiting, (std::vector<MessageWaiting>{{"acme", "201", 0, 1}}));
   EXPECT_TRUE(s.panel_accounts.empty());
 }

@@ -5,7 +5,8 @@
 //
 // Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options,
 // an address that cannot be bound, or a state directory / call record file that cannot be
-// created or written.
+// created or written, or a state store that is locked, damaged or too new (its code in
+// brackets: state-locked, state-corrupt, state-too-new, state-io; docs/state.md).
 #include <unistd.h>
 
 #include <cstddef>
@@ -24,6 +25,7 @@
 #include "sip/proxy/next_hop.hpp"
 #include "sip/server/server.hpp"
 #include "sip/uri.hpp"
+#include "state/store.hpp"
 
 namespace callplan::cli {
 namespace {
@@ -38,6 +40,7 @@ struct ServeCliOptions {
   std::string digest = "md5";
   std::string state_dir;  // "" for the default of SPEC 11
   std::string cdr;        // "" for <state-dir>/cdr.jsonl
+  bool memory_only = false;  // no state store: registrations and round robin die with us
   double rate_limit = 500;
   double endpoint_rate_limit = 50;
   std::string log_level = "info";
@@ -157,24 +160,25 @@ int run(const ServeCliOptions& o) {
   } else {
     options.rate.rate = options.rate.burst = 1e12;  // no limit
   }
+  if (o.memory_only && !o.state_dir.empty())
+    return usage("--memory-only and --state-dir exclude each other");
+  // The state directory holds the store (unless --memory-only), the call records (unless
+  // --cdr) and the voicemail of the own media side (SPEC 10, 11).
+  const bool own_media = !o.no_media && o.media_server.empty();
   std::string state_dir;
-  if (o.cdr.empty() || (!o.no_media && o.media_server.empty())) {
+  if (!o.memory_only || o.cdr.empty() || own_media) {
     std::string error;
     state_dir = prepare_state_dir(o.state_dir, error);
     if (state_dir.empty()) return usage(error);
   }
-  options.call_records = o.cdr.empty() ? state_dir + "/cdr.jsonl" : o.cdr;
-  if (!o.no_media && o.media_server.empty()) {
+  if (!o.memory_only) options.state_dir = state_dir;
+  if (own_media) {
     std::string error;
     if (!media_side_options(o, state_dir, options, options.media_side, error)) return usage(error);
   }
-  // Message waiting reads the voicemail store under the state directory (SPEC 10, 11), when
-  // one is in use (given, or the default one the call records go to).
-  if (!o.state_dir.empty() || o.cdr.empty()) {
-    std::string ignored;
-    if (std::string dir = prepare_state_dir(o.state_dir, ignored); !dir.empty())
-      options.voicemail_dir = dir + "/voicemail";
-  }
+  // Message waiting reads the voicemail store under the state directory, when one is in use.
+  if (!state_dir.empty()) options.voicemail_dir = state_dir + "/voicemail";
+  options.call_records = o.cdr.empty() ? state_dir + "/cdr.jsonl" : o.cdr;
   if (o.endpoint_rate_limit < 0)
     return usage("--endpoint-rate-limit: requests per second, 0 for no limit");
   if (o.endpoint_rate_limit > 0) {
@@ -219,6 +223,9 @@ int run(const ServeCliOptions& o) {
     return kExitFindings;
   } catch (const std::system_error& e) {  // the call record file cannot be opened
     return usage(e.what());
+  } catch (const state::StoreError& e) {  // locked, corrupt, too new, unreadable
+    fmt::print(stderr, "callplan serve: {} [{}]\n", e.what(), e.code());
+    return kExitUsage;
   }
   try {
     server->start();
@@ -257,7 +264,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "offered SHA-256 (MD5) alone whatever this says");
   cmd->add_option("--state-dir", o->state_dir,
                   "State directory, created when missing (default /var/lib/callplan as root, "
-                  "else $XDG_STATE_HOME/callplan); call detail records go to cdr.jsonl there");
+                  "else $XDG_STATE_HOME/callplan): registrations and round-robin positions are "
+                  "kept there across restarts (state.db), call detail records in cdr.jsonl");
+  cmd->add_flag(
+      "--memory-only", o->memory_only,
+      "Keep registrations and round-robin positions in memory only (lost at a restart); "
+      "call detail records still go to the state directory unless --cdr says otherwise");
   cmd->add_option("--cdr", o->cdr,
                   "Write the call detail records (JSON lines) to this file instead of "
                   "STATE-DIR/cdr.jsonl");

@@ -13,12 +13,11 @@
 namespace callplan::sip {
 
 OwnMedia::OwnMedia(TransactionLayer& layer, Transport& transport, TimerQueue& timers,
-                   MediaControl& control, std::string prompt_folder, Log log)
+                   MediaControl& control, Log log)
     : layer_(layer),
       transport_(transport),
       timers_(timers),
       control_(control),
-      prompt_folder_(std::move(prompt_folder)),
       log_(std::move(log)) {
   // The control client may outlive us (the supervisor owns it): the handler checks.
   control_.on_down([this, alive = std::weak_ptr<bool>(alive_)] {
@@ -102,7 +101,7 @@ void OwnMedia::open(const LegPtr& leg, std::function<void(bool)> then) {
 nlohmann::json OwnMedia::prompt_json(const PromptText& prompt) const {
   if (!prompt.audio.empty()) {
     std::filesystem::path file(std::string(prompt.audio));
-    if (file.is_relative()) file = std::filesystem::path(prompt_folder_) / file;
+    if (file.is_relative()) file = std::filesystem::path(std::string(prompt.folder)) / file;
     return {{"file", file.string()}};
   }
   return {{"text", std::string(prompt.text)},

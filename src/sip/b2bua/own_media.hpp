@@ -43,8 +43,9 @@ struct CallerSide {
   Peer caller;              // where the INVITE came from
 };
 
-// A prompt as the plan names it: an audio file (relative to the tenant's folder) or text.
+// A prompt as the plan names it: an audio file (relative to `folder`, the tenant file's) or text.
 struct PromptText {
+  std::string_view folder;
   std::string_view audio;
   std::string_view text;
   std::string_view language;
@@ -70,7 +71,7 @@ class OwnMedia {
   using Log = std::function<void(std::string_view line)>;
 
   OwnMedia(TransactionLayer& layer, Transport& transport, TimerQueue& timers,
-           MediaControl& control, std::string prompt_folder, Log log);
+           MediaControl& control, Log log);
   ~OwnMedia();
   OwnMedia(const OwnMedia&) = delete;
   OwnMedia& operator=(const OwnMedia&) = delete;
@@ -134,7 +135,6 @@ class OwnMedia {
   Transport& transport_;
   TimerQueue& timers_;
   MediaControl& control_;
-  std::string prompt_folder_;
   Log log_;
   std::function<void(std::uint64_t, char)> on_digit_;
   std::function<void(std::uint64_t)> on_prompt_ended_;

@@ -3,6 +3,7 @@
 #include "sip/companies/companies.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <set>
 
@@ -27,7 +28,8 @@ LoadedCompany load_company(const std::string& path, const std::string& realm) {
     throw Error(fmt::format("{}`{}` has errors", report, path));
   }
   auto engine = Engine::compile(checked.tenant, checked.issues);
-  return {std::make_shared<Directory>(checked.tenant, std::move(engine), realm),
+  std::string folder = std::filesystem::absolute(path).parent_path().string();
+  return {std::make_shared<Directory>(checked.tenant, std::move(engine), realm, std::move(folder)),
           claims_of(checked.tenant), checked.tenant.info.country.value};
 }
 

@@ -19,12 +19,23 @@ std::string Proxy::via_for(const Peer& to, std::string_view branch) const {
                      transport_.local(to.protocol).host_port(), branch);
 }
 
-std::string Proxy::record_route_for(const Peer& caller) const {
+// The first Contact's URI of a message ("" when it has none that parses).
+static std::string_view contact_uri(const Message& m) {
+  std::string_view uri;
+  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
+    NameAddr na;
+    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
+    return false;
+  });
+  return uri;
+}
+
+std::string Proxy::record_route_for(const Peer& caller, std::string_view token) const {
   // One Record-Route for both directions; it names the transport the caller used, so the
   // caller's in-dialog requests come back the same way (devices on the other side send to
   // it too: mixed UDP/TCP dialogs would need double Record-Route, see docs/sip-server.md).
   const Peer& local = transport_.local(caller.protocol);
-  return fmt::format("<sip:{};lr{}>", local.host_port(),
+  return fmt::format("<sip:{}@{};lr{}>", token, local.host_port(),
                      caller.protocol == Protocol::tcp ? ";transport=tcp" : "");
 }
 
@@ -37,6 +48,18 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
       std::string identity =
           fmt::format("<sip:{}@{}>", leg.caller_id, transport_.local(config_.trunk->protocol).host_port());
       call.trunk_from = fmt::format("{};tag={}", identity, call.invite.from.tag());
+      if (!is_trunk(call.caller)) {
+        // Everything the relay needs to keep hiding the inside of this call, even after a
+        // restart: in our Record-Route and Contact toward the carrier (dialog_token.hpp).
+        call.trunk_token = tokens_.issue(
+            call.invite.call_id, {.side = DialogSide::trunk_out,
+                                  .expires = call.token_expires,
+                                  .caller_tag = std::string(call.invite.from.tag()),
+                                  .phone_from = std::string(call.invite.from.text),
+                                  .trunk_from = call.trunk_from,
+                                  .phone_contact = std::string(contact_uri(call.invite)),
+                                  .phone = call.caller});
+      }
       send_branch(call, leg.id, *config_.trunk, uri, call.trunk_from, identity, {},
                   BranchKind::leg);
       call.branches.back().device = "trunk";
@@ -69,16 +92,16 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
                         std::string_view phone) {
   std::string branch_id = layer_.new_branch();
   std::string via = via_for(to, branch_id);
-  std::string record_route = record_route_for(call.caller);
+  std::string record_route = record_route_for(call.caller, call.token);
   std::vector<HeaderLine> headers(extra.begin(), extra.end());
   if (!asserted_identity.empty()) headers.push_back({"P-Asserted-Identity", asserted_identity});
   std::string request;
   if (kind == BranchKind::leg && is_trunk(to) && !is_trunk(call.caller)) {
     // Nothing of the inside goes to the carrier (trunk_side.hpp).
-    std::string contact = our_contact(call);
+    std::string contact = our_contact(call.trunk_token);
     request = trunk_invite(call.invite, {.request_uri = request_uri,
                                          .via = via,
-                                         .record_route = record_route_for(to),
+                                         .record_route = record_route_for(to, call.trunk_token),
                                          .from = from_value,
                                          .asserted_identity = asserted_identity,
                                          .contact = contact});
@@ -138,7 +161,7 @@ std::string Proxy::upstream(const Call& call, const Branch& branch, const Messag
     TrunkDialog shown{.phone_from = {},
                       .trunk_from = std::string(response.to.text),
                       .phone_contact = {},
-                      .our_contact = our_contact(call),
+                      .our_contact = our_contact(answer_token(call, branch, response)),
                       .phone = {}};
     return response_for_carrier(response, shown, /*initial=*/true);
   }
@@ -157,16 +180,6 @@ bool Proxy::preloaded_route_is_us(const Call& call) const {
   return ours;
 }
 
-static std::string_view contact_uri(const Message& m) {
-  std::string_view uri;
-  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
-    NameAddr na;
-    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
-    return false;
-  });
-  return uri;
-}
-
 // A call between a phone and the carrier, answered: what the relay needs to keep translating
 // its in-dialog requests (trunk_side.hpp). The identities to swap are the phone's From and the
 // caller ID for a phone calling out; for the carrier calling in, the answering side's To is
@@ -181,14 +194,14 @@ void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
     trunk_dialogs_.add(key, TrunkDialog{.phone_from = std::string(call.invite.from.text),
                                         .trunk_from = call.trunk_from,
                                         .phone_contact = std::string(contact_uri(call.invite)),
-                                        .our_contact = our_contact(call),
+                                        .our_contact = our_contact(call.trunk_token),
                                         .phone = call.caller});
   } else {
     std::string answerer(response.to.text);
     trunk_dialogs_.add(key, TrunkDialog{.phone_from = answerer,
                                         .trunk_from = answerer,
                                         .phone_contact = std::string(contact_uri(response)),
-                                        .our_contact = our_contact(call),
+                                        .our_contact = our_contact(answer_token(call, branch, response)),
                                         .phone = branch.to});
   }
 }
@@ -210,10 +223,24 @@ bool Proxy::is_trunk(const Peer& peer) const {
   return config_.trunk && peer.address == config_.trunk->address;
 }
 
-std::string Proxy::our_contact(const Call& call) const {
+std::string Proxy::our_contact(std::string_view token) const {
   const Peer& local = transport_.local(config_.trunk ? config_.trunk->protocol : Protocol::udp);
-  return fmt::format("<sip:{}@{}{}>", call.trunk_token, local.host_port(),
+  return fmt::format("<sip:{}@{}{}>", token, local.host_port(),
                      local.protocol == Protocol::tcp ? ";transport=tcp" : "");
+}
+
+// Issued from the call and the answer alone, so the 2xx relayed upstream and the TrunkDialog
+// kept for the relay name the same token.
+std::string Proxy::answer_token(const Call& call, const Branch& branch,
+                                const Message& response) const {
+  std::string answerer(response.to.text);
+  return tokens_.issue(call.invite.call_id, {.side = DialogSide::trunk_in,
+                                             .expires = call.token_expires,
+                                             .caller_tag = std::string(call.invite.from.tag()),
+                                             .phone_from = answerer,
+                                             .trunk_from = answerer,
+                                             .phone_contact = std::string(contact_uri(response)),
+                                             .phone = branch.to});
 }
 
 void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,

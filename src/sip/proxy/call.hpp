@@ -38,6 +38,7 @@ struct Proxy::Call {
   Message invite;
   Peer caller;
   std::shared_ptr<Directory> directory;  // the plan this call started on
+  RoutingState* routing = nullptr;       // its company's round robin (outlives the call)
   std::unique_ptr<CallSession> session;
   std::string to;              // dialled, what CallSetup::to views
   std::string caller_number;   // external callers: what Caller::number views
@@ -53,7 +54,11 @@ struct Proxy::Call {
   int final_status = 0;        // what the caller got (200 when answered)
   CallRecord record;           // filled in as the call goes (call_record.hpp)
   std::string dialog_key;      // DialogSet::key of the answered dialog: its BYE ends the record
-  std::string trunk_token;     // names the call in our Contact toward the carrier (trunk_side)
+  // Signed dialog tokens (dialog_token.hpp), the user part of our Record-Route and of our
+  // Contact toward the carrier, so in-dialog requests are relayed after a restart too.
+  std::string token;           // toward the phones: the caller's side and tag
+  std::string trunk_token;     // toward the carrier on a phone's call out: the whole TrunkDialog
+  std::int64_t token_expires = 0;  // Unix seconds; the same for every token of the call
   std::string trunk_from;      // the caller-ID From the carrier got
   int best_failure = 0;        // 486/600 when a phone said busy: the final answer then
 };

@@ -60,7 +60,8 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
   std::string_view from_tag = request.from.tag();
   std::string_view to_tag = request.to.tag();
   if (config_.own_media && config_.own_media->in_dialog(txn, request, from)) return;
-  if (!dialogs_.touch(request.call_id, from_tag, to_tag, timers_.now())) {
+  if (!dialogs_.touch(request.call_id, from_tag, to_tag, timers_.now()) &&
+      !adopt_dialog(request, from)) {  // set up before a restart (dialog_adopt.cpp)
     layer_.respond(txn, build_response(request, 481, "Call/Transaction Does Not Exist"));
     return;
   }
@@ -114,7 +115,9 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
 
 void Proxy::ack(const Message& ack, const Peer& from) {
   if (config_.own_media && config_.own_media->ack(ack)) return;
-  if (!dialogs_.touch(ack.call_id, ack.from.tag(), ack.to.tag(), timers_.now())) return;
+  if (!dialogs_.touch(ack.call_id, ack.from.tag(), ack.to.tag(), timers_.now()) &&
+      !adopt_dialog(ack, from))
+    return;
   if (ack.max_forwards == 0) return;
   if (const TrunkDialog* trunk_dialog =
           trunk_dialogs_.find(DialogSet::key(ack.call_id, ack.from.tag(), ack.to.tag()))) {

@@ -7,8 +7,10 @@ std::string device_username(const Tenant& tenant, const Device& device) {
   return tenant.info.login.value + "-" + device.id.value;
 }
 
-Directory::Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine, std::string realm)
+Directory::Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine, std::string realm,
+                     std::string folder)
     : engine_(std::move(engine)),
+      folder_(std::move(folder)),
       credentials_(CredentialStore::from_tenant(
           tenant, realm.empty() ? tenant.info.login.value : std::move(realm))) {
   company_ = tenant.info.login.value;

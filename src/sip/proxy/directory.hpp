@@ -25,13 +25,16 @@ class Directory {
   using TimePoint = Location::TimePoint;
 
   // `engine` must be compiled from `tenant`. The digest realm is `realm`, or the tenant's
-  // login when it is empty (docs/sip-server.md).
-  Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine, std::string realm = {});
+  // login when it is empty (docs/sip-server.md). `folder` is the tenant file's folder, which
+  // the plan's prompt files are relative to (as the checker reads them).
+  Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine, std::string realm = {},
+            std::string folder = {});
 
   const std::shared_ptr<const Engine>& engine() const { return engine_; }
   const CredentialStore& credentials() const { return credentials_; }
   const std::string& realm() const { return credentials_.realm(); }
   const std::string& company() const { return company_; }  // the tenant's login
+  const std::string& folder() const { return folder_; }    // prompt files are relative to it
 
   // The SIP username of a device ("<login>-<id>" unless the tenant sets one).
   const std::string& username(DeviceIndex device) const { return usernames_[device]; }
@@ -57,6 +60,7 @@ class Directory {
   void refresh_user(UserIndex user, const Location& location, TimePoint now);
 
   std::shared_ptr<const Engine> engine_;
+  std::string folder_;
   CredentialStore credentials_;
   std::vector<std::string> usernames_;
   std::string company_;

@@ -167,7 +167,9 @@ void Proxy::play(Call& call, const Action& action) {
   auto to = media_server();
   if (!to && config_.own_media) {
     if (!call.final_sent)
-      config_.own_media->announce(caller_side(call), {.audio = action.audio, .text = action.text,
+      config_.own_media->announce(caller_side(call), {.folder = call.directory->folder(),
+                                                      .audio = action.audio,
+                                                      .text = action.text,
                                                       .language = call.directory->language()});
     return;
   }
@@ -192,7 +194,9 @@ void Proxy::collect_digit(Call& call, const Action& action) {
   if (!to && config_.own_media) {
     if (!call.final_sent)
       config_.own_media->menu(caller_side(call),
-                              {.audio = action.audio, .text = action.text,
+                              {.folder = call.directory->folder(),
+                               .audio = action.audio,
+                               .text = action.text,
                                .language = call.directory->language()},
                               action.timeout);
     return;

@@ -33,7 +33,8 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
       timers_(timers),
       transport_(transport),
       location_(location),
-      config_(std::move(config)) {
+      config_(std::move(config)),
+      tokens_(config_.dialog_secret.empty() ? random_dialog_secret() : config_.dialog_secret) {
   dialogs_.on_forget([this](const std::string& key) {
     trunk_dialogs_.remove(key);
     flows_.erase(key);
@@ -134,9 +135,21 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   }
   call.caller = from;
   call.directory = std::move(directory);
+  call.routing = &state;
   call.to = dialled(call.invite.request_uri);
   call.to_tag = random_tag();
-  call.trunk_token = "cp" + random_tag();
+  // A token is good as long as the dialog may live without a request (DialogSet's 12 hours).
+  call.token_expires = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours(12))
+                           .count();
+  call.token = tokens_.issue(call.invite.call_id,
+                             {.side = is_trunk(from) ? DialogSide::trunk_in : DialogSide::inside,
+                              .expires = call.token_expires,
+                              .caller_tag = std::string(call.invite.from.tag()),
+                              .phone_from = {},
+                              .trunk_from = {},
+                              .phone_contact = {},
+                              .phone = std::nullopt});
   call.started = timers_.now();
   // Sessions are sized for their engine: with several companies the pool holds several.
   auto pooled = std::find_if(session_pool_.begin(), session_pool_.end(), [&](const auto& s) {
@@ -217,6 +230,8 @@ void Proxy::run_actions(Call& call) {
     for (LegId leg : busy) call.session->busy(leg, seconds(call));
   }
   call.running = false;
+  if (config_.routing_state_changed)
+    config_.routing_state_changed(call.directory->company(), *call.routing);
   arm_wake(call);
   maybe_erase(id);
 }

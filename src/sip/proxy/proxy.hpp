@@ -37,6 +37,7 @@
 #include "sip/b2bua/own_media.hpp"
 #include "sip/message.hpp"
 #include "sip/proxy/call_record.hpp"
+#include "sip/proxy/dialog_token.hpp"
 #include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/trunk_side.hpp"
 #include "sip/proxy/directory.hpp"
@@ -60,6 +61,12 @@ struct ProxyConfig {
   std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
   // Every call's detail record, once, when it is over (call_record.hpp); empty: none kept.
   std::function<void(const CallRecord& record)> record;
+  // After the session of a call of `company` has run (it may have moved a round-robin
+  // position): what keeps the state store in step (sip/server/state_keeper.hpp). Empty: none.
+  std::function<void(std::string_view company, const RoutingState& state)> routing_state_changed;
+  // The key of the dialog tokens (dialog_token.hpp): kept in the state directory so dialogs
+  // survive a restart; "" for a random one that dies with the process.
+  std::string dialog_secret;
 };
 
 struct ProxyStats {
@@ -85,6 +92,9 @@ class Proxy {
   // New calls use `directory`; calls in progress keep theirs.
   void use(std::shared_ptr<Directory> directory);
   const std::shared_ptr<Directory>& directory() const { return directory_; }
+  // Round-robin positions and the random state, carried from call to call; set at start from
+  // the state store, before the first call.
+  RoutingState& routing_state() { return routing_state_; }
 
   // A new INVITE (no To tag) from the trunk (caller = the From user) or from an authenticated
   // device. Answers it in every case.
@@ -168,11 +178,16 @@ class Proxy {
   void relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
                           const std::string& key, const TrunkDialog& dialog);
   void ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDialog& dialog);
-  std::string our_contact(const Call& call) const;
+  std::string our_contact(std::string_view token) const;
+  // The carrier calling in, answered by a phone: the token of our Contact in that answer.
+  std::string answer_token(const Call& call, const Branch& branch, const Message& response) const;
+  // dialog_adopt.cpp: an in-dialog request of a dialog we do not know (set up before a
+  // restart) that carries a valid token of it: the dialog is known again. False: 481.
+  bool adopt_dialog(const Message& request, const Peer& from);
   std::string upstream(const Call& call, const Branch& branch, const Message& response);
   bool preloaded_route_is_us(const Call& call) const;
   void remember_trunk_dialog(const Call& call, const Branch& branch, const Message& response);
-  std::string record_route_for(const Peer& caller) const;
+  std::string record_route_for(const Peer& caller, std::string_view token) const;
   void arm_wake(Call& call);
   std::uint32_t seconds(const Call& call) const;
   void respond_upstream(Call& call, int status, std::string_view reason,
@@ -188,6 +203,7 @@ class Proxy {
   std::shared_ptr<Directory> directory_;
   RoutingState routing_state_;
   DialogSet dialogs_;
+  DialogTokens tokens_;
   TrunkDialogs trunk_dialogs_;  // the dialogs through the trunk, by DialogSet::key
   // Where each side of a dialog is reached by its flow (reach.hpp): the connection or address
   // its INVITE came from (the caller on TCP or behind NAT) or where the INVITE reached it

@@ -31,7 +31,9 @@ std::vector<std::string> Location::expire(TimePoint now) {
   for (auto it = by_user_.begin(); it != by_user_.end();) {
     std::vector<Binding>& bindings = it->second;
     const bool had = !bindings.empty();
-    std::erase_if(bindings, [now](const Binding& b) { return b.expires <= now; });
+    const std::size_t removed =
+        std::erase_if(bindings, [now](const Binding& b) { return b.expires <= now; });
+    if (removed > 0 && on_bindings_) on_bindings_(it->first, bindings);
     if (bindings.empty()) {
       if (had) lost.push_back(it->first);
       it = by_user_.erase(it);
@@ -66,9 +68,13 @@ std::vector<Binding>& Location::bindings_of(std::string_view username) {
   return by_user_[std::string(username)];
 }
 
+void Location::on_bindings(BindingsObserver fn) { on_bindings_ = std::move(fn); }
+
 void Location::notify(std::string_view username, bool was_registered, TimePoint now) {
   const bool is_registered = registered(username, now);
   const auto it = by_user_.find(std::string(username));
+  if (on_bindings_) on_bindings_(username, it != by_user_.end() ? std::span<const Binding>(it->second)
+                                                                : std::span<const Binding>());
   if (it != by_user_.end() && it->second.empty()) by_user_.erase(it);
   if (is_registered != was_registered && on_change_) on_change_(username, is_registered);
 }

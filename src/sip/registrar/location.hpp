@@ -43,12 +43,21 @@ class Location {
   std::vector<std::string> expire(TimePoint now);
 
   std::size_t binding_count() const;
+  // Room for `users` usernames without rehashing (a start that loads many at once).
+  void reserve(std::size_t users) { by_user_.reserve(users); }
   // Every stored binding of `username`, expired ones included, in no particular order
   // (empty when none). Valid until the next edit.
   std::span<const Binding> stored(std::string_view username) const;
 
   // Called when a username gains its first binding or loses its last one (presence).
   void on_change(std::function<void(std::string_view username, bool registered)> fn);
+
+  // Called after every edit of a username's bindings (a REGISTER through notify(), or
+  // expire() removing some), with every binding now stored for it (empty: none left). What
+  // keeps the state store in step (sip/server/state_keeper.hpp); presence uses on_change.
+  using BindingsObserver =
+      std::function<void(std::string_view username, std::span<const Binding> stored)>;
+  void on_bindings(BindingsObserver fn);
 
   // Low-level edits used by the registrar (RFC 3261 10.3 steps 6-8).
   std::vector<Binding>& bindings_of(std::string_view username);  // creates the entry
@@ -59,6 +68,7 @@ class Location {
  private:
   std::unordered_map<std::string, std::vector<Binding>> by_user_;
   std::function<void(std::string_view, bool)> on_change_;
+  BindingsObserver on_bindings_;
 };
 
 }  // namespace callplan::sip

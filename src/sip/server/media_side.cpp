@@ -1,7 +1,5 @@
 // The server's own media side (docs/sip-server.md "callplan's own media side"): made only
 // when it is on and no --media-server takes the media steps instead.
-#include <filesystem>
-
 #include "sip/server/server_impl.hpp"
 
 namespace callplan::sip {
@@ -19,10 +17,8 @@ std::unique_ptr<MediaSupervisor> Server::Impl::make_media_supervisor() {
 
 std::unique_ptr<OwnMedia> Server::Impl::make_own_media() {
   if (!media) return nullptr;
-  // Prompt files are named relative to the tenant file, as the checker reads them.
-  std::string folder = std::filesystem::absolute(options.tenant_path).parent_path().string();
   return std::make_unique<OwnMedia>(
-      layer, transport, timers, media->control(), std::move(folder),
+      layer, transport, timers, media->control(),
       [this](std::string_view line) { log.write(LogLevel::info, line); });
 }
 

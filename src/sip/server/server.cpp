@@ -10,6 +10,7 @@
 #include "sip/companies/tenant_files.hpp"
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
+#include "sip/server/dialog_secret.hpp"
 #include "sip/server/server_impl.hpp"
 #include "sip/via_received.hpp"
 #include "sip/writer.hpp"
@@ -48,6 +49,15 @@ Server::Impl::Impl(ServerOptions o)
                        : std::make_unique<CallRecordFile>(options.call_records)),
       media(make_media_supervisor()),
       own_media(make_own_media()),
+      state(options.state_dir.empty()
+                ? nullptr
+                : std::make_unique<StateKeeper>(options.state_dir,
+                                                [](std::string_view line) {
+                                                  // The store's writer thread: one write of
+                                                  // one line, not through the event loop's log.
+                                                  fmt::print(stderr, "callplan serve: state: {}\n",
+                                                             line);
+                                                })),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
@@ -59,7 +69,16 @@ Server::Impl::Impl(ServerOptions o)
                         .record = call_records
                                       ? std::function<void(const CallRecord&)>(
                                             [this](const CallRecord& r) { call_records->write(r); })
-                                      : nullptr}),
+                                      : nullptr,
+                        .routing_state_changed =
+                            state ? std::function<void(std::string_view, const RoutingState&)>(
+                                        [this](std::string_view company, const RoutingState& rs) {
+                                          state->routing_state_changed(company, rs);
+                                        })
+                                  : nullptr,
+                        .dialog_secret = options.state_dir.empty()
+                                             ? std::string()
+                                             : load_dialog_secret(options.state_dir)}),
       notifier(layer, timers, transport),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
@@ -87,6 +106,14 @@ Server::Impl::Impl(ServerOptions o)
   location.on_change([this](std::string_view username, bool) {
     companies.refresh_presence(username, location, timers.now());
   });
+  if (state) {
+    // Enqueued before the REGISTER's 200 is sent; on disk one batch later (state_keeper.hpp).
+    location.on_bindings([this](std::string_view username, std::span<const Binding> stored) {
+      const Company* company = companies.by_username(username);
+      state->bindings_changed(company ? std::string_view(company->login()) : "", username, stored,
+                              timers.now(), std::chrono::system_clock::now());
+    });
+  }
   transport.on_receive([this](const Peer& from, std::string_view bytes) { receive(from, bytes); });
   transport.on_connection_closed([this](const Peer& remote) { connection_closed(remote); });
   transport.on_log([this](std::string_view kind, std::string_view text) {
@@ -146,6 +173,35 @@ bool Server::Impl::load_companies(bool reloading) {
   // The proxy's own Directory (for callers that do not name a company) is the first one's.
   if (!companies.empty()) proxy.use(companies.all().front()->directory);
   return all;
+}
+
+void Server::Impl::restore_state() {
+  if (!state) return;
+  const auto started = std::chrono::steady_clock::now();
+  timers.set_now(TimerQueue::Clock::now());
+  RestoredState r = state->restore(
+      location,
+      [this](std::string_view login) -> RoutingState* {
+        for (const auto& company : companies.all())
+          if (company->login() == login) return &company->routing;
+        return nullptr;
+      },
+      timers.now(), std::chrono::system_clock::now());
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  log.notice(fmt::format("state: {} registration(s) and {} round-robin position(s) back from {} "
+                         "in {} ms ({} expired, {} over TCP dropped)",
+                         r.registrations, r.round_robin, options.state_dir, took.count(),
+                         r.expired_dropped, r.connection_dropped + r.unusable_dropped));
+}
+
+void Server::Impl::flush_state() {
+  if (!state) return;
+  if (!state->flush(std::chrono::seconds(5))) {
+    log.notice(fmt::format("state: {} change(s) not yet written after 5 s; still trying while "
+                           "closing (docs/state.md)",
+                           state->counters().pending));
+  }
 }
 
 void Server::Impl::receive(const Peer& from, std::string_view bytes) {
@@ -299,6 +355,11 @@ void Server::Impl::schedule_housekeeping() {
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   impl_->load_companies(false);
+  // Before anything is bound: the first request already sees every phone registered before
+  // the restart (presence is computed again from the location below).
+  impl_->restore_state();
+  for (const auto& company : impl_->companies.all())
+    company->directory->refresh_presence(impl_->location, impl_->timers.now());
 }
 
 Server::~Server() = default;
@@ -314,7 +375,10 @@ void Server::start() {
   impl_->log.notice("ready");
 }
 
-void Server::run() { impl_->io.run(); }
+void Server::run() {
+  impl_->io.run();
+  impl_->flush_state();
+}
 
 bool Server::reload() { return impl_->reload(); }
 

@@ -43,6 +43,9 @@ struct ServerOptions {
   DigestPolicy digest{};     // which algorithms a challenge offers (default: MD5 alone)
   std::string call_records;  // JSON-lines file of call detail records, "" for none
   std::string voicemail_dir;  // <state>/voicemail: counts for message waiting; "" for none
+  // Registrations and round-robin positions kept across restarts in DIR/state.db
+  // (state_keeper.hpp, docs/state.md); "" keeps them in memory only.
+  std::string state_dir;
   LogLevel log_level = LogLevel::info;
   LogLimit log_limit{};  // lines per kind per window (log.hpp)
   TransactionTimes times{};
@@ -60,8 +63,9 @@ struct ServerOptions {
 class Server {
  public:
   // Loads the tenants (throws callplan::Error when none can be served; with several, a file
-  // with errors or conflicts is refused, logged, and the others serve) and opens the call
-  // record file (throws std::system_error naming it).
+  // with errors or conflicts is refused, logged, and the others serve), opens the call record
+  // file (throws std::system_error naming it) and the state store (throws state::StoreError:
+  // locked, corrupt, too new, I/O), and loads what the store kept before the first request.
   explicit Server(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
@@ -69,7 +73,7 @@ class Server {
 
   // Binds every --listen address (throws std::system_error) and prints them, then "ready".
   void start();
-  // Runs until stop() / SIGTERM / SIGINT.
+  // Runs until stop() / SIGTERM / SIGINT, then writes what the state store has queued.
   void run();
   // Loads every tenant file again, each on its own; a file with errors or conflicts is
   // refused (logged) and its company's old version stays. Returns whether every file was

@@ -26,6 +26,7 @@
 #include "sip/security/security_log.hpp"
 #include "sip/server/log.hpp"
 #include "sip/server/server.hpp"
+#include "sip/server/state_keeper.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/descriptor_limit.hpp"
 #include "sip/transport/timer_driver.hpp"
@@ -60,6 +61,9 @@ struct Server::Impl final : TransactionUser {
   void schedule_housekeeping();
   void begin_drain();
   void log_limits();  // debug: descriptors, connection limit, socket buffers
+  // Loads what the state store kept (registrations, round robin of `company`); logs a line.
+  void restore_state();
+  void flush_state();  // at the stop: logs when the store could not write everything
 
   // keepalive.cpp: NAT keep-alives and phones that are gone (docs/sip-server.md)
   // An OPTIONS to the server itself (no user in the Request-URI, no To tag): answered 200
@@ -111,6 +115,7 @@ struct Server::Impl final : TransactionUser {
   // which hands them its calls' media steps.
   std::unique_ptr<MediaSupervisor> media;
   std::unique_ptr<OwnMedia> own_media;
+  std::unique_ptr<StateKeeper> state;  // --state-dir; null: memory only
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   asio::signal_set signals;

@@ -183,11 +183,16 @@ def test_media_side_killed_serve_goes_on_and_the_next_voicemail_works(
     started = re.search(r"started process (\d+)", own.server.wait_for(r"started process \d+", 5))
     assert started
     os.kill(int(started.group(1)), signal.SIGKILL)
+    killed_at = len(own.server.lines)
     own.server.wait_for(r"media side: process \d+ killed by signal 9", 5)
     # The registrar and the proxy never stopped: a phone registers meanwhile.
     own.register("alice-desk", free_udp_port(SERVER_IP))
-    seen = len(own.server.lines)
-    own.server.wait_for(r"media side: connected to process", 10, start=seen - 5)
+    # The call goes in once serve is connected to the new process, not the killed one.
+    again = re.search(r"started process (\d+)",
+                      own.server.wait_for(r"started process \d+", 10, start=killed_at))
+    assert again and again.group(1) != started.group(1)
+    own.server.wait_for(rf"media side: connected to process {again.group(1)}\b", 10,
+                        start=killed_at)
     caller = voicemail_call(own, tmp_path, "after-kill")
     expect_ok(caller)
     own.server.wait_for(r"voicemail of 105 recorded: .* ended by hash", 10)

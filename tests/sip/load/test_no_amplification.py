@@ -38,7 +38,9 @@ def callplan_binary() -> str:
 def server(tmp_path_factory: pytest.TempPathFactory):
     log = (tmp_path_factory.mktemp("amplification") / "server.stderr.log").open("w+")
     proc = subprocess.Popen([callplan_binary(), "serve", str(ROOT / "bench/sip/tenant.yaml"),
-                             "--listen", f"udp:{SERVER[0]}:{SERVER[1]}", "--trunk", TRUNK],
+                             "--listen", f"udp:{SERVER[0]}:{SERVER[1]}", "--trunk", TRUNK,
+                             # Not the machine's state directory: parallel runs would lock it.
+                             "--memory-only"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
                             start_new_session=True)
     deadline = time.monotonic() + 15

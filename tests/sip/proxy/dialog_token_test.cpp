@@ -1,0 +1,131 @@
+// Dialog tokens (dialog_token.hpp): what a restart leaves to recognise a dialog by. A token
+// is only good for its own dialog, with its own key, until it expires; any change is refused.
+#include "sip/proxy/dialog_token.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sip/uri.hpp"
+
+namespace callplan::sip {
+namespace {
+
+const std::string kKey(32, 'k');
+constexpr std::int64_t kNow = 1'800'000'000;
+constexpr std::string_view kCallId = "a84b4c76e66710@pc33.example.com";
+
+DialogTicket trunk_ticket() {
+  return {.side = DialogSide::trunk_out,
+          .expires = kNow + 3600,
+          .caller_tag = "1928301774",
+          .phone_from = "\"Desk\" <sip:e2e-bob-desk@127.0.0.1:5060>;tag=1928301774",
+          .trunk_from = "<sip:+31850000002@127.0.0.1:5060>;tag=1928301774",
+          .phone_contact = "sip:bob@127.0.0.1:23020;transport=udp",
+          .phone = Peer{.protocol = Protocol::udp,
+                        .address = asio::ip::make_address("127.0.0.1"),
+                        .port = 23020}};
+}
+
+DialogTicket inside_ticket(std::int64_t expires, std::string caller_tag) {
+  DialogTicket t;
+  t.expires = expires;
+  t.caller_tag = std::move(caller_tag);
+  return t;
+}
+
+TEST(SipDialogToken, ATrunkTicketComesBackWhole) {
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, trunk_ticket());
+  TokenRefusal why = TokenRefusal::malformed;
+  auto ticket = tokens.verify(token, kCallId, "1928301774", "314159", kNow, &why);
+  ASSERT_TRUE(ticket) << to_string(why);
+  EXPECT_EQ(why, TokenRefusal::none);
+  const DialogTicket want = trunk_ticket();
+  EXPECT_EQ(ticket->side, want.side);
+  EXPECT_EQ(ticket->expires, want.expires);
+  EXPECT_EQ(ticket->caller_tag, want.caller_tag);
+  EXPECT_EQ(ticket->phone_from, want.phone_from);
+  EXPECT_EQ(ticket->trunk_from, want.trunk_from);
+  EXPECT_EQ(ticket->phone_contact, want.phone_contact);
+  ASSERT_TRUE(ticket->phone);
+  EXPECT_TRUE(ticket->phone->same_endpoint(*want.phone));
+  // Either tag order: requests travel both ways.
+  EXPECT_TRUE(tokens.verify(token, kCallId, "314159", "1928301774", kNow));
+}
+
+TEST(SipDialogToken, IsAPlainUriUserPart) {
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, trunk_ticket());
+  EXPECT_TRUE(DialogTokens::looks_like_token(token));
+  const std::string text = "sip:" + token + "@127.0.0.1:5060;lr";
+  Uri uri;
+  ASSERT_EQ(parse_uri(text, uri), UriError::none);
+  EXPECT_EQ(uri.user, token);  // nothing escaped: base64url is unreserved
+  EXPECT_LT(token.size(), 400u);
+}
+
+TEST(SipDialogToken, AnyChangedCharacterIsRefused) {
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, trunk_ticket());
+  // Every position after the prefix, payload and MAC alike.
+  for (std::size_t i = DialogTokens::prefix.size(); i < token.size(); ++i) {
+    std::string forged = token;
+    forged[i] = forged[i] == 'A' ? 'B' : 'A';
+    TokenRefusal why = TokenRefusal::none;
+    EXPECT_FALSE(tokens.verify(forged, kCallId, "1928301774", "x", kNow, &why)) << i;
+    EXPECT_TRUE(why == TokenRefusal::bad_signature || why == TokenRefusal::malformed)
+        << i << ": " << to_string(why);
+  }
+}
+
+TEST(SipDialogToken, AnotherKeyIsRefused) {
+  const std::string token = DialogTokens(kKey).issue(kCallId, trunk_ticket());
+  TokenRefusal why = TokenRefusal::none;
+  EXPECT_FALSE(DialogTokens(std::string(32, 'o')).verify(token, kCallId, "1928301774", "x", kNow,
+                                                         &why));
+  EXPECT_EQ(why, TokenRefusal::bad_signature);
+}
+
+TEST(SipDialogToken, IsOnlyGoodForItsOwnDialog) {
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, trunk_ticket());
+  TokenRefusal why = TokenRefusal::none;
+  // Another call: the Call-ID is signed.
+  EXPECT_FALSE(tokens.verify(token, "other@pc33", "1928301774", "x", kNow, &why));
+  EXPECT_EQ(why, TokenRefusal::bad_signature);
+  // The right call, but neither tag is the caller's (a made-up dialog in that call).
+  EXPECT_FALSE(tokens.verify(token, kCallId, "made-up", "x", kNow, &why));
+  EXPECT_EQ(why, TokenRefusal::other_dialog);
+}
+
+TEST(SipDialogToken, ExpiresAtItsTime) {
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, inside_ticket(kNow + 10, "a"));
+  EXPECT_TRUE(tokens.verify(token, kCallId, "a", "b", kNow + 9));
+  TokenRefusal why = TokenRefusal::none;
+  EXPECT_FALSE(tokens.verify(token, kCallId, "a", "b", kNow + 10, &why));
+  EXPECT_EQ(why, TokenRefusal::expired);
+}
+
+TEST(SipDialogToken, GarbageIsRefusedNotTrusted) {
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, inside_ticket(kNow + 10, "a"));
+  for (std::string bad : {std::string("cp1."), std::string("cp1.!!!!"), std::string("e2e-bob"),
+                          token.substr(0, token.size() - 1), token + "A",
+                          token.substr(0, 12)}) {
+    TokenRefusal why = TokenRefusal::none;
+    EXPECT_FALSE(tokens.verify(bad, kCallId, "a", "b", kNow, &why)) << bad;
+    EXPECT_NE(why, TokenRefusal::none) << bad;
+  }
+  EXPECT_THROW(DialogTokens("short"), std::invalid_argument);
+}
+
+TEST(SipDialogToken, ARandomSecretIsThirtyTwoFreshBytes) {
+  const std::string a = random_dialog_secret();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, random_dialog_secret());
+}
+
+}  // namespace
+}  // namespace callplan::sip
