@@ -1,6 +1,6 @@
 // `callplan serve TENANT --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
 // [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]
-// [--socket-buffer BYTES] [--log-limit LINES]` — the reference SIP server (SPEC section 9,
+// [--socket-buffer BYTES] [--log-limit LINES] [--metrics ADDR:PORT]` — the reference SIP server (SPEC section 9,
 // docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
 //
 // Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options,
@@ -20,6 +20,7 @@
 
 #include "callplan/error.hpp"
 #include "commands.hpp"
+#include "serve_metrics.hpp"
 #include "serve_provision.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/server/server.hpp"
@@ -44,6 +45,7 @@ struct ServeCliOptions {
   std::size_t socket_buffer = sip::TransportLimits{}.socket_buffer;
   unsigned log_limit = sip::LogLimit{}.lines;
   ServeProvisionOptions provision;  // --provision, --tls-cert, --tls-key, --provision-sip
+  std::string metrics;              // --metrics ADDR:PORT, "" for none
 };
 
 int usage(const std::string& message) {
@@ -159,6 +161,17 @@ int run(const ServeCliOptions& o) {
     return usage("--tls-cert and --tls-key go with --provision https://...");
   }
 
+  // Prometheus metrics (docs/sip-server.md, "Metrics"), also on their own thread.
+  std::shared_ptr<MetricsService> metrics;
+  if (!o.metrics.empty()) {
+    std::string error;
+    std::string dir = prepare_state_dir(o.state_dir, error);
+    if (dir.empty()) return usage(error);
+    options.metrics = std::make_shared<sip::ServerMetrics>();
+    metrics = start_metrics(o.metrics, dir, options.metrics, error);
+    if (!metrics) return usage(error);
+  }
+
   std::unique_ptr<sip::Server> server;
   try {
     server = std::make_unique<sip::Server>(std::move(options));
@@ -231,6 +244,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "--listen address)");
   cmd->add_option("--provision-ntp", o->provision.ntp,
                   "NTP server written into the phones' files (default pool.ntp.org)");
+  cmd->add_option("--metrics", o->metrics,
+                  "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464; "
+                  "no authentication: bind it to loopback or a management network)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -50,9 +50,9 @@ Server::Impl::Impl(ServerOptions o)
                                    ? std::function<void(std::string_view)>(
                                          [this](std::string_view line) { log.write(LogLevel::info, line); })
                                    : nullptr,
-                        .record = call_records
+                        .record = call_records || options.metrics
                                       ? std::function<void(const CallRecord&)>(
-                                            [this](const CallRecord& r) { call_records->write(r); })
+                                            [this](const CallRecord& r) { call_ended(r); })
                                       : nullptr}),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
@@ -99,10 +99,12 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
       (!endpoint_limiter.allow(from.address, from.port, timers.now()) ||
        !limiter.allow(from.address, timers.now()))) {
     security_log.rate_limited(from);
+    if (options.metrics) options.metrics->rate_limited();
     return;
   }
   switch (result.verdict) {
     case Verdict::accept:
+      if (options.metrics && message.is_request) options.metrics->request(message.method);
       layer.receive(message, from);
       break;
     case Verdict::reject:
@@ -118,6 +120,19 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
       break;
   }
   driver.rearm();
+}
+
+void Server::Impl::call_ended(const CallRecord& record) {
+  if (call_records) call_records->write(record);
+  if (options.metrics) options.metrics->call_ended(record.disposition);
+}
+
+void Server::Impl::publish_metrics() {
+  if (!options.metrics) return;
+  options.metrics->publish({.calls_in_progress = proxy.calls_in_progress(),
+                            .dialogs = proxy.dialogs(),
+                            .bindings = location.binding_count(),
+                            .calls_started = proxy.stats().calls});
 }
 
 void Server::Impl::log_limits() {
@@ -168,9 +183,11 @@ bool Server::Impl::reload() {
   try {
     use(load_directory());
     log.notice(fmt::format("reloaded {}", options.tenant_path));
+    if (options.metrics) options.metrics->reload(true);
     return true;
   } catch (const std::exception& e) {
     log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
+    if (options.metrics) options.metrics->reload(false);
     return false;
   }
 }
@@ -191,6 +208,7 @@ void Server::Impl::schedule_housekeeping() {
     log.flush_suppressed();
     location.expire(timers.now());
     proxy.expire(timers.now());
+    publish_metrics();
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
     // established dialogs too, up to the limit.
     if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||
@@ -220,6 +238,7 @@ void Server::start() {
   impl_->log_limits();
   impl_->watch_signals();
   impl_->schedule_housekeeping();
+  impl_->publish_metrics();
   impl_->log.notice("ready");
 }
 

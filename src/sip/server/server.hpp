@@ -23,6 +23,7 @@
 #include "sip/security/auth_throttle.hpp"
 #include "sip/security/rate_limiter.hpp"
 #include "sip/server/log.hpp"
+#include "sip/server/metrics.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/peer.hpp"
 #include "sip/transport/transport.hpp"
@@ -46,6 +47,8 @@ struct ServerOptions {
   ThrottlePolicy throttle{};
   TransportLimits transport{};
   std::chrono::seconds drain_limit{10};  // SIGTERM: how long calls in progress may finish
+  // Counters and gauges for `--metrics` (metrics.hpp), read from other threads; null: none.
+  std::shared_ptr<ServerMetrics> metrics;
 };
 
 class Server {

@@ -44,6 +44,8 @@ struct Server::Impl final : TransactionUser {
   void schedule_housekeeping();
   void begin_drain();
   void log_limits();  // debug: descriptors, connection limit, socket buffers
+  void call_ended(const CallRecord& record);  // to the record file and the metrics
+  void publish_metrics();                     // the gauges, for a scrape on another thread
 
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
