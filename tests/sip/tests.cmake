@@ -55,3 +55,16 @@ include(${CMAKE_CURRENT_LIST_DIR}/e2e/tests.cmake)
 
 # Load and abuse tests (stateless refusals): tests/sip/load.
 include(${CMAKE_CURRENT_LIST_DIR}/load/tests.cmake)
+
+# `callplan serve --metrics` scraped and parsed with Prometheus' text parser while sipp phones
+# register and call (tests/sip/metrics): about 5 s, ports 29100-29199 for the metrics listener.
+if(TARGET callplan_cli)
+  add_test(NAME sip_metrics
+           COMMAND /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/sip/metrics
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(sip_metrics PROPERTIES
+    LABELS "sip"
+    TIMEOUT 60
+    ENVIRONMENT "CALLPLAN_BIN=$<TARGET_FILE:callplan_cli>"
+    SKIP_REGULAR_EXPRESSION "SKIPPED .*sipp \\(Debian sip-tester\\) is not installed")
+endif()
