@@ -43,7 +43,7 @@ callplan_sip_layer_tests(security auth_throttle_test.cpp keyed_hash_test.cpp
                          rate_limiter_test.cpp security_log_test.cpp)
 callplan_sip_layer_tests(proxy call_record_test.cpp dialogs_test.cpp directory_test.cpp
                          next_hop_test.cpp)
-callplan_sip_layer_tests(server log_test.cpp)
+callplan_sip_layer_tests(server log_test.cpp metrics_test.cpp)
 
 # The fail2ban filter in contrib/ matches the lines SecurityLog writes (emulating fail2ban's
 # own regex expansion; fail2ban itself is not needed).
