@@ -166,7 +166,8 @@ void Server::Impl::watch_signals() {
   signals.async_wait([this](const std::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) {
-      reload();
+      const bool taken = reload();
+      if (options.metrics) options.metrics->reload(taken);
     } else if (!draining) {
       begin_drain();
     } else {
@@ -183,11 +184,9 @@ bool Server::Impl::reload() {
   try {
     use(load_directory());
     log.notice(fmt::format("reloaded {}", options.tenant_path));
-    if (options.metrics) options.metrics->reload(true);
     return true;
   } catch (const std::exception& e) {
     log.write(LogLevel::error, fmt::format("reload refused: {}; the running plan stays", e.what()));
-    if (options.metrics) options.metrics->reload(false);
     return false;
   }
 }
@@ -244,7 +243,11 @@ void Server::start() {
 
 void Server::run() { impl_->io.run(); }
 
-bool Server::reload() { return impl_->reload(); }
+bool Server::reload() {
+  const bool taken = impl_->reload();
+  if (impl_->options.metrics) impl_->options.metrics->reload(taken);
+  return taken;
+}
 
 void Server::stop() {
   asio::post(impl_->io, [impl = impl_.get()] {
