@@ -20,14 +20,18 @@ namespace beast_http = boost::beast::http;
 // The text exposition format's media type (Prometheus 0.0.4).
 constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// Mails waiting in <state-dir>/outbox: one file each. No directory yet: none waiting.
-// Counted on the HTTP thread, so a slow disk delays the scrape, never SIP.
+// Mails waiting in <state-dir>/outbox: one <id>.mail file each (mail/outbox.hpp; a temporary
+// being written, or failed/, is not waiting). Counted here rather than through mail::Outbox,
+// whose constructor creates folders and removes temporaries: a scrape changes nothing. No
+// folder yet: none waiting. On the HTTP thread, so a slow disk delays the scrape, never SIP.
 std::optional<std::size_t> outbox_files(const std::filesystem::path& outbox) {
   std::error_code ec;
   if (!std::filesystem::exists(outbox, ec)) return ec ? std::nullopt : std::optional<std::size_t>(0);
   std::size_t n = 0;
   for (std::filesystem::directory_iterator it(outbox, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file(ec)) ++n;
+    if (it->path().extension() == ".mail" && !it->path().filename().string().starts_with('.') &&
+        it->is_regular_file(ec))
+      ++n;
   if (ec) return std::nullopt;  // unreadable: the gauge is left out rather than wrong
   return n;
 }

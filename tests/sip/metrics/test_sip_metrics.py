@@ -218,6 +218,9 @@ def test_the_mail_outbox_is_the_files_waiting_in_it(metered) -> None:
     outbox = lab.workdir / "state" / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
     for i in range(3):
-        (outbox / f"mail-{i}.eml").write_text("Subject: voicemail\n\n")
-    (outbox / "a-directory").mkdir()  # not a mail
+        (outbox / f"mail-{i}.mail").write_text("callplan-outbox 1\n\nSubject: voicemail\n\n")
+    # Not waiting: a temporary being written, and a mail the server refused for good.
+    (outbox / ".tmp-mail-3.mail-4242-1").write_text("callplan-outbox 1\n")
+    (outbox / "failed").mkdir()
+    (outbox / "failed" / "mail-4.mail").write_text("callplan-outbox 1\n")
     assert scraper.samples()[("callplan_mail_outbox", ())] == 3
