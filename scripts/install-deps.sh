@@ -20,6 +20,8 @@ packages=(
   graphviz
   # SIP peers for the server's end-to-end tests and benchmark (docs/sip-server.md)
   sip-tester sipvicious kamailio
+  # Prometheus' own text-format parser, for the `serve --metrics` test (tests/sip/metrics)
+  python3-prometheus-client
   # the media side (docs/media.md, docs/voicemail.md): spandsp for in-band DTMF and tones;
   # libsndfile, libsamplerate for prompts; espeak-ng speaks text prompts (a program, never
   # linked); libcurl sends voicemail mail; sox, aiosmtpd and openssl (a STARTTLS mail sink)

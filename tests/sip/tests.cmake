@@ -43,7 +43,8 @@ callplan_sip_layer_tests(security auth_throttle_test.cpp keyed_hash_test.cpp
                          rate_limiter_test.cpp security_log_test.cpp)
 callplan_sip_layer_tests(proxy call_record_test.cpp dead_bindings_test.cpp dialog_token_test.cpp
                          dialogs_test.cpp directory_test.cpp next_hop_test.cpp reach_test.cpp)
-callplan_sip_layer_tests(server dialog_secret_test.cpp log_test.cpp state_keeper_test.cpp)
+callplan_sip_layer_tests(server dialog_secret_test.cpp log_test.cpp metrics_test.cpp
+                         state_keeper_test.cpp)
 callplan_sip_layer_tests(events notifier_test.cpp)
 callplan_sip_layer_tests(media_side control_client_test.cpp supervisor_test.cpp)
 callplan_sip_layer_tests(companies companies_test.cpp tenant_files_test.cpp)
@@ -58,3 +59,16 @@ include(${CMAKE_CURRENT_LIST_DIR}/e2e/tests.cmake)
 
 # Load and abuse tests (stateless refusals): tests/sip/load.
 include(${CMAKE_CURRENT_LIST_DIR}/load/tests.cmake)
+
+# `callplan serve --metrics` scraped and parsed with Prometheus' text parser while sipp phones
+# register and call (tests/sip/metrics): about 5 s, ports 29100-29199 for the metrics listener.
+if(TARGET callplan_cli)
+  add_test(NAME sip_metrics
+           COMMAND /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/sip/metrics
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(sip_metrics PROPERTIES
+    LABELS "sip"
+    TIMEOUT 60
+    ENVIRONMENT "CALLPLAN_BIN=$<TARGET_FILE:callplan_cli>"
+    SKIP_REGULAR_EXPRESSION "SKIPPED .*sipp \\(Debian sip-tester\\) is not installed")
+endif()

@@ -1,6 +1,6 @@
 // `callplan serve TENANT... [--tenants DIR] --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
 // [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]
-// [--socket-buffer BYTES] [--log-limit LINES]` — the reference SIP server (SPEC section 9,
+// [--socket-buffer BYTES] [--log-limit LINES] [--metrics ADDR:PORT]` — the reference SIP server (SPEC section 9,
 // docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
 //
 // Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options,
@@ -21,6 +21,7 @@
 
 #include "callplan/error.hpp"
 #include "commands.hpp"
+#include "serve_metrics.hpp"
 #include "serve_provision.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/server/server.hpp"
@@ -55,6 +56,7 @@ struct ServeCliOptions {
   std::string sdp_address;
   std::string smtp;
   std::string mail_from;
+  std::string metrics;              // --metrics ADDR:PORT, "" for none
 };
 
 // The `callplan media` arguments of the own media side; "" with `error` set when the options
@@ -215,6 +217,17 @@ int run(const ServeCliOptions& o) {
     return usage("--tls-cert and --tls-key go with --provision https://...");
   }
 
+  // Prometheus metrics (docs/sip-server.md, "Metrics"), also on their own thread.
+  std::shared_ptr<MetricsService> metrics;
+  if (!o.metrics.empty()) {
+    std::string error;
+    std::string dir = prepare_state_dir(o.state_dir, error);
+    if (dir.empty()) return usage(error);
+    options.metrics = std::make_shared<sip::ServerMetrics>();
+    metrics = start_metrics(o.metrics, dir, options.metrics, error);
+    if (!metrics) return usage(error);
+  }
+
   std::unique_ptr<sip::Server> server;
   try {
     server = std::make_unique<sip::Server>(std::move(options));
@@ -314,6 +327,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Mail server for voicemail mail (smtp://HOST:PORT, docs/voicemail.md); "
                   "without it no mail is sent");
   cmd->add_option("--mail-from", o->mail_from, "Sender address of voicemail mail");
+  cmd->add_option("--metrics", o->metrics,
+                  "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464; "
+                  "no authentication: bind it to loopback or a management network)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

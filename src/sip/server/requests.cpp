@@ -118,6 +118,7 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
   if (result.failure()) {
     // Every failure is logged (fail2ban counts them), trusted or not.
     security_log.auth_failure(from, request.method_text, result.username, to_string(result.status));
+    if (options.metrics) options.metrics->auth_failure();
     if (!trusted && throttle.failed(from.address, result.username, now))
       security_log.auth_blocked(from, request.method_text, result.username,
                                 throttle.last_block());

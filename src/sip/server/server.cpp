@@ -66,9 +66,9 @@ Server::Impl::Impl(ServerOptions o)
                                    ? std::function<void(std::string_view)>(
                                          [this](std::string_view line) { log.write(LogLevel::info, line); })
                                    : nullptr,
-                        .record = call_records
+                        .record = call_records || options.metrics
                                       ? std::function<void(const CallRecord&)>(
-                                            [this](const CallRecord& r) { call_records->write(r); })
+                                            [this](const CallRecord& r) { call_ended(r); })
                                       : nullptr,
                         .routing_state_changed =
                             state ? std::function<void(std::string_view, const RoutingState&)>(
@@ -220,10 +220,12 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
       (!endpoint_limiter.allow(from.address, from.port, timers.now()) ||
        !limiter.allow(from.address, timers.now()))) {
     security_log.rate_limited(from);
+    if (options.metrics) options.metrics->rate_limited();
     return;
   }
   switch (result.verdict) {
     case Verdict::accept:
+      if (options.metrics && message.is_request) options.metrics->request(message.method);
       if (message.is_request) {
         stamp(from, bytes, parse_options);
         if (answer_ping(from)) break;
@@ -261,6 +263,19 @@ void Server::Impl::stamp(const Peer& from, std::string_view bytes,
     parse_message(bytes, message, parse_options);
 }
 
+void Server::Impl::call_ended(const CallRecord& record) {
+  if (call_records) call_records->write(record);
+  if (options.metrics) options.metrics->call_ended(record.disposition);
+}
+
+void Server::Impl::publish_metrics() {
+  if (!options.metrics) return;
+  options.metrics->publish({.calls_in_progress = proxy.calls_in_progress(),
+                            .dialogs = proxy.dialogs(),
+                            .bindings = location.binding_count(),
+                            .calls_started = proxy.stats().calls});
+}
+
 void Server::Impl::log_limits() {
   if (!log.enabled(LogLevel::debug)) return;
   log.write(LogLevel::debug, "limits",
@@ -292,7 +307,8 @@ void Server::Impl::watch_signals() {
   signals.async_wait([this](const std::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) {
-      reload();
+      const bool taken = reload();
+      if (options.metrics) options.metrics->reload(taken);
     } else if (!draining) {
       begin_drain();
     } else {
@@ -336,6 +352,7 @@ void Server::Impl::schedule_housekeeping() {
       notifier.poll(timers.now());
     else if (notifier.watching("dialog"))  // time-outs change calls without a message
       notifier.recheck("dialog", timers.now());
+    publish_metrics();
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
     // established dialogs too, up to the limit.
     if (draining && ((proxy.calls_in_progress() == 0 && proxy.dialogs() == 0) ||
@@ -372,6 +389,7 @@ void Server::start() {
   impl_->watch_signals();
   impl_->schedule_housekeeping();
   if (impl_->media) impl_->media->start();
+  impl_->publish_metrics();
   impl_->log.notice("ready");
 }
 
@@ -380,7 +398,11 @@ void Server::run() {
   impl_->flush_state();
 }
 
-bool Server::reload() { return impl_->reload(); }
+bool Server::reload() {
+  const bool taken = impl_->reload();
+  if (impl_->options.metrics) impl_->options.metrics->reload(taken);
+  return taken;
+}
 
 void Server::stop() {
   asio::post(impl_->io, [impl = impl_.get()] {

@@ -24,6 +24,7 @@
 #include "sip/security/auth_throttle.hpp"
 #include "sip/security/rate_limiter.hpp"
 #include "sip/server/log.hpp"
+#include "sip/server/metrics.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/peer.hpp"
 #include "sip/transport/transport.hpp"
@@ -58,6 +59,8 @@ struct ServerOptions {
   // callplan's own media side (used when media_server is ""): the supervised `callplan media`
   // process and the calls serve answers itself (docs/sip-server.md).
   MediaSideOptions media_side{};
+  // Counters and gauges for `--metrics` (metrics.hpp), read from other threads; null: none.
+  std::shared_ptr<ServerMetrics> metrics;
 };
 
 class Server {

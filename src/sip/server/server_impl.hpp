@@ -76,6 +76,8 @@ struct Server::Impl final : TransactionUser {
   // media_side.cpp
   std::unique_ptr<MediaSupervisor> make_media_supervisor();
   std::unique_ptr<OwnMedia> make_own_media();
+  void call_ended(const CallRecord& record);  // to the record file and the metrics
+  void publish_metrics();                     // the gauges, for a scrape on another thread
 
   // requests.cpp
   void on_register(ServerId txn, const Message& request, const Peer& from);
