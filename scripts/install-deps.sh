@@ -32,6 +32,9 @@ packages=(
   baresip linphone-cli
   # provisioning tests (docs/provisioning.md): xmllint checks every rendered XML file
   libxml2-utils
+  # the Debian package (docs/operations.md): dpkg-shlibdeps for cpack's Depends, and
+  # systemd-analyze, which tests/package/check_deb.sh runs on the unit
+  dpkg-dev systemd
 )
 
 missing=()
