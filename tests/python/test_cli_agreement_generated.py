@@ -48,8 +48,8 @@ Draw = Callable[[st.SearchStrategy[T]], T]
 # several times that under AddressSanitizer, and most of the run time is those processes.
 # The dev tree tries 40 tenants (the agreement hunt); the sanitizer tree 10 from the same
 # generator (derandomized: the same 10 every run), so ASan and UBSan still watch both hosts
-# on generated tenants, for a quarter of the processes (25 tenants took 87 s on CI, the
-# slowest Python file of that stage; docs/performance.md, "CI time").
+# on generated tenants, in two thirds of the time of 25 (which took 87 s on CI, the slowest
+# Python file of that stage; docs/performance.md, "CI time").
 SANITIZED = os.environ.get("CALLPLAN_SANITIZED") == "1"
 TENANTS = int(os.environ.get("CALLPLAN_GENERATED_EXAMPLES", "10" if SANITIZED else "40"))
 HUNT_SEED = os.environ.get("CALLPLAN_GENERATED_SEED")
