@@ -2,7 +2,7 @@
 # docs/operations.md), built from this tree by `cpack -G DEB` and checked as a clean machine
 # would see it (check_deb.sh). The package is the same in every tree, and a sanitizer build's
 # binary and module need the ASan runtime preloaded, so it runs in the plain trees only.
-# About 15 s: cpack strips and compresses the binary and the module.
+# About 10 s: cpack strips and compresses the binary and the module.
 if(TARGET callplan_cli AND CALLPLAN_PYTHON AND CALLPLAN_INSTALL
    AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
   add_test(NAME package.deb
