@@ -60,3 +60,8 @@ endif()
 configure_file(cmake/callplan.pc.in ${CMAKE_CURRENT_BINARY_DIR}/callplan.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/callplan.pc DESTINATION ${_pcdir}
         COMPONENT callplan_dev)
+
+# The Debian package of the tool as a service (cpack -G DEB).
+if(CALLPLAN_TOOLS)
+  include(CallplanPackage)
+endif()

@@ -37,6 +37,9 @@ packages=(
   # the panel (docs/panel.md): Argon2id password hashes; Debian's Chromium for its browser
   # tests (Playwright drives it; Node.js >= 20.19 and npm come with the machine)
   libsodium-dev chromium
+  # the Debian package (docs/operations.md): dpkg-shlibdeps for cpack's Depends, and
+  # systemd-analyze, which tests/package/check_deb.sh runs on the unit
+  dpkg-dev systemd
 )
 
 missing=()

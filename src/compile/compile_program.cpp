@@ -117,7 +117,7 @@ class Compiler {
       ring.source = plan.source;
       ring.members_begin = static_cast<std::uint32_t>(p_.members.size());
       ring.members_count = 1;
-      p_.members.push_back({Leg::Kind::user, static_cast<UserIndex>(i), u.extension,
+      p_.members.push_back({Member::Kind::user, static_cast<UserIndex>(i), u.extension,
                             u.extension, 0});
       items.push_back(add_step(std::move(ring)));
       if (u.voicemail) {
@@ -160,13 +160,13 @@ class Compiler {
     Member m;
     m.target = written.value;
     if (const UserIndex* u = p_.user_by_extension.find(written.value)) {
-      m.kind = Leg::Kind::user;
+      m.kind = Member::Kind::user;
       m.user = *u;
       m.dial = written.value;
     } else if (is_extension(written.value)) {
       dangling("user", written.value, written.where);
     } else {
-      m.kind = Leg::Kind::external;
+      m.kind = Member::Kind::external;
       m.dial = normalise_for_lookup(written.value, p_.country);
     }
     return m;
@@ -212,14 +212,14 @@ class Compiler {
         Overloaded{
             [&](const Transfer& tr) {
               Member target = make_member(tr.to);
-              if (target.kind == Leg::Kind::user && tr.follow_personal_plan.value) {
+              if (target.kind == Member::Kind::user && tr.follow_personal_plan.value) {
                 c.kind = StepKind::enter_plan;
                 c.plan = p_.users[target.user].personal_plan;
                 return;
               }
               c.kind = StepKind::ring;
               c.timeout = tr.timeout.value;
-              if (target.kind == Leg::Kind::external && !tr.caller_id.value.empty() &&
+              if (target.kind == Member::Kind::external && !tr.caller_id.value.empty() &&
                   tr.caller_id.value != "caller") {
                 c.fixed_caller_id = true;
                 c.caller_id = tr.caller_id.value;

@@ -16,7 +16,6 @@
 #include "callplan/engine.hpp"
 #include "callplan/model.hpp"
 #include "callplan/schedule.hpp"
-#include "callplan/session.hpp"
 #include "compile/string_table.hpp"
 
 namespace callplan::detail {
@@ -48,9 +47,11 @@ enum class StepKind : std::uint8_t {
   hangup,
 };
 
-// A ring-group member or transfer target.
+// A ring-group member or transfer target. Its kind becomes the kind of the leg that rings it
+// (Leg::Kind, callplan/session.hpp) when the router adds one.
 struct Member {
-  Leg::Kind kind = Leg::Kind::user;
+  enum class Kind : std::uint8_t { user, external };
+  Kind kind = Kind::user;
   UserIndex user = kNoUser;  // user members
   std::string target;        // extension, or the number as written
   std::string dial;          // extension, or E.164 (as written when it cannot be normalised)

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "diagnostics/place_text.hpp"
 namespace callplan {
 
 std::string_view to_string(Severity s) {
@@ -26,12 +27,8 @@ std::size_t count(const Issues& issues, Severity s) {
 }
 
 std::string to_string(const Issue& issue) {
-  std::string place;
-  if (!issue.location.file.empty()) {
-    place = issue.location.known() ? fmt::format("{}:{}:{}: ", issue.location.file,
-                                                 issue.location.line, issue.location.column)
-                                   : fmt::format("{}: ", issue.location.file);
-  }
+  std::string place = detail::place_text(issue.location);
+  if (!place.empty()) place += ": ";
   return fmt::format("{}{}: {} [{}]", place, to_string(issue.severity), issue.message,
                      issue.code);
 }

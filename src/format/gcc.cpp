@@ -4,14 +4,14 @@
 #include <fmt/format.h>
 
 #include "callplan/report.hpp"
+#include "diagnostics/place_text.hpp"
 
 namespace callplan {
 namespace {
 
 std::string place(const Location& at) {
-  if (at.file.empty()) return {};
-  if (!at.known()) return fmt::format("{}: ", at.file);
-  return fmt::format("{}:{}:{}: ", at.file, at.line, at.column);
+  std::string where = detail::place_text(at);
+  return where.empty() ? where : where + ": ";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "callplan/report.hpp"
+#include "diagnostics/place_text.hpp"
 
 namespace callplan {
 namespace {
@@ -45,9 +46,8 @@ std::string_view command(Severity s) {
 }
 
 std::string place(const Location& at) {
-  if (at.file.empty()) return {};
-  if (!at.known()) return fmt::format(" ({})", at.file);
-  return fmt::format(" ({}:{}:{})", at.file, at.line, at.column);
+  std::string where = detail::place_text(at);
+  return where.empty() ? where : fmt::format(" ({})", where);
 }
 
 }  // namespace

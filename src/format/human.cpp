@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "callplan/report.hpp"
+#include "diagnostics/place_text.hpp"
 #include "format/source_excerpt.hpp"
 
 namespace callplan {
@@ -44,9 +45,8 @@ std::string_view severity_style(Severity s) {
 }
 
 std::string place(const Location& at) {
-  if (at.file.empty()) return {};
-  if (!at.known()) return fmt::format("{}:", at.file);
-  return fmt::format("{}:{}:{}:", at.file, at.line, at.column);
+  std::string where = detail::place_text(at);
+  return where.empty() ? where : where + ":";
 }
 
 // "file:line:col: <label>: message" with the place in bold and the label in its colour.

@@ -25,6 +25,15 @@ View forward_view(const FlowGraph& graph, const std::string& plan);
 // Reverse view of a graph built with all_extensions. Throws callplan::Error for an unknown user.
 View reverse_view(const FlowGraph& graph, const std::string& extension, std::size_t path_limit);
 
+// Whether the view draws a node of `plan` (the plan's cluster or subgraph is drawn at all).
+inline bool draws_plan(const View& view, const std::string& plan) {
+  const FlowGraph& g = *view.graph;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    if (view.nodes[i] && g.nodes[i].plan == plan) return true;
+  }
+  return false;
+}
+
 std::string render_dot(const View& view);
 std::string render_mermaid(const View& view);
 std::string render_json(const View& view);

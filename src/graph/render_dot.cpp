@@ -75,11 +75,7 @@ std::string render_dot(const View& view) {
   }
   for (std::size_t c = 0; c < g.plan_order.size(); ++c) {
     const std::string& plan = g.plan_order[c];
-    bool any = false;
-    for (std::size_t i = 0; i < g.nodes.size() && !any; ++i) {
-      any = view.nodes[i] && g.nodes[i].plan == plan;
-    }
-    if (!any) continue;
+    if (!draws_plan(view, plan)) continue;
     out += fmt::format("  subgraph {} {{\n", quote(fmt::format("cluster_{}", c)));
     out += fmt::format("    label={}; style=\"rounded\"; color=\"#94a3b8\";\n",
                        quote(fmt::format("plan {}", plan)));

@@ -61,11 +61,7 @@ std::string render_mermaid(const View& view) {
   }
   for (std::size_t c = 0; c < g.plan_order.size(); ++c) {
     const std::string& plan = g.plan_order[c];
-    bool any = false;
-    for (std::size_t i = 0; i < g.nodes.size() && !any; ++i) {
-      any = view.nodes[i] && g.nodes[i].plan == plan;
-    }
-    if (!any) continue;
+    if (!draws_plan(view, plan)) continue;
     out += fmt::format("  subgraph c{}[\"plan {}\"]\n", c, escape(plan));
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       if (view.nodes[i] && g.nodes[i].plan == plan) emit_node(i, "    ");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,8 +14,7 @@
 #include "callplan/plan_test.hpp"
 #include "callplan/simulate.hpp"
 #include "diagnostics/make_issue.hpp"
-#include "schedule/instant.hpp"
-#include "scenario/targets.hpp"
+#include "scenario/call_scenario.hpp"
 
 namespace callplan {
 namespace {
@@ -77,6 +77,7 @@ class Runner {
     }
     try {
       engine_ = Engine::compile(tenant.tenant, tenant.issues);
+      build_.emplace(*engine_, detail::kPlanTestNames);
     } catch (const Error& e) {
       run_.issues.push_back(detail::make_issue(
           "CP504", fmt::format("the tenant `{}` does not compile: {}", suite_.tenant_path, e.what()),
@@ -89,7 +90,7 @@ class Runner {
   // Unknown extensions and numbers in the test (CP503). Returns false when the test cannot run.
   bool validate(const PlanTest& test, PlanTestOutcome& outcome) {
     std::size_t before = run_.issues.size();
-    detail::TargetCheck check(*engine_);
+    const detail::TargetCheck& check = build_->check();
     auto report = [&](const std::optional<detail::TargetProblem>& problem, SourceId where) {
       if (!problem) return;
       Issue& i = run_.issues.emplace_back(detail::make_issue("CP503", problem->message, at(where)));
@@ -115,27 +116,29 @@ class Runner {
   void run_one(Simulator& simulator, const PlanTest& test, PlanTestOutcome& outcome) {
     if (!validate(test, outcome)) return;
 
+    // The call is built as the CLI and Python build theirs (src/scenario); a problem the
+    // checks above could not place (a bad `call.at`) means the test is not run.
     Scenario scenario;
-    scenario.from = test.from.value;
-    scenario.to = test.to.value;
-    if (test.at.value.empty()) {
-      scenario.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    } else {
-      std::string error;
-      auto instant = detail::parse_instant(test.at.value, engine_->timezone(), &error);
-      if (!instant) {
-        outcome.differences.push_back(fmt::format("not run: `call.at`: {}", error));
-        return;
+    try {
+      if (test.expect.disposition.value == "rejected") {
+        // Any `to`: the test expects the engine to refuse the call (SPEC 3.1).
+        scenario.from = test.from.value;
+        scenario.to = test.to.value;
+      } else {
+        build_->call(scenario, test.from.value, test.to.value);
       }
-      scenario.at = *instant;
+      build_->at(scenario, test.at.value);
+      for (const PlanTestPresence& p : test.presence) {
+        build_->presence(scenario, p.extension.value, p.state.value);
+      }
+      for (const PlanTestAnswer& a : test.answer) {
+        build_->answer(scenario, a.target.value, a.busy, a.after_seconds);
+      }
+      build_->digits(scenario, test.digits.value);
+    } catch (const Error& e) {
+      outcome.differences.push_back(fmt::format("not run: {}", e.what()));
+      return;
     }
-    for (const PlanTestPresence& p : test.presence) {
-      scenario.presence.emplace_back(p.extension.value, *parse_presence(p.state.value));
-    }
-    for (const PlanTestAnswer& a : test.answer) {
-      scenario.answers.push_back({a.target.value, a.busy, a.after_seconds});
-    }
-    scenario.digits = test.digits.value;
     if (test.hangup_after) scenario.hangup_after = test.hangup_after->value;
     scenario.seed = test.seed.value;
 
@@ -203,6 +206,7 @@ class Runner {
   const PlanTestSuite& suite_;
   PlanTestRun& run_;
   std::shared_ptr<const Engine> engine_;
+  std::optional<detail::ScenarioBuilder> build_;  // of engine_, once it is compiled
 };
 
 }  // namespace

@@ -1,24 +1,25 @@
 // The words the trace and the APIs use for the session's enums (SPEC section 5).
+#include <cstddef>
+
 #include "callplan/session.hpp"
 #include "callplan/trace.hpp"
+#include "model/words.hpp"
 
 namespace callplan {
 
+// Presence and disposition are words of the domain, written once in model/words.hpp in the
+// enums' order; the engine indexes them (and tests/route/words_test.cpp holds the order).
+static_assert(kPresenceWords.size() == static_cast<std::size_t>(Presence::no_device) + 1);
+static_assert(kDispositionWords.size() == static_cast<std::size_t>(Disposition::rejected) + 1);
+
 std::string_view to_string(Presence p) {
-  switch (p) {
-    case Presence::available: return "available";
-    case Presence::offline: return "offline";
-    case Presence::busy: return "busy";
-    case Presence::dnd: return "dnd";
-    case Presence::no_device: return "no_device";
-  }
-  return "available";
+  const auto i = static_cast<std::size_t>(p);
+  return i < kPresenceWords.size() ? kPresenceWords[i] : kPresenceWords[0];
 }
 
 std::optional<Presence> parse_presence(std::string_view text) {
-  for (Presence p : {Presence::available, Presence::offline, Presence::busy, Presence::dnd,
-                     Presence::no_device}) {
-    if (to_string(p) == text) return p;
+  for (std::size_t i = 0; i < kPresenceWords.size(); ++i) {
+    if (kPresenceWords[i] == text) return static_cast<Presence>(i);
   }
   return std::nullopt;
 }
@@ -47,15 +48,8 @@ std::string_view to_string(StopReason r) {
 }
 
 std::string_view to_string(Disposition d) {
-  switch (d) {
-    case Disposition::answered: return "answered";
-    case Disposition::voicemail: return "voicemail";
-    case Disposition::hangup: return "hangup";
-    case Disposition::unanswered: return "unanswered";
-    case Disposition::abandoned: return "abandoned";
-    case Disposition::rejected: return "rejected";
-  }
-  return "unanswered";
+  const auto i = static_cast<std::size_t>(d);
+  return i < kDispositionWords.size() ? kDispositionWords[i] : "unanswered";
 }
 
 std::string_view to_string(RejectReason r) {

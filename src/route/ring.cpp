@@ -96,7 +96,7 @@ inline bool SessionState::try_member(std::uint32_t position) {
     return skip_member(m, SkipReason::duplicate);
   }
   mark = considered_mark;
-  if (m.kind != Leg::Kind::user) return try_external_member(m);
+  if (m.kind != Member::Kind::user) return try_external_member(m);
   if (m.user == caller_user) [[unlikely]] {
     return skip_member(m, SkipReason::caller);
   }

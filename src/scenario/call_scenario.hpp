@@ -1,6 +1,6 @@
 // Building a simulated call (a Scenario) from what a user wrote, checked against a compiled
 // tenant: the one place where `callplan simulate` options, Python's simulate()/simulate_many()
-// arguments and the library's text forms become a Scenario. Internal to callplan.
+// arguments, plan tests and the library's text forms become a Scenario. Internal to callplan.
 //
 // Every host names the call's fields in its own words (the CLI "--presence", Python
 // "presence"), so the builder takes the names and puts them in its messages; the rules, the
@@ -42,6 +42,9 @@ inline constexpr ScenarioNames kCliNames{"--from",     "--to",     "--at",
                                          "--presence", "--answer", "--digits"};
 inline constexpr ScenarioNames kPythonNames{"from_",    "to",     "at",
                                             "presence", "answer", "digits"};
+// Plan tests (docs/plan-tests.md) name the fields as written in the test file.
+inline constexpr ScenarioNames kPlanTestNames{"`call.from`", "`call.to`", "`call.at`",
+                                              "`presence`",  "`answer`",  "`digits`"};
 
 // Checks the parts of one call against `engine` and writes them into a Scenario. Every member
 // throws callplan::Error with the host's field name, the bad value and a hint ("--presence: no

@@ -6,6 +6,7 @@
 #   -DCXX=<compiler> -DGENERATOR=<generator> -DBUILD_TYPE=<type>
 #   -DCXX_FLAGS=<flags> -DLINKER_FLAGS=<flags>   (the build's own, e.g. sanitizers)
 #   -DEXPECT=<exact first output line>           -DJOBS=<parallel build jobs>
+#   -DLIBRARY_BUILD_DIR=<consumer.add_subdirectory's build dir>   (MODE=shared)
 #
 # Every step fails the test with the command's output when it goes wrong.
 cmake_minimum_required(VERSION 3.25)
@@ -69,10 +70,20 @@ elseif(MODE STREQUAL "add_subdirectory")
   # This one compiles the library itself, the slow part. So the build dir is kept between
   # runs, and it builds without a build type (no -g, no -O) and without the parent build's
   # flags: it tests the CMake wiring, which is the same for every configuration (sanitizers
-  # need not apply to a separate copy of the library).
+  # need not apply to a separate copy of the library). It builds the library shared, with its
+  # install rules, so that consumer.shared installs this very build instead of compiling the
+  # library a second time (a static callplan linked as a CMake target is what every test
+  # binary of the parent tree already does).
   run("${CMAKE_COMMAND}" -S "${consumer_dir}/add_subdirectory" -B "${WORK_DIR}"
-      -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX}" "-DCALLPLAN_SOURCE_DIR=${SOURCE_DIR}")
-  run("${CMAKE_COMMAND}" --build "${WORK_DIR}" --target consumer -j ${JOBS})
+      -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX}" "-DCALLPLAN_SOURCE_DIR=${SOURCE_DIR}"
+      -DBUILD_SHARED_LIBS=ON -DCALLPLAN_INSTALL=ON)
+  # As a subproject every option but the ones given stays off: no tool, test, SIP server.
+  file(STRINGS "${WORK_DIR}/CMakeCache.txt" options
+       REGEX "^CALLPLAN_(TOOLS|TESTS|BENCH|PYTHON|SIP):BOOL=ON")
+  if(options)
+    message(FATAL_ERROR "as a subproject these options must default to OFF: ${options}")
+  endif()
+  run("${CMAKE_COMMAND}" --build "${WORK_DIR}" --target consumer callplan -j ${JOBS})
   check_consumer("${WORK_DIR}/consumer")
 
 elseif(MODE STREQUAL "pkg_config")
@@ -105,18 +116,13 @@ elseif(MODE STREQUAL "pkg_config")
   check_consumer("${WORK_DIR}/consumer")
 
 elseif(MODE STREQUAL "shared")
-  # A shared libcallplan, built as its own top-level project with just the library (like a
-  # distribution package: build type None), installed, then used by the find_package and the
-  # pkg-config consumers. It must export the public API and nothing else (hidden visibility,
-  # callplan/export.hpp). The build dir is kept between runs; the prefix is fresh every time.
-  set(lib_build "${WORK_DIR}/library")
+  # The shared libcallplan that consumer.add_subdirectory built (LIBRARY_BUILD_DIR, just the
+  # library, no build type: what a distribution package builds), installed, then used by the
+  # find_package and the pkg-config consumers. It must export the public API and nothing else
+  # (hidden visibility, callplan/export.hpp). The prefix is fresh every time.
+  set(lib_build "${LIBRARY_BUILD_DIR}")
   set(lib_prefix "${WORK_DIR}/prefix")
   file(REMOVE_RECURSE "${lib_prefix}" "${WORK_DIR}/find_package" "${WORK_DIR}/pkg_config")
-  run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${lib_build}" -G "${GENERATOR}"
-      "-DCMAKE_CXX_COMPILER=${CXX}" -DCMAKE_BUILD_TYPE=None -DBUILD_SHARED_LIBS=ON
-      -DCALLPLAN_TOOLS=OFF -DCALLPLAN_TESTS=OFF -DCALLPLAN_BENCH=OFF -DCALLPLAN_PYTHON=OFF
-      -DCALLPLAN_SIP=OFF -DCALLPLAN_INSTALL=ON)
-  run("${CMAKE_COMMAND}" --build "${lib_build}" --target callplan -j ${JOBS})
   foreach(component callplan_runtime callplan_dev)
     run("${CMAKE_COMMAND}" --install "${lib_build}" --prefix "${lib_prefix}"
         --component ${component})

@@ -2,9 +2,11 @@
 #   consumer.install           cmake --install of this build tree into a temp prefix
 #   consumer.find_package      find_package(callplan CONFIG) against that prefix
 #   consumer.pkg_config        plain compiler + `pkg-config --cflags --libs callplan`
-#   consumer.add_subdirectory  add_subdirectory of the source tree (builds only the library)
-#   consumer.shared            a shared libcallplan (library only), installed: its exported
-#                              symbols, then the find_package and pkg-config consumers on it
+#   consumer.add_subdirectory  add_subdirectory of the source tree (builds only the library,
+#                              shared, with its install rules)
+#   consumer.shared            that shared libcallplan installed: its exported symbols, then
+#                              the find_package and pkg-config consumers on it (the library is
+#                              compiled once for both: about 90 s of CI each time)
 # They build whole projects, so they run alone (RUN_SERIAL) and with generous time-outs.
 # And build.source_lists: every source is in its CMake list, every public header exported and
 # in the umbrella header (check_source_lists.cmake; instant).
@@ -51,13 +53,18 @@ endif()
 foreach(mode ${_consumer_modes})
   add_test(NAME consumer.${mode}
            COMMAND ${CMAKE_COMMAND} ${_consumer_common} -DMODE=${mode}
-                   -DWORK_DIR=${CMAKE_BINARY_DIR}/consumer-${mode} -P ${_consumer_script})
+                   -DWORK_DIR=${CMAKE_BINARY_DIR}/consumer-${mode}
+                   -DLIBRARY_BUILD_DIR=${CMAKE_BINARY_DIR}/consumer-add_subdirectory
+                   -P ${_consumer_script})
   set_tests_properties(consumer.${mode} PROPERTIES RUN_SERIAL TRUE LABELS consumer)
 endforeach()
 set_tests_properties(consumer.find_package consumer.pkg_config PROPERTIES
   FIXTURES_REQUIRED callplan_installed TIMEOUT 300)
 if(TEST consumer.add_subdirectory)
-  set_tests_properties(consumer.add_subdirectory consumer.shared PROPERTIES TIMEOUT 900)
+  set_tests_properties(consumer.add_subdirectory PROPERTIES
+    FIXTURES_SETUP callplan_shared_built TIMEOUT 900)
+  set_tests_properties(consumer.shared PROPERTIES
+    FIXTURES_REQUIRED callplan_shared_built TIMEOUT 300)
 endif()
 
 # The shipped example must check clean: no errors and, with --strict, no warnings either.
