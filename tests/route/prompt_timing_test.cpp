@@ -127,7 +127,7 @@ TEST(PromptTiming, HostClockStartsTheMenuTimeoutAtPromptEnded) {
   h.drain();
   EXPECT_EQ(h.session.wake_in(), std::nullopt);
   h.session.prompt_ended(4);
-  EXPECT_EQ(h.session.wake_in(), std::optional<std::uint32_t>(1u));  // now 4, time-out at 9
+  EXPECT_EQ(h.session.wake_in(), std::optional<std::uint32_t>(5u));  // now 4, time-out at 9
   EXPECT_EQ(h.session.now(), 4u);
   h.session.prompt_ended(6);  // no prompt plays any more: ignored
   EXPECT_EQ(h.session.wake_in(), std::optional<std::uint32_t>(3u));
@@ -142,10 +142,11 @@ TEST(PromptTiming, SessionClockIgnoresPromptEnded) {
   TimedHost h;
   h.start(kMainLine, kChristmas);
   h.drain();
-  h.session.prompt_ended(1);
+  h.session.prompt_ended(1);  // ignored altogether: not even the time moves
   EXPECT_TRUE(h.drain().empty());
   EXPECT_FALSE(h.session.ended());
-  EXPECT_EQ(h.session.wake_in(), std::optional<std::uint32_t>(4u));
+  EXPECT_EQ(h.session.now(), 0u);
+  EXPECT_EQ(h.session.wake_in(), std::optional<std::uint32_t>(5u));
 }
 
 TEST(PromptTiming, PromptClockSurvivesResetAndNextCall) {
