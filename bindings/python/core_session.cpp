@@ -133,6 +133,7 @@ struct SessionHandle {
                                                 : py::object(py::none());
     d["audio"] = text_or_none(a->audio);
     d["text"] = text_or_none(a->text);
+    d["seconds"] = a->seconds;
     d["user"] = a->user == kNoUser ? py::object(py::none())
                                    : py::object(py::str(std::string(engine->engine->extension(a->user))));
     d["t"] = session.now();

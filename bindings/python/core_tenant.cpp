@@ -7,8 +7,10 @@
 
 #include "callplan/check.hpp"
 #include "callplan/load.hpp"
+#include "callplan/prompts.hpp"
 #include "callplan/report.hpp"
 #include "core.hpp"
+#include "media/prompt/prompt_meter.hpp"
 
 namespace callplan::python {
 namespace {
@@ -28,11 +30,19 @@ void sort_issues(Issues& issues) {
   });
 }
 
+// Audio files through libsndfile, `text` through espeak-ng into the user's speech cache: the
+// hosts' one meter (src/media/prompt).
+const PromptMeter& python_prompt_meter() {
+  static const PromptMeter meter = media::prompt_meter(media::default_prompt_cache());
+  return meter;
+}
+
 std::shared_ptr<TenantHandle> load_path(const std::string& path) {
   auto h = std::make_shared<TenantHandle>();
   {
     py::gil_scoped_release unlocked;
-    CheckedTenant checked = load_and_check(path);  // throws Error when unreadable
+    // Prompts measured as `callplan simulate` and `serve` measure them (SPEC 3.9).
+    CheckedTenant checked = load_and_check(path, {.prompts = &python_prompt_meter()});
     h->tenant = std::move(checked.tenant);
     h->issues = std::move(checked.issues);
   }
@@ -46,8 +56,10 @@ std::shared_ptr<TenantHandle> load_text(const std::string& text, const std::stri
     py::gil_scoped_release unlocked;
     LoadResult loaded = callplan::load_string(text, name);
     Issues found = callplan::check(loaded.tenant);
+    Issues measured = measure_prompts(loaded.tenant, python_prompt_meter());
     h->issues = std::move(loaded.issues);
     h->issues.insert(h->issues.end(), found.begin(), found.end());
+    h->issues.insert(h->issues.end(), measured.begin(), measured.end());
     sort_issues(h->issues);
     h->tenant = std::move(loaded.tenant);
   }

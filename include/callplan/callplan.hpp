@@ -14,6 +14,7 @@
 #include "callplan/load.hpp"
 #include "callplan/model.hpp"
 #include "callplan/plan_test.hpp"
+#include "callplan/prompts.hpp"
 #include "callplan/report.hpp"
 #include "callplan/schedule.hpp"
 #include "callplan/session.hpp"

@@ -17,6 +17,7 @@
 #include "callplan/export.hpp"
 #include "callplan/load.hpp"
 #include "callplan/model.hpp"
+#include "callplan/prompts.hpp"
 
 CALLPLAN_PUBLIC_API_BEGIN
 
@@ -25,13 +26,21 @@ namespace callplan {
 // The checker's issues only (not the loader's), sorted by file, line, column.
 Issues check(const Tenant& tenant);
 
-// load_file + check: the loader's and the checker's issues together, sorted by location.
-// The checker runs even when loading found errors, on whatever could be read.
+// What load_and_check() does besides loading and checking.
+struct LoadAndCheckOptions {
+  // When set, every prompt is measured with it (measure_prompts(), prompts.hpp): the lengths
+  // go into the model for Engine::compile() and unknown lengths become warnings CP410-CP412.
+  // Not owned; used during the call only. nullptr: prompts count 0 s and are not checked.
+  const PromptMeter* prompts = nullptr;
+};
+
+// load_file + check (+ measure_prompts with options.prompts): the issues together, sorted by
+// location. The checker runs even when loading found errors, on whatever could be read.
 struct CheckedTenant {
   Tenant tenant;
   Issues issues;
 };
-CheckedTenant load_and_check(const std::string& path);
+CheckedTenant load_and_check(const std::string& path, const LoadAndCheckOptions& options = {});
 
 }  // namespace callplan
 

@@ -125,9 +125,15 @@ struct Voicemail {
   Located<std::string> user;  // extension
 };
 
+// How long a prompt plays (SPEC 3.9). The loader cannot know it: measure_prompts()
+// (prompts.hpp) fills it in with the host's PromptMeter. nullopt: not measured, or the length
+// cannot be known (a missing file); such a prompt counts 0 s.
+using PromptSeconds = std::optional<double>;
+
 struct Announcement {
-  Located<std::string> audio;  // file name, or
-  Located<std::string> text;   // text to speak
+  Located<std::string> audio;  // file name, relative to the YAML file that names it, or
+  Located<std::string> text;   // text to speak (in the tenant's speech language)
+  PromptSeconds seconds;
 };
 
 struct MenuOption {
@@ -136,7 +142,9 @@ struct MenuOption {
 };
 
 struct Menu {
-  Located<std::string> prompt;
+  Located<std::string> prompt;       // audio file, relative to the YAML file that names it, or
+  Located<std::string> prompt_text;  // text to speak
+  PromptSeconds seconds;             // the prompt's length (see Announcement)
   std::vector<MenuOption> options;
   Located<std::uint32_t> timeout{5};  // seconds to wait for a digit
   Located<std::uint32_t> retries{2};
@@ -190,6 +198,9 @@ struct User {
   Located<Role> role{Role::user};
   Located<std::string> caller_id;  // empty: none
   Located<bool> voicemail{false};
+  // The PIN of the mailbox by phone (SPEC 10, `*98`): 4-10 digits, stored as written (the
+  // tenant file is a secret like the SIP passwords in it). Empty: none.
+  Located<std::string> voicemail_pin;
   Located<std::string> plan;       // empty: the default personal plan (SPEC 3.2)
   std::string avatar;
   SourceId where = kNoSource;
@@ -223,6 +234,9 @@ struct TenantInfo {
   Located<std::string> login;
   Located<std::string> timezone;
   Located<std::string> country;  // ISO 3166 alpha-2, optional
+  // The language of spoken prompts and voicemail mail, as an espeak-ng voice name ("nl",
+  // "en", "en-us"); optional: speech_language() (prompts.hpp) gives the default.
+  Located<std::string> language;
   SourceId where = kNoSource;
 };
 

@@ -26,6 +26,7 @@
 #include "callplan/diagnostics.hpp"
 #include "callplan/error.hpp"
 #include "callplan/export.hpp"
+#include "callplan/prompts.hpp"
 #include "callplan/source.hpp"
 
 CALLPLAN_PUBLIC_API_BEGIN
@@ -120,8 +121,9 @@ struct PlanTestRun {
 // Loads and checks the suite's tenant, compiles it and routes every test. A tenant with errors
 // gives a CP504 issue plus the tenant's own diagnostics and no outcomes; a test with unknown
 // targets (CP503) is reported as an issue and as a failed outcome. Never throws for bad
-// content.
-PlanTestRun run_plan_tests(const PlanTestSuite& suite);
+// content. `prompts` (not owned; nullptr: every prompt counts 0 s) measures the tenant's
+// prompts, so that the tests see the timeline of real calls (SPEC 3.9; prompts.hpp).
+PlanTestRun run_plan_tests(const PlanTestSuite& suite, const PromptMeter* prompts = nullptr);
 
 }  // namespace callplan
 

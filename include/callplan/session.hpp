@@ -11,8 +11,24 @@
 //     // wait for a phone event or for session.wake_in() seconds, then report it:
 //     session.answered(leg, t);  or  session.busy(leg, t);  or  session.digit('1', t);
 //     session.caller_hung_up(t); or  session.advance_to(t);
+//     session.prompt_ended(t);        // with PromptClock::host only: see "Prompts" below
 //   }
 //   callplan::CallOutcome outcome = session.outcome();
+//
+// Prompts (SPEC 3.9). A `play` action (an announcement) holds the timeline until the prompt has
+// played; a `collect_digit` action (a menu) waits its `timeout` after the prompt has played. A
+// digit pressed while the prompt plays counts (barge-in). Who says when a prompt has played
+// is the host's choice, set with set_prompt_clock():
+//  - PromptClock::session (the default; the simulator, Python, tests): the session times the
+//    prompt by the length the engine knows (Action::seconds, from the meter the host gave at
+//    load, prompts.hpp). The host only plays it; wake_in() includes the prompt's end.
+//  - PromptClock::host (a server that really plays audio): the session waits, with no timer,
+//    until the host reports prompt_ended(t) for the prompt it is playing. Every `play` and
+//    every `collect_digit` action is answered by exactly one prompt_ended() (also when the
+//    prompt could not be played: report it at once), unless the call ends first or a digit
+//    ends the menu prompt (barge-in: the host stops the prompt and reports nothing more for
+//    it; a retry's new `collect_digit` starts a new prompt). Action::seconds is then only the
+//    expected length, e.g. for a safety timer in the host.
 //
 // The session has no clock, no I/O and no threads. Time is whole seconds since the call
 // started: the host reports it with every event, and asks wake_in() when the session next
@@ -156,8 +172,10 @@ struct Action {
   enum class Kind : std::uint8_t {
     ring,           // start ringing `legs` (they ring until stopped; the session owns the timer)
     stop,           // stop ringing `legs` (CANCEL), `reason` says why
-    play,           // play `audio` or speak `text` to the caller; routing goes on meanwhile
-    collect_digit,  // play `audio` (the menu prompt) and report one digit, or nothing
+    play,           // play `audio` or speak `text` to the caller; the timeline goes on when it
+                    // has played (`seconds`; see "Prompts" above)
+    collect_digit,  // play `audio` or speak `text` (the menu prompt), then report one digit, or
+                    // nothing: the session waits `timeout` seconds after the prompt has played
     voicemail,      // connect the caller to `user`'s mailbox; the call has ended
     connect,        // bridge the caller with the answered leg `legs[0]`; the call has ended
     end,            // end the call (hang up / reject / unanswered): see outcome()
@@ -166,8 +184,10 @@ struct Action {
   std::span<const LegId> legs;  // ring, stop, connect
   std::uint32_t timeout = 0;    // ring: seconds the legs will ring; collect_digit: seconds to wait
   StopReason reason = StopReason::timeout;  // stop
-  std::string_view audio;       // play, collect_digit
-  std::string_view text;        // play
+  std::string_view audio;       // play, collect_digit: an audio file as the tenant names it
+  std::string_view text;        // play, collect_digit: words to speak (when `audio` is empty)
+  std::uint32_t seconds = 0;    // play, collect_digit: the prompt's length (SPEC 3.9), whole
+                                // seconds rounded up; 0 when unknown
   UserIndex user = kNoUser;     // voicemail
 };
 
@@ -197,6 +217,12 @@ struct CallSetup {
   TraceListener* trace = nullptr;      // optional; called during the session's functions
 };
 
+// Who decides when a prompt has played (see "Prompts" at the top of this file).
+enum class PromptClock : std::uint8_t {
+  session,  // the session times prompts by their known length (default)
+  host,     // the host reports the end of each prompt with prompt_ended()
+};
+
 namespace detail {
 struct SessionState;
 }
@@ -216,6 +242,11 @@ class CallSession {
   // quarter of its routing time, docs/performance.md). Kept across calls and by reset(). Set
   // it between calls: a kind turned off mid-call loses the actions already due.
   void set_actions(std::initializer_list<Action::Kind> kinds);
+
+  // Who says when prompts end (default PromptClock::session). Kept across calls and by
+  // reset(); set it between calls.
+  void set_prompt_clock(PromptClock clock);
+  PromptClock prompt_clock() const;
 
   // Uses another engine for the next call (e.g. after a reload). Not during a call.
   void reset(std::shared_ptr<const Engine> engine);
@@ -239,7 +270,12 @@ class CallSession {
   // that are no longer ringing, and every report after the call ended, are ignored.
   void answered(LegId leg, std::uint32_t t);
   void busy(LegId leg, std::uint32_t t);     // the leg answered busy / rejected: it drops out
-  void digit(char d, std::uint32_t t);       // only while a collect_digit is pending
+  void digit(char d, std::uint32_t t);       // only while a collect_digit is pending (also
+                                             // while its prompt plays: barge-in)
+  // PromptClock::host: the prompt of the last `play` or `collect_digit` action has played
+  // (or could not be played). Ignored under PromptClock::session, when no prompt is playing,
+  // and after the call ended.
+  void prompt_ended(std::uint32_t t);
   void caller_hung_up(std::uint32_t t);
   void advance_to(std::uint32_t t);          // fires every timer due at or before t
 

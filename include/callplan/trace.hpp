@@ -47,11 +47,13 @@ struct ConditionEvent {       // a time condition was evaluated
   friend bool operator==(const ConditionEvent&, const ConditionEvent&) = default;
 };
 
-struct MenuPromptEvent {      // a menu played its prompt and waits for a digit
+struct MenuPromptEvent {      // a menu plays its prompt, then waits `timeout` for a digit
   static constexpr std::string_view kType = "menu";
-  std::string prompt;         // the audio played
+  std::string prompt;         // the audio played (JSON `prompt`), or
+  std::string prompt_text;    // the text spoken (JSON `prompt_text`)
   std::uint32_t attempt = 1;  // 1 for the first play
-  std::uint32_t timeout = 0;  // seconds to wait
+  std::uint32_t timeout = 0;  // seconds to wait after the prompt has ended
+  std::uint32_t seconds = 0;  // how long the prompt plays (SPEC 3.9)
   friend bool operator==(const MenuPromptEvent&, const MenuPromptEvent&) = default;
 };
 
@@ -104,6 +106,7 @@ struct AnnouncementEvent {    // audio played or text spoken to the caller (one 
   static constexpr std::string_view kType = "announcement";
   std::string audio;
   std::string text;
+  std::uint32_t seconds = 0;  // how long it plays; the next step starts at t + seconds
   friend bool operator==(const AnnouncementEvent&, const AnnouncementEvent&) = default;
 };
 

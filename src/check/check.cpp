@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "callplan/prompts.hpp"
 #include "check/rules.hpp"
 
 namespace callplan {
@@ -31,17 +32,23 @@ Issues check(const Tenant& tenant) {
   check_detail::check_reachability(cx);
   check_detail::check_loops(cx);
   check_detail::check_provisioning(cx);
+  check_detail::check_voicemail_pins(cx);
   Issues issues = cx.take_issues();
   sort_issues(issues);
   return issues;
 }
 
-CheckedTenant load_and_check(const std::string& path) {
+CheckedTenant load_and_check(const std::string& path, const LoadAndCheckOptions& options) {
   LoadResult loaded = load_file(path);  // throws callplan::Error when unreadable
   Issues issues = std::move(loaded.issues);
   Issues found = check(loaded.tenant);
   issues.insert(issues.end(), std::make_move_iterator(found.begin()),
                 std::make_move_iterator(found.end()));
+  if (options.prompts != nullptr && *options.prompts) {
+    Issues measured = measure_prompts(loaded.tenant, *options.prompts);
+    issues.insert(issues.end(), std::make_move_iterator(measured.begin()),
+                  std::make_move_iterator(measured.end()));
+  }
   sort_issues(issues);
   return CheckedTenant{std::move(loaded.tenant), std::move(issues)};
 }

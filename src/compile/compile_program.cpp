@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "callplan/prompts.hpp"
 #include "compile/program.hpp"
 #include "model/phone_number.hpp"
 #include "model/overloaded.hpp"
@@ -253,10 +254,13 @@ class Compiler {
               c.kind = StepKind::announcement;
               c.audio = a.audio.value;
               c.text = a.text.value;
+              c.prompt_seconds = prompt_timeline_seconds(a.seconds);
             },
             [&](const Menu& m) {
               c.kind = StepKind::menu;
               c.audio = m.prompt.value;
+              c.text = m.prompt_text.value;
+              c.prompt_seconds = prompt_timeline_seconds(m.seconds);
               c.timeout = m.timeout.value;
               c.retries = m.retries.value;
               std::vector<MenuChoice> choices;

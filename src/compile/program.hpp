@@ -90,9 +90,10 @@ struct CompiledStep {
   // voicemail
   UserIndex user = kNoUser;
 
-  // announcement (audio or text), menu (audio = prompt)
+  // announcement (audio or text), menu (audio = prompt, text = prompt_text)
   std::string audio;
   std::string text;
+  std::uint32_t prompt_seconds = 0;  // how long it plays (SPEC 3.9), whole seconds rounded up
 
   // menu
   std::uint32_t retries = 2;

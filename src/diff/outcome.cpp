@@ -118,8 +118,10 @@ Observed observe(const Trace& trace, const Engine& engine) {
             },
             [&](const MenuPromptEvent& m) {
               ++o.prompts;
-              ev.push_back(fmt::format("{} menu prompt {} waits {}", e.t, m.prompt, m.timeout));
-              if (m.attempt <= 1) summary.part(fmt::format("menu {}", m.prompt));
+              const std::string prompt =
+                  m.prompt.empty() ? fmt::format("\"{}\"", m.prompt_text) : m.prompt;
+              ev.push_back(fmt::format("{} menu prompt {} waits {}", e.t, prompt, m.timeout));
+              if (m.attempt <= 1) summary.part(fmt::format("menu {}", prompt));
             },
             [&](const MenuDigitEvent& m) {
               ev.push_back(fmt::format("{} menu digit {}", e.t, m.digit));

@@ -295,7 +295,9 @@ class Builder {
             exits.push_back({node, ""});
           } else if constexpr (std::is_same_v<T, Menu>) {
             titled("Menu");
-            details.push_back(body.prompt.value);
+            details.push_back(body.prompt.value.empty()
+                                  ? fmt::format("\"{}\"", body.prompt_text.value)
+                                  : body.prompt.value);
             details.push_back(fmt::format("waits {}, {} retries", seconds(body.timeout.value),
                                           body.retries.value));
             for (const MenuOption& option : body.options) {

@@ -10,11 +10,11 @@ namespace callplan::load {
 
 namespace {
 
-constexpr std::string_view kTenantKeys[] = {"name", "login", "timezone", "country"};
+constexpr std::string_view kTenantKeys[] = {"name", "login", "timezone", "country", "language"};
 constexpr std::string_view kNumberKeys[] = {"number", "plan", "label"};
 constexpr std::string_view kUserKeys[] = {"extension", "first_name", "last_name", "email",
-                                          "role",      "caller_id",  "voicemail", "plan",
-                                          "avatar"};
+                                          "role",      "caller_id",  "voicemail", "voicemail_pin",
+                                          "plan",      "avatar"};
 constexpr std::string_view kDeviceKeys[] = {"id", "name", "user", "brand", "model", "mac", "sip"};
 constexpr std::string_view kSipKeys[] = {"username", "password", "ha1_md5", "ha1_sha256"};
 
@@ -61,6 +61,20 @@ void read_user(Reader& reader, const YamlNode& node) {
     }
   }
   read_bool(map, "voicemail", user.voicemail);
+  if (const YamlNode* v = map.get("voicemail_pin")) {
+    // Read as text: a PIN is digits, and "0123" must keep its leading zero.
+    std::string text;
+    if (scalar_text(reader, *v, "voicemail_pin", text)) {
+      if (is_voicemail_pin(text)) {
+        user.voicemail_pin = {text, reader.where(*v)};
+      } else {
+        Issue& issue = reader.report(
+            "CP107",
+            fmt::format("`voicemail_pin` must be 4 to 10 digits, not `{}`", text), *v);
+        issue.hints.push_back("quote it to keep leading zeros: `voicemail_pin: \"0427\"`");
+      }
+    }
+  }
   if (read_text(map, "plan", user.plan) && user.plan.value.empty()) user.plan = {};
   read_text(map, "avatar", user.avatar);
   reader.tenant().users.push_back(std::move(user));
@@ -208,6 +222,28 @@ void read_tenant_info(Reader& reader, const YamlNode& node) {
           if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
         }
         if (upper.size() == 2) issue.hints.push_back(fmt::format("write `{}`", upper));
+      }
+    }
+  }
+  if (const YamlNode* v = map.get("language")) {
+    std::string text;
+    if (scalar_text(reader, *v, "language", text)) {
+      if (is_language(text)) {
+        info.language = {text, reader.where(*v)};
+      } else {
+        Issue& issue = reader.report(
+            "CP107",
+            fmt::format("`{}` is not a language; use an espeak-ng voice name such as `nl`, "
+                        "`en` or `en-us`",
+                        text),
+            *v);
+        std::string lower = to_lower(text);
+        for (char& c : lower) {
+          if (c == '_') c = '-';
+        }
+        if (lower != text && is_language(lower)) {
+          issue.hints.push_back(fmt::format("write `{}`", lower));
+        }
       }
     }
   }

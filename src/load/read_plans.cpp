@@ -24,8 +24,8 @@ constexpr std::string_view kRingGroupKeys[] = {"strategy", "members",      "time
 constexpr std::string_view kTimeConditionKeys[] = {"schedule", "then", "else", "label"};
 constexpr std::string_view kVoicemailKeys[] = {"user", "label"};
 constexpr std::string_view kAnnouncementKeys[] = {"audio", "text", "label"};
-constexpr std::string_view kMenuKeys[] = {"prompt", "options", "timeout",
-                                          "retries", "invalid", "label"};
+constexpr std::string_view kMenuKeys[] = {"prompt",  "prompt_text", "options", "timeout",
+                                          "retries", "invalid",     "label"};
 constexpr std::string_view kGotoKeys[] = {"plan", "label"};
 constexpr std::string_view kHangupKeys[] = {"label"};
 constexpr std::string_view kCallerKeyword[] = {"caller"};
@@ -147,7 +147,17 @@ TimeCondition read_time_condition(MapView& map, const std::string& path) {
 Menu read_menu(MapView& map, const std::string& path) {
   Reader& reader = map.reader();
   Menu m;
-  if (map.require("prompt")) read_text(map, "prompt", m.prompt);
+  read_text(map, "prompt", m.prompt);
+  read_text(map, "prompt_text", m.prompt_text);
+  if (map.has("prompt") && map.has("prompt_text")) {
+    Issue& issue = reader.report("CP108",
+                                 "`prompt` and `prompt_text` are both given; a menu plays one",
+                                 *map.key("prompt_text"));
+    issue.notes.push_back(Note{"`prompt` is given here", reader.location(*map.key("prompt"))});
+  } else if (!m.prompt.given() && !m.prompt_text.given()) {
+    reader.report("CP103", "the `menu` step needs `prompt` (an audio file) or `prompt_text`",
+                  map.node());
+  }
   if (const YamlNode* v = map.get("options"); v != nullptr && !v->is_null()) {
     if (!v->is_map()) {
       reader.report("CP102",

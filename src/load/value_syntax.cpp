@@ -1,5 +1,6 @@
 #include "load/value_syntax.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -201,6 +202,19 @@ std::optional<std::int16_t> parse_easter(std::string_view text) {
   if (!n || *n > 365) return std::nullopt;
   int value = sign == '-' ? -static_cast<int>(*n) : static_cast<int>(*n);
   return static_cast<std::int16_t>(value);
+}
+
+bool is_language(std::string_view text) {
+  if (text.empty() || text.size() > 32) return false;
+  if (text[0] < 'a' || text[0] > 'z') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+bool is_voicemail_pin(std::string_view text) {
+  return text.size() >= 4 && text.size() <= 10 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace callplan::load

@@ -27,7 +27,8 @@ std::string show_rings(const std::vector<std::vector<std::string>>& rings) {
 
 class Runner {
  public:
-  Runner(const PlanTestSuite& suite, PlanTestRun& run) : suite_(suite), run_(run) {}
+  Runner(const PlanTestSuite& suite, PlanTestRun& run, const PromptMeter* prompts)
+      : suite_(suite), run_(run), prompts_(prompts) {}
 
   void run() {
     if (!prepare()) return;
@@ -57,7 +58,7 @@ class Runner {
     }
     CheckedTenant tenant;
     try {
-      tenant = load_and_check(suite_.tenant_path);
+      tenant = load_and_check(suite_.tenant_path, {.prompts = prompts_});
     } catch (const Error& e) {
       Issue& i = run_.issues.emplace_back(detail::make_issue(
           "CP504", fmt::format("cannot read the tenant `{}`: {}", suite_.tenant_path, e.what()),
@@ -205,6 +206,7 @@ class Runner {
 
   const PlanTestSuite& suite_;
   PlanTestRun& run_;
+  const PromptMeter* prompts_;
   std::shared_ptr<const Engine> engine_;
   std::optional<detail::ScenarioBuilder> build_;  // of engine_, once it is compiled
 };
@@ -218,9 +220,9 @@ std::size_t PlanTestRun::passed() const {
 
 std::size_t PlanTestRun::failed() const { return outcomes.size() - passed(); }
 
-PlanTestRun run_plan_tests(const PlanTestSuite& suite) {
+PlanTestRun run_plan_tests(const PlanTestSuite& suite, const PromptMeter* prompts) {
   PlanTestRun run;
-  Runner(suite, run).run();
+  Runner(suite, run, prompts).run();
   return run;
 }
 

@@ -42,6 +42,7 @@ void SessionState::start(const CallSetup& s) {
   deadline = kNever;
   ring = nullptr;
   menu = nullptr;
+  menu_prompt_playing = false;
   active.clear();
   legs.clear();
   actions.clear();

@@ -42,8 +42,10 @@ void SessionState::fire_timers(std::uint32_t limit, bool inclusive) {
     // timer is most rounds of a call.
     if (waiting == Waiting::ring) {
       ring_timer();
-    } else {
+    } else if (waiting == Waiting::menu) {
       menu_timeout();
+    } else {
+      prompt_played();  // an announcement timed by the session
     }
     if (!ended && waiting == Waiting::nothing) run();
   }
@@ -80,10 +82,15 @@ void CallSession::set_actions(std::initializer_list<Action::Kind> kinds) {
   s_->queued_actions = mask;
 }
 
+void CallSession::set_prompt_clock(PromptClock clock) { s_->prompt_clock = clock; }
+PromptClock CallSession::prompt_clock() const { return s_->prompt_clock; }
+
 void CallSession::reset(std::shared_ptr<const Engine> engine) {
   const std::uint32_t queued = s_->queued_actions;
+  const PromptClock clock = s_->prompt_clock;
   s_ = std::make_unique<detail::SessionState>(std::move(engine));
   s_->queued_actions = queued;
+  s_->prompt_clock = clock;
 }
 
 const std::shared_ptr<const Engine>& CallSession::engine() const { return s_->engine; }
@@ -107,6 +114,7 @@ std::optional<Action> CallSession::next_action() {
   a.reason = r.reason;
   a.audio = r.audio;
   a.text = r.text;
+  a.seconds = r.seconds;
   a.user = r.user;
   return a;
 }
@@ -141,6 +149,18 @@ void CallSession::digit(char d, std::uint32_t t) {
   if (s.waiting != detail::SessionState::Waiting::menu) return;
   s.menu_digit(d);
   if (!s.ended && s.waiting == detail::SessionState::Waiting::nothing) s.run();
+}
+
+void CallSession::prompt_ended(std::uint32_t t) {
+  detail::SessionState& s = *s_;
+  if (!s.host_times_prompts()) return;
+  if (!reach_event_time(s, t)) return;
+  using Waiting = detail::SessionState::Waiting;
+  const bool playing = s.waiting == Waiting::announcement ||
+                       (s.waiting == Waiting::menu && s.menu_prompt_playing);
+  if (!playing) return;
+  s.prompt_played();
+  if (!s.ended && s.waiting == Waiting::nothing) s.run();
 }
 
 void CallSession::caller_hung_up(std::uint32_t t) {

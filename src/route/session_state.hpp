@@ -27,6 +27,7 @@ struct ActionRecord {
   StopReason reason = StopReason::timeout;
   std::string_view audio;
   std::string_view text;
+  std::uint32_t seconds = 0;
   UserIndex user = kNoUser;
 };
 
@@ -61,7 +62,8 @@ struct SessionState {
   };
   std::vector<Frame> frames;
   std::vector<PlanId> plans_entered;
-  enum class Waiting : std::uint8_t { nothing, ring, menu };
+  // announcement: a `play` holds the timeline until its prompt has played (SPEC 3.9).
+  enum class Waiting : std::uint8_t { nothing, ring, menu, announcement };
   Waiting waiting = Waiting::nothing;
   std::uint32_t deadline = kNever;  // the next timer, when waiting
 
@@ -91,6 +93,12 @@ struct SessionState {
   // --- the menu in progress ---
   const CompiledStep* menu = nullptr;
   std::uint32_t attempt = 0;
+  // PromptClock::host only: the menu's prompt still plays (its digit time-out starts when
+  // the host reports prompt_ended()).
+  bool menu_prompt_playing = false;
+  // Kept across calls (CallSession::set_prompt_clock).
+  PromptClock prompt_clock = PromptClock::session;
+  bool host_times_prompts() const { return prompt_clock == PromptClock::host; }
 
   // --- legs, actions, trace ---
   // Append-only during a call, in the order the legs start ringing (LegId is the index).
@@ -126,6 +134,7 @@ struct SessionState {
   void prompt();
   void menu_digit(char d);
   void menu_timeout();
+  void prompt_played();
   void leave_menu(bool after_invalid_digit);
   void finish(Disposition d, std::string_view who);
 

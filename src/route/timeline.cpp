@@ -58,6 +58,29 @@ void SessionState::announcement(const CompiledStep& step) {
   ActionRecord& a = push_action(Action::Kind::play, {});
   a.audio = step.audio;
   a.text = step.text;
+  a.seconds = step.prompt_seconds;
+  // SPEC 3.9: the next step starts when the announcement has played. A prompt of 0 s (none,
+  // or of unknown length) holds nothing on the session's clock; a host that plays prompts
+  // itself still reports its end.
+  if (host_times_prompts()) {
+    waiting = Waiting::announcement;
+    deadline = kNever;
+  } else if (step.prompt_seconds > 0) {
+    waiting = Waiting::announcement;
+    deadline = now + step.prompt_seconds;
+  }
+}
+
+// The announcement or the menu prompt in progress has played (its timer, or the host's
+// prompt_ended()).
+void SessionState::prompt_played() {
+  if (waiting == Waiting::announcement) {
+    waiting = Waiting::nothing;
+    deadline = kNever;
+  } else if (waiting == Waiting::menu && menu_prompt_playing) {
+    menu_prompt_playing = false;
+    deadline = now + menu->timeout;
+  }
 }
 
 void SessionState::enter_plan(PlanId plan, const CompiledStep* from) {
@@ -83,12 +106,21 @@ void SessionState::start_menu(const CompiledStep& step) {
 
 void SessionState::prompt() {
   if (tracing()) {
-    trace_menu(MenuPromptEvent{std::string(menu->audio), attempt, menu->timeout});
+    trace_menu(MenuPromptEvent{std::string(menu->audio), std::string(menu->text), attempt,
+                               menu->timeout, menu->prompt_seconds});
   }
   ActionRecord& a = push_action(Action::Kind::collect_digit, {});
   a.timeout = menu->timeout;
   a.audio = menu->audio;
-  deadline = now + menu->timeout;
+  a.text = menu->text;
+  a.seconds = menu->prompt_seconds;
+  // SPEC 3.9: the digit time-out runs from the end of the prompt.
+  if (host_times_prompts()) {
+    menu_prompt_playing = true;
+    deadline = kNever;
+  } else {
+    deadline = now + menu->prompt_seconds + menu->timeout;
+  }
 }
 
 void SessionState::menu_digit(char d) {
@@ -98,6 +130,7 @@ void SessionState::menu_digit(char d) {
     waiting = Waiting::nothing;
     deadline = kNever;
     menu = nullptr;
+    menu_prompt_playing = false;
     frames.push_back({c.list, 0});
     return;
   }
@@ -122,6 +155,7 @@ void SessionState::leave_menu(bool after_invalid_digit) {
   waiting = Waiting::nothing;
   deadline = kNever;
   menu = nullptr;
+  menu_prompt_playing = false;
   if (after_invalid_digit && invalid != kNoList) frames.push_back({invalid, 0});
 }
 

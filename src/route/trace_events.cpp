@@ -42,7 +42,7 @@ void SessionState::trace_voicemail(const CompiledStep& step) const {
 }
 
 void SessionState::trace_announcement(const CompiledStep& step) const {
-  emit(&step, AnnouncementEvent{step.audio, step.text});
+  emit(&step, AnnouncementEvent{step.audio, step.text, step.prompt_seconds});
 }
 
 void SessionState::trace_hangup(const CompiledStep& step) const { emit(&step, HangupEvent{}); }

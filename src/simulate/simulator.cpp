@@ -160,10 +160,11 @@ struct Simulator::Impl {
           pending.push_back({now + a->after_seconds, 1, seq++, id, false, 0});
         }
       }
-      while (session.next_action()) {  // a collect_digit
+      while (std::optional<Action> a = session.next_action()) {  // a collect_digit
         if (next_digit < sc.digits.size()) {
+          // SPEC 3.9: the simulated caller presses its digit when the prompt has played.
           char d = sc.digits[next_digit++];
-          if (d != '_') pending.push_back({now, 2, seq++, 0, false, d});
+          if (d != '_') pending.push_back({now + a->seconds, 2, seq++, 0, false, d});
         }
       }
       if (session.ended()) break;

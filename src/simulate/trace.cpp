@@ -35,7 +35,9 @@ void add_fields(Json& j, const TraceDetail& what) {
                    j["matched"] = e.matched;
                  },
                  [&](const MenuPromptEvent& e) {
-                   j["prompt"] = e.prompt;
+                   if (!e.prompt.empty()) j["prompt"] = e.prompt;
+                   if (!e.prompt_text.empty()) j["prompt_text"] = e.prompt_text;
+                   j["seconds"] = e.seconds;
                    j["attempt"] = e.attempt;
                    j["timeout"] = e.timeout;
                  },
@@ -62,6 +64,7 @@ void add_fields(Json& j, const TraceDetail& what) {
                  [&](const AnnouncementEvent& e) {
                    if (!e.audio.empty()) j["audio"] = e.audio;
                    if (!e.text.empty()) j["text"] = e.text;
+                   j["seconds"] = e.seconds;
                  },
                  [&](const VoicemailEvent& e) { j["user"] = e.user; },
                  [&](const LoopEvent& e) {
@@ -104,8 +107,10 @@ std::string describe(const TraceDetail& what) {
                                e.matched ? "matches" : "does not match");
           },
           [](const MenuPromptEvent& e) {
-            return fmt::format("menu: play {} (attempt {}), wait {} s for a digit", e.prompt,
-                               e.attempt, e.timeout);
+            std::string played = e.prompt.empty() ? fmt::format("say \"{}\"", e.prompt_text)
+                                                : fmt::format("play {}", e.prompt);
+            return fmt::format("menu: {} ({} s), wait {} s (attempt {})", played,
+                               e.seconds, e.timeout, e.attempt);
           },
           [](const MenuDigitEvent& e) { return fmt::format("menu: caller pressed {}", e.digit); },
           [](const MenuInvalidEvent& e) {
@@ -126,8 +131,8 @@ std::string describe(const TraceDetail& what) {
           },
           [](const AnswerEvent& e) { return fmt::format("answered by {}", e.by); },
           [](const AnnouncementEvent& e) {
-            return e.audio.empty() ? fmt::format("announce \"{}\"", e.text)
-                                   : fmt::format("play {}", e.audio);
+            return e.audio.empty() ? fmt::format("announce \"{}\" ({} s)", e.text, e.seconds)
+                                   : fmt::format("play {} ({} s)", e.audio, e.seconds);
           },
           [](const VoicemailEvent& e) { return fmt::format("voicemail of {}", e.user); },
           [](const LoopEvent& e) {

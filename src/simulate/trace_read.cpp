@@ -50,6 +50,9 @@ class Reader {
   }
   std::string text_or_empty(const char* key) const { return has(key) ? text(key) : ""; }
 
+  // Traces written before prompts had lengths (SPEC 3.9) have no `seconds`: 0 then.
+  std::uint32_t seconds_or_zero(const char* key) const { return has(key) ? seconds(key) : 0; }
+
   std::uint32_t seconds(const char* key) const {
     const Json& v = at(key);
     if (!v.is_number_unsigned() || v.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
@@ -120,8 +123,10 @@ TraceDetail read_detail(const Reader& r) {
   if (type == "plan") return PlanEvent{r.text("plan")};
   if (type == "condition") return ConditionEvent{r.text("schedule"), r.flag("matched")};
   if (type == "menu") {
-    if (r.has("prompt")) {
-      return MenuPromptEvent{r.text("prompt"), r.seconds("attempt"), r.seconds("timeout")};
+    if (r.has("prompt") || r.has("prompt_text")) {
+      return MenuPromptEvent{r.text_or_empty("prompt"), r.text_or_empty("prompt_text"),
+                             r.seconds("attempt"), r.seconds("timeout"),
+                             r.seconds_or_zero("seconds")};
     }
     if (r.flag_or_false("no_digit")) return MenuTimeoutEvent{};
     if (r.flag_or_false("invalid")) return MenuInvalidEvent{r.digit("digit")};
@@ -134,7 +139,8 @@ TraceDetail read_detail(const Reader& r) {
   if (type == "stop") return StopEvent{r.texts("targets"), r.word("reason", kStopReasons)};
   if (type == "answer") return AnswerEvent{r.text("by")};
   if (type == "announcement") {
-    return AnnouncementEvent{r.text_or_empty("audio"), r.text_or_empty("text")};
+    return AnnouncementEvent{r.text_or_empty("audio"), r.text_or_empty("text"),
+                             r.seconds_or_zero("seconds")};
   }
   if (type == "voicemail") return VoicemailEvent{r.text("user")};
   if (type == "loop") return LoopEvent{r.text("plan"), r.word("reason", kLoopReasons)};

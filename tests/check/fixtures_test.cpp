@@ -2,7 +2,9 @@
 // is a small complete tenant with exactly one problem and a first line
 //   # expect: CPxxx LINE:COL            (in the fixture itself), or
 //   # expect: CPxxx FILE:LINE:COL       (in a file it includes, relative to the fixture)
-// that says which issue must be reported where. No other error may be reported, and no other
+// that says which issue must be reported where. Prompts are measured with the hosts' own
+// meter (src/media/prompt: libsndfile), so CP410-CP412 come from real files; its synthesizer
+// is a program that does not exist, so every spoken prompt is CP412 here. No other error may be reported, and no other
 // warning either, so a fixture also proves that the problem is not reported twice.
 #include <filesystem>
 #include <fstream>
@@ -14,7 +16,9 @@
 
 #include "callplan/check.hpp"
 #include "callplan/load.hpp"
+#include "callplan/prompts.hpp"
 #include "check/issue_matchers.hpp"
+#include "media/prompt/prompt_meter.hpp"
 
 namespace callplan::testing {
 namespace {
@@ -40,12 +44,25 @@ std::vector<fs::path> code_fixtures() {
   return out;
 }
 
-// `name` is the fixture's full path, so that its includes resolve next to it.
+const PromptMeter& fixture_prompt_meter() {
+  static media::PromptCache cache([] {
+    media::PromptCache::Options o;
+    o.speech_folder = fs::temp_directory_path() / "callplan-check-fixtures-speech";
+    o.speech.program = "callplan-test-no-such-espeak";
+    return o;
+  }());
+  static const PromptMeter meter = media::prompt_meter(cache);
+  return meter;
+}
+
+// `name` is the fixture's full path, so that its includes and prompts resolve next to it.
 Issues load_and_check_text(const std::string& text, const std::string& name) {
   LoadResult loaded = load_string(text, name);
   Issues all = loaded.issues;
   Issues found = check(loaded.tenant);
   all.insert(all.end(), found.begin(), found.end());
+  Issues measured = measure_prompts(loaded.tenant, fixture_prompt_meter());
+  all.insert(all.end(), measured.begin(), measured.end());
   return all;
 }
 

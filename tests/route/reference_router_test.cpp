@@ -227,7 +227,7 @@ TEST(ReferenceRouter, ClosedBranchPathsNameTheElseSteps) {
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0, "type": "plan", "plan": "main", "step": "main"},
     {"t": 0, "type": "condition", "schedule": "office_hours", "matched": false, "step": "main/0"},
-    {"t": 0, "type": "announcement", "audio": "closed.wav", "step": "main/0/else/0"},
+    {"t": 0, "type": "announcement", "audio": "closed.wav", "seconds": 0, "step": "main/0/else/0"},
     {"t": 0, "type": "voicemail", "user": "001", "step": "main/0/else/1"}
   ])")) << trace.dump(2);
 }
@@ -442,7 +442,7 @@ TEST(ReferenceRouter, SkipsAGotoIntoAPlanTheCallIsAlreadyIn) {
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0, "type": "plan", "plan": "main", "step": "main"},
     {"t": 0, "type": "plan", "plan": "b", "step": "b"},
-    {"t": 0, "type": "announcement", "audio": "b.wav", "step": "b/0"},
+    {"t": 0, "type": "announcement", "audio": "b.wav", "seconds": 0, "step": "b/0"},
     {"t": 0, "type": "loop", "plan": "main", "step": "b/1"}
   ])")) << trace.dump(2);
   EXPECT_EQ(trace["result"], json::parse(R"({"disposition": "unanswered", "t": 0})"));
@@ -485,7 +485,7 @@ TEST(ReferenceRouter, MenuFollowsAKnownDigitAtOnce) {
   json trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0, "type": "plan", "plan": "main", "step": "main"},
-    {"t": 0, "type": "menu", "prompt": "menu.wav", "attempt": 1, "timeout": 5, "step": "main/0"},
+    {"t": 0, "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 1, "timeout": 5, "step": "main/0"},
     {"t": 0, "type": "menu", "digit": "1", "step": "main/0"},
     {"t": 0, "type": "voicemail", "user": "001", "step": "main/0/1/0"}
   ])")) << trace.dump(2);
@@ -497,11 +497,11 @@ TEST(ReferenceRouter, MenuRetriesUnknownDigitsThenFollowsInvalid) {
   json trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0,  "type": "plan", "plan": "main", "step": "main"},
-    {"t": 0,  "type": "menu", "prompt": "menu.wav", "attempt": 1, "timeout": 5, "step": "main/0"},
+    {"t": 0,  "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 1, "timeout": 5, "step": "main/0"},
     {"t": 0,  "type": "menu", "digit": "7", "invalid": true, "step": "main/0"},
-    {"t": 0,  "type": "menu", "prompt": "menu.wav", "attempt": 2, "timeout": 5, "step": "main/0"},
+    {"t": 0,  "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 2, "timeout": 5, "step": "main/0"},
     {"t": 5,  "type": "menu", "no_digit": true, "step": "main/0"},
-    {"t": 5,  "type": "menu", "prompt": "menu.wav", "attempt": 3, "timeout": 5, "step": "main/0"},
+    {"t": 5,  "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 3, "timeout": 5, "step": "main/0"},
     {"t": 10, "type": "menu", "no_digit": true, "step": "main/0"},
     {"t": 10, "type": "ring", "targets": ["002"], "timeout": 10, "step": "main/1"},
     {"t": 20, "type": "stop", "targets": ["002"], "reason": "timeout", "step": "main/1"}
@@ -518,9 +518,9 @@ TEST(ReferenceRouter, MenuUnderscorePressesNothingForThatPlay) {
   json trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"], json::parse(R"([
     {"t": 0, "type": "plan", "plan": "main", "step": "main"},
-    {"t": 0, "type": "menu", "prompt": "menu.wav", "attempt": 1, "timeout": 5, "step": "main/0"},
+    {"t": 0, "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 1, "timeout": 5, "step": "main/0"},
     {"t": 5, "type": "menu", "no_digit": true, "step": "main/0"},
-    {"t": 5, "type": "menu", "prompt": "menu.wav", "attempt": 2, "timeout": 5, "step": "main/0"},
+    {"t": 5, "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 2, "timeout": 5, "step": "main/0"},
     {"t": 5, "type": "menu", "digit": "1", "step": "main/0"},
     {"t": 5, "type": "voicemail", "user": "001", "step": "main/0/1/0"}
   ])")) << trace.dump(2);
@@ -531,7 +531,7 @@ TEST(ReferenceRouter, HangupDuringAMenuWaitEndsTheCallWithoutNoDigit) {
   s.hangup_after = 5;  // the second the wait ends: the hang-up comes first (R8)
   json trace = route(three_users(menu_plan()), s);
   EXPECT_EQ(trace["events"].back(),
-            json::parse(R"({"t": 0, "type": "menu", "prompt": "menu.wav", "attempt": 1,
+            json::parse(R"({"t": 0, "type": "menu", "prompt": "menu.wav", "seconds": 0, "attempt": 1,
                             "timeout": 5, "step": "main/0"})"));
   EXPECT_EQ(trace["result"], json::parse(R"({"disposition": "abandoned", "t": 5})"));
 }

@@ -63,11 +63,13 @@
 //      (Readings::round_robin_position_by_name gives the other reading.)
 //  R12 Time conditions are evaluated at the call's instant plus the seconds elapsed (a
 //      condition after a 30 s transfer is evaluated 30 s later).
-//  R13 Announcements and prompts take no time (their length is unknown to a simulation).
-//      Event {type: announcement, audio|text, step}.
+//  R13 Announcements and prompts take their measured length (SPEC 3.9), in whole seconds
+//      rounded up; unmeasured ones take none. Event {type: announcement, audio|text, seconds,
+//      step}; the next step starts `seconds` later (a hang-up meanwhile ends the call, R8).
 //  R14 Menus: a prompt is played up to 1 + retries times; each play is numbered (attempt 1,
-//      2, ...) and emits {type: menu, prompt, attempt, timeout, step} at the second it
-//      starts. Each play consumes the next scripted digit, pressed as the prompt plays; `_`
+//      2, ...) and emits {type: menu, prompt|prompt_text, seconds, attempt, timeout, step} at
+//      the second it starts. Each play consumes the next scripted digit, pressed when the
+//      prompt has played (`seconds` later); `_`
 //      presses nothing for that play, and so does a play with no digit left. A pressed digit
 //      emits {type: menu, digit, step} at the same second when the menu has that option and
 //      follows it (path "<menu>/<digit>/<i>"); otherwise {type: menu, digit, invalid: true,
@@ -394,23 +396,46 @@ class Router {
     return finish({{"disposition", "voicemail"}, {"user", user}});
   }
 
+  // R13: 2.2 s plays for 3 whole seconds; 2 s (give or take a rounding error) for 2.
+  static int prompt_seconds(const PromptSeconds& s) {
+    if (!s || *s <= 0) return 0;
+    int whole = static_cast<int>(*s);
+    if (*s - whole > 1e-6) ++whole;
+    return whole;
+  }
+
+  // Plays a prompt to its end; false when the caller hung up meanwhile.
+  bool play(int seconds) {
+    if (seconds == 0) return true;
+    std::vector<Leg> none;
+    return wait_until(none, now_ + seconds).kind != WaitResult::Kind::abandoned;
+  }
+
   Flow announcement(const Announcement& a, const std::string& path) {
     json event = {{"type", "announcement"}, {"step", path}};
     if (!a.audio.value.empty()) event["audio"] = a.audio.value;
     if (!a.text.value.empty()) event["text"] = a.text.value;
+    const int seconds = prompt_seconds(a.seconds);
+    event["seconds"] = seconds;
     emit(std::move(event));
+    if (!play(seconds)) return finish({{"disposition", "abandoned"}});
     return Flow::next;
   }
 
   Flow menu(const Menu& m, const std::string& path) {
     const std::uint32_t plays = m.retries.value + 1;
     bool last_was_invalid = false;
-    for (std::uint32_t play = 1; play <= plays; ++play) {
-      emit({{"type", "menu"},
-            {"prompt", m.prompt.value},
-            {"attempt", play},
-            {"timeout", m.timeout.value},
-            {"step", path}});
+    for (std::uint32_t attempt = 1; attempt <= plays; ++attempt) {
+      json prompt = {{"type", "menu"}};
+      if (!m.prompt.value.empty()) prompt["prompt"] = m.prompt.value;
+      if (!m.prompt_text.value.empty()) prompt["prompt_text"] = m.prompt_text.value;
+      const int seconds = prompt_seconds(m.seconds);
+      prompt["seconds"] = seconds;
+      prompt["attempt"] = attempt;
+      prompt["timeout"] = m.timeout.value;
+      prompt["step"] = path;
+      emit(std::move(prompt));
+      if (!this->play(seconds)) return finish({{"disposition", "abandoned"}});
       std::string digit;
       if (next_digit_ < scenario_.digits.size()) digit = scenario_.digits[next_digit_++];
       if (!digit.empty() && digit != "_") {

@@ -56,7 +56,7 @@ int run_check(const CheckOptions& options) {
   bool internal = false;
   for (const std::string& path : options.files) {
     try {
-      auto checked = std::make_unique<CheckedTenant>(load_and_check(path));
+      auto checked = std::make_unique<CheckedTenant>(load_and_check(path, {.prompts = &tool_prompt_meter()}));
       reports.push_back(FileReport{path, checked->issues, &checked->tenant.sources});
       tenants.push_back(std::move(checked));
     } catch (const Error& e) {

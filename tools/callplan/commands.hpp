@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "callplan/prompts.hpp"
+
 namespace callplan::cli {
 
 inline constexpr int kExitOk = 0;
@@ -22,5 +24,9 @@ void add_serve_command(CLI::App& app, int& exit_code);
 void add_media_command(CLI::App& app, int& exit_code);
 void add_provision_command(CLI::App& app, int& exit_code);
 void add_panel_command(CLI::App& app, int& exit_code);
+
+// How long each prompt plays (prompts.cpp): files through libsndfile, `text` through
+// espeak-ng once into the speech cache. Shared by every subcommand that routes or checks.
+const PromptMeter& tool_prompt_meter();
 
 }  // namespace callplan::cli

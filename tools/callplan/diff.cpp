@@ -38,8 +38,8 @@ bool report_errors(const std::string& path, const CheckedTenant& t) {
 }
 
 int run(const DiffCliOptions& o) {
-  CheckedTenant before = load_and_check(o.before);  // throws Error: exit 2 in main
-  CheckedTenant after = load_and_check(o.after);
+  CheckedTenant before = load_and_check(o.before, {.prompts = &tool_prompt_meter()});  // throws Error: exit 2 in main
+  CheckedTenant after = load_and_check(o.after, {.prompts = &tool_prompt_meter()});
   bool errors = report_errors(o.before, before);
   errors = report_errors(o.after, after) || errors;
   if (errors) return kExitFindings;

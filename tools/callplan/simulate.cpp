@@ -22,7 +22,7 @@ namespace callplan::cli {
 namespace {
 
 int run(const SimulateOptions& options) {
-  CheckedTenant tenant = load_and_check(options.tenant);  // throws Error: exit 2 in main
+  CheckedTenant tenant = load_and_check(options.tenant, {.prompts = &tool_prompt_meter()});  // throws Error: exit 2 in main
   if (has_errors(tenant.issues)) {
     fmt::print(stderr, "{}", format_gcc({FileReport{options.tenant, tenant.issues,
                                                     &tenant.tenant.sources}}));

@@ -70,7 +70,7 @@ int run(const TestOptions& options) {
     }
     PlanTestFileResult result{path, load.issues, {}};
     PlanTestRun run;
-    if (!has_errors(load.issues)) run = run_plan_tests(load.suite);
+    if (!has_errors(load.issues)) run = run_plan_tests(load.suite, &tool_prompt_meter());
     result.issues.insert(result.issues.end(), run.issues.begin(), run.issues.end());
     result.outcomes = run.outcomes;
     if (has_errors(result.issues)) problems = true;

@@ -50,8 +50,10 @@ class Action:
 
     Attributes:
         kind: ``"ring"`` (start ringing ``legs``; the session times them), ``"stop"`` (cancel
-            ``legs``, ``reason`` says why), ``"play"`` (play ``audio`` or speak ``text``),
-            ``"collect_digit"`` (play ``audio`` and report one digit within ``timeout`` s),
+            ``legs``, ``reason`` says why), ``"play"`` (play ``audio`` or speak ``text``; the
+            plan goes on when it has played, ``seconds`` later), ``"collect_digit"`` (play
+            ``audio`` or speak ``text``, then report one digit within ``timeout`` s after the
+            prompt's end; a digit during the prompt counts too),
             ``"voicemail"`` (connect the caller to ``user``'s mailbox; the call has ended),
             ``"connect"`` (bridge the caller with ``legs[0]``; the call has ended) or
             ``"end"`` (hang up; see ``CallSession.outcome``).
@@ -62,6 +64,9 @@ class Action:
         audio, text: ``play`` / ``collect_digit``.
         user: ``voicemail``: the mailbox's extension.
         t: the second (since the call started) the action was issued.
+        seconds: ``play`` / ``collect_digit``: how long the prompt plays (SPEC 3.9), whole
+            seconds rounded up, as measured when the tenant was loaded; 0 when unknown. The
+            session times the prompt itself: :meth:`CallSession.wake_in` includes it.
     """
 
     kind: str
@@ -72,6 +77,7 @@ class Action:
     text: Optional[str]
     user: Optional[str]
     t: int
+    seconds: int = 0
 
 
 def _leg(d: Dict[str, Any]) -> Leg:
@@ -130,7 +136,7 @@ class CallSession:
         if d is None:
             return None
         return Action(d["kind"], tuple(_leg(x) for x in d["legs"]), d["timeout"], d["reason"],
-                      d["audio"], d["text"], d["user"], d["t"])
+                      d["audio"], d["text"], d["user"], d["t"], d["seconds"])
 
     def actions(self) -> Iterator[Action]:
         """Every action available now, in order (``while (a := next_action())``)."""

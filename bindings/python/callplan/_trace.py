@@ -96,9 +96,10 @@ class Event:
     """One trace event: ``t`` (seconds since the call started), ``type``, its fields, ``step``.
 
     Types and their fields (docs/routing.md): ``plan`` (plan), ``condition`` (schedule,
-    matched), ``menu`` (prompt, attempt, timeout / digit, invalid / no_digit), ``ring``
+    matched), ``menu`` (prompt or prompt_text, seconds, attempt, timeout / digit, invalid /
+    no_digit), ``ring``
     (targets, timeout, caller_id), ``skip`` (target, reason), ``stop`` (targets, reason),
-    ``answer`` (by), ``announcement`` (audio or text), ``voicemail`` (user), ``loop`` (plan,
+    ``answer`` (by), ``announcement`` (audio or text, seconds), ``voicemail`` (user), ``loop`` (plan,
     reason), ``hangup``, ``reject`` (reason). Fields an event's type does not have are
     ``None``; ``invalid`` and ``no_digit`` are ``True`` or ``False`` on every ``menu`` event.
 
@@ -208,6 +209,17 @@ class Event:
     def prompt(self) -> Optional[str]:
         """``menu``: the prompt played (prompt events)."""
         return self._get("prompt")  # type: ignore[no-any-return]
+
+    @property
+    def prompt_text(self) -> Optional[str]:
+        """``menu``: the prompt spoken (prompt events of a menu with ``prompt_text``)."""
+        return self._get("prompt_text")  # type: ignore[no-any-return]
+
+    @property
+    def seconds(self) -> Optional[int]:
+        """``announcement`` and menu prompt events: how long the prompt plays (SPEC 3.9), whole
+        seconds rounded up; the timeline goes on (or the digit wait starts) that much later."""
+        return self._get("seconds")  # type: ignore[no-any-return]
 
     @property
     def attempt(self) -> Optional[int]:

@@ -13,6 +13,7 @@
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "media/prompt/prompt_meter.hpp"
 #include "model/phone_number.hpp"
 #include "sip/digest.hpp"
 #include "sip/name_addr.hpp"
@@ -21,7 +22,11 @@
 namespace callplan::sip {
 
 LoadedCompany load_company(const std::string& path, const std::string& realm) {
-  CheckedTenant checked = load_and_check(path);  // throws Error when it cannot be read
+  // Prompts are measured with the cache the media side plays them from, so the session times
+  // each announcement and menu prompt as long as it really plays (SPEC 3.9). The session keeps
+  // its own clock (PromptClock::session): a prompt that cannot be played still ends on time.
+  static const PromptMeter meter = media::prompt_meter(media::default_prompt_cache());
+  CheckedTenant checked = load_and_check(path, {.prompts = &meter});  // throws Error when unreadable
   if (has_errors(checked.issues)) {
     std::string report =
         format_gcc({FileReport{path, checked.issues, &checked.tenant.sources}});

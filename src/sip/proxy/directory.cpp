@@ -1,5 +1,7 @@
 #include "sip/proxy/directory.hpp"
 
+#include "callplan/prompts.hpp"
+
 namespace callplan::sip {
 
 std::string device_username(const Tenant& tenant, const Device& device) {
@@ -25,7 +27,7 @@ Directory::Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine,
     if (auto index = engine_->find_user(user.extension.value))
       owners_[*index] = {user.first_name, user.last_name, user.email.value};
   }
-  language_ = tenant.info.country.value == "NL" ? "nl" : "en";
+  language_ = speech_language(tenant.info);  // tenant.language, else by country (SPEC 10)
 }
 
 std::optional<DeviceIndex> Directory::device_of(std::string_view username) const {

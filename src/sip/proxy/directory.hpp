@@ -47,7 +47,8 @@ class Directory {
     std::string email;
   };
   const MailboxOwner& owner(UserIndex user) const { return owners_[user]; }
-  // The language of spoken prompts and mail: "nl" for a tenant in NL, else "en" (SPEC 10).
+  // The language of spoken prompts and mail: tenant.language, else "nl" for a tenant in NL,
+  // else "en" (SPEC 10; callplan::speech_language).
   const std::string& language() const { return language_; }
 
   // By UserIndex; what CallSetup::presence views.
