@@ -26,6 +26,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/examples/acme/acme.yaml
               ${PROJECT_SOURCE_DIR}/examples/acme/plans.yaml
               ${PROJECT_SOURCE_DIR}/examples/acme/schedules.yaml
               ${PROJECT_SOURCE_DIR}/examples/acme/tests.yaml
+              # The prompts the plans name, so the example checks clean and speaks.
+              ${PROJECT_SOURCE_DIR}/examples/acme/closed.wav
+              ${PROJECT_SOURCE_DIR}/examples/acme/service-menu.wav
         DESTINATION /etc/callplan COMPONENT callplan_service EXCLUDE_FROM_ALL)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/callplan
@@ -60,6 +63,9 @@ endif()
 set(_conffiles /etc/default/callplan)
 foreach(f acme users devices plans schedules tests)
   list(APPEND _conffiles /etc/callplan/${f}.yaml)
+endforeach()
+foreach(f closed service-menu)
+  list(APPEND _conffiles /etc/callplan/${f}.wav)
 endforeach()
 list(JOIN _conffiles "\n" _conffiles)
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/package/conffiles "${_conffiles}\n")
