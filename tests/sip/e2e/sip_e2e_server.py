@@ -90,7 +90,17 @@ class ServerProcess:
             time.sleep(0.5)  # the workers bind after the main process logs
         else:
             self.wait_for(r"callplan serve: ready", ready_timeout)
+            if self.runs_own_media:
+                # Its media side logs while it comes up; a test that counts log lines starts
+                # after both ends said they are connected.
+                self.wait_for(r"callplan serve: media side: connected to process", ready_timeout)
+                self.wait_for(r"media: control: connected", ready_timeout)
         return self
+
+    @property
+    def runs_own_media(self) -> bool:
+        return (self.kind == "callplan" and "--no-media" not in self.args
+                and not any(a.startswith("--media-server") for a in self.args))
 
     def _read(self) -> None:
         assert self.proc is not None and self.proc.stderr is not None
