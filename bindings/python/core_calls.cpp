@@ -44,11 +44,6 @@ std::string_view utf8(py::handle value, std::string_view what) {
   return {data, static_cast<std::size_t>(size)};
 }
 
-TextRef as_text(py::handle value, std::string_view what, CallChunk& chunk) {
-  std::string_view text = utf8(value, what);
-  return chunk.add_text(text.data(), text.size());
-}
-
 // A whole number 0..max: TypeError for another type than int, callplan::Error (naming
 // `what`) for a negative or too large one.
 std::uint64_t as_count(py::handle value, std::string_view what,
@@ -121,6 +116,14 @@ void read_answer_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
 
 }  // namespace
 
+TextRef RowReader::text(py::handle value, std::string_view what, CallChunk& chunk) {
+  if (const TextRef* known = texts_.find(value.ptr(), chunk)) return *known;
+  std::string_view utf8_text = utf8(value, what);
+  TextRef ref = chunk.add_text(utf8_text.data(), utf8_text.size());
+  texts_.remember(value.ptr(), chunk, ref);
+  return ref;
+}
+
 void CallChunk::text_overflow() { throw Error("a batch of calls holds more than 4 GiB of text"); }
 
 void CallChunk::clear() {
@@ -144,7 +147,7 @@ void CallChunk::reserve(std::size_t calls) {
 void RowReader::read_at(py::handle value, CallSpec& spec, CallChunk& chunk) {
   if (value.is_none()) return;
   if (PyUnicode_Check(value.ptr())) {
-    spec.at = as_text(value, "at", chunk);
+    spec.at = text(value, "at", chunk);
     return;
   }
   static PyObject* const datetime = datetime_class("datetime");
@@ -161,7 +164,7 @@ void RowReader::read_at(py::handle value, CallSpec& spec, CallChunk& chunk) {
     spec.at = local_text(value, false, chunk);
     return;
   }
-  forget();  // utcoffset() may be Python code (a tzinfo of the user's)
+  forget_entries();  // utcoffset() may be Python code (a tzinfo of the user's)
   if (value.attr("utcoffset")().is_none()) {
     spec.at = local_text(value, true, chunk);
     spec.at_fold = value.attr("fold").cast<int>() != 0;
@@ -191,7 +194,7 @@ void RowReader::read_entries(py::handle mapping, SharedEntries& last, const Entr
   if (dict) {
     for (auto [key, item] : py::reinterpret_borrow<py::dict>(mapping)) add(key, item);
   } else {
-    forget();
+    forget_entries();
     py::dict items(py::reinterpret_borrow<py::object>(mapping));
     for (auto [key, item] : items) add(key, item);
   }
@@ -210,8 +213,8 @@ void RowReader::read_presence(py::handle value, CallSpec& spec, CallChunk& chunk
                "\"002=busy,003=dnd\"",
                [&](py::handle ext, py::handle state) {
                  PresenceSpec p;
-                 p.extension = as_text(ext, "presence extension", chunk);
-                 p.state = as_text(state, "presence state", chunk);
+                 p.extension = text(ext, "presence extension", chunk);
+                 p.state = text(state, "presence state", chunk);
                  chunk.presence.push_back(p);
                });
 }
@@ -227,7 +230,7 @@ void RowReader::read_answers(py::handle value, CallSpec& spec, CallChunk& chunk)
                "\"001@5,002=busy\"",
                [&](py::handle target, py::handle how) {
                  AnswerSpec a;
-                 a.target = as_text(target, "answer target", chunk);
+                 a.target = text(target, "answer target", chunk);
                  // Errors name the target: `answer: 001: -5 is not a whole number >= 0`.
                  auto what = [&] { return fmt::format("answer: {}", chunk.text(a.target)); };
                  if (PyUnicode_Check(how.ptr())) {
@@ -260,17 +263,20 @@ void RowReader::read(py::handle row, CallChunk& chunk, bool has_to) {
     throw py::type_error(fmt::format("a call row must be a tuple of {} fields, not {}", kFields,
                                      type_name(row)));
   }
-  auto field = [&](std::size_t i) { return py::handle(PyTuple_GetItem(row.ptr(), static_cast<Py_ssize_t>(i))); };
+  // Checked above: a tuple of kFields items.
+  auto field = [&](std::size_t i) {
+    return py::handle(PyTuple_GET_ITEM(row.ptr(), static_cast<Py_ssize_t>(i)));
+  };
   CallSpec spec;
-  if (has_to) spec.to = as_text(field(kTo), "to", chunk);
+  if (has_to) spec.to = text(field(kTo), "to", chunk);
   if (py::handle v = field(kFrom); !v.is_none()) {
-    spec.from = as_text(v, "from_", chunk);
+    spec.from = text(v, "from_", chunk);
     spec.has_from = true;
   }
   read_at(field(kAt), spec, chunk);
   read_presence(field(kPresence), spec, chunk);
   read_answers(field(kAnswer), spec, chunk);
-  if (py::handle v = field(kDigits); !v.is_none()) spec.digits = as_text(v, "digits", chunk);
+  if (py::handle v = field(kDigits); !v.is_none()) spec.digits = text(v, "digits", chunk);
   if (py::handle v = field(kHangupAfter); !v.is_none()) {
     spec.hangup_after = as_seconds(v, "hangup_after");
   }
