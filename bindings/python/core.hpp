@@ -19,18 +19,19 @@
 
 #include "callplan/engine.hpp"
 #include "callplan/simulate.hpp"
-#include "scenario/targets.hpp"
+#include "scenario/call_scenario.hpp"
 
 namespace callplan::python {
 
 namespace py = pybind11;
 
-// A compiled engine plus the target checker the CLI uses for `simulate` options, built once.
+// A compiled engine plus the scenario builder of every host (src/scenario) with Python's
+// argument names, built once.
 struct EngineHandle {
   explicit EngineHandle(std::shared_ptr<const Engine> e)
-      : engine(std::move(e)), check(*engine) {}
-  std::shared_ptr<const Engine> engine;
-  detail::TargetCheck check;
+      : engine(std::move(e)), build(*engine, detail::kPythonNames) {}
+  std::shared_ptr<const Engine> engine;  // before `build`, which refers to it
+  detail::ScenarioBuilder build;
 };
 
 // Where a piece of a call's text is: an offset into its CallChunk's buffer (which grows while

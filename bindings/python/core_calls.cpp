@@ -19,7 +19,6 @@
 #include "core.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "schedule/instant.hpp"
-#include "model/words.hpp"
 #include "scenario/call_scenario.hpp"
 #include "scenario/call_text.hpp"
 
@@ -82,16 +81,6 @@ TextRef local_text(py::handle value, bool with_time, CallChunk& chunk) {
                                  field("month"), field("day"), with_time ? field("hour") : 0,
                                  with_time ? field("minute") : 0, with_time ? field("second") : 0);
   return chunk.add_text(text.data(), text.size());
-}
-
-[[noreturn]] void fail(const detail::TargetProblem& problem) { throw Error(problem.text()); }
-
-void add_presence(std::string_view ext, std::string_view state, const EngineHandle& e,
-                  Scenario& s) {
-  if (auto problem = e.check.extension(ext, "presence")) fail(*problem);
-  auto presence = detail::scripted_presence(state);
-  if (!presence) fail(detail::unknown_state(state, ext, "presence"));
-  s.presence.emplace_back(std::string(ext), *presence);
 }
 
 // The CLI text forms "002=busy,003=dnd" and "001@5,002=busy", split as `callplan simulate`
@@ -301,52 +290,35 @@ Instant InstantCache::parse(std::string_view text, std::string_view zone) {
   return *instant;
 }
 
+// The scenario module's ScenarioBuilder with Python's argument names does every check, as for
+// the CLI and plan tests; only what a Python value adds stays here: an aware datetime's
+// instant (epoch), and the routing thread's cache of parsed instants.
 void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandle& e,
                     Scenario& s, InstantCache* instants) {
-  const Engine& engine = *e.engine;
-  std::string_view from = chunk.from(c);
-  std::string_view to = chunk.text(c.to);
-  if (auto problem = e.check.caller(from, "from_")) fail(*problem);
+  const detail::ScenarioBuilder& build = e.build;
   // A well-formed number or extension the tenant does not have is routed, and rejected by
   // the engine (SPEC 3.1), as `callplan simulate` does (the CLI adds a note on stderr).
-  if (auto problem = e.check.callee(to, from, "to"); problem && !problem->routable) fail(*problem);
-  s.from.assign(from);
-  s.to.assign(to);
+  build.call(s, chunk.from(c), chunk.text(c.to));
 
   std::string_view at = chunk.text(c.at);
   if (c.epoch) {
     s.at = Instant{std::chrono::seconds{*c.epoch}};
-  } else if (at.empty()) {
-    s.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  } else if (instants != nullptr && !c.at_fold) {
-    s.at = instants->parse(at, engine.timezone());
+  } else if (!at.empty() && instants != nullptr && !c.at_fold) {
+    s.at = instants->parse(at, e.engine->timezone());
   } else {
-    std::string error;
-    auto instant = detail::parse_instant(at, engine.timezone(), &error,
-                                         c.at_fold ? detail::Fold::after : detail::Fold::before);
-    if (!instant) throw Error(fmt::format("at: {}", error));
-    s.at = *instant;
+    build.at(s, at, c.at_fold ? detail::Fold::after : detail::Fold::before);
   }
   s.presence.clear();
   for (std::uint32_t i = 0; i < c.presence_count; ++i) {
     const PresenceSpec& p = chunk.presence[c.presence_begin + i];
-    add_presence(chunk.text(p.extension), chunk.text(p.state), e, s);
+    build.presence(s, chunk.text(p.extension), chunk.text(p.state));
   }
-
   s.answers.clear();
   for (std::uint32_t i = 0; i < c.answer_count; ++i) {
     const AnswerSpec& a = chunk.answers[c.answer_begin + i];
-    ScriptedAnswer& out = s.answers.emplace_back();
-    out.target.assign(chunk.text(a.target));
-    out.busy = a.busy;
-    out.after_seconds = a.after_seconds;
+    build.answer(s, chunk.text(a.target), a.busy, a.after_seconds);
   }
-  for (const ScriptedAnswer& a : s.answers) {
-    if (auto problem = e.check.target(a.target, "answer")) fail(*problem);
-  }
-  std::string_view digits = chunk.text(c.digits);
-  if (!is_scripted_digits(digits)) throw Error(detail::bad_digits_message(digits, "digits"));
-  s.digits.assign(digits);
+  build.digits(s, chunk.text(c.digits));
   s.hangup_after = c.hangup_after;
   s.seed = c.seed;
 }
