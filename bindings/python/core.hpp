@@ -19,18 +19,19 @@
 
 #include "callplan/engine.hpp"
 #include "callplan/simulate.hpp"
-#include "scenario/targets.hpp"
+#include "scenario/call_scenario.hpp"
 
 namespace callplan::python {
 
 namespace py = pybind11;
 
-// A compiled engine plus the target checker the CLI uses for `simulate` options, built once.
+// A compiled engine plus the scenario builder of every host (src/scenario) with Python's
+// argument names, built once.
 struct EngineHandle {
   explicit EngineHandle(std::shared_ptr<const Engine> e)
-      : engine(std::move(e)), check(*engine) {}
-  std::shared_ptr<const Engine> engine;
-  detail::TargetCheck check;
+      : engine(std::move(e)), build(*engine, detail::kPythonNames) {}
+  std::shared_ptr<const Engine> engine;  // before `build`, which refers to it
+  detail::ScenarioBuilder build;
 };
 
 // Where a piece of a call's text is: an offset into its CallChunk's buffer (which grows while
@@ -106,15 +107,81 @@ struct CallChunk {
 // callplan/_calls.py); None is "not given" except for `to`. Needs the GIL.
 class RowReader {
  public:
+  RowReader() = default;
+  RowReader(const RowReader&) = delete;
+  RowReader& operator=(const RowReader&) = delete;
   // Appends the call to `chunk`, or throws TypeError / callplan::Error (the chunk then holds
   // the calls appended before, intact). Without `has_to`, the row's `to` is not read (the
   // call had none: only its other fields are checked).
   void read(py::handle row, CallChunk& chunk, bool has_to = true);
   // Python code ran since the last row (the package's, reading the next calls): an entry
-  // mapping seen before may have changed, so nothing read before is shared after.
-  void forget() { last_presence_.mapping = last_answer_.mapping = nullptr; }
+  // mapping seen before may have changed, so nothing read before is shared after. Called at
+  // each new chunk (FedBatch::add); it also lets go of the remembered texts.
+  void forget() {
+    forget_entries();
+    texts_.clear();
+  }
 
  private:
+  // Python code ran while reading a row (a user's tzinfo, a mapping's items()): the shared
+  // entries may be stale. Remembered texts stay right: a str never changes.
+  void forget_entries() { last_presence_.mapping = last_answer_.mapping = nullptr; }
+
+  // Text already copied into the chunk being filled, by the str object it came from. The
+  // calls of a batch mostly share their strings (the same `from_`, numbers, extensions and
+  // presence words: the same str objects), and copying each one again was about a third of
+  // the shim's work per call. Direct-mapped, a few dozen slots; each slot holds a reference
+  // to its str, so the object cannot be freed and its address reused while the slot names
+  // it (a str's text never changes). Emptied by forget() and when another chunk is read
+  // into: a TextRef is an offset into one chunk.
+  class TextCache {
+   public:
+    TextCache() = default;
+    TextCache(const TextCache&) = delete;
+    TextCache& operator=(const TextCache&) = delete;
+    ~TextCache() { clear(); }
+    // The text of `str` already in `chunk`, or nullptr.
+    const TextRef* find(PyObject* str, const CallChunk& chunk) const {
+      const Slot& slot = slots_[index(str)];
+      return slot.str == str && chunk_ == &chunk ? &slot.ref : nullptr;
+    }
+    void remember(PyObject* str, const CallChunk& chunk, TextRef ref) {
+      if (chunk_ != &chunk) {
+        clear();
+        chunk_ = &chunk;
+      }
+      Slot& slot = slots_[index(str)];
+      Py_INCREF(str);
+      Py_XDECREF(slot.str);
+      slot = {str, ref};
+    }
+    void clear() {
+      if (chunk_ == nullptr) return;  // nothing remembered
+      for (Slot& slot : slots_) {
+        Py_XDECREF(slot.str);
+        slot.str = nullptr;
+      }
+      chunk_ = nullptr;
+    }
+
+   private:
+    struct Slot {
+      PyObject* str = nullptr;
+      TextRef ref;
+    };
+    static constexpr std::size_t kSlots = 64;
+    // Objects are 16-byte aligned: the bits above those pick the slot.
+    static std::size_t index(PyObject* str) {
+      const auto bits = reinterpret_cast<std::uintptr_t>(str);
+      return ((bits >> 4) ^ (bits >> 10)) & (kSlots - 1);
+    }
+    Slot slots_[kSlots];
+    const CallChunk* chunk_ = nullptr;
+  };
+  // The UTF-8 of `value` (a str) in `chunk`, copied once per chunk: TypeError naming `what`
+  // for another type.
+  TextRef text(py::handle value, std::string_view what, CallChunk& chunk);
+
   // The previous call's presence / answer dict, when its entries can be shared: the same
   // dict object, with no Python code run since it was read (so it cannot have changed).
   struct SharedEntries {
@@ -130,6 +197,7 @@ class RowReader {
                     std::uint32_t& begin, std::uint32_t& count, const char* expected, Add add);
   SharedEntries last_presence_;
   SharedEntries last_answer_;
+  TextCache texts_;
 };
 
 // Local times already parsed, per worker thread of a batch: parsing ISO text and resolving

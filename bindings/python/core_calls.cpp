@@ -19,7 +19,6 @@
 #include "core.hpp"
 #include "diagnostics/make_issue.hpp"
 #include "schedule/instant.hpp"
-#include "model/words.hpp"
 #include "scenario/call_scenario.hpp"
 #include "scenario/call_text.hpp"
 
@@ -42,11 +41,6 @@ std::string_view utf8(py::handle value, std::string_view what) {
   const char* data = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
   if (data == nullptr) throw py::error_already_set();
   return {data, static_cast<std::size_t>(size)};
-}
-
-TextRef as_text(py::handle value, std::string_view what, CallChunk& chunk) {
-  std::string_view text = utf8(value, what);
-  return chunk.add_text(text.data(), text.size());
 }
 
 // A whole number 0..max: TypeError for another type than int, callplan::Error (naming
@@ -89,16 +83,6 @@ TextRef local_text(py::handle value, bool with_time, CallChunk& chunk) {
   return chunk.add_text(text.data(), text.size());
 }
 
-[[noreturn]] void fail(const detail::TargetProblem& problem) { throw Error(problem.text()); }
-
-void add_presence(std::string_view ext, std::string_view state, const EngineHandle& e,
-                  Scenario& s) {
-  if (auto problem = e.check.extension(ext, "presence")) fail(*problem);
-  auto presence = detail::scripted_presence(state);
-  if (!presence) fail(detail::unknown_state(state, ext, "presence"));
-  s.presence.emplace_back(std::string(ext), *presence);
-}
-
 // The CLI text forms "002=busy,003=dnd" and "001@5,002=busy", split as `callplan simulate`
 // splits them (the same items, the same messages), into the chunk's entries like a mapping's.
 void read_presence_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
@@ -120,6 +104,14 @@ void read_answer_text(std::string_view text, CallSpec& spec, CallChunk& chunk) {
 }
 
 }  // namespace
+
+TextRef RowReader::text(py::handle value, std::string_view what, CallChunk& chunk) {
+  if (const TextRef* known = texts_.find(value.ptr(), chunk)) return *known;
+  std::string_view utf8_text = utf8(value, what);
+  TextRef ref = chunk.add_text(utf8_text.data(), utf8_text.size());
+  texts_.remember(value.ptr(), chunk, ref);
+  return ref;
+}
 
 void CallChunk::text_overflow() { throw Error("a batch of calls holds more than 4 GiB of text"); }
 
@@ -144,7 +136,7 @@ void CallChunk::reserve(std::size_t calls) {
 void RowReader::read_at(py::handle value, CallSpec& spec, CallChunk& chunk) {
   if (value.is_none()) return;
   if (PyUnicode_Check(value.ptr())) {
-    spec.at = as_text(value, "at", chunk);
+    spec.at = text(value, "at", chunk);
     return;
   }
   static PyObject* const datetime = datetime_class("datetime");
@@ -161,7 +153,7 @@ void RowReader::read_at(py::handle value, CallSpec& spec, CallChunk& chunk) {
     spec.at = local_text(value, false, chunk);
     return;
   }
-  forget();  // utcoffset() may be Python code (a tzinfo of the user's)
+  forget_entries();  // utcoffset() may be Python code (a tzinfo of the user's)
   if (value.attr("utcoffset")().is_none()) {
     spec.at = local_text(value, true, chunk);
     spec.at_fold = value.attr("fold").cast<int>() != 0;
@@ -191,7 +183,7 @@ void RowReader::read_entries(py::handle mapping, SharedEntries& last, const Entr
   if (dict) {
     for (auto [key, item] : py::reinterpret_borrow<py::dict>(mapping)) add(key, item);
   } else {
-    forget();
+    forget_entries();
     py::dict items(py::reinterpret_borrow<py::object>(mapping));
     for (auto [key, item] : items) add(key, item);
   }
@@ -210,8 +202,8 @@ void RowReader::read_presence(py::handle value, CallSpec& spec, CallChunk& chunk
                "\"002=busy,003=dnd\"",
                [&](py::handle ext, py::handle state) {
                  PresenceSpec p;
-                 p.extension = as_text(ext, "presence extension", chunk);
-                 p.state = as_text(state, "presence state", chunk);
+                 p.extension = text(ext, "presence extension", chunk);
+                 p.state = text(state, "presence state", chunk);
                  chunk.presence.push_back(p);
                });
 }
@@ -227,7 +219,7 @@ void RowReader::read_answers(py::handle value, CallSpec& spec, CallChunk& chunk)
                "\"001@5,002=busy\"",
                [&](py::handle target, py::handle how) {
                  AnswerSpec a;
-                 a.target = as_text(target, "answer target", chunk);
+                 a.target = text(target, "answer target", chunk);
                  // Errors name the target: `answer: 001: -5 is not a whole number >= 0`.
                  auto what = [&] { return fmt::format("answer: {}", chunk.text(a.target)); };
                  if (PyUnicode_Check(how.ptr())) {
@@ -260,17 +252,20 @@ void RowReader::read(py::handle row, CallChunk& chunk, bool has_to) {
     throw py::type_error(fmt::format("a call row must be a tuple of {} fields, not {}", kFields,
                                      type_name(row)));
   }
-  auto field = [&](std::size_t i) { return py::handle(PyTuple_GetItem(row.ptr(), static_cast<Py_ssize_t>(i))); };
+  // Checked above: a tuple of kFields items.
+  auto field = [&](std::size_t i) {
+    return py::handle(PyTuple_GET_ITEM(row.ptr(), static_cast<Py_ssize_t>(i)));
+  };
   CallSpec spec;
-  if (has_to) spec.to = as_text(field(kTo), "to", chunk);
+  if (has_to) spec.to = text(field(kTo), "to", chunk);
   if (py::handle v = field(kFrom); !v.is_none()) {
-    spec.from = as_text(v, "from_", chunk);
+    spec.from = text(v, "from_", chunk);
     spec.has_from = true;
   }
   read_at(field(kAt), spec, chunk);
   read_presence(field(kPresence), spec, chunk);
   read_answers(field(kAnswer), spec, chunk);
-  if (py::handle v = field(kDigits); !v.is_none()) spec.digits = as_text(v, "digits", chunk);
+  if (py::handle v = field(kDigits); !v.is_none()) spec.digits = text(v, "digits", chunk);
   if (py::handle v = field(kHangupAfter); !v.is_none()) {
     spec.hangup_after = as_seconds(v, "hangup_after");
   }
@@ -295,52 +290,35 @@ Instant InstantCache::parse(std::string_view text, std::string_view zone) {
   return *instant;
 }
 
+// The scenario module's ScenarioBuilder with Python's argument names does every check, as for
+// the CLI and plan tests; only what a Python value adds stays here: an aware datetime's
+// instant (epoch), and the routing thread's cache of parsed instants.
 void build_scenario(const CallChunk& chunk, const CallSpec& c, const EngineHandle& e,
                     Scenario& s, InstantCache* instants) {
-  const Engine& engine = *e.engine;
-  std::string_view from = chunk.from(c);
-  std::string_view to = chunk.text(c.to);
-  if (auto problem = e.check.caller(from, "from_")) fail(*problem);
+  const detail::ScenarioBuilder& build = e.build;
   // A well-formed number or extension the tenant does not have is routed, and rejected by
   // the engine (SPEC 3.1), as `callplan simulate` does (the CLI adds a note on stderr).
-  if (auto problem = e.check.callee(to, from, "to"); problem && !problem->routable) fail(*problem);
-  s.from.assign(from);
-  s.to.assign(to);
+  build.call(s, chunk.from(c), chunk.text(c.to));
 
   std::string_view at = chunk.text(c.at);
   if (c.epoch) {
     s.at = Instant{std::chrono::seconds{*c.epoch}};
-  } else if (at.empty()) {
-    s.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  } else if (instants != nullptr && !c.at_fold) {
-    s.at = instants->parse(at, engine.timezone());
+  } else if (!at.empty() && instants != nullptr && !c.at_fold) {
+    s.at = instants->parse(at, e.engine->timezone());
   } else {
-    std::string error;
-    auto instant = detail::parse_instant(at, engine.timezone(), &error,
-                                         c.at_fold ? detail::Fold::after : detail::Fold::before);
-    if (!instant) throw Error(fmt::format("at: {}", error));
-    s.at = *instant;
+    build.at(s, at, c.at_fold ? detail::Fold::after : detail::Fold::before);
   }
   s.presence.clear();
   for (std::uint32_t i = 0; i < c.presence_count; ++i) {
     const PresenceSpec& p = chunk.presence[c.presence_begin + i];
-    add_presence(chunk.text(p.extension), chunk.text(p.state), e, s);
+    build.presence(s, chunk.text(p.extension), chunk.text(p.state));
   }
-
   s.answers.clear();
   for (std::uint32_t i = 0; i < c.answer_count; ++i) {
     const AnswerSpec& a = chunk.answers[c.answer_begin + i];
-    ScriptedAnswer& out = s.answers.emplace_back();
-    out.target.assign(chunk.text(a.target));
-    out.busy = a.busy;
-    out.after_seconds = a.after_seconds;
+    build.answer(s, chunk.text(a.target), a.busy, a.after_seconds);
   }
-  for (const ScriptedAnswer& a : s.answers) {
-    if (auto problem = e.check.target(a.target, "answer")) fail(*problem);
-  }
-  std::string_view digits = chunk.text(c.digits);
-  if (!is_scripted_digits(digits)) throw Error(detail::bad_digits_message(digits, "digits"));
-  s.digits.assign(digits);
+  build.digits(s, chunk.text(c.digits));
   s.hangup_after = c.hangup_after;
   s.seed = c.seed;
 }

@@ -142,6 +142,8 @@ class FedBatch {
       mode_ = Mode::prepare;
       prepared_ = std::make_shared<CallBatch>();
       prepared_->engine = engine_->engine;
+      prepared_->scenarios.reserve(count);  // a Scenario is never moved
+      instants_.resize(1);
       return;
     }
     mode_ = mode == "traces" ? Mode::traces : Mode::outcomes;
@@ -167,10 +169,14 @@ class FedBatch {
   bool add(const py::list& rows) {
     if (settled_) throw py::value_error("the batch is finished");
     if (read_ + rows.size() > count_) throw py::value_error("more calls than announced");
-    CallChunk& chunk = chunks_.emplace_back();
+    // Routing threads read a chunk until the batch ends; a prepared batch has built the
+    // calls of its one chunk before the next rows come (and reuses its memory).
+    if (prepared_ != nullptr && !chunks_.empty()) chunks_.back().clear();
+    CallChunk& chunk = prepared_ != nullptr && !chunks_.empty() ? chunks_.back()
+                                                                : chunks_.emplace_back();
     chunk.first = read_;
     chunk.reserve(rows.size());
-    reader_.forget();  // the package's Python code ran since the last rows
+    reader_.forget();  // the package's Python code ran since the last rows (and a new chunk)
     std::exception_ptr error;
     for (py::handle row : rows) {
       std::size_t i = read_;
@@ -187,12 +193,14 @@ class FedBatch {
       run_->publish(read_);
       py::gil_scoped_release unlocked;
       run_->route(run_->threads() == 1 ? 0 : kMaxWaiting);
+    } else {
+      build_prepared();
     }
     if (error) {
       settle();  // a call before the bad one that failed to be built or routed comes first
       std::rethrow_exception(error);
     }
-    return !run_ || !run_->failed();
+    return run_ ? !run_->failed() : !prepare_error_;
   }
 
   // The package found call `index` (the next one) bad: it has no `to`, an unknown field, both
@@ -220,17 +228,8 @@ class FedBatch {
       finish(*run_);
       return;
     }
-    py::gil_scoped_release unlocked;
-    prepared_->scenarios.reserve(read_);
-    InstantCache instants;
-    for (std::size_t i = 0; i < read_; ++i) {
-      try {
-        build_scenario(*chunk_of_[i], chunk_of_[i]->specs[i - chunk_of_[i]->first], *engine_,
-                       prepared_->scenarios.emplace_back(), &instants);
-      } catch (const Error& ex) {
-        throw Error(fmt::format("call {}: {}", i, ex.what()));
-      }
-    }
+    build_prepared();
+    if (prepare_error_) std::rethrow_exception(prepare_error_);
   }
 
   // The result, once every call was added: Outcomes, the traces, or the prepared CallBatch.
@@ -242,6 +241,23 @@ class FedBatch {
   }
 
  private:
+  // Prepare mode: builds the scenarios of the calls read since the last time (one chunk),
+  // without the GIL, while the chunk's text is still in the cache; stops at the first that
+  // fails (calls are built in order: it is the lowest index).
+  void build_prepared() {
+    if (prepare_error_) return;
+    py::gil_scoped_release unlocked;
+    for (std::size_t i = prepared_->scenarios.size(); i < read_; ++i) {
+      try {
+        build_scenario(*chunk_of_[i], chunk_of_[i]->specs[i - chunk_of_[i]->first], *engine_,
+                       prepared_->scenarios.emplace_back(), &instants_.front());
+      } catch (const Error& ex) {
+        prepare_error_ = std::make_exception_ptr(Error(fmt::format("call {}: {}", i, ex.what())));
+        return;
+      }
+    }
+  }
+
   // The error of call `i` as simulate_many reports it: "call 17: ..." (same type).
   static std::exception_ptr prefixed(std::size_t i, std::exception_ptr error) {
     try {
@@ -265,6 +281,7 @@ class FedBatch {
   std::vector<InstantCache> instants_;         // one per routing thread
   std::shared_ptr<BatchRun> run_;
   std::shared_ptr<CallBatch> prepared_;
+  std::exception_ptr prepare_error_;  // prepare mode: the first call that failed to build
   py::object state_owner_;  // keeps the shared RoutingState alive while threads use it
   bool settled_ = false;
 };

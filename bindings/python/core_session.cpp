@@ -160,7 +160,7 @@ struct SessionHandle {
     need_call();  // start() resets presence: a change before it would be lost
     const Engine& e = *engine->engine;
     auto u = e.find_user(ext);
-    if (!u) fail(engine->check.extension(ext, "extension"));
+    if (!u) fail(engine->build.check().extension(ext, "extension"));
     auto p = detail::scripted_presence(state);
     if (!p) fail(detail::unknown_state(state, ext, "state"));
     if (presence.size() < e.user_count()) presence.resize(e.user_count(), Presence::available);

@@ -5,6 +5,7 @@
 
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"
+#include "model/words.hpp"
 
 namespace callplan::load {
 

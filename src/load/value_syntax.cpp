@@ -204,14 +204,6 @@ std::optional<std::int16_t> parse_easter(std::string_view text) {
   return static_cast<std::int16_t>(value);
 }
 
-bool is_language(std::string_view text) {
-  if (text.empty() || text.size() > 32) return false;
-  if (text[0] < 'a' || text[0] > 'z') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 bool is_voicemail_pin(std::string_view text) {
   return text.size() >= 4 && text.size() <= 10 &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });

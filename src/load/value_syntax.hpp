@@ -48,10 +48,6 @@ bool is_login(std::string_view text);
 bool is_hex(std::string_view text, std::size_t length);
 // 12 hex digits, optionally in pairs separated by ':' or '-'.
 bool is_mac(std::string_view text);
-// A speech language as espeak-ng names its voices: lower-case letters, digits and '-',
-// starting with a letter, at most 32 characters ("nl", "en-us", "pt-br"). Never read as an
-// option when handed to the synthesizer.
-bool is_language(std::string_view text);
 // A mailbox PIN: 4 to 10 digits.
 bool is_voicemail_pin(std::string_view text);
 

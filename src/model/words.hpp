@@ -1,5 +1,5 @@
 // The small words of the domain, defined once: what an extension is, what a DTMF key is, the
-// presence and disposition words.
+// presence and disposition words, a speech language.
 //
 // Internal to callplan (not installed): the loader, checker, compiler, router, flow graph, the
 // call scenarios, the SIP host and the Python bindings all ask these, so that "is this an
@@ -73,6 +73,19 @@ constexpr bool is_scripted_key(char c) { return c == kNoKey || is_dtmf_key(c); }
 constexpr bool is_scripted_digits(std::string_view text) {
   for (char c : text) {
     if (!is_scripted_key(c)) return false;
+  }
+  return true;
+}
+
+// A tenant's speech language (`tenant.language`, SPEC 10) as espeak-ng names its voices:
+// lower-case letters, digits and '-', starting with a letter, at most 32 characters ("nl",
+// "en-us", "pt-br"). The loader accepts no other, and the synthesizer refuses any other, so
+// the text can never be read as an option of the program it is handed to.
+constexpr bool is_language(std::string_view text) {
+  if (text.empty() || text.size() > 32) return false;
+  if (text[0] < 'a' || text[0] > 'z') return false;
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return true;
 }

@@ -14,16 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "callplan/error.hpp"
+#include "model/words.hpp"
 #include "panel/sodium_init.hpp"
 
 namespace callplan::panel {
 namespace {
-
-bool all_digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
 
 std::string hash_password(std::string_view password, const HashCost& cost) {
   char out[crypto_pwhash_STRBYTES];
@@ -58,7 +53,7 @@ std::optional<LoginName> parse_login(std::string_view text) {
   if (at == std::string_view::npos) return std::nullopt;
   const std::string_view ext = text.substr(0, at);
   const std::string_view tenant = text.substr(at + 1);
-  if (ext.size() < 2 || ext.size() > 6 || !all_digits(ext)) return std::nullopt;
+  if (!is_extension(ext)) return std::nullopt;  // model/words.hpp: 2-6 digits
   if (tenant.empty() || tenant.size() > 64) return std::nullopt;
   for (char c : tenant) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||

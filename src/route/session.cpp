@@ -100,10 +100,13 @@ void CallSession::start(const CallSetup& setup) { s_->start(setup); }
 std::optional<Action> CallSession::next_action() {
   detail::SessionState& s = *s_;
   if (s.next_action >= s.actions.size()) {
-    // Drained: the buffers start over (keeping their capacity).
-    s.actions.clear();
-    s.action_legs.clear();
-    s.next_action = 0;
+    // Hosts ask once more after every event, mostly with nothing queued: that answer is the
+    // cheap one. Once drained, the buffers start over (keeping their capacity).
+    if (s.next_action != 0) {
+      s.actions.clear();
+      s.action_legs.clear();
+      s.next_action = 0;
+    }
     return std::nullopt;
   }
   const detail::ActionRecord& r = s.actions[s.next_action++];

@@ -169,11 +169,15 @@ struct Simulator::Impl {
       }
       if (session.ended()) break;
 
-      const std::optional<std::uint32_t> wake = session.wake_in();
-      const std::uint32_t timer = wake ? now + *wake : kNone;
-      // The next scripted event, if any comes before the timer (most rounds have none).
+      // The next scripted event, if any comes before the timer (most rounds have none). A
+      // timer never fires before now, so an event due now goes first without asking for it.
       auto next = pending.empty() ? pending.end()
                                   : std::min_element(pending.begin(), pending.end(), earlier);
+      std::uint32_t timer = kNone;
+      if (next == pending.end() || next->t > now) {
+        const std::optional<std::uint32_t> wake = session.wake_in();
+        if (wake) timer = now + *wake;
+      }
       if (next == pending.end() || next->t > timer) {
         if (timer == kNone) break;  // nothing will ever happen again
         session.advance_to(timer);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/words.hpp"
+
 namespace callplan::voicemail {
 
 bool is_company_login(std::string_view text) {
@@ -10,13 +12,8 @@ bool is_company_login(std::string_view text) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-bool is_extension(std::string_view text) {
-  if (text.empty() || text.size() > 16) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::optional<Mailbox> Mailbox::make(std::string_view company, std::string_view extension) {
-  if (!is_company_login(company) || !is_extension(extension)) return std::nullopt;
+  if (!is_company_login(company) || !callplan::is_extension(extension)) return std::nullopt;
   return Mailbox{std::string(company), std::string(extension)};
 }
 

@@ -13,7 +13,7 @@ namespace callplan::voicemail {
 
 struct Mailbox {
   std::string company;    // tenant.login: [a-z0-9-]+
-  std::string extension;  // users[].extension: digits
+  std::string extension;  // users[].extension: 2-6 digits (callplan::is_extension)
 
   // nullopt unless both parts are well formed (SPEC 2).
   static std::optional<Mailbox> make(std::string_view company, std::string_view extension);
@@ -23,6 +23,5 @@ struct Mailbox {
 };
 
 bool is_company_login(std::string_view text);  // [a-z0-9-]+, not starting with '-', <= 64
-bool is_extension(std::string_view text);      // 1-16 digits
 
 }  // namespace callplan::voicemail

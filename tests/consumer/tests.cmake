@@ -14,6 +14,13 @@ add_test(NAME build.source_lists
          COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
                  -P ${CMAKE_CURRENT_LIST_DIR}/check_source_lists.cmake)
 set_tests_properties(build.source_lists PROPERTIES LABELS build TIMEOUT 60)
+# And build.stage_order: no include from a stage of src/ to a later one, public headers
+# include only public headers (check_stage_order.cmake, DESIGN.md section 1; instant).
+add_test(NAME build.stage_order
+         COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                 -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}
+                 -P ${CMAKE_CURRENT_LIST_DIR}/check_stage_order.cmake)
+set_tests_properties(build.stage_order PROPERTIES LABELS build TIMEOUT 60)
 
 if(NOT CALLPLAN_INSTALL)
   return()

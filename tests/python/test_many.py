@@ -7,6 +7,7 @@ import threading
 import time
 import types
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
@@ -311,6 +312,38 @@ def test_a_dict_changed_while_the_batch_is_read(acme: callplan.Tenant) -> None:
                                         presence={"001": "busy"}).result
     assert outcomes[2] == acme.simulate(to="+31881234567", at="2026-11-30T10:00").result
     assert outcomes[0] != outcomes[2]
+
+
+def test_strings_made_while_the_batch_is_read_are_not_mixed_up(acme: callplan.Tenant) -> None:
+    # The shim copies a str's text once per chunk and then knows it by the object. Strings
+    # made while a batch is read and dropped at once (by a mapping's keys() and [], here) must
+    # not be taken for one another when a new one lands at the address of a dead one.
+    exts = [u.extension for u in acme.users]
+    states = ("busy", "dnd", "available", "offline")
+
+    class Fresh(Mapping):  # every key and value a new str object, dropped after reading
+        def __init__(self, ext: str, state: str) -> None:
+            self.ext, self.state = ext, state
+
+        def __getitem__(self, key: str) -> str:
+            if key != self.ext:
+                raise KeyError(key)
+            return "".join(list(self.state))
+
+        def __iter__(self) -> Iterator[str]:
+            yield "".join(list(self.ext))
+
+        def __len__(self) -> int:
+            return 1
+
+    plain = [{"to": "+31881234567", "at": "2026-11-30T10:00", "answer": {exts[i % 3]: 3},
+              "presence": {exts[i % len(exts)]: states[(i // 3) % 4]}} for i in range(3000)]
+    fresh = [dict(call, presence=Fresh(*next(iter(call["presence"].items()))))
+             for call in plain]
+    expected = list(acme.simulate_many(plain))
+    assert len(set(expected)) > 1  # presence changes who answers
+    assert list(acme.simulate_many(fresh)) == expected
+    assert list(acme.simulate_many(acme.prepare(fresh))) == expected
 
 
 def test_bad_batch_arguments_are_python_errors(acme: callplan.Tenant) -> None:

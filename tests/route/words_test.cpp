@@ -3,6 +3,8 @@
 // engine's to_string/parse_presence must say the same words.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "callplan/session.hpp"
 #include "model/words.hpp"
 
@@ -52,6 +54,15 @@ TEST(Words, DtmfKeysAreTheTwelveKeypadKeys) {
   EXPECT_TRUE(is_scripted_digits("1_#*"));
   EXPECT_TRUE(is_scripted_digits(""));
   EXPECT_FALSE(is_scripted_digits("1a"));
+}
+
+TEST(Words, LanguageIsAnEspeakVoiceName) {
+  for (auto ok : {"nl", "en", "en-us", "pt-br", "cmn", "a"}) EXPECT_TRUE(is_language(ok)) << ok;
+  for (auto bad : {"", "-w", "NL", "nl;rm", "nl us", "../x", "1nl", "en_us"}) {
+    EXPECT_FALSE(is_language(bad)) << bad;
+  }
+  EXPECT_TRUE(is_language(std::string(32, 'x')));
+  EXPECT_FALSE(is_language(std::string(33, 'x')));
 }
 
 }  // namespace

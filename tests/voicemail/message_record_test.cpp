@@ -82,7 +82,8 @@ TEST(Mailbox, OnlySafeNamesBecomeFolders) {
   EXPECT_TRUE(Mailbox::make("acme", "001"));
   EXPECT_TRUE(Mailbox::make("acme-2", "123456"));
   for (auto [company, ext] : {std::pair{"..", "001"}, {"acme", ".."}, {"Acme", "001"}, {"acme/x", "001"},
-                              {"", "001"}, {"acme", ""}, {"acme", "00a"}, {"-acme", "001"}}) {
+                              {"", "001"}, {"acme", ""}, {"acme", "00a"}, {"-acme", "001"},
+                              {"acme", "1"}, {"acme", "1234567"}}) {
     EXPECT_FALSE(Mailbox::make(company, ext)) << company << " " << ext;
   }
   EXPECT_EQ(Mailbox::make("acme", "001")->name(), "acme/001");

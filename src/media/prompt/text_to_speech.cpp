@@ -10,6 +10,7 @@
 #include "media/prompt/audio_file.hpp"
 #include "media/prompt/durable_file.hpp"
 #include "media/prompt/run_program.hpp"
+#include "model/words.hpp"
 
 namespace callplan::media {
 namespace {
@@ -47,17 +48,6 @@ std::string speech_language(std::string_view tenant_language, std::string_view c
   return country == "NL" || country == "nl" ? "nl" : "en";
 }
 
-bool is_valid_language(std::string_view language) {
-  // Letters, digits and '-' only, starting with a letter: never read as an option.
-  if (language.empty() || language.size() > 32) return false;
-  if (!(language[0] >= 'a' && language[0] <= 'z')) return false;
-  for (char c : language) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Espeak::Espeak(SpeechSettings settings) : settings_(std::move(settings)) {}
 
 Expected<std::string, PromptError> Espeak::version() {
@@ -88,7 +78,7 @@ Expected<std::string, PromptError> Espeak::version() {
 Expected<std::monostate, PromptError> Espeak::render(std::string_view language, std::string_view text,
                                                      const std::filesystem::path& wav) {
   const std::string subject(text);
-  if (!is_valid_language(language)) {
+  if (!is_language(language)) {  // model/words.hpp: never an option
     return PromptError{PromptErrorKind::tts_failed, subject,
                        "cannot be spoken: \"" + std::string(language) + "\" is not a language name"};
   }

@@ -27,9 +27,6 @@ struct SpeechSettings {
 // tenant's country is NL, else "en" (SPEC 10).
 std::string speech_language(std::string_view tenant_language, std::string_view country);
 
-// True for an espeak-ng voice name as a tenant may write it: "nl", "en", "en-us", "pt-br".
-bool is_valid_language(std::string_view language);
-
 class Espeak {
  public:
   explicit Espeak(SpeechSettings settings = {});

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <system_error>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "callplan/error.hpp"
+#include "load/yaml_tree.hpp"
 
 namespace callplan::sip {
 namespace {
@@ -20,28 +22,40 @@ bool yaml_name(const fs::path& p) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-// The top-level map of a file, or a null node when it cannot be read or parsed.
-YAML::Node top_level(const fs::path& file, bool& broken) {
+// A file's YAML through the loader's one reader (load/yaml_tree.hpp): its root, or nullptr
+// when it is empty; `broken` when it cannot be read or parsed (the loader then says why).
+load::NodePtr top_level(const fs::path& file, bool& broken) {
   broken = false;
-  try {
-    return YAML::LoadFile(file.string());
-  } catch (const YAML::Exception&) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in || in.bad()) {
     broken = true;
-    return {};
+    return nullptr;
   }
+  load::YamlDocument doc = load::parse_yaml(load::without_bom(std::move(text).str()), file.string());
+  broken = !doc.ok;
+  return doc.ok ? doc.root : nullptr;
+}
+
+// The value of `key` in a map, or nullptr.
+const load::YamlNode* value_of(const load::NodePtr& root, std::string_view key) {
+  if (root == nullptr || !root->is_map()) return nullptr;
+  const load::YamlEntry* entry = root->find(key);
+  return entry != nullptr ? entry->value.get() : nullptr;
 }
 
 // Every file `file` includes, directly or not (paths relative to the including file).
 void collect_includes(const fs::path& file, std::set<fs::path>& out) {
   bool broken = false;
-  YAML::Node root = top_level(file, broken);
-  if (!root.IsMap() || !root["include"]) return;
-  YAML::Node include = root["include"];
+  load::NodePtr root = top_level(file, broken);
+  const load::YamlNode* include = value_of(root, "include");
+  if (include == nullptr) return;
   std::vector<std::string> names;
-  if (include.IsScalar()) names.push_back(include.as<std::string>());
-  if (include.IsSequence())
-    for (const YAML::Node& n : include)
-      if (n.IsScalar()) names.push_back(n.as<std::string>());
+  if (include->is_scalar()) names.push_back(include->text);
+  if (include->is_sequence())
+    for (const load::NodePtr& n : include->items)
+      if (n->is_scalar()) names.push_back(n->text);
   for (const std::string& name : names) {
     fs::path target = (file.parent_path() / name).lexically_normal();
     if (out.insert(target).second) collect_includes(target, out);  // a cycle stops here
@@ -60,9 +74,10 @@ std::vector<std::string> tenant_files(const std::string& dir) {
     const fs::path& p = it->path();
     if (!yaml_name(p) || !it->is_regular_file(ec)) continue;
     bool broken = false;
-    YAML::Node root = top_level(p, broken);
+    load::NodePtr root = top_level(p, broken);
     // A plan-test file names its tenant as text (`tenant: acme.yaml`): only a map counts.
-    if (broken || (root.IsMap() && root["tenant"] && root["tenant"].IsMap()))
+    const load::YamlNode* tenant = value_of(root, "tenant");
+    if (broken || (tenant != nullptr && tenant->is_map()))
       candidates.push_back(p.lexically_normal());
   }
   std::set<fs::path> included;
