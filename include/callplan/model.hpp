@@ -218,6 +218,19 @@ struct SipCredentials {
   }
 };
 
+// One extra setting of a `provisioning:` block (SPEC 13, docs/provisioning.md): the brand's own
+// setting name and its value as text ("linekey.2.type": "16").
+struct ProvisioningKey {
+  Located<std::string> name;
+  Located<std::string> value;
+};
+
+// The `keys:` of one level; `where` is the level's own place (its `keys:` key).
+struct ProvisioningKeys {
+  std::vector<ProvisioningKey> keys;
+  SourceId where = kNoSource;
+};
+
 struct Device {
   Located<std::string> id;
   std::string name;
@@ -226,6 +239,25 @@ struct Device {
   std::string model;
   Located<std::string> mac;
   SipCredentials sip;
+  ProvisioningKeys provisioning;  // device level: wins over the tenant's levels
+  SourceId where = kNoSource;
+};
+
+// The top-level `provisioning:` block: keys for every phone, per brand and per model. For one
+// phone the levels apply in this order, a later one replacing an earlier one's key: tenant,
+// brand, model, device.
+struct TenantProvisioning {
+  struct ByBrand {
+    Located<Brand> brand;
+    ProvisioningKeys keys;
+  };
+  struct ByModel {
+    Located<std::string> model;  // as written; matched ignoring case, blanks and dashes
+    ProvisioningKeys keys;
+  };
+  ProvisioningKeys keys;
+  std::vector<ByBrand> brands;
+  std::vector<ByModel> models;
   SourceId where = kNoSource;
 };
 
@@ -248,6 +280,7 @@ struct Tenant {
   std::vector<Device> devices;
   std::vector<Schedule> schedules;  // named ones in file order, then inline ones
   std::vector<Plan> plans;
+  TenantProvisioning provisioning;
   SourceMap sources;  // every SourceId above points in here
 };
 

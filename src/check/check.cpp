@@ -32,6 +32,7 @@ Issues check(const Tenant& tenant) {
   check_detail::check_reachability(cx);
   check_detail::check_loops(cx);
   check_detail::check_provisioning(cx);
+  check_detail::check_provisioning_keys(cx);
   check_detail::check_voicemail_pins(cx);
   Issues issues = cx.take_issues();
   sort_issues(issues);

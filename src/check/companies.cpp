@@ -1,5 +1,8 @@
-// CP600-CP602: a number, SIP username or login that two companies served together claim.
+// CP600-CP603: a number, SIP username, login or phone MAC that two companies served together
+// claim.
 #include "check/companies.hpp"
+
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -17,6 +20,8 @@ std::string_view code_of(Claim::Kind kind) {
       return "CP601";
     case Claim::Kind::login:
       return "CP602";
+    case Claim::Kind::mac:
+      return "CP603";
   }
   return "CP600";
 }
@@ -29,6 +34,8 @@ std::string_view noun(Claim::Kind kind) {
       return "SIP username";
     case Claim::Kind::login:
       return "login";
+    case Claim::Kind::mac:
+      return "MAC address";
   }
   return "number";
 }
@@ -43,6 +50,10 @@ std::string_view hint(Claim::Kind kind) {
     case Claim::Kind::login:
       return "the login is the company's digest realm and its default SIP usernames: give "
              "each company its own";
+    case Claim::Kind::mac:
+      return "the provisioning server knows a phone by its MAC alone, so one phone would get "
+             "the other company's file: copy the MAC from the phone's label again, or remove "
+             "`mac` where the phone is configured by hand";
   }
   return {};
 }
@@ -74,6 +85,18 @@ std::vector<Claim> claims_of(const Tenant& tenant) {
     if (d.id.value.empty() && d.sip.username.value.empty()) continue;
     out.push_back({Claim::Kind::sip_username, username, username,
                    place(tenant, d.sip.username.where, d.id.where)});
+  }
+  // A provisioned phone's MAC (SPEC 13): the endpoint finds the phone, and so its company, by
+  // the MAC alone. Compared as 12 lower-case hex digits; a malformed one is CP122 already.
+  for (const Device& d : tenant.devices) {
+    if (d.brand.value == Brand::other || d.mac.value.empty()) continue;
+    std::string key;
+    for (char c : d.mac.value) {
+      if (c != ':' && c != '-') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (key.size() != 12) continue;
+    out.push_back({Claim::Kind::mac, std::move(key), d.mac.value,
+                   place(tenant, d.mac.where, d.where)});
   }
   return out;
 }

@@ -4,8 +4,10 @@
 // number dialled, a phone by its SIP username, a digest realm names a company by its login.
 // So no two companies may claim the same tenant number (compared in E.164, each written in
 // its own company's country), the same SIP username (explicit or the "<login>-<id>" default),
-// or the same login. The later file is the one in conflict: CP600 (number), CP601 (SIP
-// username), CP602 (login), with a note at the earlier file's place.
+// or the same login; and the provisioning endpoint finds a phone by its MAC, so no two
+// companies may have a provisioned phone with the same MAC. The later file is the one in
+// conflict: CP600 (number), CP601 (SIP username), CP602 (login), CP603 (MAC), with a note at
+// the earlier file's place.
 //
 // Used by `callplan check FILE...` (every file's issues) and by the server's company registry
 // (src/sip/companies), which refuses a file that conflicts with the companies it serves.
@@ -32,21 +34,21 @@ namespace callplan {
 
 // What a company claims for itself alone.
 struct Claim {
-  enum class Kind : std::uint8_t { number, sip_username, login };
+  enum class Kind : std::uint8_t { number, sip_username, login, mac };
   Kind kind = Kind::number;
   std::string key;    // compared: E.164 for numbers (as written when it cannot be normalised)
   std::string shown;  // as the file writes it
   Location where;     // the node in the file (a default SIP username: the device's id)
 };
 
-// Every number, SIP username and the login of `tenant`, in file order.
+// Every number, SIP username, provisioned phone's MAC and the login of `tenant`, in file order.
 std::vector<Claim> claims_of(const Tenant& tenant);
 
 // The claims of the companies accepted so far, each with its owner (a caller's index) and
 // the company's login (for messages).
 class ClaimTable {
  public:
-  // One issue per claim of `claims` that another owner already holds (CP600-CP602), placed
+  // One issue per claim of `claims` that another owner already holds (CP600-CP603), placed
   // at the claim, with a note at the holder's place. Claims held by `self` do not count
   // (a company reloading its own numbers).
   Issues conflicts(std::span<const Claim> claims, std::size_t self = kNobody) const;

@@ -14,6 +14,7 @@ void check_steps(Context& cx);        // CP404-CP409          steps.cpp
 void check_reachability(Context& cx); // CP402, CP403         reachability.cpp
 void check_loops(Context& cx);        // CP400, CP401         loops.cpp
 void check_provisioning(Context& cx); // CP230-CP232          provisioning.cpp
+void check_provisioning_keys(Context& cx); // CP233-CP235     provisioning_keys.cpp
 void check_voicemail_pins(Context& cx); // CP219, CP220       voicemail_pins.cpp
 // CP410-CP412 are measure_prompts() (prompts.cpp): they need the host's PromptMeter.
 

@@ -26,7 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kRootKeys[] = {"version", "include", "tenant",    "numbers",
-                                          "users",   "devices", "schedules", "plans"};
+                                          "users",   "devices", "schedules", "plans",
+                                          "provisioning"};
 constexpr std::size_t kMaxIncludeDepth = 32;
 constexpr std::uintmax_t kMaxFileBytes = 256u * 1024 * 1024;
 
@@ -200,6 +201,8 @@ void Loader::read_root(Reader& reader, const YamlNode& root, bool top) {
       read_schedules(reader, value);
     } else if (section == "plans") {
       read_plans(reader, value);
+    } else if (section == "provisioning") {
+      read_provisioning(reader, *e.key, value);
     }
   }
   // Included files are read after the including file's own sections, in the order listed.

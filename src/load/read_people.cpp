@@ -16,7 +16,8 @@ constexpr std::string_view kNumberKeys[] = {"number", "plan", "label"};
 constexpr std::string_view kUserKeys[] = {"extension", "first_name", "last_name", "email",
                                           "role",      "caller_id",  "voicemail", "voicemail_pin",
                                           "plan",      "avatar"};
-constexpr std::string_view kDeviceKeys[] = {"id", "name", "user", "brand", "model", "mac", "sip"};
+constexpr std::string_view kDeviceKeys[] = {"id", "name", "user", "brand", "model", "mac", "sip",
+                                            "provisioning"};
 constexpr std::string_view kSipKeys[] = {"username", "password", "ha1_md5", "ha1_sha256"};
 
 constexpr std::pair<std::string_view, Role> kRoles[] = {{"admin", Role::admin},
@@ -142,16 +143,22 @@ void read_device(Reader& reader, const YamlNode& node) {
       if (is_mac(text)) {
         device.mac = {text, reader.where(*v)};
       } else {
-        reader.report("CP122",
-                      fmt::format("`{}` is not a MAC address (12 hex digits, e.g. "
-                                  "80:5E:C0:11:22:33)",
-                                  text),
-                      *v);
+        Issue& issue = reader.report("CP122",
+                                     fmt::format("`{}` is not a MAC address (12 hex digits, "
+                                                 "e.g. 80:5E:C0:11:22:33)",
+                                                 text),
+                                     *v);
+        issue.hints.push_back(
+            "copy it from the label on the phone or its box: 12 hex digits, written together "
+            "or in pairs separated by `:` or `-`");
       }
     }
   }
   if (const YamlNode* v = map.get("sip"); v != nullptr && !v->is_null()) {
     read_sip(reader, *v, device.sip);
+  }
+  if (const YamlNode* v = map.get("provisioning"); v != nullptr && !v->is_null()) {
+    read_device_provisioning(reader, *v, device.provisioning);
   }
   reader.tenant().devices.push_back(std::move(device));
 }

@@ -20,6 +20,10 @@ void read_schedules(Reader& reader, const YamlNode& node);
 // One schedule's fields into `schedule` (named, or inline in a time condition).
 void read_schedule_body(Reader& reader, const YamlNode& node, Schedule& schedule);
 void read_plans(Reader& reader, const YamlNode& node);
+// The top-level `provisioning:` section (`key` is its key, for CP104 when given twice) and a
+// device's `provisioning:` map (read_provisioning.cpp).
+void read_provisioning(Reader& reader, const YamlNode& key, const YamlNode& node);
+void read_device_provisioning(Reader& reader, const YamlNode& node, ProvisioningKeys& out);
 
 // Value checks shared by the readers; each reports its own issue and returns false.
 

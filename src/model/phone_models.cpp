@@ -1,6 +1,8 @@
 // model/phone_models.cpp — see phone_models.hpp.
 #include "model/phone_models.hpp"
 
+#include "model/provisioning_syntax.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -8,15 +10,6 @@
 
 namespace callplan {
 namespace {
-
-std::string squeeze(std::string_view model) {
-  std::string out;
-  for (char c : model) {
-    if (c == ' ' || c == '-') continue;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 // The models each family's renderer was written against. Another model of a known brand still
 // gets its family's file (the settings are the family's, not the model's), with a note.
@@ -33,7 +26,7 @@ constexpr std::array<std::string_view, 6> kPolycom = {"vvx150", "vvx250", "vvx35
 }  // namespace
 
 bool is_known_phone_model(Brand brand, std::string_view model) {
-  const std::string m = squeeze(model);
+  const std::string m = model_key(model);
   const auto in = [&](const auto& list) {
     return std::find(list.begin(), list.end(), m) != list.end();
   };

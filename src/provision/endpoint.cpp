@@ -50,16 +50,19 @@ ProvisionEndpoint::ProvisionEndpoint(std::string secret, EndpointOptions options
     : options_(std::move(options)), tenant_source_(std::move(tenant)),
       verifier_(std::move(secret), options_.nonce_lifetime), throttle_(options_.throttle) {}
 
-void ProvisionEndpoint::refresh_index(const std::shared_ptr<const Tenant>& tenant) {
-  if (tenant == tenant_) return;
-  tenant_ = tenant;
+void ProvisionEndpoint::refresh_index(const std::shared_ptr<const CompanyTenants>& tenants) {
+  if (tenants == tenants_) return;
+  tenants_ = tenants;
   index_.clear();
-  if (!tenant_) return;
-  for (const Device& device : tenant_->devices) {
-    if (!is_provisionable(device)) continue;
-    std::optional<std::string> mac = normalise_mac(device.mac.value);
-    // A duplicate MAC is a checker error (the tenant would not have loaded); first one wins.
-    if (mac) index_.emplace(*mac, Phone{&device, *mac});
+  if (!tenants_) return;
+  for (const std::shared_ptr<const Tenant>& tenant : *tenants_) {
+    for (const Device& device : tenant->devices) {
+      if (!is_provisionable(device)) continue;
+      std::optional<std::string> mac = normalise_mac(device.mac.value);
+      // A duplicate MAC is refused before it gets here: in one tenant by the checker (CP230),
+      // across companies by the server's conflict rule (CP603). First one wins regardless.
+      if (mac) index_.emplace(*mac, Phone{tenant.get(), &device, *mac});
+    }
   }
 }
 
@@ -161,7 +164,7 @@ http::Response ProvisionEndpoint::answer(const http::Request& request, const htt
 
   RenderedDevice rendered;
   try {
-    rendered = render(*tenant_, *phone.device, options_.render);
+    rendered = render(*phone.tenant, *phone.device, options_.render);
   } catch (const NotProvisionable& e) {
     // The tenant changed under the phone (e.g. its password became an HA1 hash): say so in the
     // server's log, not to the phone.

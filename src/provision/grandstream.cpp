@@ -7,6 +7,7 @@
 // its Config Server Path, after the model-wide cfg<model>.xml, which callplan does not use.
 #include <fmt/format.h>
 
+#include "model/provisioning_syntax.hpp"
 #include "provision/escape.hpp"
 #include "provision/renderers.hpp"
 
@@ -14,11 +15,8 @@ namespace callplan::provision {
 namespace {
 
 void check_p_value(const std::string& key) {
-  bool ok = key.size() > 1 && key[0] == 'P';
-  for (std::size_t i = 1; i < key.size(); ++i) ok = ok && key[i] >= '0' && key[i] <= '9';
-  if (!ok) {
-    throw NotProvisionable(fmt::format(
-        "`{}` is not a Grandstream P-value (P followed by digits, e.g. P1364)", key));
+  if (auto problem = setting_name_problem(Brand::grandstream, key)) {
+    throw NotProvisionable(*problem);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/phone_models.hpp"
+#include "model/provisioning_syntax.hpp"
 #include "provision/escape.hpp"
 #include "provision/mac.hpp"
 
@@ -33,6 +34,10 @@ const User* find_user(const Tenant& tenant, const std::string& extension) {
 
 void merge(ExtraKeys& into, const ExtraKeys& from) {
   for (const auto& [key, value] : from) into[key] = value;
+}
+
+void merge(ExtraKeys& into, const ProvisioningKeys& from) {
+  for (const ProvisioningKey& key : from.keys) into[key.name.value] = key.value.value;
 }
 
 }  // namespace
@@ -100,14 +105,25 @@ PhoneSettings gather_settings(const Tenant& tenant, const Device& device,
   s.language = &language_for_country(tenant.info.country.value);
   s.ntp_server = options.ntp_server;
 
+  // Level by level: the tenant's own block, then the caller's keys for that level.
+  const TenantProvisioning& own = tenant.provisioning;
   const ExtraKeyLevels& extra = options.extra;
+  merge(s.shared_extra, own.keys);
   merge(s.shared_extra, extra.tenant);
+  for (const TenantProvisioning::ByBrand& b : own.brands) {
+    if (b.brand.value == s.brand) merge(s.shared_extra, b.keys);
+  }
   if (auto it = extra.brand.find(s.brand); it != extra.brand.end()) {
     merge(s.shared_extra, it->second);
   }
-  if (auto it = extra.model.find(s.model); it != extra.model.end()) {
-    merge(s.device_extra, it->second);
+  const std::string model = model_key(s.model);
+  for (const TenantProvisioning::ByModel& m : own.models) {
+    if (model_key(m.model.value) == model) merge(s.device_extra, m.keys);
   }
+  for (const auto& [name, keys] : extra.model) {
+    if (model_key(name) == model) merge(s.device_extra, keys);
+  }
+  merge(s.device_extra, device.provisioning);
   if (auto it = extra.device.find(id); it != extra.device.end()) {
     merge(s.device_extra, it->second);
   }

@@ -35,19 +35,20 @@ struct SipServer {
 // key is the brand's own setting name; the value is escaped like every other value.
 using ExtraKeys = std::map<std::string, std::string>;
 
-// The `provisioning:` blocks of a tenant, by level. For a device the levels are merged in this
-// order, a later level replacing an earlier one's key: tenant, brand, model, device.
+// Extra keys by level, on top of the tenant's own `provisioning:` blocks (Tenant::provisioning):
+// for a device the levels are merged in this order, a later level replacing an earlier one's
+// key: tenant, brand, model, device; within a level the tenant's block first, these after.
 struct ExtraKeyLevels {
   ExtraKeys tenant;
   std::map<Brand, ExtraKeys> brand;
-  std::map<std::string, ExtraKeys> model;   // by model name as written in `model:`
+  std::map<std::string, ExtraKeys> model;   // by model; case, blanks and dashes ignored
   std::map<std::string, ExtraKeys> device;  // by device id
 };
 
 struct RenderOptions {
   SipServer server;
   std::string ntp_server = "pool.ntp.org";
-  ExtraKeyLevels extra;
+  ExtraKeyLevels extra;  // beside the tenant's own blocks (tools and tests)
 };
 
 struct ProvisioningFile {

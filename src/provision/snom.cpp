@@ -6,6 +6,7 @@
 // phone, so a user cannot break the registration from the phone's menu.
 #include <fmt/format.h>
 
+#include "model/provisioning_syntax.hpp"
 #include "provision/escape.hpp"
 #include "provision/renderers.hpp"
 
@@ -55,7 +56,7 @@ std::vector<ProvisioningFile> render_snom(const PhoneSettings& s) {
   ExtraKeys extra = s.shared_extra;
   for (const auto& [k, v] : s.device_extra) extra[k] = v;
   for (const auto& [key, value] : extra) {
-    if (key.find('[') == std::string::npos) check_key_name(key);
+    if (auto problem = setting_name_problem(Brand::snom, key)) throw NotProvisionable(*problem);
     list.set(key, value);
   }
 

@@ -48,9 +48,10 @@ provision::EndpointOptions quiet() {
 }
 
 provision::ProvisionEndpoint& endpoint() {
-  static const std::shared_ptr<const Tenant> tenant = make_tenant();
+  static const auto companies =
+      std::make_shared<const provision::CompanyTenants>(provision::CompanyTenants{make_tenant()});
   static provision::ProvisionEndpoint instance(std::string(32, 'k'), quiet(),
-                                               [] { return tenant; });
+                                               [] { return companies; });
   return instance;
 }
 

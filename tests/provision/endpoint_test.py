@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,14 @@ class Server:
             raise AssertionError(f"no 'provisioning on' line: {line!r}\n{self.log()}")
         self.port = int(match.group(1))
         self.base = f"{scheme}://127.0.0.1:{self.port}"
+        # SIGHUP (a reload) before the server installs its handler would end it: wait.
+        deadline = time.monotonic() + 10
+        while "callplan serve: ready" not in self.log():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                log = self.log()
+                self.stop()
+                raise AssertionError(f"serve is not ready:\n{log}")
+            time.sleep(0.02)
 
     def password(self, device):
         out = subprocess.run([CLI, "provision", "credentials", str(TENANT), "--device", device,
@@ -296,7 +305,7 @@ class EndpointTls(unittest.TestCase):
 
 
 class EndpointReload(unittest.TestCase):
-    def test_a_changed_tenant_is_served_without_restart(self):
+    def test_a_reloaded_tenant_is_served_without_restart(self):
         workdir = Path(tempfile.mkdtemp(prefix="callplan-provision-tenant-"))
         tenant = workdir / "phones.yaml"
         shutil.copy(TENANT, tenant)
@@ -305,14 +314,32 @@ class EndpointReload(unittest.TestCase):
             mac, ua, files = PHONES["zoe-yealink"]
             password = server.password("zoe-yealink")
             text = tenant.read_text(encoding="utf-8")
+
+            def served():
+                answer, _ = fetch(server, mac, password, "/" + files[1], ua)
+                self.assertEqual(status(answer), 200)
+                return body(answer)
+
+            # A version with errors is refused on SIGHUP: the phones keep the previous files.
+            tenant.write_text(text.replace("brand: yealink", "brand: yealnk", 1), encoding="utf-8")
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            while "reload refused" not in server.log() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertIn("reload refused", server.log())
+            before = served()
+            self.assertIn("account.1.password = p&ss<w>rd\"'é€".encode(), before)
+
             new_text = text.replace('password: "p&ss<w>rd\\"\'é€"', 'password: "changed-2027"')
             self.assertNotEqual(new_text, text)
             tenant.write_text(new_text, encoding="utf-8")
-            time.sleep(1.2)  # the endpoint looks at the file at most once a second
-            answer, _ = fetch(server, mac, password, "/" + files[1], ua)
-            self.assertEqual(status(answer), 200)
-            self.assertIn(b"account.1.password = changed-2027", body(answer))
-            self.assertIn("provision: reloaded", server.log())
+            time.sleep(0.2)
+            self.assertEqual(served(), before)  # an edit alone changes nothing: serve reloads on SIGHUP
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            while b"changed-2027" not in served() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertIn(b"account.1.password = changed-2027", served())
         finally:
             server.stop()
             shutil.rmtree(workdir, ignore_errors=True)

@@ -63,18 +63,41 @@ def expected(tenant, device):
     }
 
 
+def model_key(model):
+    return str(model).replace(" ", "").replace("-", "").lower()
+
+
+def expected_extra(tenant, device):
+    """The `provisioning:` keys the device gets: tenant, brand, model, device, later wins."""
+    block = tenant.get("provisioning") or {}
+    levels = [block.get("keys"), ((block.get("brands") or {}).get(device["brand"]) or {}).get("keys")]
+    for model, level in (block.get("models") or {}).items():
+        if model_key(model) == model_key(device.get("model", "")):
+            levels.append((level or {}).get("keys"))
+    levels.append((device.get("provisioning") or {}).get("keys"))
+    merged = {}
+    for keys in levels:
+        for key, value in (keys or {}).items():
+            merged[key] = "" if value is None else str(value)
+    return merged
+
+
 def mac_of(device):
     return device["mac"].replace(":", "").replace("-", "").lower()
 
 
 def read_yealink(cli, path, device):
-    text = render(cli, path, device["id"], mac_of(device) + ".cfg").decode("utf-8")
     keys = {}
-    for line in text.splitlines()[1:]:
-        key, _, value = line.partition(" = ")
-        check(key not in keys, f"{device['id']}: {key} twice")
-        keys[key] = value
-    return {"user": keys["account.1.user_name"], "auth": keys["account.1.auth_name"],
+    # The common file first, then the MAC file, whose keys win (as the phone reads them).
+    for name in ("y000000000000.cfg", mac_of(device) + ".cfg"):
+        text = render(cli, path, device["id"], name).decode("utf-8")
+        seen = set()
+        for line in text.splitlines()[1:]:
+            key, _, value = line.partition(" = ")
+            check(key not in seen, f"{device['id']}: {key} twice in {name}")
+            seen.add(key)
+            keys[key] = value
+    return {"all": keys, "user": keys["account.1.user_name"], "auth": keys["account.1.auth_name"],
             "password": keys["account.1.password"], "display": keys["account.1.display_name"],
             "label": keys["account.1.label"],
             "server": (keys["account.1.sip_server.1.address"],
@@ -86,8 +109,10 @@ def read_snom(cli, path, device):
     name = mac_of(device) + ".xml"
     root = xml_root(device["id"], name, render(cli, path, device["id"], name))
     s = {e.tag: e.text or "" for e in root.find("phone-settings")}
+    every = {(f"{e.tag}[{e.get('idx')}]" if e.get("idx") and e.tag == "fkey" else e.tag):
+             e.text or "" for e in root.find("phone-settings")}
     host = s["user_host"]
-    return {"user": s["user_name"], "auth": s["user_pname"], "password": s["user_pass"],
+    return {"all": every, "user": s["user_name"], "auth": s["user_pname"], "password": s["user_pass"],
             "display": s["user_realname"], "label": s["user_idle_text"],
             "server": tuple(host.rsplit(":", 1)),
             "transport": s["user_outbound"].endswith(";transport=tcp")}
@@ -98,7 +123,7 @@ def read_grandstream(cli, path, device):
     root = xml_root(device["id"], name, render(cli, path, device["id"], name))
     check(root.findtext("mac") == mac_of(device), f"{device['id']}: <mac>")
     p = {e.tag: e.text or "" for e in root.find("config")}
-    return {"user": p["P35"], "auth": p["P36"], "password": p["P34"], "display": p["P3"],
+    return {"all": p, "user": p["P35"], "auth": p["P36"], "password": p["P34"], "display": p["P3"],
             "label": p["P270"], "server": tuple(p["P47"].rsplit(":", 1)),
             "transport": p["P130"] == "1"}
 
@@ -114,7 +139,7 @@ def read_polycom(cli, path, device):
         for key, value in element.attrib.items():
             check(key.startswith(element.tag + "."), f"{device['id']}: {key} in <{element.tag}>")
             a[key] = value
-    return {"user": a["reg.1.address"], "auth": a["reg.1.auth.userId"],
+    return {"all": a, "user": a["reg.1.address"], "auth": a["reg.1.auth.userId"],
             "password": a["reg.1.auth.password"], "display": a["reg.1.displayName"],
             "label": a["reg.1.label"],
             "server": (a["reg.1.server.1.address"], a["reg.1.server.1.port"]),
@@ -128,6 +153,7 @@ READERS = {"yealink": read_yealink, "snom": read_snom, "grandstream": read_grand
 def main():
     cli = sys.argv[1]
     seen = set()
+    extra_keys = 0
     for rel in ("examples/acme/acme.yaml", "tests/provision/fixtures/phones.yaml"):
         path = ROOT / rel
         tenant = load_tenant(path)
@@ -148,8 +174,14 @@ def main():
             check(got["auth"] == want["user"], f"{device['id']}: auth name {got['auth']!r}")
             check(got["server"] == SERVER, f"{device['id']}: server {got['server']}")
             check(got["transport"], f"{device['id']}: transport is not tcp")
+            for key, value in expected_extra(tenant, device).items():
+                check(got["all"].get(key) == value,
+                      f"{device['id']} ({brand}) provisioning key {key}: "
+                      f"{got['all'].get(key)!r} != {value!r}")
+                extra_keys += 1
             seen.add(brand)
     check(seen == set(READERS), f"brands read back: {sorted(seen)}")
+    check(extra_keys >= 10, f"only {extra_keys} provisioning keys read back")
 
     # Devices that cannot be provisioned: exit 2 and one clear line on stderr, nothing on stdout.
     phones = ROOT / "tests/provision/fixtures/phones.yaml"
@@ -169,7 +201,8 @@ def main():
 
     for failure in failures:
         print("FAIL:", failure)
-    print(f"provision read-back: {len(seen)} brands, {len(failures)} failures")
+    print(f"provision read-back: {len(seen)} brands, {extra_keys} provisioning keys, "
+          f"{len(failures)} failures")
     return 1 if failures else 0
 
 

@@ -9,6 +9,7 @@ if(TARGET callplan_provision)
     golden_test.cpp
     render_test.cpp
     request_path_test.cpp
+    tenant_blocks_test.cpp
     yealink_readback_test.cpp
     zones_test.cpp
   )
@@ -48,4 +49,14 @@ if(TARGET callplan_cli AND CALLPLAN_SIP)
                    $<TARGET_FILE:callplan_cli>
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(provision.endpoint PROPERTIES LABELS provision TIMEOUT 120)
+endif()
+# Provisioning follows serve's reloads: NOTIFY check-sync to a sipp phone whose file a SIGHUP
+# changed (and none to the other), and several companies (--tenants DIR, CP603). SIP ports
+# 31000-31199. About 10 s.
+if(TARGET callplan_cli AND CALLPLAN_SIP)
+  add_test(NAME provision.check_sync
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_sync_test.py
+                   $<TARGET_FILE:callplan_cli>
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(provision.check_sync PROPERTIES LABELS provision TIMEOUT 120)
 endif()

@@ -33,7 +33,7 @@ struct CheckOptions {
   std::string format = "human";
   std::string color = "auto";
   bool strict = false;
-  bool separate = false;  // the files are not companies served together: no CP600-CP602
+  bool separate = false;  // the files are not companies served together: no CP600-CP603
 };
 
 // --color auto: colours only for a terminal, and never when NO_COLOR is set to a non-empty
@@ -122,7 +122,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--strict", options->strict, "Exit 1 on warnings too, not only on errors");
   cmd->add_flag("--separate", options->separate,
                 "The files are not companies served together (e.g. versions of one company): "
-                "do not report numbers, SIP usernames or logins they share (CP600-CP602)");
+                "do not report numbers, SIP usernames, logins or MACs they share (CP600-CP603)");
   cmd->add_option("--color", options->color,
                   "Colours in human output: auto (terminal and no NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -199,20 +199,16 @@ int run(const ServeCliOptions& o) {
   // starts first so that "ready" means both are up.
   std::shared_ptr<ProvisioningService> provisioning;
   if (!o.provision.url.empty()) {
-    // The endpoint watches one tenant file (docs/provisioning.md): several companies' phones
-    // are not provisioned by one server yet.
-    if (o.tenants.size() != 1 || !o.tenants_dir.empty())
-      return usage("--provision serves the phones of one company: give one tenant file");
     std::string error;
     std::string dir = prepare_state_dir(o.state_dir, error);
     if (dir.empty()) return usage(error);
-    try {
-      provisioning = start_provisioning(o.provision, o.tenants.front(), dir, options.listen, error);
-    } catch (const Error& e) {
-      fmt::print(stderr, "{}\ncallplan serve: fix the tenant before serving it\n", e.what());
-      return kExitFindings;
-    }
+    provisioning = start_provisioning(o.provision, dir, options.listen, error);
     if (!provisioning) return usage(error);
+    // Every company's phones, from what the SIP server serves (the same reloads); changed
+    // files get check-sync.
+    options.provisioning = [provisioning](std::vector<std::shared_ptr<const Tenant>> tenants) {
+      publish_tenants(*provisioning, std::move(tenants));
+    };
   } else if (!o.provision.tls_cert.empty() || !o.provision.tls_key.empty()) {
     return usage("--tls-cert and --tls-key go with --provision https://...");
   }
@@ -257,7 +253,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "serve", "Run the reference SIP server: a registrar and a proxy routing by the tenant");
   cmd->add_option("tenant", o->tenants,
                   "Tenant files (YAML), one per company; the later of two files that claim "
-                  "the same number, SIP username or login is refused (CP600-CP602)");
+                  "the same number, SIP username, login or phone MAC is refused (CP600-CP603)");
   cmd->add_option("--tenants", o->tenants_dir,
                   "Serve every tenant main file in this directory too (a YAML file with a "
                   "`tenant` section that no other one includes), in name order");

@@ -10,30 +10,29 @@
 #include "provision/device_secret.hpp"
 #include "provision/endpoint.hpp"
 #include "provision/server_address.hpp"
-#include "provision/tenant_file.hpp"
 
 namespace callplan::cli {
 
 class ProvisioningService {
  public:
-  ProvisioningService(std::string tenant_path, std::string secret,
-                      provision::EndpointOptions endpoint, http::ServerOptions server)
-      : tenant_(std::move(tenant_path), stderr),
-        endpoint_(std::move(secret), std::move(endpoint), [this] { return tenant_.current(); }),
+  ProvisioningService(std::string secret, provision::EndpointOptions endpoint,
+                      http::ServerOptions server)
+      : endpoint_(std::move(secret), std::move(endpoint), [this] { return served_.current(); }),
         server_(std::move(server), [this](const http::Request& request, const http::Peer& peer) {
           return endpoint_.answer(request, peer);
         }) {}
   void start() { server_.start(); }
   std::uint16_t port() const { return server_.port(); }
+  // The SIP server's thread, after every load: the companies it serves now.
+  void publish(provision::CompanyTenants tenants) { served_.publish(std::move(tenants)); }
 
  private:
-  provision::TenantFile tenant_;
+  provision::ServedTenants served_;
   provision::ProvisionEndpoint endpoint_;
   http::Server server_;  // last: stopped (joined) first, before what its handler uses
 };
 
 std::shared_ptr<ProvisioningService> start_provisioning(const ServeProvisionOptions& o,
-                                                        const std::string& tenant_path,
                                                         const std::string& state_dir,
                                                         const std::vector<sip::Peer>& listen,
                                                         std::string& error) {
@@ -86,14 +85,13 @@ std::shared_ptr<ProvisioningService> start_provisioning(const ServeProvisionOpti
   }
   std::shared_ptr<ProvisioningService> service;
   try {
-    service = std::make_shared<ProvisioningService>(tenant_path, std::move(secret),
-                                                    std::move(endpoint), *server);
+    service = std::make_shared<ProvisioningService>(std::move(secret), std::move(endpoint),
+                                                    *server);
     service->start();
   } catch (const http::StartError& e) {
     error = fmt::format("--provision {}: {}", o.url, e.what());
     return nullptr;
   }
-  // Error (tenant with errors) propagates: serve reports it as the SIP server's load would.
   // Port 0 (tests): the port the kernel chose.
   const std::string shown = o.url.ends_with(":0")
                                 ? o.url.substr(0, o.url.size() - 1) + std::to_string(service->port())
@@ -101,6 +99,10 @@ std::shared_ptr<ProvisioningService> start_provisioning(const ServeProvisionOpti
   fmt::print("provisioning on {}\n", shown);
   std::fflush(stdout);
   return service;
+}
+
+void publish_tenants(ProvisioningService& service, provision::CompanyTenants tenants) {
+  service.publish(std::move(tenants));
 }
 
 }  // namespace callplan::cli

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "callplan/model.hpp"
 #include "sip/transport/peer.hpp"
 
 namespace callplan::cli {
@@ -24,9 +25,13 @@ class ProvisioningService;
 // Starts the endpoint (prints "provisioning on URL"); nullptr with `error` set (a usage error:
 // bad URL or TLS files, an address that cannot be bound, an unreadable secret).
 std::shared_ptr<ProvisioningService> start_provisioning(const ServeProvisionOptions& options,
-                                                        const std::string& tenant_path,
                                                         const std::string& state_dir,
                                                         const std::vector<sip::Peer>& listen,
                                                         std::string& error);
+
+// What the phones are served from now: the tenants of the companies the SIP server serves, in
+// file order. Called on the SIP server's thread after every load (start and SIGHUP).
+void publish_tenants(ProvisioningService& service,
+                     std::vector<std::shared_ptr<const Tenant>> tenants);
 
 }  // namespace callplan::cli

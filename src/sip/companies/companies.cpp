@@ -34,8 +34,12 @@ LoadedCompany load_company(const std::string& path, const std::string& realm) {
   }
   auto engine = Engine::compile(checked.tenant, checked.issues);
   std::string folder = std::filesystem::absolute(path).parent_path().string();
-  return {std::make_shared<Directory>(checked.tenant, std::move(engine), realm, std::move(folder)),
-          claims_of(checked.tenant), checked.tenant.info.country.value};
+  auto directory =
+      std::make_shared<Directory>(checked.tenant, std::move(engine), realm, std::move(folder));
+  std::vector<Claim> claims = claims_of(checked.tenant);
+  std::string country = checked.tenant.info.country.value;
+  return {std::move(directory), std::move(claims), std::move(country),
+          std::make_shared<const Tenant>(std::move(checked.tenant))};
 }
 
 namespace {
@@ -119,6 +123,7 @@ std::vector<CompanyEvent> Companies::load(const std::vector<std::string>& paths,
       company->directory = std::move(slot.next.directory);
       company->claims = std::move(slot.next.claims);
       company->country = std::move(slot.next.country);
+      company->tenant = std::move(slot.next.tenant);
       company->directory->refresh_presence(location, now);
       events.push_back({fresh ? CompanyEvent::Kind::served : CompanyEvent::Kind::reloaded,
                         slot.path, company->login(), {}, false});

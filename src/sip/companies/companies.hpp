@@ -42,6 +42,7 @@ struct Company {
   std::vector<Claim> claims;             // its numbers, SIP usernames and login
   std::string country;                   // tenant.country: its numbers' national form
   RoutingState routing;                  // its ring groups' round robin, kept across reloads
+  std::shared_ptr<const Tenant> tenant;  // as loaded: what its phones are provisioned from
   const std::string& login() const { return directory->company(); }
 };
 
@@ -116,6 +117,7 @@ struct LoadedCompany {
   std::shared_ptr<Directory> directory;
   std::vector<Claim> claims;
   std::string country;
+  std::shared_ptr<const Tenant> tenant;
 };
 // Throws callplan::Error with the gcc-style diagnostics when the file has errors or cannot be
 // read.

@@ -172,6 +172,7 @@ bool Server::Impl::load_companies(bool reloading) {
   }
   // The proxy's own Directory (for callers that do not name a company) is the first one's.
   if (!companies.empty()) proxy.use(companies.all().front()->directory);
+  if (options.provisioning) provisioning_loaded(reloading);
   return all;
 }
 

@@ -13,11 +13,13 @@
 // (rate_limiter.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "callplan/model.hpp"
 #include "sip/media_side/supervisor.hpp"
 #include "sip/registrar/digest_policy.hpp"
 #include "sip/registrar/registrar.hpp"
@@ -61,6 +63,11 @@ struct ServerOptions {
   MediaSideOptions media_side{};
   // Counters and gauges for `--metrics` (metrics.hpp), read from other threads; null: none.
   std::shared_ptr<ServerMetrics> metrics;
+  // `--provision` (SPEC 13, docs/provisioning.md): called on the server's thread after every
+  // load with the tenants of the companies served, in file order; and after a reload, the
+  // registrations of each phone whose provisioning file changed get `NOTIFY Event:
+  // check-sync` (check_sync.cpp). Empty: neither.
+  std::function<void(std::vector<std::shared_ptr<const Tenant>>)> provisioning;
 };
 
 class Server {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "provision/phone_files.hpp"
 #include "sip/b2bua/own_media.hpp"
 #include "sip/companies/companies.hpp"
 #include "sip/events/notifier.hpp"
@@ -64,6 +65,11 @@ struct Server::Impl final : TransactionUser {
   // Loads what the state store kept (registrations, round robin of `company`); logs a line.
   void restore_state();
   void flush_state();  // at the stop: logs when the store could not write everything
+
+  // check_sync.cpp (--provision): after a load, the companies' tenants to the endpoint; after
+  // a reload, NOTIFY check-sync to the registrations of every phone whose file changed.
+  void provisioning_loaded(bool reloading);
+  void send_check_sync(const std::string& username);
 
   // keepalive.cpp: NAT keep-alives and phones that are gone (docs/sip-server.md)
   // An OPTIONS to the server itself (no user in the Request-URI, no To tag): answered 200
@@ -126,6 +132,7 @@ struct Server::Impl final : TransactionUser {
   std::string stamped_request;  // a request with received/rport written in: `message` views it
   // The usernames that registered on each open TCP connection (keepalive.cpp).
   std::unordered_map<ConnectionId, std::vector<std::string>> registered_on;
+  provision::PhoneFiles phone_files;  // as of the last load (--provision only)
   bool draining = false;
   unsigned housekeeping_ticks = 0;  // the notifier polls every few ticks
   TimerQueue::TimePoint drain_deadline{};
