@@ -183,7 +183,7 @@ void Server::Impl::restore_state() {
       location,
       [this](std::string_view login) -> RoutingState* {
         for (const auto& company : companies.all())
-          if (company->login() == login) return &company->routing;
+          if (company->login() == login) return company->routing.get();
         return nullptr;
       },
       timers.now(), std::chrono::system_clock::now());
