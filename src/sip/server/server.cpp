@@ -270,10 +270,11 @@ void Server::Impl::call_ended(const CallRecord& record) {
 
 void Server::Impl::publish_metrics() {
   if (!options.metrics) return;
-  options.metrics->publish({.calls_in_progress = proxy.calls_in_progress(),
-                            .dialogs = proxy.dialogs(),
-                            .bindings = location.binding_count(),
-                            .calls_started = proxy.stats().calls});
+  options.metrics->publish(PublishedState{.calls_in_progress = proxy.calls_in_progress(),
+                                          .dialogs = proxy.dialogs(),
+                                          .calls_started = proxy.stats().calls,
+                                          .media_legs = own_media ? own_media->legs() : 0});
+  options.metrics->publish(company_registrations(companies, location));
 }
 
 void Server::Impl::log_limits() {
