@@ -28,8 +28,9 @@ packages=(
   # for their tests
   libspandsp-dev espeak-ng sox libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev
   python3-aiosmtpd openssl
-  # the state store of `callplan serve` (docs/state.md): SQLite, embedded
-  libsqlite3-dev
+  # the state store of `callplan serve` (docs/state.md): SQLite, embedded; valgrind counts
+  # what a REGISTER costs with and without it (bench/sip/state_callgrind.py)
+  libsqlite3-dev valgrind
   # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py)
   baresip linphone-cli
   # provisioning tests (docs/provisioning.md): xmllint checks every rendered XML file

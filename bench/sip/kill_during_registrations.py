@@ -7,7 +7,7 @@ missing from the state store afterwards (what the next start loads).
         --callplan build/dev/tools/callplan/callplan [--phones 1000] [--kill-after 0.4] [--runs 3]
 
 Four threads register the phones (MD5 digest, the runner's own UAC) as fast as the server
-answers; the kill comes --kill-after seconds in. Ports 23700-23719 (the state helper's block).
+answers; the kill comes --kill-after seconds in. Ports --port-base (23700) + 20 per run.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from sip_e2e_udp import UdpUac, register  # noqa: E402
 from state_run import many_phones_tenant  # noqa: E402
 
 
-def one_run(binary: str, phones: int, kill_after: float) -> tuple[int, int, int, int]:
+def one_run(binary: str, phones: int, kill_after: float,
+            port: int = 23700) -> tuple[int, int, int, int]:
     work = Path(tempfile.mkdtemp(prefix="kill-during-registrations-"))
     users = many_phones_tenant(work / "tenant.yaml", phones)
     server = subprocess.Popen([binary, "serve", str(work / "tenant.yaml"), "--listen",
-                               "udp:127.0.0.1:23700", "--trunk", "127.0.0.2:23701",
+                               f"udp:127.0.0.1:{port}", "--trunk", f"127.0.0.2:{port + 1}",
                                "--state-dir", str(work / "state"), "--rate-limit", "0",
                                "--endpoint-rate-limit", "0"],
                               stderr=subprocess.PIPE, text=True)
@@ -42,18 +43,18 @@ def one_run(binary: str, phones: int, kill_after: float) -> tuple[int, int, int,
             break
     ok: dict[str, float] = {}
 
-    def phone_line(chunk: list[tuple[str, str]], port: int) -> None:
-        with UdpUac("127.0.0.1", port) as uac:
+    def phone_line(chunk: list[tuple[str, str]], local_port: int) -> None:
+        with UdpUac("127.0.0.1", local_port) as uac:
             for user, password in chunk:
                 try:
-                    _, r = register(uac, ("127.0.0.1", 23700), user=user, algorithm="MD5",
+                    _, r = register(uac, ("127.0.0.1", port), user=user, algorithm="MD5",
                                      password=password, expires=3600)
                 except OSError:
                     return
                 if r is not None and r.status == 200:
                     ok[user] = time.monotonic()
 
-    lines = [threading.Thread(target=phone_line, args=(users[i::4], 23710 + i))
+    lines = [threading.Thread(target=phone_line, args=(users[i::4], port + 10 + i))
              for i in range(4)]
     for t in lines:
         t.start()
@@ -77,10 +78,14 @@ def main() -> int:
     ap.add_argument("--phones", type=int, default=1000)
     ap.add_argument("--kill-after", type=float, default=0.4)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--port-base", type=int, default=23700,
+                    help="the server's port; the phones use PORT+10..PORT+13")
     args = ap.parse_args()
     lost = 0
-    for _ in range(args.runs):
-        registered, old, missing, recent = one_run(args.callplan, args.phones, args.kill_after)
+    for run in range(args.runs):
+        # Each run its own ports: a phone thread of the run before may still hold its socket.
+        registered, old, missing, recent = one_run(args.callplan, args.phones, args.kill_after,
+                                                   args.port_base + 20 * run)
         lost += missing
         print(f"200s before the kill: {registered}; more than 100 ms before: {old}, missing "
               f"after it: {missing}; within the last 100 ms: {recent}", flush=True)

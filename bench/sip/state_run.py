@@ -31,6 +31,7 @@ import platform
 import secrets
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,8 +110,12 @@ def ladder(kind: str, servers: dict[str, Server], ports: dict[str, dict[str, obj
     best: dict[str, dict[str, object] | None] = {mode: None for mode in servers}
     running = set(servers)
     rate = args.start_rate
+    step = 0
     while running and rate <= args.max_rate and time.monotonic() + 2 * args.seconds + 40 < deadline:
-        for mode in sorted(running):
+        # Which mode goes first alternates: the second of a pair may meet the first's
+        # leftovers (the writer thread's last batch, sipp's sockets closing).
+        step += 1
+        for mode in sorted(running, reverse=step % 2 == 0):
             p = ports[mode]
             if kind == "register":
                 r = register_step(servers[mode], int(p["caller"]), int(p["server"]),
@@ -130,6 +135,42 @@ def ladder(kind: str, servers: dict[str, Server], ports: dict[str, dict[str, obj
                 running.discard(mode)
         rate = int(rate * args.factor)
     return best
+
+
+def saturate(kind: str, servers: dict[str, Server], ports: dict[str, dict[str, object]],
+             args: argparse.Namespace, workdir: Path,
+             log: list[dict[str, object]]) -> dict[str, object]:
+    """--saturate ROUNDS: each round offers both modes the same load, above what either
+    answers in time (--saturate-rate), back to back in alternating order, and takes the rate
+    each actually sustained (successful / seconds). On a shared machine a ladder of x1.15
+    steps can only say 1.0 or 0.87; the median of per-round ratios is finer and robust to one
+    busy moment."""
+    ratios, rates = [], {mode: [] for mode in servers}
+    for n in range(args.saturate):
+        got = {}
+        for mode in sorted(servers, reverse=n % 2 == 1):
+            p = ports[mode]
+            if kind == "register":
+                r = register_step(servers[mode], int(p["caller"]), int(p["server"]),
+                                  int(p["phones"][0]), args.saturate_rate, args.seconds,
+                                  workdir, args.register_phones)
+            else:
+                r = run.run_step(servers[mode], p, "one", args.saturate_rate, args.seconds,
+                                 workdir)
+            sustained = float(r["successful"] or 0) / max(float(r["seconds"]), 1e-3)
+            r.update(server=mode, plan=f"{kind}-saturated", sustained_per_s=round(sustained, 1))
+            log.append(r)
+            got[mode] = sustained
+            rates[mode].append(sustained)
+            print(f"  {mode:8} {kind:8} saturated: {sustained:7.1f}/s sustained "
+                  f"({r['successful']}/{r['calls']} in {r['seconds']} s, server CPU "
+                  f"{r['cpu_per_1000_calls_s']:.3f} s/1000)", flush=True)
+        if got.get("memory"):
+            ratios.append(got["state"] / got["memory"])
+    return {"rounds": args.saturate, "offered_per_s": args.saturate_rate,
+            "median_per_s": {m: round(statistics.median(v), 1) for m, v in rates.items() if v},
+            "median_ratio": round(statistics.median(ratios), 3) if ratios else None,
+            "ratios": [round(x, 3) for x in ratios]}
 
 
 def fill_state(db_path: Path, count: int, phone_port: int) -> None:
@@ -160,19 +201,30 @@ def invite(trunk_port: int, server_port: int) -> bytes:
     return "\r\n".join(lines).encode()
 
 
-def restart_with(binary: str, ports: dict[str, object], count: int, workdir: Path) -> dict:
-    """Seconds from exec to a trunk INVITE reaching a phone kept in a store of `count`."""
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, all its threads (not its children), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def restart_with(binary: str, ports: dict[str, object], count: int, workdir: Path,
+                 fill: bool = True) -> dict:
+    """Seconds from exec to a trunk INVITE reaching a phone kept in a store of `count`, and the
+    CPU time serve (its own process, all threads) had used by then: on a shared machine the
+    wall clock is mostly waiting for a core, the CPU time is what the start costs."""
     state = workdir / "restart-state"
     server_port, trunk_port = int(ports["server"]), int(ports["trunk"])
     # Let serve create the directory and schema, then fill it.
-    start_callplan(binary, server_port, trunk_port, workdir,
-                   extra=["--state-dir", str(state)]).stop()
+    if fill:
+        start_callplan(binary, server_port, trunk_port, workdir,
+                       extra=["--state-dir", str(state)]).stop()
     phone = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     phone.bind((SERVER_IP, int(ports["phones"][0])))
     trunk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     trunk.bind((TRUNK_IP, trunk_port))
     try:
-        fill_state(state / "state.db", count, int(ports["phones"][0]))
+        if fill:
+            fill_state(state / "state.db", count, int(ports["phones"][0]))
         size_mb = (state / "state.db").stat().st_size / 1e6
         started = time.monotonic()
         proc = subprocess.Popen([binary, "serve", str(ROOT / "bench/sip/tenant.yaml"),
@@ -183,7 +235,7 @@ def restart_with(binary: str, ports: dict[str, object], count: int, workdir: Pat
                                 stderr=(workdir / "restart.stderr.log").open("w"),
                                 start_new_session=True)
         phone.settimeout(0.01)
-        routed = None
+        routed = cpu = None
         while routed is None and time.monotonic() - started < 30:
             trunk.sendto(invite(trunk_port, server_port), (SERVER_IP, server_port))
             deadline = time.monotonic() + 0.02
@@ -194,6 +246,7 @@ def restart_with(binary: str, ports: dict[str, object], count: int, workdir: Pat
                     continue
                 if data.startswith(b"INVITE "):
                     routed = time.monotonic() - started
+                    cpu = process_cpu_seconds(proc.pid)
                     break
         # Twice: the first lets calls in progress (the INVITEs above ring a phone that never
         # answers) drain for 10 s, the second stops at once.
@@ -205,6 +258,7 @@ def restart_with(binary: str, ports: dict[str, object], count: int, workdir: Pat
         back = [line for line in log.splitlines() if "back from" in line]
         return {"registrations": count, "state_db_mb": round(size_mb, 1),
                 "seconds_to_route": round(routed, 3) if routed else None,
+                "serve_cpu_s_at_route": round(cpu, 3) if cpu is not None else None,
                 "log": back[0] if back else log[-500:]}
     finally:
         phone.close()
@@ -223,6 +277,12 @@ def main() -> int:
     ap.add_argument("--phones", type=int, default=1000,
                     help="phones registering in turn in the REGISTER load")
     ap.add_argument("--port-base", type=int, default=23500)
+    ap.add_argument("--restart-runs", type=int, default=1,
+                    help="restarts on the same state.db (the first fills it)")
+    ap.add_argument("--only", choices=("all", "restart", "register", "calls"), default="all")
+    ap.add_argument("--saturate", type=int, default=0, metavar="ROUNDS",
+                    help="instead of the ladder: ROUNDS of one saturating load per mode")
+    ap.add_argument("--saturate-rate", type=int, default=2000)
     ap.add_argument("--json", default=str(ROOT / "build/bench-sip-state.json"))
     args = ap.parse_args()
 
@@ -242,8 +302,11 @@ def main() -> int:
                          "phones": [base + 10 * i + 3, base + 10 * i + 4, base + 10 * i + 5]}
                   for i, mode in enumerate(modes)}
     log: list[dict[str, object]] = []
-    best: dict[str, dict[str, dict[str, object] | None]] = {}
-    for n, kind in enumerate(("register", "calls")):
+    best: dict[str, dict[str, dict[str, object] | None]] = {"register": {}, "calls": {}}
+    kinds = {"all": ("register", "calls"), "restart": (), "register": ("register",),
+             "calls": ("calls",)}[args.only]
+    saturated: dict[str, dict[str, object]] = {}
+    for n, kind in enumerate(kinds):
         servers: dict[str, Server] = {}
         try:
             for mode, extra in modes.items():
@@ -253,12 +316,17 @@ def main() -> int:
                                                tenant=many if kind == "register" else BENCH_TENANT)
                 if kind == "calls":
                     register_phones(int(p["server"]), list(p["phones"]))
-            part = time.monotonic() + (deadline - time.monotonic() - 60) / (2 - n)
-            best[kind] = ladder(kind, servers, mode_ports, args, part, workdir, log)
+            part = time.monotonic() + (deadline - time.monotonic() - 60) / (len(kinds) - n)
+            if args.saturate:
+                saturated[kind] = saturate(kind, servers, mode_ports, args, workdir, log)
+                best[kind] = {}
+            else:
+                best[kind] = ladder(kind, servers, mode_ports, args, part, workdir, log)
         finally:
             for server in servers.values():
                 server.stop()
-    restart = restart_with(args.callplan, ports, args.registrations, workdir)
+    restarts = [restart_with(args.callplan, ports, args.registrations, workdir, fill=i == 0)
+                for i in range(args.restart_runs if args.only in ("all", "restart") else 0)]
 
     def rate(r: dict[str, object] | None) -> int:
         return int(r["rate"]) if r else 0
@@ -266,16 +334,24 @@ def main() -> int:
     print(f"\n{'':10} {'memory only':>14} {'--state-dir':>14} {'ratio':>8}")
     rows = {}
     for kind in ("register", "calls"):
+        if not best.get(kind):
+            continue
         m, s = best[kind].get("memory"), best[kind].get("state")
         ratio = round(rate(s) / rate(m), 2) if rate(m) else None
         rows[kind] = {"memory": m, "state": s, "ratio": ratio}
         print(f"{kind + '/s':10} {rate(m):>14} {rate(s):>14} {ratio or '-':>8}")
-    print(f"restart with {restart['registrations']} registrations "
-          f"({restart['state_db_mb']} MB): routed after {restart['seconds_to_route']} s\n"
-          f"  {restart['log']}")
+    for kind, sat in saturated.items():
+        med = sat["median_per_s"]
+        print(f"{kind + '/s':10} {med.get('memory', 0):>14} {med.get('state', 0):>14} "
+              f"{sat['median_ratio'] or '-':>8}  (saturated, median of {sat['rounds']} rounds: "
+              f"{sat['ratios']})")
+    for r in restarts:
+        print(f"restart with {r['registrations']} registrations ({r['state_db_mb']} MB): "
+              f"routed after {r['seconds_to_route']} s wall, {r['serve_cpu_s_at_route']} s "
+              f"of serve's CPU\n  {r['log']}")
     result = {"command": " ".join([sys.executable] + sys.argv), "host": platform.node(),
               "cores": os.cpu_count(), "load_average_at_end": os.getloadavg(),
-              "results": rows, "restart": restart, "steps": log}
+              "results": rows, "saturated": saturated, "restarts": restarts, "steps": log}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return 0

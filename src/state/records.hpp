@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace callplan::state {
@@ -86,6 +87,21 @@ struct PanelAccount {
 
 // Everything loaded at start: what a server needs in memory to route. Call records are
 // not in it (they only grow; see Store::recent_call_records).
+// One stored registration as load() reads it: views into the database's row, valid only
+// during the call that receives it. A restart of 100,000 phones reads them one by one into the
+// location service without a vector of copies in between (docs/performance.md).
+struct RegistrationRow {
+  std::string_view company, username, contact, source_address;
+  std::uint16_t source_port = 0;
+  Transport transport = Transport::udp;
+  WallClock expires{};
+  std::string_view call_id;
+  std::uint32_t cseq = 0;
+  int q_millis = 1000;
+  std::string_view instance;
+  std::uint32_t reg_id = 0;
+};
+
 struct Snapshot {
   std::vector<Registration> registrations;
   std::vector<RoundRobinPosition> round_robin;

@@ -10,7 +10,7 @@ namespace callplan::state {
 class SqliteDb;
 
 // The schema version this program writes.
-inline constexpr std::int64_t schema_version = 3;
+inline constexpr std::int64_t schema_version = 4;
 
 // Brings the database to schema_version, one step at a time. Throws StoreError(too_new) when
 // the file is newer than this program; SqliteError when a step fails.

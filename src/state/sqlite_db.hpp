@@ -66,6 +66,8 @@ class Statement {
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  // The same without a copy: valid until the next step() or reset of this statement.
+  std::string_view column_view(int index) const;
   bool column_is_null(int index) const;
 
  private:

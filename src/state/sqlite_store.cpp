@@ -132,7 +132,7 @@ void SqliteStore::log(std::string_view line) const {
 
 // --- load ----------------------------------------------------------------------------------
 
-Snapshot SqliteStore::load(WallClock now) {
+Snapshot SqliteStore::load(WallClock now, const RegistrationReader& reader) {
   flush(std::chrono::seconds(5));  // anything enqueued before is part of what we load
   Snapshot out;
   std::lock_guard lock(db_mutex_);
@@ -152,27 +152,29 @@ Snapshot SqliteStore::load(WallClock now) {
     throw;
   }
 
-  // Sized once: growing a vector of 100,000 records moves every one of them a dozen times.
-  out.registrations.reserve(
-      static_cast<std::size_t>(db.query_int("SELECT count(*) FROM registrations").value_or(0)));
+  // Each row straight to the caller, as views into SQLite's row: nothing is copied here.
+  // The count first, so the caller sizes its tables once (no rehash of 100,000 entries).
+  if (reader.expect)
+    reader.expect(static_cast<std::size_t>(
+        db.query_int("SELECT count(*) FROM registrations").value_or(0)));
   Statement regs(db,
                  "SELECT company, username, contact, source_address, source_port, transport, "
                  "expires_ms, call_id, cseq, q_millis, instance, reg_id FROM registrations");
+  RegistrationRow r;
   while (regs.step()) {
-    Registration r;
-    r.company = regs.column_text(0);
-    r.username = regs.column_text(1);
-    r.contact = regs.column_text(2);
-    r.source_address = regs.column_text(3);
+    r.company = regs.column_view(0);
+    r.username = regs.column_view(1);
+    r.contact = regs.column_view(2);
+    r.source_address = regs.column_view(3);
     r.source_port = static_cast<std::uint16_t>(regs.column_int(4));
-    r.transport = parse_transport(regs.column_text(5)).value_or(Transport::udp);
+    r.transport = parse_transport(regs.column_view(5)).value_or(Transport::udp);
     r.expires = from_ms(regs.column_int(6));
-    r.call_id = regs.column_text(7);
+    r.call_id = regs.column_view(7);
     r.cseq = static_cast<std::uint32_t>(regs.column_int(8));
     r.q_millis = static_cast<int>(regs.column_int(9));
-    r.instance = regs.column_text(10);
+    r.instance = regs.column_view(10);
     r.reg_id = static_cast<std::uint32_t>(regs.column_int(11));
-    out.registrations.push_back(std::move(r));
+    reader.row(r);
   }
   Statement rr(db, "SELECT company, ring_group, member FROM round_robin");
   while (rr.step()) {

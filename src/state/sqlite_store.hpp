@@ -47,7 +47,8 @@ class SqliteStore final : public Store {
                                            SqliteStoreOptions options = {});
   ~SqliteStore() override;  // writes what is queued (bounded wait), then stops the writer
 
-  Snapshot load(WallClock now) override;
+  using Store::load;
+  Snapshot load(WallClock now, const RegistrationReader& reader) override;
   void put_registration(Registration registration) override;
   void remove_registration(std::string company, std::string username,
                            std::string contact) override;

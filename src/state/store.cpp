@@ -43,6 +43,21 @@ const char* write_failure_name(WriteFailureKind kind) {
   return "other error";
 }
 
+Snapshot Store::load(WallClock now) {
+  std::vector<Registration> registrations;
+  RegistrationReader reader{
+      .expect = [&](std::size_t rows) { registrations.reserve(rows); },
+      .row = [&](const RegistrationRow& r) {
+        registrations.push_back({std::string(r.company), std::string(r.username),
+                                 std::string(r.contact), std::string(r.source_address),
+                                 r.source_port, r.transport, r.expires, std::string(r.call_id),
+                                 r.cseq, r.q_millis, std::string(r.instance), r.reg_id});
+      }};
+  Snapshot out = load(now, reader);
+  out.registrations = std::move(registrations);
+  return out;
+}
+
 std::uint64_t StoreCounters::write_failures_total() const {
   return std::accumulate(std::begin(write_failures), std::end(write_failures), std::uint64_t{0});
 }

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -66,7 +67,14 @@ class Store {
   // Everything kept, without registrations that expired before `now` and without TCP/TLS
   // registrations (they end with their connection); those are removed from the store too.
   // Blocking: call once at start, before serving.
-  virtual Snapshot load(WallClock now) = 0;
+  Snapshot load(WallClock now);
+  // The same, but the registrations go to `reader` as they are read (the snapshot's
+  // `registrations` stay empty): what a start with many phones uses.
+  struct RegistrationReader {
+    std::function<void(std::size_t rows)> expect;  // first: at most this many rows come
+    std::function<void(const RegistrationRow&)> row;
+  };
+  virtual Snapshot load(WallClock now, const RegistrationReader& reader) = 0;
 
   // Adds or replaces the registration (company, username, contact).
   virtual void put_registration(Registration registration) = 0;

@@ -41,7 +41,9 @@ struct Company {
   std::shared_ptr<Directory> directory;  // the version new calls use
   std::vector<Claim> claims;             // its numbers, SIP usernames and login
   std::string country;                   // tenant.country: its numbers' national form
-  RoutingState routing;                  // its ring groups' round robin, kept across reloads
+  // Its ring groups' round robin, kept across reloads; shared with the company's calls in
+  // progress, which keep it when the company is removed (Proxy::start_call).
+  std::shared_ptr<RoutingState> routing = std::make_shared<RoutingState>();
   std::shared_ptr<const Tenant> tenant;  // as loaded: what its phones are provisioned from
   const std::string& login() const { return directory->company(); }
 };

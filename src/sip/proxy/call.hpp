@@ -38,7 +38,10 @@ struct Proxy::Call {
   Message invite;
   Peer caller;
   std::shared_ptr<Directory> directory;  // the plan this call started on
-  RoutingState* routing = nullptr;       // its company's round robin (outlives the call)
+  // Its company's round robin, shared with the company: a company removed by a reload while
+  // this call still routes (a ring group moving on after a time-out) is gone from the
+  // registry, but its positions live until the call ends.
+  std::shared_ptr<RoutingState> routing;
   std::unique_ptr<CallSession> session;
   std::string to;              // dialled, what CallSetup::to views
   std::string caller_number;   // external callers: what Caller::number views

@@ -103,8 +103,8 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
 
 void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
                        const Caller& caller, std::shared_ptr<Directory> directory,
-                       RoutingState& state) {
-  if (!directory) {
+                       std::shared_ptr<RoutingState> state) {
+  if (!directory || !state) {
     layer_.respond(txn, build_response(invite, 503, "Service Unavailable", {.to_tag = random_tag()}));
     return;
   }
@@ -135,7 +135,7 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
   }
   call.caller = from;
   call.directory = std::move(directory);
-  call.routing = &state;
+  call.routing = std::move(state);
   call.to = dialled(call.invite.request_uri);
   call.to_tag = random_tag();
   // A token is good as long as the dialog may live without a request (DialogSet's 12 hours).
@@ -188,7 +188,7 @@ void Proxy::start_call(ServerId txn, const Message& invite, const Peer& from,
                        .to = call.to,
                        .at = Instant{now.time_since_epoch()},
                        .presence = call.directory->presence(),
-                       .state = &state});
+                       .state = call.routing.get()});
   run_actions(call);
 }
 

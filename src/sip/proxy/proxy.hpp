@@ -94,16 +94,16 @@ class Proxy {
   const std::shared_ptr<Directory>& directory() const { return directory_; }
   // Round-robin positions and the random state, carried from call to call; set at start from
   // the state store, before the first call.
-  RoutingState& routing_state() { return routing_state_; }
+  RoutingState& routing_state() { return *routing_state_; }
 
   // A new INVITE (no To tag) from the trunk (caller = the From user) or from an authenticated
   // device. Answers it in every case.
   void start_call(ServerId txn, const Message& invite, const Peer& from, const Caller& caller);
   // The same in one company of several (src/sip/companies): the call routes on `directory`
-  // (the company's current one) with the company's round-robin positions `state`, which must
-  // outlive the call's routing (the registry keeps them across reloads).
+  // (the company's current one) with the company's round-robin positions `state`, which the
+  // call shares until it ends (a company removed by a reload meanwhile is gone only then).
   void start_call(ServerId txn, const Message& invite, const Peer& from, const Caller& caller,
-                  std::shared_ptr<Directory> directory, RoutingState& state);
+                  std::shared_ptr<Directory> directory, std::shared_ptr<RoutingState> state);
   // The caller CANCELled (the layer already answered the CANCEL).
   void cancel_call(ServerId txn);
   // A request with a To tag (BYE, re-INVITE, INFO, UPDATE...): relayed in its dialog or 481.
@@ -201,7 +201,7 @@ class Proxy {
   Location& location_;
   ProxyConfig config_;
   std::shared_ptr<Directory> directory_;
-  RoutingState routing_state_;
+  std::shared_ptr<RoutingState> routing_state_ = std::make_shared<RoutingState>();
   DialogSet dialogs_;
   DialogTokens tokens_;
   TrunkDialogs trunk_dialogs_;  // the dialogs through the trunk, by DialogSet::key

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sip/companies/companies.hpp"
+
 namespace callplan::sip {
 
 namespace {
@@ -17,16 +19,45 @@ void sample(std::string& out, std::string_view name, Value value) {
   fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
 }
 
-// Label values here are our own fixed words (method names, dispositions): nothing to escape.
+// A label value as the exposition format writes it: backslash, double quote and line feed
+// escaped. Method names and dispositions are our own words; company logins come from files.
+void label_value(std::string& out, std::string_view value) {
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+}
+
 template <typename Value>
 void sample(std::string& out, std::string_view name, std::string_view label,
-            std::string_view label_value, Value value) {
-  fmt::format_to(std::back_inserter(out), "{}{{{}=\"{}\"}} {}\n", name, label, label_value, value);
+            std::string_view value_of_label, Value value) {
+  fmt::format_to(std::back_inserter(out), "{}{{{}=\"", name, label);
+  label_value(out, value_of_label);
+  fmt::format_to(std::back_inserter(out), "\"}} {}\n", value);
 }
 
 std::uint64_t load(const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); }
 
 }  // namespace
+
+std::vector<CompanyRegistrations> company_registrations(const Companies& companies,
+                                                        const Location& location) {
+  std::vector<CompanyRegistrations> out;
+  out.reserve(companies.size());
+  for (const auto& company : companies.all()) {
+    std::size_t bindings = 0;
+    for (const Claim& claim : company->claims)
+      if (claim.kind == Claim::Kind::sip_username) bindings += location.stored(claim.key).size();
+    out.push_back({company->login(), bindings});
+  }
+  return out;
+}
 
 void ServerMetrics::call_ended(std::string_view disposition) noexcept {
   std::size_t i = 0;
@@ -37,8 +68,16 @@ void ServerMetrics::call_ended(std::string_view disposition) noexcept {
 void ServerMetrics::publish(const PublishedState& state) noexcept {
   calls_in_progress_.store(state.calls_in_progress, std::memory_order_relaxed);
   dialogs_.store(state.dialogs, std::memory_order_relaxed);
-  bindings_.store(state.bindings, std::memory_order_relaxed);
   calls_started_.store(state.calls_started, std::memory_order_relaxed);
+  media_legs_.store(state.media_legs, std::memory_order_relaxed);
+}
+
+bool ServerMetrics::publish(std::vector<CompanyRegistrations> companies) noexcept {
+  std::unique_lock lock(companies_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  companies_.swap(companies);
+  lock.unlock();
+  return true;  // the old list is freed here, outside the lock
 }
 
 std::string ServerMetrics::exposition(std::optional<std::size_t> outbox_files) const {
@@ -59,9 +98,18 @@ std::string ServerMetrics::exposition(std::optional<std::size_t> outbox_files) c
     sample(out, "callplan_calls_total", "disposition", kDispositions[i], load(ended_[i]));
   sample(out, "callplan_calls_total", "disposition", "other", load(ended_.back()));
 
+  std::vector<CompanyRegistrations> companies;
+  {
+    std::lock_guard lock(companies_mutex_);
+    companies = companies_;
+  }
   family(out, "callplan_registrations", "gauge",
-         "Live registrations: contact bindings of every device, expired ones not counted.");
-  sample(out, "callplan_registrations", bindings_.load(std::memory_order_relaxed));
+         "Live registrations: contact bindings of the devices of each served company.");
+  for (const CompanyRegistrations& c : companies)
+    sample(out, "callplan_registrations", "company", c.company, c.bindings);
+  family(out, "callplan_media_legs", "gauge",
+         "Call legs open on serve's own media side (prompts, menus, voicemail, ringback).");
+  sample(out, "callplan_media_legs", media_legs_.load(std::memory_order_relaxed));
 
   family(out, "callplan_sip_requests_total", "counter",
          "SIP requests received within the rate limits, by method (retransmissions included).");

@@ -184,7 +184,7 @@ void Server::Impl::restore_state() {
       location,
       [this](std::string_view login) -> RoutingState* {
         for (const auto& company : companies.all())
-          if (company->login() == login) return &company->routing;
+          if (company->login() == login) return company->routing.get();
         return nullptr;
       },
       timers.now(), std::chrono::system_clock::now());
@@ -271,10 +271,11 @@ void Server::Impl::call_ended(const CallRecord& record) {
 
 void Server::Impl::publish_metrics() {
   if (!options.metrics) return;
-  options.metrics->publish({.calls_in_progress = proxy.calls_in_progress(),
-                            .dialogs = proxy.dialogs(),
-                            .bindings = location.binding_count(),
-                            .calls_started = proxy.stats().calls});
+  options.metrics->publish(PublishedState{.calls_in_progress = proxy.calls_in_progress(),
+                                          .dialogs = proxy.dialogs(),
+                                          .calls_started = proxy.stats().calls,
+                                          .media_legs = own_media ? own_media->legs() : 0});
+  options.metrics->publish(company_registrations(companies, location));
 }
 
 void Server::Impl::log_limits() {

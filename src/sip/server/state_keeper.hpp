@@ -89,7 +89,7 @@ class StateKeeper {
     std::string contact;
     SteadyTime expires;
     std::uint32_t cseq = 0;
-    std::string call_id;
+    std::uint64_t call_id = 0;  // a hash of it (state_keeper.cpp)
   };
   struct KeptUser {
     std::string company;
@@ -97,7 +97,14 @@ class StateKeeper {
   };
 
   std::unique_ptr<state::Store> store_;
-  std::unordered_map<std::string, KeptUser> users_;  // by username
+  // Looked up by string_view: no key is built for a REGISTER of a known username.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  std::unordered_map<std::string, KeptUser, NameHash, std::equal_to<>> users_;  // by username
   // What the store holds: company -> ring group -> member. Compared after every call's actions
   // without allocating, so a call that moves no position costs a few string compares.
   using Positions = std::map<std::string, std::string, std::less<>>;

@@ -179,7 +179,7 @@ TEST_F(CompaniesTest, AReloadedBrokenFileKeepsItsOldVersionAndTheOthersReload) {
   std::string beta = write("beta.yaml", company_yaml("beta", "NL", {"+31887654321"}));
   load({alpha, beta});
   std::shared_ptr<Directory> old_beta = companies_.by_username("beta-desk")->directory;
-  RoutingState* beta_routing = &companies_.by_username("beta-desk")->routing;
+  RoutingState* beta_routing = companies_.by_username("beta-desk")->routing.get();
   beta_routing->set_round_robin("main/0", "001");
 
   write("beta.yaml", "version: 1\ntenant: {name: Beta, login: beta\n");  // broken YAML
@@ -201,7 +201,7 @@ TEST_F(CompaniesTest, AReloadedBrokenFileKeepsItsOldVersionAndTheOthersReload) {
   events = load({alpha, beta});
   EXPECT_EQ(event_for(events, beta)->kind, CompanyEvent::Kind::reloaded);
   EXPECT_NE(companies_.by_username("beta-desk")->directory, old_beta);
-  EXPECT_EQ(&companies_.by_username("beta-desk")->routing, beta_routing);
+  EXPECT_EQ(companies_.by_username("beta-desk")->routing.get(), beta_routing);
   EXPECT_EQ(beta_routing->round_robin("main/0"), std::optional<std::string_view>("001"));
 }
 
@@ -242,6 +242,27 @@ TEST_F(CompaniesTest, AFileNoLongerListedIsNoLongerServed) {
   EXPECT_EQ(companies_.size(), 1u);
   EXPECT_EQ(companies_.by_number("+31887654321"), nullptr);
   EXPECT_EQ(companies_.by_username("beta-desk"), nullptr);
+}
+
+// A call holds its company's plan and round robin (Proxy::Call::directory, ::routing): when the
+// company goes while the call rings, what the call holds must outlive the company.
+TEST_F(CompaniesTest, ARemovedCompanyLeavesItsCallsTheirPlanAndRoundRobin) {
+  std::string alpha = write("alpha.yaml", company_yaml("alpha", "NL", {"+31881234567"}));
+  std::string beta = write("beta.yaml", company_yaml("beta", "NL", {"+31887654321"}));
+  load({alpha, beta});
+  std::shared_ptr<Directory> directory = companies_.by_username("beta-desk")->directory;
+  std::shared_ptr<RoutingState> routing = companies_.by_username("beta-desk")->routing;
+  routing->set_round_robin("main/0", "001");
+  std::weak_ptr<RoutingState> watched = routing;
+
+  load({alpha});
+  ASSERT_EQ(companies_.by_username("beta-desk"), nullptr);
+  EXPECT_EQ(routing.use_count(), 1);  // the call's share is the only one left
+  EXPECT_EQ(directory->company(), "beta");
+  routing->set_round_robin("main/0", "002");  // the call routes on
+  EXPECT_EQ(routing->round_robin("main/0"), std::optional<std::string_view>("002"));
+  routing.reset();  // the call ends
+  EXPECT_TRUE(watched.expired());
 }
 
 TEST_F(CompaniesTest, AUsernameThatChangesCompanyLosesItsBindings) {

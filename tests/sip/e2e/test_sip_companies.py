@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,89 @@ def test_sighup_reloads_each_company_and_a_broken_file_keeps_its_old_version(
     records = server.call_records(2)
     assert sorted((r["company"], r["dialled"], r["answered_device"]) for r in records) == [
         ("alpha", "+31850000102", "alpha-desk"), ("beta", "+31850000201", "beta-desk")], records
+
+
+def test_a_company_removed_while_its_call_rings_keeps_that_call(lab: Companies,
+                                                                 tmp_path: Path) -> None:
+    """The call holds its company's plan and round robin (Proxy::Call): beta's file goes
+    from --tenants DIR and SIGHUP stops serving beta while beta's call rings; the phone
+    answers after that, the carrier's BYE ends it, the record is beta's, and beta's number
+    is no one's afterwards. Under ASan a call left pointing at the gone company fails here."""
+    tenants = tmp_path / "tenants"
+    tenants.mkdir()
+    (tenants / "alpha.yaml").write_text(company("alpha", ["+31850000101"]))
+    # Beta's number rings a round-robin group: the answer moves its position, so the call
+    # reads and writes the company's routing state after the company is gone.
+    beta_text = company("beta", ["+31850000201"]).replace(
+        '      - transfer: {to: "101", follow_personal_plan: false, timeout: 5}',
+        '      - ring_group: {strategy: round_robin, members: ["101", "102"], timeout: 5}')
+    assert "ring_group" in beta_text
+    (tenants / "beta.yaml").write_text(beta_text)
+    server = lab.start(tenants_dir=tenants)
+    server.wait_for(r"serving company beta from", 1)
+
+    # beta-desk (101, first in turn) rings for 3 s before it answers.
+    port = free_udp_port(SERVER_IP)
+    reg = lab.peer("beta-desk-register", "register.xml", local_ip=SERVER_IP, local_port=port,
+                   remote=server.hostport, timeout_s=8,
+                   keys={"domain": SERVER_IP, "contact_port": str(port), "expires": "300"},
+                   inject=auth_inject("beta", "desk"))
+    assert reg.run() == EXIT_OK, reg.report()
+    desk = lab.peer("beta-desk", "device_answer.xml", local_ip=SERVER_IP, local_port=port,
+                    pause_ms=3000, timeout_s=20).start()
+    call = lab.peer("trunk-beta", "trunk_call_answered.xml", local_ip=TRUNK_IP,
+                    local_port=free_udp_port(TRUNK_IP), remote=server.hostport, pause_ms=500,
+                    timeout_s=20, keys={"called": "+31850000201", "caller": "+31201234567"})
+    call.start()
+    deadline = time.monotonic() + 5
+    while not desk.received("INVITE"):  # sipp writes its trace as messages come
+        assert time.monotonic() < deadline, desk.report()
+        time.sleep(0.05)
+
+    mark = len(server.lines)
+    (tenants / "beta.yaml").unlink()
+    server.signal(signal.SIGHUP)
+    server.wait_for(r"no longer serving company beta", 3, start=mark)
+    assert desk.received(200) == [] and not [m for m in desk.messages()
+                                            if m.direction == "sent" and m.status == 200], \
+        "the phone answered before the reload: the test did not test a ringing call"
+
+    ok(call, desk)  # answered after the removal, then the carrier's BYE
+    assert desk.received("BYE"), desk.report()
+    records = server.call_records(1)
+    assert [(r["company"], r["dialled"], r["answered_device"]) for r in records] == [
+        ("beta", "+31850000201", "beta-desk")], records
+    assert server.alive()
+    gone = lab.trunk_call("+31850000201", "trunk_call_rejected.xml")
+    ok(gone)
+    assert final_status(gone) == 404, gone.report()
+
+
+def test_each_company_keeps_its_phones_across_a_kill(lab: Companies, tmp_path: Path) -> None:
+    """Registrations are kept under their company (docs/state.md): after a kill -9, the
+    carrier's call to each company's number rings that company's 101 without a new
+    REGISTER, never the other company's phone with the same extension."""
+    alpha = tmp_path / "alpha.yaml"
+    beta = tmp_path / "beta.yaml"
+    alpha.write_text(company("alpha", ["+31850000101"]))
+    beta.write_text(company("beta", ["+31850000201"]))
+    server = lab.start([alpha, beta])
+    alpha_desk = lab.phone("alpha", "desk", calls=1)
+    beta_desk = lab.phone("beta", "desk", calls=1)
+
+    time.sleep(0.15)  # what SPEC 11 keeps: every 200 more than 100 ms before the kill
+    assert server.proc is not None
+    server.proc.send_signal(signal.SIGKILL)
+    assert server.proc.wait(timeout=10) == -signal.SIGKILL
+    again = ServerProcess(alpha, lab.workdir)
+    again.port, again.trunk_port, again.args = server.port, server.trunk_port, server.args
+    lab.server = again.start()
+    back = again.wait_for(r"state: .* back from", 5)
+    assert re.search(r"state: 2 registration\(s\)", back), back
+
+    ok(lab.trunk_call("+31850000201"))
+    ok(lab.trunk_call("+31850000101"))
+    ok(alpha_desk, beta_desk)
+    records = again.call_records(2)
+    assert sorted((r["company"], r["dialled"], r["answered_device"]) for r in records) == [
+        ("alpha", "+31850000101", "alpha-desk"), ("beta", "+31850000201", "beta-desk")], records

@@ -1,7 +1,7 @@
 # End-to-end SIP tests (tests/sip/e2e/test_sip_e2e.py): `callplan serve` on loopback with
 # sipp peers as phones and trunk, the torture corpus, a SIGHUP reload and sipvicious; and
 # test_sip_phones.py: real baresip phones (skipped without baresip), a few seconds;
-# test_sip_companies.py: many companies in one server (SPEC 11), about 10 s.
+# test_sip_companies.py: many companies in one server (SPEC 11), about 25 s (six servers, one restarted after a kill -9).
 # Included by tests/sip/tests.cmake. One ctest entry (label sip-e2e) runs the whole pytest
 # file; each test inside is bounded (< 30 s), the whole run by TIMEOUT.
 # Without sipp the module skips itself; -rs prints the reason, which ctest reports as skipped.

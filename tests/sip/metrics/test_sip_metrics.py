@@ -115,7 +115,7 @@ def test_the_exposition_parses_and_names_follow_prometheus_conventions(metered) 
         "callplan_registrations": "gauge", "callplan_sip_requests": "counter",
         "callplan_sip_rate_limited": "counter", "callplan_auth_failures": "counter",
         "callplan_reloads": "counter", "callplan_reload_failures": "counter",
-        "callplan_mail_outbox": "gauge",
+        "callplan_mail_outbox": "gauge", "callplan_media_legs": "gauge",
     }
     assert {name: f.type for name, f in families.items()} == expected
     for f in families.values():
@@ -124,6 +124,8 @@ def test_the_exposition_parses_and_names_follow_prometheus_conventions(metered) 
             # counters end in _total (the parser strips it from the family's name)
             assert s.name == (f.name + "_total" if f.type == "counter" else f.name)
             assert s.value == 0, f"a fresh server: {s}"
+    # One sample per served company, 0 before any phone registered.
+    assert [s.labels for s in families["callplan_registrations"].samples] == [{"company": "e2e"}]
     assert text.count("# TYPE ") == len(expected)
 
 
@@ -182,7 +184,7 @@ def test_counters_move_with_registrations_calls_auth_failures_and_reloads(metere
     # The counters count as things happen; the gauges are at most a second old.
     after = scraper.wait_for("callplan_calls_total", 1, {"disposition": "answered"})
     scraper.wait_for("callplan_calls_started_total", 1)
-    scraper.wait_for("callplan_registrations", 1)
+    scraper.wait_for("callplan_registrations", 1, {"company": "e2e"})
     scraper.wait_for("callplan_dialogs", 0)  # the caller hung up
     after = scraper.wait_for("callplan_calls_in_progress", 0)
     change = moved(before, after)
@@ -211,6 +213,24 @@ def test_counters_move_with_registrations_calls_auth_failures_and_reloads(metere
     samples = scraper.samples()
     assert samples[("callplan_reloads_total", ())] == 1
     assert samples[("callplan_reload_failures_total", ())] == 1
+
+
+def test_media_legs_are_the_calls_on_the_own_media_side_now(metered) -> None:
+    """A carrier's call to Eve's mailbox is answered by serve's own media side: one leg while
+    the caller listens, none after its BYE."""
+    lab, _, scraper = metered
+    assert lab.server.runs_own_media
+    # The carrier's call as trunk_call_answered.xml, less its check for a Record-Route: the
+    # media side answers as the far end itself (docs/sip-server.md), so there is none.
+    scenario = (E2E / "scenarios" / "trunk_call_answered.xml").read_text()
+    check = 'header="Record-Route:" check_it="true"'
+    assert check in scenario
+    answered_by_media = lab.workdir / "trunk_call_answered_by_media.xml"
+    answered_by_media.write_text(scenario.replace(check, check.replace("true", "false")))
+    caller = lab.call(str(answered_by_media), "+31850000005", pause_ms=4000)
+    scraper.wait_for("callplan_media_legs", 1, timeout=8)
+    expect_ok(caller)
+    scraper.wait_for("callplan_media_legs", 0)
 
 
 def test_the_mail_outbox_is_the_files_waiting_in_it(metered) -> None:

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -52,7 +53,9 @@ TEST(ServerMetrics, EachEventMovesItsOwnSample) {
   metrics.reload(false);
   metrics.call_ended("answered");
   metrics.call_ended("a disposition from the future");
-  metrics.publish({.calls_in_progress = 3, .dialogs = 2, .bindings = 7, .calls_started = 9});
+  metrics.publish(PublishedState{
+      .calls_in_progress = 3, .dialogs = 2, .calls_started = 9, .media_legs = 5});
+  EXPECT_TRUE(metrics.publish(std::vector<CompanyRegistrations>{{"acme", 7}, {"beta", 0}}));
   auto s = samples(metrics.exposition(4));
   EXPECT_EQ(s["callplan_sip_requests_total{method=\"REGISTER\"}"], 2u);
   EXPECT_EQ(s["callplan_sip_requests_total{method=\"other\"}"], 1u);
@@ -66,9 +69,30 @@ TEST(ServerMetrics, EachEventMovesItsOwnSample) {
   EXPECT_EQ(s["callplan_calls_total{disposition=\"rejected\"}"], 0u);
   EXPECT_EQ(s["callplan_calls_in_progress"], 3u);
   EXPECT_EQ(s["callplan_dialogs"], 2u);
-  EXPECT_EQ(s["callplan_registrations"], 7u);
+  EXPECT_EQ(s["callplan_registrations{company=\"acme\"}"], 7u);
+  EXPECT_EQ(s.count("callplan_registrations{company=\"beta\"}"), 1u);  // served, none yet
+  EXPECT_EQ(s["callplan_registrations{company=\"beta\"}"], 0u);
+  EXPECT_EQ(s.count("callplan_registrations"), 0u);  // sum by company for the total
+  EXPECT_EQ(s["callplan_media_legs"], 5u);
   EXPECT_EQ(s["callplan_calls_started_total"], 9u);
   EXPECT_EQ(s["callplan_mail_outbox"], 4u);
+}
+
+TEST(ServerMetrics, ACompanyNoLongerServedLeavesTheRegistrations) {
+  ServerMetrics metrics;
+  ASSERT_TRUE(metrics.publish(std::vector<CompanyRegistrations>{{"acme", 2}, {"beta", 3}}));
+  ASSERT_TRUE(metrics.publish(std::vector<CompanyRegistrations>{{"acme", 4}}));
+  auto s = samples(metrics.exposition(0));
+  EXPECT_EQ(s["callplan_registrations{company=\"acme\"}"], 4u);
+  EXPECT_EQ(s.count("callplan_registrations{company=\"beta\"}"), 0u);
+}
+
+TEST(ServerMetrics, ALabelValueIsEscaped) {
+  ServerMetrics metrics;
+  ASSERT_TRUE(metrics.publish(std::vector<CompanyRegistrations>{{"a\"b\\c\nd", 1}}));
+  EXPECT_NE(metrics.exposition(0).find("callplan_registrations{company=\"a\\\"b\\\\c\\nd\"} 1\n"),
+            std::string::npos)
+      << metrics.exposition(0);
 }
 
 TEST(ServerMetrics, AnOutboxThatCouldNotBeCountedIsLeftOut) {

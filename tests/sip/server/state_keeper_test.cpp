@@ -165,6 +165,38 @@ TEST(SipStateKeeper, ARepeatOfTheSameBindingsEnqueuesNothing) {
   EXPECT_EQ(life.keeper.counters().changes_enqueued, before + 1);
 }
 
+// The keeper's mirror of the store is built by restore(): after a restart, a kept phone that
+// unregisters (or swaps contacts) is removed from the store too, and one whose bindings did
+// not change enqueues nothing.
+TEST(SipStateKeeper, WhatCameBackIsKeptInStepAfterTheRestart) {
+  TempDir dir;
+  {
+    Life life(dir.path(), kSteady0, kWall0);
+    ASSERT_EQ(life.reg("acme-desk", "sip:desk@192.0.2.10:5062", phone(5062), 1), 200);
+    ASSERT_EQ(life.reg("acme-soft", "sip:soft@192.0.2.10:5064", phone(5064), 1), 200);
+    ASSERT_EQ(life.reg("acme-mobile", "sip:m@192.0.2.10:5068", phone(5068), 1), 200);
+    ASSERT_TRUE(life.keeper.flush(seconds(5)));
+  }
+  {
+    Life life(dir.path(), kSteady0 + seconds(5), kWall0 + seconds(5));
+    ASSERT_EQ(life.restored.registrations, 3u);
+    life.keeper.bindings_changed("acme", "acme-mobile", life.location.stored("acme-mobile"),
+                                 life.steady_now, life.wall_now);
+    EXPECT_EQ(life.keeper.counters().changes_enqueued, 0u);  // as it came back: nothing
+    ASSERT_EQ(life.reg("acme-desk", "sip:desk@192.0.2.10:5062", phone(5062), 2, "0"), 200);
+    // The soft phone moves to another port: the old contact goes, the new one is kept.
+    ASSERT_EQ(life.reg("acme-soft", "sip:soft@192.0.2.10:5064", phone(5064), 2, "0"), 200);
+    ASSERT_EQ(life.reg("acme-soft", "sip:soft@192.0.2.10:5066", phone(5066), 3), 200);
+    ASSERT_TRUE(life.keeper.flush(seconds(5)));
+  }
+  Life life(dir.path(), kSteady0 + seconds(10), kWall0 + seconds(10));
+  EXPECT_EQ(life.restored.registrations, 2u);
+  EXPECT_TRUE(life.location.stored("acme-desk").empty());
+  ASSERT_EQ(life.location.stored("acme-soft").size(), 1u);
+  EXPECT_EQ(life.location.stored("acme-soft")[0].contact, "sip:soft@192.0.2.10:5066");
+  EXPECT_EQ(life.location.stored("acme-mobile").size(), 1u);
+}
+
 TEST(SipStateKeeper, RoundRobinPositionsOfTheCompanyComeBack) {
   TempDir dir;
   {
