@@ -1,0 +1,177 @@
+"""`callplan serve` with linphonec (Debian linphone-cli 5.1) as the phone (issue 12.7),
+headless and configured as docs/sip-server.md ("linphone") says: it registers over UDP and
+TCP, calls a colleague on baresip and hears them, takes a trunk call along the tenant's plan
+(nothing of the inside reaches the carrier), shows a colleague online, on the phone and
+offline (presence), and chats (MESSAGE). About 25 s in all.
+"""
+from __future__ import annotations
+
+import array
+import math
+import os
+import time
+import wave
+from pathlib import Path
+
+import pytest
+import yaml  # type: ignore[import]
+
+from sip_e2e_linphone import LINPHONEC, Linphonec, received_audio_seconds
+from sip_e2e_phones import BARESIP, Baresip
+from sip_e2e_server import SERVER_IP, TRUNK_IP, ServerProcess, free_udp_port, which_server
+from sip_e2e_sipp import EXIT_OK, SippPeer
+
+HERE = Path(__file__).resolve().parent
+TENANT = HERE / "tenant.yaml"
+REALM = "e2e"  # tenant.login
+
+for tool, package in ((LINPHONEC, "linphone-cli"), (BARESIP, "baresip")):
+    if tool is None:
+        # A skip in CI would hide a missing install step (scripts/install-deps.sh).
+        if os.environ.get("CI"):
+            pytest.fail(f"{package} (Debian) is not installed", pytrace=False)
+        pytest.skip(f"{package} (Debian) is not installed", allow_module_level=True)
+if which_server() != "callplan":
+    pytest.skip("needs callplan itself, not the stand-in", allow_module_level=True)
+
+
+def credentials(device: str) -> tuple[str, str]:
+    """The SIP username (default "e2e-<device id>") and password of a device of tenant.yaml."""
+    doc = yaml.safe_load(TENANT.read_text())
+    sip = next(d["sip"] for d in doc["devices"] if d["id"] == device)
+    return sip.get("username", f"e2e-{device}"), sip["password"]
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    s = ServerProcess(TENANT, tmp_path, tcp=True).start()
+    s.phones = []  # type: ignore[attr-defined]
+    try:
+        yield s
+    finally:
+        for p in s.phones:  # type: ignore[attr-defined]
+            p.close()
+        rc = s.stop()
+    assert rc == 0, s.stderr_text()
+
+
+def linphone(server: ServerProcess, tmp_path: Path, name: str, device: str,
+             transport: str = "udp") -> Linphonec:
+    username, secret = credentials(device)
+    p = Linphonec(tmp_path, name, username=username, password=secret, realm=REALM, server=server.hostport, transport=transport)
+    server.phones.append(p)  # type: ignore[attr-defined]
+    return p
+
+
+def baresip(server: ServerProcess, tmp_path: Path, name: str, device: str,
+            transport: str = "udp") -> Baresip:
+    username, secret = credentials(device)
+    p = Baresip(tmp_path, name, username=username, password=secret,
+                server=server.hostport, transport=transport)
+    server.phones.append(p)  # type: ignore[attr-defined]
+    return p
+
+
+def tone_level(path: Path) -> int:
+    """The RMS of what linphonec recorded: a 440 Hz sine from baresip is thousands, silence
+    (no RTP, or RTP of zeros) is near 0."""
+    with wave.open(str(path), "rb") as w:
+        assert w.getsampwidth() == 2, "linphonec records 16-bit PCM"
+        samples = array.array("h", w.readframes(w.getnframes()))
+    return int(math.sqrt(sum(x * x for x in samples) / max(len(samples), 1)))
+
+
+def test_linphonec_registers_over_udp_and_tcp(server: ServerProcess, tmp_path: Path) -> None:
+    udp = linphone(server, tmp_path, "alice", "alice-desk", "udp")
+    tcp = linphone(server, tmp_path, "bob", "bob-desk", "tcp")
+    udp.wait_registered(timeout=8)
+    tcp.wait_registered(timeout=8)
+
+
+def test_linphonec_calls_a_colleague_on_baresip_and_hears_them(server: ServerProcess,
+                                                               tmp_path: Path) -> None:
+    alice = linphone(server, tmp_path, "alice", "alice-desk", "tcp")
+    bob = baresip(server, tmp_path, "bob", "bob-desk", "udp")
+    alice.wait_registered(timeout=8)
+    bob.wait_registered()
+    recording = tmp_path / "alice-heard.wav"
+    alice.record_to(recording)
+    alice.command("call 102")
+    bob.wait_event("CALL_INCOMING")
+    bob.command("accept")
+    alice.wait_line(r"Call \d+ with sip:102@.* connected", timeout=5)
+    bob.wait_event("CALL_RTPESTAB", timeout=5)  # bob receives alice's RTP
+    time.sleep(1.5)
+    mark = alice.mark()
+    alice.command("terminate")
+    alice.wait_line(r"Call \d+ with .* ended", timeout=5, start=mark)
+    bob.wait_event("CALL_CLOSED")
+    assert received_audio_seconds(recording) >= 1.0, alice.text()
+    assert tone_level(recording) > 1000, "alice recorded silence, not bob's tone"
+    (record,) = server.call_records(1)
+    assert record["disposition"] == "answered" and record["answered_by"] == "102", record
+    assert record["caller"] == "101" and record["ended_by"] == "caller", record
+
+
+def test_linphonec_takes_a_trunk_call_along_the_plan(server: ServerProcess,
+                                                     tmp_path: Path) -> None:
+    """+31850000001 is alice-direct: the carrier's call rings alice's linphonec; she answers;
+    the carrier hangs up. Nothing of the inside (device username, the phone's address or
+    port) is in any message the carrier receives."""
+    alice = linphone(server, tmp_path, "alice", "alice-desk", "udp")
+    alice.wait_registered(timeout=8)
+    carrier = SippPeer(tmp_path, "carrier", "trunk_call_answered.xml", local_ip=TRUNK_IP,
+                       local_port=free_udp_port(TRUNK_IP), remote=server.hostport,
+                       pause_ms=1000, timeout_s=15,
+                       keys={"called": "+31850000001", "caller": "+31201234567"},
+                       extra=["-mp", str(free_udp_port(TRUNK_IP))]).start()
+    try:
+        alice.wait_line(r"Receiving new incoming call from sip:\+31201234567@", timeout=5)
+        alice.command("answer")
+        alice.wait_line(r"Call \d+ with .* connected", timeout=5)
+        alice.wait_line(r"Call \d+ with .* ended", timeout=8)
+        assert carrier.wait(timeout=10) == EXIT_OK, carrier.report()
+    finally:
+        carrier.kill()
+    inside = ("e2e-alice-desk", f":{alice.sip_port}")
+    received = [m for m in carrier.messages() if m.direction == "received"]
+    assert received, carrier.report()
+    for message in received:
+        for word in inside:
+            assert word not in message.text, f"the carrier saw {word!r}:\n{message.text}"
+    (record,) = server.call_records(1)
+    assert record["disposition"] == "answered" and record["answered_by"] == "101", record
+    assert record["ended_by"] == "caller", record
+
+
+def test_linphonec_sees_a_colleague_online_on_the_phone_and_offline_and_chats(
+        server: ServerProcess, tmp_path: Path) -> None:
+    """Presence (RFC 3856) from the server's own state: bob on baresip is Online while
+    registered, On the phone in a call carol makes, Online after, Offline when his phone
+    quits (it un-registers). A MESSAGE from alice reaches dave's linphonec."""
+    alice = linphone(server, tmp_path, "alice", "alice-desk", "udp")
+    dave = linphone(server, tmp_path, "dave", "dave-desk", "tcp")
+    bob = baresip(server, tmp_path, "bob", "bob-desk", "tcp")
+    carol = baresip(server, tmp_path, "carol", "carol-desk", "udp")
+    for p in (alice, dave):
+        p.wait_registered(timeout=8)
+    for p in (bob, carol):
+        p.wait_registered()
+    mark = alice.mark()
+    alice.command(f'friend add "bob" sip:102@{server.hostport}')
+    alice.wait_line(r'Friend "bob" .* is Online', timeout=5, start=mark)
+    carol.command("dial", "102")
+    bob.wait_event("CALL_INCOMING")
+    bob.command("accept")
+    bob.wait_event("CALL_ESTABLISHED")
+    alice.wait_line(r'Friend "bob" .* is On the phone', timeout=3, start=mark)
+    mark = alice.mark()
+    carol.command("hangup")
+    alice.wait_line(r'Friend "bob" .* is Online', timeout=3, start=mark)
+
+    alice.command(f'chat sip:104@{server.hostport} "the boiler is fixed"')
+    dave.wait_line(r'Message received from sip:101@.*"the boiler is fixed"', timeout=5)
+
+    mark = alice.mark()
+    bob.close()  # baresip un-registers when it quits
+    alice.wait_line(r'Friend "bob" .* is Offline', timeout=5, start=mark)
