@@ -38,6 +38,9 @@ def free_ports(ip: str) -> int:
             for port in (first, first + 1, first + 2, first + 10):
                 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u, \
                         socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
+                    # Listeners reuse ports whose old connections are in TIME_WAIT
+                    # (the phones set SO_REUSEADDR): so does this probe.
+                    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                     u.bind((ip, port))
                     t.bind((ip, port))
         except OSError:
