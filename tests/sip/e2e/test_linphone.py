@@ -2,7 +2,7 @@
 headless and configured as docs/sip-server.md ("linphone") says: it registers over UDP and
 TCP, calls a colleague on baresip and hears them, takes a trunk call along the tenant's plan
 (nothing of the inside reaches the carrier), shows a colleague online, on the phone and
-offline (presence), and chats (MESSAGE). About 25 s in all.
+offline (presence), and chats (MESSAGE, also one from baresip). About 25 s in all.
 """
 from __future__ import annotations
 
@@ -175,3 +175,21 @@ def test_linphonec_sees_a_colleague_online_on_the_phone_and_offline_and_chats(
     mark = alice.mark()
     bob.close()  # baresip un-registers when it quits
     alice.wait_line(r'Friend "bob" .* is Offline', timeout=5, start=mark)
+
+
+def test_baresip_sends_a_message_that_linphonec_shows_from_the_extension(
+        server: ServerProcess, tmp_path: Path) -> None:
+    """Chat (RFC 3428) from baresip's contact list (`contact_next`, `message`) to a colleague
+    on linphonec: relayed with the sender's extension as From, not its device username."""
+    carol = linphone(server, tmp_path, "carol", "carol-desk", "tcp")
+    carol.wait_registered(timeout=8)
+    username, secret = credentials("alice-desk")
+    alice = Baresip(tmp_path, "alice", username=username, password=secret,
+                    server=server.hostport, transport="udp", watches=("103",))
+    server.phones.append(alice)  # type: ignore[attr-defined]
+    alice.wait_registered()
+    alice.command("contact_next")  # the current contact: 103
+    alice.wait_response("contact_next", 3)
+    alice.command("message", "lunch at noon?")
+    line = carol.wait_line(r"Message received from (\S+): lunch at noon\?", timeout=5)
+    assert line.group(1).startswith("sip:101@"), line.group(0)
