@@ -8,7 +8,9 @@ takes a few seconds (linphonec: test_linphone.py).
 from __future__ import annotations
 
 import os
+import re
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -40,7 +42,9 @@ def credentials(device: str) -> tuple[str, str]:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    s = ServerProcess(TENANT, tmp_path, tcp=True).start()
+    metrics = f"127.0.0.1:{free_udp_port('127.0.0.1')}"
+    s = ServerProcess(TENANT, tmp_path, tcp=True, extra_args=["--metrics", metrics]).start()
+    s.metrics = metrics  # type: ignore[attr-defined]
     phones: list[Baresip] = []
     s.phones = phones  # type: ignore[attr-defined]
     try:
@@ -272,3 +276,15 @@ def test_baresip_shows_a_colleagues_lamp_busy_during_a_call(server: ServerProces
     wait_lamp(alice, "Online", timeout=2)
     bob.close()
     wait_lamp(alice, "Offline", timeout=3)
+    # Answered with 200 and NOTIFYs, baresip's presence module subscribes once and keeps
+    # quiet (a 405 made it retry in a loop: the 28,000 SUBSCRIBEs a minute of issue 12.5).
+    assert 1 <= subscribes(server) <= 3, subscribes(server)
+
+
+def subscribes(server: ServerProcess) -> int:
+    """SUBSCRIBEs the server received, from its metrics (docs/sip-server.md "Metrics")."""
+    url = f"http://{server.metrics}/metrics"  # type: ignore[attr-defined]
+    with urllib.request.urlopen(url, timeout=3) as answer:
+        text = answer.read().decode()
+    m = re.search(r'^callplan_sip_requests_total\{method="SUBSCRIBE"\} (\d+)', text, re.M)
+    return int(m.group(1)) if m else 0
