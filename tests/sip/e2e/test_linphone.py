@@ -191,3 +191,56 @@ def test_baresip_sends_a_message_that_linphonec_shows_from_the_extension(
     alice.command("message", "lunch at noon?")
     line = carol.wait_line(r"Message received from (\S+): lunch at noon\?", timeout=5)
     assert line.group(1).startswith("sip:101@"), line.group(0)
+
+
+def count_events(p: Baresip, kind: str) -> int:
+    with p._cond:  # noqa: SLF001 - the events list is the phone's own record
+        return sum(1 for e in p.events if e.get("event") and e.get("type") == kind)
+
+
+def wait_count(p: Baresip, kind: str, count: int, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while count_events(p, kind) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{p.name}: {count_events(p, kind)} {kind}, not {count}\n"
+                                 f"{p.text()}")
+        time.sleep(0.05)
+
+
+def test_linphonec_holds_resumes_and_transfers_a_colleague(server: ServerProcess,
+                                                           tmp_path: Path) -> None:
+    """linphonec (alice) calls bob on baresip, holds and resumes him (re-INVITEs through the
+    server), then transfers him blind to carol (REFER inside the dialog): bob's phone calls
+    carol, alice's call ends."""
+    alice = linphone(server, tmp_path, "alice", "alice-desk", "udp")
+    bob = baresip(server, tmp_path, "bob", "bob-desk", "udp")
+    carol = baresip(server, tmp_path, "carol", "carol-desk", "udp")
+    alice.wait_registered(timeout=8)
+    bob.wait_registered()
+    carol.wait_registered()
+    alice.command("call 102")
+    bob.wait_event("CALL_INCOMING")
+    bob.command("accept")
+    alice.wait_line(r"Call \d+ with sip:102@.* connected", timeout=5)
+    offers = count_events(bob, "CALL_REMOTE_SDP")
+    mark = alice.mark()
+    alice.command("pause")
+    alice.wait_line(r"[Pp]aus", timeout=5, start=mark)
+    wait_count(bob, "CALL_REMOTE_SDP", offers + 1)  # the hold re-INVITE reached bob
+    mark = alice.mark()
+    alice.command("resume")
+    alice.wait_line(r"Media streams established with sip:102@", timeout=5, start=mark)
+    wait_count(bob, "CALL_REMOTE_SDP", offers + 2)  # and the resume
+    assert not bob.has_event("CALL_CLOSED")
+    mark = alice.mark()
+    alice.command(f"transfer sip:103@{server.hostport}")
+    carol.wait_event("CALL_INCOMING")
+    carol.command("accept")
+    carol.wait_event("CALL_ESTABLISHED")
+    wait_count(bob, "CALL_ESTABLISHED", 2)  # bob is now with carol
+    alice.wait_line(r"Call \d+ with .* ended", timeout=5, start=mark)
+    carol.command("hangup")
+    wait_count(bob, "CALL_CLOSED", 2)
+    records = server.call_records(2)
+    assert {(r["caller"], r["answered_by"]) for r in records} == {("101", "102"), ("102", "103")}, \
+        records
