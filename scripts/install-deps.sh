@@ -31,8 +31,10 @@ packages=(
   # the state store of `callplan serve` (docs/state.md): SQLite, embedded; valgrind counts
   # what a REGISTER costs with and without it (bench/sip/state_callgrind.py)
   libsqlite3-dev valgrind
-  # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py)
-  baresip linphone-cli
+  # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py,
+  # test_linphone.py); faketime moves the server's clock so that test_phones_acme.py plays
+  # the example's office hours and its closed branch in every run
+  baresip linphone-cli faketime
   # provisioning tests (docs/provisioning.md): xmllint checks every rendered XML file
   libxml2-utils
   # the panel (docs/panel.md): Argon2id password hashes; Debian's Chromium for its browser

@@ -229,15 +229,17 @@ std::string dialled_number(const Uri& uri) {
 }
 
 std::string credentials_username(const Message& request, HeaderId header) {
-  std::string out;
-  request.for_each_value(header, [&](std::string_view value) {
+  // Whole header values: credentials are one comma-separated list of parameters, not a list
+  // of values (for_each_value would split them and find no username, so the company would
+  // be guessed from the From user: wrong for a phone whose From is its extension).
+  for (const Header& h : request.headers) {
+    if (h.id != header) continue;
     DigestCredentials credentials;
-    if (parse_digest_credentials(value, credentials) != DigestStatus::ok) return true;
-    out = credentials.username_escaped ? unquote(credentials.username)
-                                       : std::string(credentials.username);
-    return false;
-  });
-  return out;
+    if (parse_digest_credentials(h.value, credentials) != DigestStatus::ok) continue;
+    return credentials.username_escaped ? unquote(credentials.username)
+                                        : std::string(credentials.username);
+  }
+  return {};
 }
 
 }  // namespace callplan::sip

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <system_error>
 
@@ -14,6 +15,40 @@ namespace callplan::sip {
 namespace {
 
 constexpr std::uint8_t kVersion = 1;
+// The payload is encrypted (AES-256-CTR with a fresh nonce) before it is signed: it holds the
+// phone's From, Contact and address, which the carrier must not read (topology hiding).
+constexpr std::size_t kNonceBytes = 12;
+
+// A key of its own for the encryption, derived from the signing secret.
+std::string derive_key(std::string_view secret, std::string_view purpose) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), out,
+           &len) == nullptr)
+    throw std::runtime_error("OpenSSL could not derive the dialog token key");
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+// AES-256-CTR: the same call encrypts and decrypts. The counter block is the nonce followed
+// by a 32-bit block counter from 0 (payloads are far below 2^32 blocks).
+std::string aes_ctr(std::string_view key, std::string_view nonce, std::string_view in) {
+  unsigned char iv[16] = {};
+  std::copy(nonce.begin(), nonce.end(), iv);
+  std::string out(in.size(), '\0');
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  int len = 0;
+  const bool ok =
+      ctx != nullptr &&
+      EVP_EncryptInit_ex(ctx, EVP_aes_256_ctr(), nullptr,
+                         reinterpret_cast<const unsigned char*>(key.data()), iv) == 1 &&
+      EVP_EncryptUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &len,
+                        reinterpret_cast<const unsigned char*>(in.data()),
+                        static_cast<int>(in.size())) == 1;
+  EVP_CIPHER_CTX_free(ctx);
+  if (!ok) throw std::runtime_error("OpenSSL could not run AES-256-CTR for a dialog token");
+  return out;
+}
 // Longer strings are not signed: a URI user part has to stay well inside the parser's limits.
 constexpr std::size_t kMaxField = 512;
 
@@ -123,6 +158,7 @@ std::string random_dialog_secret() {
 
 DialogTokens::DialogTokens(std::string secret) : secret_(std::move(secret)) {
   if (secret_.size() < 16) throw std::invalid_argument("dialog token secret shorter than 16 bytes");
+  cipher_key_ = derive_key(secret_, "callplan dialog token encryption");
 }
 
 std::string DialogTokens::mac(std::string_view call_id, std::string_view payload) const {
@@ -157,7 +193,11 @@ std::string DialogTokens::issue(std::string_view call_id, const DialogTicket& t)
   } else {
     payload.push_back('\xff');
   }
-  return std::string(prefix) + base64url(payload + mac(call_id, payload));
+  std::string nonce(kNonceBytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(kNonceBytes)) != 1)
+    throw std::runtime_error("OpenSSL could not produce a dialog token nonce");
+  const std::string sealed = nonce + aes_ctr(cipher_key_, nonce, payload);
+  return std::string(prefix) + base64url(sealed + mac(call_id, sealed));
 }
 
 std::optional<DialogTicket> DialogTokens::verify(std::string_view token, std::string_view call_id,
@@ -169,12 +209,15 @@ std::optional<DialogTicket> DialogTokens::verify(std::string_view token, std::st
   };
   if (!looks_like_token(token)) return refuse(TokenRefusal::not_a_token);
   const std::optional<std::string> raw = from_base64url(token.substr(prefix.size()));
-  if (!raw || raw->size() < mac_bytes + 12) return refuse(TokenRefusal::malformed);
-  const std::string_view payload = std::string_view(*raw).substr(0, raw->size() - mac_bytes);
-  const std::string expected = mac(call_id, payload);
+  if (!raw || raw->size() < kNonceBytes + 12 + mac_bytes) return refuse(TokenRefusal::malformed);
+  const std::string_view sealed = std::string_view(*raw).substr(0, raw->size() - mac_bytes);
+  const std::string expected = mac(call_id, sealed);
   // Constant time: a forger learns nothing from how long the comparison took.
-  if (CRYPTO_memcmp(expected.data(), raw->data() + payload.size(), mac_bytes) != 0)
+  if (CRYPTO_memcmp(expected.data(), raw->data() + sealed.size(), mac_bytes) != 0)
     return refuse(TokenRefusal::bad_signature);
+  // Signed, so ours: only now decrypted (encrypt-then-MAC).
+  const std::string payload =
+      aes_ctr(cipher_key_, sealed.substr(0, kNonceBytes), sealed.substr(kNonceBytes));
   Reader r{payload};
   DialogTicket t;
   if (r.byte() != kVersion) return refuse(TokenRefusal::malformed);

@@ -9,8 +9,9 @@
 // what the relay needs (for a dialog through the trunk, the topology-hiding state of
 // trunk_side.hpp), so nothing was written to disk for it.
 //
-// Token = "cp1." base64url(payload || mac), mac = HMAC-SHA256(secret, call_id || 0 || payload)
-// cut to 16 bytes. The payload holds the expiry (Unix seconds), the caller's From tag, and for
+// Token = "cp1." base64url(nonce || AES-256-CTR(key, nonce, payload) || mac), mac =
+// HMAC-SHA256(secret, call_id || 0 || nonce || ciphertext) cut to 16 bytes, key derived from
+// the secret: encrypted, since the payload names the phone (the carrier sees this token). The payload holds the expiry (Unix seconds), the caller's From tag, and for
 // trunk dialogs the phone's From, the caller-ID From, the phone's Contact and the phone's
 // flow. The Call-ID is signed but not carried (the request has it): a token is only good for
 // its own call, and only in a request whose From or To tag is the caller's tag. A token that
@@ -75,6 +76,7 @@ class DialogTokens {
  private:
   std::string mac(std::string_view call_id, std::string_view payload) const;
   std::string secret_;
+  std::string cipher_key_;  // AES-256 key derived from secret_
 };
 
 // 32 random bytes from OpenSSL (a per-process secret when nothing is kept).

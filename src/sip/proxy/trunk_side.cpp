@@ -22,6 +22,21 @@ bool inside_only(const Header& h) {
   }
 }
 
+// An SDP body with the origin's username (RFC 4566 5.2: the user's login on the originating
+// host; phones write their SIP username there) replaced by "-", which the RFC allows when
+// there is none: the device username of the inside stays inside. Other bodies unchanged.
+std::string without_origin_user(std::string_view body) {
+  if (!body.starts_with("v=0")) return std::string(body);
+  std::string out(body);
+  std::size_t line = out.find("\no=");
+  if (line == std::string::npos) return out;
+  const std::size_t user = line + 3;
+  const std::size_t end = out.find(' ', user);
+  if (end == std::string::npos || out.find('\n', user) < end) return out;
+  out.replace(user, end - user, "-");
+  return out;
+}
+
 void write_max_forwards(MessageWriter& w, const Message& m) {
   w.header("Max-Forwards",
            static_cast<std::uint64_t>(m.max_forwards < 0 ? 70 : (m.max_forwards > 0 ? m.max_forwards - 1 : 0)));
@@ -55,7 +70,7 @@ std::string trunk_invite(const Message& invite, const TrunkInvite& parts) {
   }
   w.header("Contact", parts.contact);
   if (!parts.asserted_identity.empty()) w.header("P-Asserted-Identity", parts.asserted_identity);
-  w.finish(invite.body);
+  w.finish(without_origin_user(invite.body));
   return out;
 }
 
@@ -105,7 +120,7 @@ std::string request_for_carrier(const Message& phone_request, const TrunkDialog&
   }
   // ACK, BYE and CANCEL carry no Contact; re-INVITE, UPDATE and the like need ours.
   if (phone_request.find(HeaderId::contact) != nullptr) w.header("Contact", dialog.our_contact);
-  w.finish(phone_request.body);
+  w.finish(without_origin_user(phone_request.body));
   return out;
 }
 
@@ -155,7 +170,12 @@ std::string response_for_carrier(const Message& phone_response, const TrunkDialo
       continue;
     }
     if (h.id == HeaderId::content_length) continue;
-    if (h.id == HeaderId::record_route && !initial) continue;
+    if (h.id == HeaderId::record_route) {
+      // The route set as the carrier built it, under the header's full name: phones may
+      // echo it as "Record-route" (linphone does), which strict carriers do not match.
+      if (initial) w.header("Record-Route", h.value);
+      continue;
+    }
     if (h.id == HeaderId::to) {
       w.header("To", dialog.trunk_from);
       continue;
@@ -167,7 +187,7 @@ std::string response_for_carrier(const Message& phone_response, const TrunkDialo
     if (named(h, "P-Asserted-Identity") || named(h, "P-Preferred-Identity")) continue;
     w.header(h.name, h.value);
   }
-  w.finish(phone_response.body);
+  w.finish(without_origin_user(phone_response.body));
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "sip/companies/tenant_files.hpp"
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
+#include "sip/events/presence_package.hpp"
 #include "sip/server/dialog_secret.hpp"
 #include "sip/server/server_impl.hpp"
 #include "sip/via_received.hpp"
@@ -103,8 +104,14 @@ Server::Impl::Impl(ServerOptions o)
   notifier.add(std::make_unique<DialogPackage>(
       served,
       [this](std::string_view username) { return proxy.activity(username); }));
+  notifier.add(std::make_unique<PresencePackage>(
+      served,
+      [this](std::string_view username) { return location.registered(username, timers.now()); },
+      [this](std::string_view username) { return proxy.activity(username); }));
   location.on_change([this](std::string_view username, bool) {
     companies.refresh_presence(username, location, timers.now());
+    // A colleague came online or went offline (presence, RFC 3856).
+    if (notifier.watching("presence")) notifier.recheck("presence", timers.now());
   });
   if (state) {
     // Enqueued before the REGISTER's 200 is sent; on disk one batch later (state_keeper.hpp).
@@ -247,6 +254,7 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   }
   // Busy lamps follow the calls at once: a message may have changed a phone's state.
   if (notifier.watching("dialog")) notifier.recheck("dialog", timers.now());
+  if (notifier.watching("presence")) notifier.recheck("presence", timers.now());
   driver.rearm();
 }
 
@@ -352,8 +360,9 @@ void Server::Impl::schedule_housekeeping() {
     // Every 5 s: subscriptions that expired, and mailboxes the media process changed.
     if (++housekeeping_ticks % 5 == 0)
       notifier.poll(timers.now());
-    else if (notifier.watching("dialog"))  // time-outs change calls without a message
-      notifier.recheck("dialog", timers.now());
+    else  // time-outs change calls without a message
+      for (std::string_view package : {"dialog", "presence"})
+        if (notifier.watching(package)) notifier.recheck(package, timers.now());
     publish_metrics();
     // Answered calls still need us for their BYE (we Record-Route), so draining waits for
     // established dialogs too, up to the limit.

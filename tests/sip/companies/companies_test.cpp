@@ -1,6 +1,7 @@
 // The company registry of `callplan serve` (sip/companies/companies.hpp, SPEC 11): two
 // companies with the same extensions and their own numbers, conflicts, reloads file by file.
 #include "sip/companies/companies.hpp"
+#include "sip/message.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -306,6 +307,25 @@ TEST_F(CompaniesTest, PresenceChangesOnlyInTheDevicesOwnCompany) {
   UserIndex anna_b = *b.engine()->find_user("001");
   EXPECT_EQ(a.presence()[anna_a], Presence::available);
   EXPECT_EQ(b.presence()[anna_b], Presence::offline);  // same extension, other company
+}
+
+TEST(CredentialsUsername, IsTheDigestUsernameWhateverTheFromSays) {
+  // A phone's From may be its extension (a transferred call from a phone the server showed as
+  // "102", a desk phone whose user ID is its extension): the company is found by the
+  // username of its credentials, a parameter among several in one header value.
+  const std::string text =
+      "INVITE sip:103@127.0.0.1:5060 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bKx1\r\n"
+      "From: <sip:102@127.0.0.1>;tag=a\r\nTo: <sip:103@127.0.0.1>\r\n"
+      "Call-ID: c1\r\nCSeq: 2 INVITE\r\nMax-Forwards: 70\r\n"
+      "Proxy-Authorization: Digest username=\"e2e-bob-desk\", realm=\"e2e\", "
+      "nonce=\"abc\", uri=\"sip:103@127.0.0.1:5060\", "
+      "response=\"00112233445566778899aabbccddeeff\", cnonce=\"x\", qop=auth, nc=00000001\r\n"
+      "Content-Length: 0\r\n\r\n";
+  Message m;
+  ASSERT_TRUE(parse_message(text, m).ok());
+  EXPECT_EQ(credentials_username(m, HeaderId::proxy_authorization), "e2e-bob-desk");
+  EXPECT_EQ(credentials_username(m, HeaderId::authorization), "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@ user, with a sine tone as microphone and no speaker, so it needs no sound card.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import socket
@@ -17,6 +18,9 @@ from pathlib import Path
 BARESIP = shutil.which("baresip")
 MODULES = Path("/usr/lib/baresip/modules")
 PORTS = range(21000, 22000)  # this helper's range (tests/sip/e2e/README.md)
+if os.environ.get("CALLPLAN_E2E_BARESIP_PORTS"):  # parallel runs on one machine: "FIRST-LAST"
+    _first, _last = (int(x) for x in os.environ["CALLPLAN_E2E_BARESIP_PORTS"].split("-"))
+    PORTS = range(_first, _last + 1)
 
 
 _next_block = [random.randrange(0, len(PORTS) // 16)]
@@ -34,19 +38,25 @@ def free_ports(ip: str) -> int:
             for port in (first, first + 1, first + 2, first + 10):
                 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u, \
                         socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
+                    # Listeners reuse ports whose old connections are in TIME_WAIT
+                    # (the phones set SO_REUSEADDR): so does this probe.
+                    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                     u.bind((ip, port))
                     t.bind((ip, port))
         except OSError:
             continue
         return first
-    raise RuntimeError("no free ports in 21000-21999")
+    raise RuntimeError(f"no free ports in {PORTS.start}-{PORTS.stop - 1}")
 
 
 class Baresip:
     """One baresip process: one account, events collected on a thread."""
 
     def __init__(self, workdir: Path, name: str, *, username: str, password: str,
-                 server: str, transport: str, ip: str = "127.0.0.1") -> None:
+                 server: str, transport: str, ip: str = "127.0.0.1",
+                 watches: tuple[str, ...] = ()) -> None:
+        """`watches`: colleagues' extensions whose presence this phone shows (its contacts
+        with `;presence=p2p`, subscribed by baresip's presence module)."""
         self.name = name
         self.dir = workdir / f"baresip-{name}"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -60,6 +70,7 @@ class Baresip:
             "module\taufile.so\n"
             "module\tausine.so\n"
             "module_app\tmenu.so\n"
+            + ("module_app\tcontact.so\nmodule_app\tpresence.so\n" if watches else "") +
             "module\tctrl_tcp.so\n"
             f"ctrl_tcp_listen\t{ip}:{self.ctrl_port}\n"
             "audio_player\taufile,/dev/null\n"
@@ -75,6 +86,9 @@ class Baresip:
         (self.dir / "accounts").write_text(
             f"<sip:{username}@{server};transport={transport}>;auth_user={username};"
             f"auth_pass={password};regint=600\n")
+        (self.dir / "contacts").write_text("".join(
+            f'"{ext}" <sip:{ext}@{server};transport={transport}>;presence=p2p\n'
+            for ext in watches))
         self.events: list[dict] = []
         self._cond = threading.Condition()
         self.log = open(self.dir / "baresip.log", "wb")

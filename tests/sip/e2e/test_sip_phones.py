@@ -1,19 +1,25 @@
 """`callplan serve` with real softphones (issue 12.7): baresip, configured as
 docs/sip-server.md says, registers over UDP and TCP, calls a colleague, holds and resumes,
-and of a user's two phones only the one that answers stays in the call. Each test takes a
-few seconds.
+and of a user's two phones only the one that answers stays in the call; takes a carrier's
+call along the ring-all plan (sipp as the carrier), transfers a call to a colleague (blind
+REFER), and shows a colleague's lamp busy while they are in a call (presence). Each test
+takes a few seconds (linphonec: test_linphone.py).
 """
 from __future__ import annotations
 
 import os
+import re
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml  # type: ignore[import]
 
 from sip_e2e_phones import BARESIP, Baresip
-from sip_e2e_server import ServerProcess, which_server
+from sip_e2e_server import TRUNK_IP, ServerProcess, free_udp_port, which_server
+from sip_e2e_carrier import inside_seen_by
+from sip_e2e_sipp import EXIT_OK, SippPeer
 
 HERE = Path(__file__).resolve().parent
 TENANT = HERE / "tenant.yaml"
@@ -27,14 +33,18 @@ if which_server() != "callplan":
     pytest.skip("needs callplan itself, not the stand-in", allow_module_level=True)
 
 
-def password(device: str) -> str:
+def credentials(device: str) -> tuple[str, str]:
+    """The SIP username (default "e2e-<device id>") and password of a device of tenant.yaml."""
     doc = yaml.safe_load(TENANT.read_text())
-    return next(d["sip"]["password"] for d in doc["devices"] if d["id"] == device)
+    sip = next(d["sip"] for d in doc["devices"] if d["id"] == device)
+    return sip.get("username", f"e2e-{device}"), sip["password"]
 
 
 @pytest.fixture
 def server(tmp_path: Path):
-    s = ServerProcess(TENANT, tmp_path, tcp=True).start()
+    metrics = f"127.0.0.1:{free_udp_port('127.0.0.1')}"
+    s = ServerProcess(TENANT, tmp_path, tcp=True, extra_args=["--metrics", metrics]).start()
+    s.metrics = metrics  # type: ignore[attr-defined]
     phones: list[Baresip] = []
     s.phones = phones  # type: ignore[attr-defined]
     try:
@@ -47,9 +57,10 @@ def server(tmp_path: Path):
 
 
 def phone(server: ServerProcess, tmp_path: Path, name: str, device: str,
-          transport: str = "udp") -> Baresip:
-    p = Baresip(tmp_path, name, username=f"e2e-{device}", password=password(device),
-                server=server.hostport, transport=transport)
+          transport: str = "udp", watches: tuple[str, ...] = ()) -> Baresip:
+    username, secret = credentials(device)
+    p = Baresip(tmp_path, name, username=username, password=secret,
+                server=server.hostport, transport=transport, watches=watches)
     server.phones.append(p)  # type: ignore[attr-defined]
     return p
 
@@ -146,3 +157,134 @@ def test_hold_and_resume_through_the_server(server: ServerProcess, tmp_path: Pat
     bob.wait_event("CALL_CLOSED")
     (record,) = server.call_records(1)
     assert record["disposition"] == "answered" and record["ended_by"] == "caller", record
+
+
+def count_events(p: Baresip, kind: str) -> int:
+    with p._cond:  # noqa: SLF001 - the events list is the phone's own record
+        return sum(1 for e in p.events if e.get("event") and e.get("type") == kind)
+
+
+def test_baresip_phones_take_a_carrier_call_along_the_ring_all_plan(server: ServerProcess,
+                                                                    tmp_path: Path) -> None:
+    """+31850000002 rings 102, 103 and 104 at once (sales-all). Bob answers; the others stop
+    ringing within a second; the carrier hangs up. Nothing of the inside reaches it."""
+    bob = phone(server, tmp_path, "bob", "bob-desk", "udp")
+    carol = phone(server, tmp_path, "carol", "carol-desk", "tcp")
+    dave = phone(server, tmp_path, "dave", "dave-desk", "udp")
+    for p in (bob, carol, dave):
+        p.wait_registered()
+    carrier = SippPeer(tmp_path, "carrier", "trunk_call_answered.xml", local_ip=TRUNK_IP,
+                       local_port=free_udp_port(TRUNK_IP), remote=server.hostport,
+                       pause_ms=1000, timeout_s=15,
+                       keys={"called": "+31850000002", "caller": "+31201234567"},
+                       extra=["-mp", str(free_udp_port(TRUNK_IP))]).start()
+    try:
+        for p in (bob, carol, dave):
+            p.wait_event("CALL_INCOMING")
+        bob.command("accept")
+        bob.wait_event("CALL_ESTABLISHED")
+        answered = time.monotonic()
+        carol.wait_event("CALL_CLOSED", timeout=1.0)
+        dave.wait_event("CALL_CLOSED", timeout=max(0.1, 1.0 - (time.monotonic() - answered)))
+        bob.wait_event("CALL_CLOSED", timeout=5)  # the carrier's BYE
+        assert carrier.wait(timeout=10) == EXIT_OK, carrier.report()
+    finally:
+        carrier.kill()
+    assert not carol.has_event("CALL_ESTABLISHED") and not dave.has_event("CALL_ESTABLISHED")
+    inside = ["e2e-bob-desk", "e2e-carol-desk", "e2e-dave"] + \
+        [f":{p.sip_port}" for p in (bob, carol, dave)]
+    # Also inside the server's dialog tokens, decoded (sip_e2e_carrier.py).
+    assert not (leaks := inside_seen_by(carrier, inside)), leaks
+    (record,) = server.call_records(1)
+    assert record["disposition"] == "answered" and record["answered_by"] == "102", record
+    assert record["ended_by"] == "caller", record
+
+
+def test_baresip_transfers_a_call_to_a_colleague(server: ServerProcess, tmp_path: Path) -> None:
+    """Blind transfer (RFC 3515): bob calls alice, alice REFERs him to 103; the REFER is
+    proxied inside the dialog, bob's phone calls carol, alice's call ends."""
+    alice = phone(server, tmp_path, "alice", "alice-desk", "udp")
+    bob = phone(server, tmp_path, "bob", "bob-desk", "tcp")
+    carol = phone(server, tmp_path, "carol", "carol-desk", "udp")
+    for p in (alice, bob, carol):
+        p.wait_registered()
+    bob.command("dial", "101")
+    alice.wait_event("CALL_INCOMING")
+    alice.command("accept")
+    alice.wait_event("CALL_ESTABLISHED")
+    bob.wait_event("CALL_ESTABLISHED")
+    alice.command("transfer", "103")
+    carol.wait_event("CALL_INCOMING")
+    carol.command("accept")
+    carol.wait_event("CALL_ESTABLISHED")
+    alice.wait_event("CALL_CLOSED")  # the transferee's NOTIFY (sipfrag 200) ends alice's call
+    deadline = time.monotonic() + 5
+    while count_events(bob, "CALL_ESTABLISHED") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert count_events(bob, "CALL_ESTABLISHED") == 2, f"bob never reached carol\n{bob.text()}"
+    carol.wait_event("CALL_RTPESTAB")  # audio from bob reaches carol
+    carol.command("hangup")
+    carol.wait_event("CALL_CLOSED")
+    deadline = time.monotonic() + 5
+    while count_events(bob, "CALL_CLOSED") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert count_events(bob, "CALL_CLOSED") == 2, bob.text()
+    records = server.call_records(2)
+    assert {r["answered_by"] for r in records} == {"101", "103"}, records
+    assert all(r["caller"] == "102" and r["disposition"] == "answered" for r in records), records
+
+
+def lamp(p: Baresip) -> str:
+    """What baresip's contact list shows of its one watched colleague: Online, Busy, ..."""
+    with p._cond:  # noqa: SLF001
+        p.events = [e for e in p.events if e.get("token") != "contacts"]
+    p.command("contacts")
+    text = p.wait_response("contacts", 3).get("data", "")
+    for word in ("Busy", "Online", "Offline", "Away", "Unknown"):
+        if word in text:
+            return word
+    return text
+
+
+def wait_lamp(p: Baresip, shows: str, timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (now := lamp(p)) != shows:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{p.name}'s lamp shows {now}, not {shows}\n{p.text()}")
+        time.sleep(0.1)
+
+
+def test_baresip_shows_a_colleagues_lamp_busy_during_a_call(server: ServerProcess,
+                                                            tmp_path: Path) -> None:
+    """alice's baresip watches 102 (presence, RFC 3856, from the server's call state): Online
+    while bob is registered, Busy while he is in a call, Online after, Offline once his
+    phone has quit (it un-registers)."""
+    bob = phone(server, tmp_path, "bob", "bob-desk", "tcp")
+    carol = phone(server, tmp_path, "carol", "carol-desk", "udp")
+    bob.wait_registered()
+    carol.wait_registered()
+    alice = phone(server, tmp_path, "alice", "alice-desk", "udp", watches=("102",))
+    alice.wait_registered()
+    wait_lamp(alice, "Online")
+    carol.command("dial", "102")
+    bob.wait_event("CALL_INCOMING")
+    bob.command("accept")
+    bob.wait_event("CALL_ESTABLISHED")
+    wait_lamp(alice, "Busy", timeout=2)
+    carol.command("hangup")
+    bob.wait_event("CALL_CLOSED")
+    wait_lamp(alice, "Online", timeout=2)
+    bob.close()
+    wait_lamp(alice, "Offline", timeout=3)
+    # Answered with 200 and NOTIFYs, baresip's presence module subscribes once and keeps
+    # quiet (a 405 made it retry in a loop: the 28,000 SUBSCRIBEs a minute of issue 12.5).
+    assert 1 <= subscribes(server) <= 3, subscribes(server)
+
+
+def subscribes(server: ServerProcess) -> int:
+    """SUBSCRIBEs the server received, from its metrics (docs/sip-server.md "Metrics")."""
+    url = f"http://{server.metrics}/metrics"  # type: ignore[attr-defined]
+    with urllib.request.urlopen(url, timeout=3) as answer:
+        text = answer.read().decode()
+    m = re.search(r'^callplan_sip_requests_total\{method="SUBSCRIBE"\} (\d+)', text, re.M)
+    return int(m.group(1)) if m else 0

@@ -9,6 +9,7 @@
 
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
+#include "sip/events/presence_package.hpp"
 #include "sip/transaction/transaction_test_support.hpp"
 
 namespace callplan::sip::test {
@@ -221,6 +222,32 @@ TEST(DialogPackage, OneDialogElementWithTheStateNoneWhenIdleAndTheVersionWritten
                         [](std::string_view) { return PhoneActivity::idle; });
   const std::string sent = package.versioned(ringing, 4);
   EXPECT_NE(sent.find("version=\"4\" state=\"full\""), std::string::npos) << sent;
+}
+
+TEST(PresencePackage, OpenWhenRegisteredClosedWhenNotAndOnThePhoneAsAnRpidActivity) {
+  const std::string offline = presence_body({}, "101", "acme");
+  EXPECT_NE(offline.find("entity=\"sip:101@acme\""), std::string::npos) << offline;
+  EXPECT_NE(offline.find("<basic>closed</basic>"), std::string::npos) << offline;
+  EXPECT_EQ(offline.find("on-the-phone"), std::string::npos) << offline;
+  const std::string online = presence_body({.registered = true}, "101", "acme");
+  EXPECT_NE(online.find("<basic>open</basic>"), std::string::npos) << online;
+  EXPECT_EQ(online.find("rpid:activities"), std::string::npos) << online;
+  const std::string busy = presence_body({.registered = true, .on_the_phone = true}, "101", "acme");
+  EXPECT_NE(busy.find("<basic>open</basic>"), std::string::npos) << busy;
+  // The exact spelling phones match (baresip's presence module looks for `<rpid:on-the-phone`).
+  EXPECT_NE(busy.find("<rpid:activities><rpid:on-the-phone/></rpid:activities>"),
+            std::string::npos)
+      << busy;
+  EXPECT_NE(busy.find("xmlns:rpid=\"urn:ietf:params:xml:ns:pidf:rpid\""), std::string::npos);
+  EXPECT_NE(busy, online);  // a change the notifier sends
+  const CompanyDirectories nobody{
+      .of_device = [](std::string_view) -> std::shared_ptr<Directory> { return nullptr; },
+      .of_company = [](std::string_view) -> std::shared_ptr<Directory> { return nullptr; }};
+  PresencePackage package(nobody, [](std::string_view) { return true; },
+                          [](std::string_view) { return PhoneActivity::confirmed; });
+  EXPECT_EQ(package.name(), "presence");
+  EXPECT_EQ(package.content_type(), "application/pidf+xml");
+  EXPECT_EQ(package.resource("e2e-bob", "101"), "");  // no company serves the subscriber: 404
 }
 
 }  // namespace

@@ -65,6 +65,31 @@ TEST(SipDialogToken, IsAPlainUriUserPart) {
   EXPECT_LT(token.size(), 400u);
 }
 
+TEST(SipDialogToken, NamesNothingOfTheInsideToWhoeverDecodesIt) {
+  // The carrier sees the token (our Contact toward it): base64 alone would show the phone.
+  DialogTokens tokens(kKey);
+  const std::string token = tokens.issue(kCallId, trunk_ticket());
+  std::string decoded;  // the token's bytes, decoded as anyone can
+  std::uint32_t acc = 0;
+  int bits = 0;
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (char c : token.substr(DialogTokens::prefix.size())) {
+    acc = (acc << 6) | static_cast<std::uint32_t>(alphabet.find(c));
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      decoded.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  for (std::string_view inside : {"e2e-bob-desk", "sip:bob@127.0.0.1:23020", "127.0.0.1"})
+    EXPECT_EQ(decoded.find(inside), std::string::npos) << inside;
+  // A fresh nonce per token: the same ticket twice gives two tokens, both valid.
+  const std::string again = tokens.issue(kCallId, trunk_ticket());
+  EXPECT_NE(again, token);
+  EXPECT_TRUE(tokens.verify(again, kCallId, "1928301774", "", kNow));
+}
+
 TEST(SipDialogToken, AnyChangedCharacterIsRefused) {
   DialogTokens tokens(kKey);
   const std::string token = tokens.issue(kCallId, trunk_ticket());
