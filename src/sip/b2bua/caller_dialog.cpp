@@ -78,11 +78,23 @@ bool OwnMedia::in_dialog(ServerId txn, const Message& request, const Peer&) {
   auto it = dialogs_.find(dialog_key(request.call_id, request.from.tag(), request.to.tag()));
   if (it == dialogs_.end()) return false;
   LegPtr leg = it->second;
+  const bool from_phone = request.call_id == leg->out.call_id;  // phone_legs.cpp
+  if (request.method == Method::bye && from_phone) {
+    phone_hung_up(leg, txn, request);
+    return true;
+  }
   if (request.method == Method::bye) {
     layer_.respond(txn, build_response(request, 200, "OK"));
     leg->over = true;
     log_(fmt::format("call {}: the caller hung up", leg->invite.call_id));
+    if (leg->bridged) {
+      bye_phone(leg, "the other side hung up");
+      if (on_ended_) on_ended_(leg->call, "caller");
+    } else if (!leg->in_voicemail && on_caller_left_) {
+      on_caller_left_(leg->call);  // after a menu: the proxy stops ringing
+    }
     close(leg);  // a recording in progress ends ("closed") and is stored
+    close_phone_side(leg);
     forget(leg);
     return true;
   }

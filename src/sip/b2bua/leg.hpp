@@ -40,6 +40,29 @@ struct OwnMedia::Leg {
   std::string answer_bytes;     // our 200, retransmitted until the ACK (RFC 3261 13.3.1.4)
   TimerQueue::Id retransmit = TimerQueue::kNone;
   std::string dialog_key;
+
+  // After a menu answered the caller, the calls toward phones are ours (phone_legs.cpp): one
+  // media leg ("c<call>p<n>") whose offer goes to every phone rung, our dialog identity
+  // toward them, and the phone that answered, bridged to the caller.
+  struct PhoneSide {
+    std::string name;             // the media process's leg for the phones' side
+    Media media = Media::closed;
+    std::string offer;            // its SDP offer, sent to every phone rung
+    std::vector<std::function<void(bool)>> waiting;
+    std::string call_id;          // our Call-ID and From tag toward the phones
+    std::string tag;
+    std::string from;             // our From (with tag) of the dialog that answered
+    std::string to;               // its To, with the phone's tag
+    std::string target;           // the phone's Contact
+    std::vector<std::string> routes;  // its Record-Route reversed (12.1.2)
+    Peer peer;                    // where its INVITE went (its flow)
+    std::uint32_t cseq = 1;
+    std::string key;              // dialog_key of the phone's dialog, in dialogs_
+    bool answered = false;
+  };
+  PhoneSide out;
+  unsigned out_count = 0;         // phone-side media legs opened so far (names stay unique)
+  bool bridged = false;           // the caller talks with the phone that answered
 };
 
 // Call-ID, the caller's tag and ours: what names a dialog this side answered.

@@ -218,6 +218,7 @@ void Proxy::ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDi
 
 void Proxy::stray_response(const Message& response, const Peer& from) {
   (void)from;
+  if (config_.own_media && config_.own_media->stray_answer(response)) return;  // re-ACKed
   // Only 2xx to INVITE are relayed statelessly (retransmissions after the client transaction
   // ended); our Via must be on top and another below it.
   if (response.status_code < 200 || response.status_code >= 300) return;

@@ -123,6 +123,94 @@ VoicemailJob Proxy::voicemail_job(const Call& call, UserIndex user) const {
   return job;
 }
 
+bool Proxy::anchored(const Call& call) const {
+  return config_.own_media != nullptr && config_.own_media->answered(call.id);
+}
+
+// The menu answered the caller: the caller's INVITE has its final response, ours.
+void Proxy::own_media_answered(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr || call->final_sent) return;
+  call->final_sent = true;
+  call->final_status = 200;
+}
+
+// The caller we answered hung up before a phone answered: as a CANCEL would, but the
+// caller's INVITE needs no 487 (it was answered).
+void Proxy::own_media_caller_left(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr) return;
+  for (Branch& branch : call->branches)
+    if (!branch.done) layer_.cancel(branch.txn);
+  if (!call->session->ended()) call->session->caller_hung_up(seconds(*call));
+  if (!call->running) run_actions(*call);
+}
+
+// Phones rung for an answered caller get the offer of the own media side's phone leg: when
+// it is not made yet (the media process has not replied), the legs ring once it is; when it
+// cannot be made, they drop out as a leg with nothing to ring does.
+bool Proxy::anchored_ring(Call& call, std::span<const LegId> legs) {
+  if (!anchored(call)) return false;
+  enum : int { waiting = 0, ready = 1, failed = 2, deferred = 3 };
+  auto state = std::make_shared<int>(waiting);
+  std::vector<LegId> later(legs.begin(), legs.end());
+  std::uint64_t id = call.id;
+  config_.own_media->when_offer(id, [this, id, later, state](bool ok) {
+    if (*state != deferred) {
+      *state = ok ? ready : failed;
+      return;
+    }
+    Call* c = find(id);
+    if (c == nullptr || c->session->ended()) return;
+    for (LegId leg : later) {
+      if (ok)
+        fork_leg(*c, c->session->leg(leg));
+      else
+        c->busy_pending.push_back(leg);
+    }
+    if (!c->running) run_actions(*c);
+  });
+  if (*state == ready) return false;
+  if (*state == failed) {
+    call.busy_pending.insert(call.busy_pending.end(), later.begin(), later.end());
+    return true;
+  }
+  *state = deferred;
+  return true;
+}
+
+// A phone's 2xx for an answered caller: the own media side ACKs it and bridges it to the
+// caller; here the session hears of it, the other branches stop and the record notes it (it
+// is closed by the own media side's on_ended, at the BYE of either side).
+bool Proxy::anchored_answer(Call& call, std::size_t index, const Message& response) {
+  Branch& branch = call.branches[index];
+  if (branch.media() || !anchored(call)) return false;
+  if ((call.winner && *call.winner != index) || (!call.winner && call.session->ended())) {
+    end_late_answer(call, index, response);
+    return true;
+  }
+  if (branch.done) {  // a retransmission of the answer: ACKed again
+    config_.own_media->phone_answered(call.id, response, branch.to);
+    return true;
+  }
+  branch.done = true;
+  branch.status = response.status_code;
+  call.winner = index;
+  call.answered = true;
+  call.final_status = 200;
+  call.record.answer = wall(call);
+  call.record.answered_device = branch.device;
+  call.dialog_key = fmt::format("own-media:{}", call.id);
+  for (std::size_t i = 0; i < call.branches.size(); ++i)
+    if (i != index && !call.branches[i].done) layer_.cancel(call.branches[i].txn);
+  config_.own_media->phone_answered(call.id, response, branch.to);
+  std::uint32_t t = seconds(call);
+  call.session->answered(branch.leg, t);
+  if (!call.session->ended()) call.session->caller_hung_up(t);
+  if (!call.running) run_actions(call);
+  return true;
+}
+
 void Proxy::own_media_digit(std::uint64_t call_id, char digit) {
   Call* call = find(call_id);
   if (call == nullptr || call->session->ended()) return;
@@ -143,7 +231,7 @@ void Proxy::own_media_prompt_ended(std::uint64_t call_id) {
 void Proxy::to_voicemail(Call& call, UserIndex user) {
   std::string_view extension = call.directory->engine()->extension(user);
   auto to = media_server();
-  if (!to && config_.own_media && !call.final_sent) {
+  if (!to && config_.own_media && (!call.final_sent || anchored(call))) {
     // The own media side answers the caller from now on; the proxy's part is over.
     config_.own_media->voicemail(caller_side(call), voicemail_job(call, user));
     call.final_sent = true;
@@ -166,7 +254,7 @@ void Proxy::to_voicemail(Call& call, UserIndex user) {
 void Proxy::play(Call& call, const Action& action) {
   auto to = media_server();
   if (!to && config_.own_media) {
-    if (!call.final_sent)
+    if (!call.final_sent || anchored(call))
       config_.own_media->announce(caller_side(call), {.folder = call.directory->folder(),
                                                       .audio = action.audio,
                                                       .text = action.text,
@@ -192,7 +280,7 @@ void Proxy::collect_digit(Call& call, const Action& action) {
   end_prompts(call);  // a re-prompt replaces the previous one
   auto to = media_server();
   if (!to && config_.own_media) {
-    if (!call.final_sent)
+    if (!call.final_sent || anchored(call))
       config_.own_media->menu(caller_side(call),
                               {.folder = call.directory->folder(),
                                .audio = action.audio,

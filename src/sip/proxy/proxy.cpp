@@ -43,6 +43,11 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
   if (config_.own_media) {
     config_.own_media->on_digit([this](std::uint64_t call, char d) { own_media_digit(call, d); });
     config_.own_media->on_prompt_ended([this](std::uint64_t call) { own_media_prompt_ended(call); });
+    config_.own_media->on_answered([this](std::uint64_t call) { own_media_answered(call); });
+    config_.own_media->on_caller_left([this](std::uint64_t call) { own_media_caller_left(call); });
+    config_.own_media->on_ended([this](std::uint64_t call, std::string_view by) {
+      close_record(fmt::format("own-media:{}", call), by);
+    });
   }
 }
 
@@ -255,6 +260,7 @@ void Proxy::arm_wake(Call& call) {
 }
 
 void Proxy::ring(Call& call, std::span<const LegId> legs) {
+  if (anchored_ring(call, legs)) return;  // media.cpp: the offer for the phones comes first
   for (LegId id : legs) fork_leg(call, call.session->leg(id));
 }
 

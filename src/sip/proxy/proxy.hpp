@@ -158,6 +158,13 @@ class Proxy {
   std::string media_job_progress(const Call& call, const Message& response) const;
   CallerSide caller_side(const Call& call) const;
   VoicemailJob voicemail_job(const Call& call, UserIndex user) const;
+  // A caller that the own media side answered (a menu): phones are rung with its INVITEs
+  // and bridged on answer (src/sip/b2bua/phone_legs.cpp).
+  bool anchored(const Call& call) const;
+  bool anchored_ring(Call& call, std::span<const LegId> legs);  // true: deferred
+  bool anchored_answer(Call& call, std::size_t branch, const Message& response);
+  void own_media_answered(std::uint64_t call);
+  void own_media_caller_left(std::uint64_t call);
   void own_media_digit(std::uint64_t call, char digit);
   void own_media_prompt_ended(std::uint64_t call);
   void finish(Call& call);

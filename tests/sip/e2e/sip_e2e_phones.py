@@ -46,7 +46,10 @@ class Baresip:
     """One baresip process: one account, events collected on a thread."""
 
     def __init__(self, workdir: Path, name: str, *, username: str, password: str,
-                 server: str, transport: str, ip: str = "127.0.0.1") -> None:
+                 server: str, transport: str, ip: str = "127.0.0.1",
+                 heard: Path | None = None) -> None:
+        """`heard`: a folder where baresip's sndfile module keeps each call's audio as WAV
+        files (`*-dec.wav` is what the phone heard); None keeps nothing."""
         self.name = name
         self.dir = workdir / f"baresip-{name}"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -63,6 +66,7 @@ class Baresip:
             "module\tctrl_tcp.so\n"
             f"ctrl_tcp_listen\t{ip}:{self.ctrl_port}\n"
             "audio_player\taufile,/dev/null\n"
+            + (f"module\tsndfile.so\nsnd_path\t{heard}\n" if heard else "") +
             "audio_source\tausine,440\n"
             "audio_alert\taufile,/dev/null\n"
             # ausine plays only 48 kHz stereo: baresip resamples to the call's codec.
