@@ -172,7 +172,7 @@ void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint3
     // that the phones ring at once after the digit (phone_legs.cpp).
     answer(leg);
     if (on_answered_) on_answered_(leg->call);
-    open_phone_side(leg);
+    open_phone_side(leg, leg->out);
     // A digit during the prompt stops it (barge-in) and stays queued for the collect, which
     // is sent at once: the session's own timer says when the menu has waited long enough.
     control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}, {"barge_in", true},
@@ -282,6 +282,7 @@ void OwnMedia::forget(const LegPtr& leg) {
   if (auto it = by_txn_.find(leg->txn); it != by_txn_.end() && it->second == leg) by_txn_.erase(it);
   if (!leg->dialog_key.empty()) dialogs_.erase(leg->dialog_key);
   if (!leg->out.key.empty()) dialogs_.erase(leg->out.key);
+  if (!leg->next.key.empty()) dialogs_.erase(leg->next.key);
   if (!leg->recording) control_.forget(leg->name);
 }
 
@@ -300,7 +301,8 @@ void OwnMedia::media_down() {
     leg->recording = false;
     control_.forget(leg->name);
     prompt_ended(leg);  // a prompt that was playing will never end now
-    leg->out.media = Leg::Media::failed;
+    leg->out.media = MediaState::failed;
+    leg->next.media = MediaState::failed;
     if (leg->answered && !leg->over) {
       const bool bridged = leg->bridged, voicemail = leg->in_voicemail;
       hang_up(leg, "media side failed");

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,6 +39,7 @@
 #include "sip/transport/peer.hpp"
 #include "sip/transport/timer_queue.hpp"
 #include "sip/transport/transport.hpp"
+#include "sip/writer.hpp"
 
 namespace callplan::sip {
 
@@ -108,6 +110,17 @@ class OwnMedia {
   void on_ended(std::function<void(std::uint64_t call, std::string_view by)> handler) {
     on_ended_ = std::move(handler);
   }
+  // The phone bridged to the caller of `call` transferred it (REFER, transfer.cpp): the
+  // proxy rings `target` (an extension or a number, as the phone `transferor` dialled it;
+  // "" for the extension of `transferor` itself: the call comes back) and returns the
+  // number of the call that rings it (0: nothing to ring). Its INVITEs go out through
+  // phone_invite(call), its answer through phone_answered(call).
+  using TransferHandler = std::function<std::uint64_t(std::uint64_t call, std::string_view target,
+                                                      std::string_view transferor)>;
+  void on_transfer(TransferHandler handler) { on_transfer_ = std::move(handler); }
+  // The target of a transfer did not answer (time-out, busy, nobody to ring): the call goes
+  // back to the phone that transferred it; when that phone has hung up, it rings again.
+  void transfer_failed(std::uint64_t call);
 
   void announce(const CallerSide& side, const PromptText& prompt);
   void menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout_seconds);
@@ -146,7 +159,8 @@ class OwnMedia {
   std::string phone_invite(std::uint64_t call, const PhoneInvite& what) const;
   // A phone answered (2xx to phone_invite, first or retransmitted): ACK it; the first one
   // is bridged to the caller. `to` is where its INVITE went.
-  void phone_answered(std::uint64_t call, const Message& answer, const Peer& to);
+  void phone_answered(std::uint64_t call, const Message& answer, const Peer& to,
+                      std::string_view device = {});
   // A retransmitted 2xx of a phone dialog after its transaction ended: ACKed again (true),
   // or not ours (false).
   bool stray_answer(const Message& answer);
@@ -161,6 +175,8 @@ class OwnMedia {
 
  private:
   struct Leg;
+  enum class MediaState : std::uint8_t { closed, opening, open, failed };
+  struct PhoneSide;  // leg.hpp
   using LegPtr = std::shared_ptr<Leg>;
 
   LegPtr leg_for(const CallerSide& side);
@@ -187,13 +203,25 @@ class OwnMedia {
   std::function<void(std::uint64_t)> on_answered_;
   std::function<void(std::uint64_t)> on_caller_left_;
   std::function<void(std::uint64_t, std::string_view)> on_ended_;
+  TransferHandler on_transfer_;
+  // transfer.cpp
+  void refer(const LegPtr& leg, ServerId txn, const Message& request);
+  void notify_transferor(const LegPtr& leg, std::string_view sipfrag, bool final);
+  void transfer_answered(const LegPtr& leg, const Message& answer, const Peer& to,
+                         std::string_view device);
+  void transferor_hung_up(const LegPtr& leg, ServerId txn, const Message& bye);
+  void send_in_phone_dialog(const LegPtr& leg, PhoneSide& side, std::string_view method,
+                            std::span<const HeaderLine> headers, std::string_view body,
+                            std::string_view content_type);
   // phone_legs.cpp
-  void open_phone_side(const LegPtr& leg);
+  void open_phone_side(const LegPtr& leg, PhoneSide& side);
   void bridge(const LegPtr& leg);
-  std::string ack_for_phone(const LegPtr& leg) const;
+  std::string ack_for_phone(const PhoneSide& side) const;
   void bye_phone(const LegPtr& leg, std::string_view why);
+  void bye_side(const LegPtr& leg, PhoneSide& side, std::string_view why);
   void phone_hung_up(const LegPtr& leg, ServerId txn, const Message& bye);
   void close_phone_side(const LegPtr& leg);
+  void close_side(PhoneSide& side);
   void prompt_ended(const LegPtr& leg);
   std::unordered_map<std::uint64_t, LegPtr> legs_;        // by the proxy's call number
   std::unordered_map<std::string, LegPtr> dialogs_;       // answered, by Call-ID + tags

@@ -56,39 +56,42 @@ bool OwnMedia::answered(std::uint64_t call) const {
          !it->second->in_voicemail;
 }
 
-void OwnMedia::open_phone_side(const LegPtr& leg) {
-  Leg::PhoneSide& out = leg->out;
-  if (out.media != Leg::Media::closed) return;
-  if (out.call_id.empty()) {
-    out.call_id = fmt::format("{}{}@callplan", random_hex(), random_hex());
-    out.tag = random_hex();
+void OwnMedia::open_phone_side(const LegPtr& leg, PhoneSide& side) {
+  if (side.media != MediaState::closed) return;
+  if (side.call_id.empty()) {
+    side.call_id = fmt::format("{}{}@callplan", random_hex(), random_hex());
+    side.tag = random_hex();
   }
-  out.name = fmt::format("{}p{}", leg->name, ++leg->out_count);
-  out.media = Leg::Media::opening;
-  std::string name = out.name;
+  side.name = fmt::format("{}p{}", leg->name, ++leg->out_count);
+  side.media = MediaState::opening;
+  std::string name = side.name;
   control_.request({{"op", "open"}, {"leg", name}}, [this, leg, name](const nlohmann::json& reply) {
-    Leg::PhoneSide& o = leg->out;
-    if (o.name != name) return;  // closed and replaced meanwhile
+    PhoneSide* o = leg->out.name == name ? &leg->out : leg->next.name == name ? &leg->next : nullptr;
+    if (o == nullptr) return;  // closed and replaced meanwhile
     if (reply.value("ok", false)) {
-      o.media = Leg::Media::open;
-      o.offer = reply.value("sdp", std::string());
-      if (leg->over) close_phone_side(leg);
+      o->media = MediaState::open;
+      o->offer = reply.value("sdp", std::string());
+      if (leg->over) close_side(*o);
     } else {
-      o.media = Leg::Media::failed;
+      o->media = MediaState::failed;
       log_(fmt::format("call {}: media leg for the phones not opened: {} {}", leg->invite.call_id,
                        reply.value("code", std::string()), reply.value("message", std::string())));
     }
-    auto waiting = std::move(o.waiting);
-    o.waiting.clear();
-    for (auto& then : waiting) then(o.media == Leg::Media::open);
+    auto waiting = std::move(o->waiting);
+    o->waiting.clear();
+    for (auto& then : waiting) then(o->media == MediaState::open);
   });
 }
 
+void OwnMedia::close_side(PhoneSide& side) {
+  if (side.media == MediaState::open)
+    control_.request({{"op", "close"}, {"leg", side.name}}, [](const nlohmann::json&) {});
+  side.media = MediaState::closed;
+}
+
 void OwnMedia::close_phone_side(const LegPtr& leg) {
-  Leg::PhoneSide& out = leg->out;
-  if (out.media == Leg::Media::open)
-    control_.request({{"op", "close"}, {"leg", out.name}}, [](const nlohmann::json&) {});
-  out.media = Leg::Media::closed;
+  close_side(leg->out);
+  close_side(leg->next);
 }
 
 void OwnMedia::when_offer(std::uint64_t call, std::function<void(bool)> then) {
@@ -98,19 +101,20 @@ void OwnMedia::when_offer(std::uint64_t call, std::function<void(bool)> then) {
     return;
   }
   LegPtr leg = it->second;
-  switch (leg->out.media) {
-    case Leg::Media::open:
+  PhoneSide& side = leg->ringing();
+  switch (side.media) {
+    case MediaState::open:
       then(true);
       return;
-    case Leg::Media::failed:
+    case MediaState::failed:
       then(false);
       return;
-    case Leg::Media::opening:
-      leg->out.waiting.push_back(std::move(then));
+    case MediaState::opening:
+      side.waiting.push_back(std::move(then));
       return;
-    case Leg::Media::closed:
-      leg->out.waiting.push_back(std::move(then));
-      open_phone_side(leg);
+    case MediaState::closed:
+      side.waiting.push_back(std::move(then));
+      open_phone_side(leg, side);
       return;
   }
 }
@@ -125,24 +129,24 @@ std::string OwnMedia::phone_invite(std::uint64_t call, const PhoneInvite& what) 
   w.header("Via", what.via);
   w.header("Max-Forwards", std::uint64_t{70});
   std::string from = identity_of(what.from.empty() ? leg.invite.from.text : what.from);
-  w.header("From", fmt::format("{};tag={}", from, leg.out.tag));
+  const PhoneSide& side = leg.ringing();
+  w.header("From", fmt::format("{};tag={}", from, side.tag));
   // The phones see what the caller dialled; the carrier the number it is asked to call.
   if (what.asserted_identity.empty())
     w.header("To", identity_of(leg.invite.to.text));
   else
     w.header("To", fmt::format("<{}>", what.request_uri));
-  w.header("Call-ID", leg.out.call_id);
+  w.header("Call-ID", side.call_id);
   w.header("CSeq", "1 INVITE");
   w.header("Contact", fmt::format("<sip:{}{}>", transport_.local(what.protocol).host_port(),
                                   what.protocol == Protocol::tcp ? ";transport=tcp" : ""));
   if (!what.asserted_identity.empty()) w.header("P-Asserted-Identity", what.asserted_identity);
   w.header("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO");
-  w.finish(leg.out.offer, "application/sdp");
+  w.finish(side.offer, "application/sdp");
   return out;
 }
 
-std::string OwnMedia::ack_for_phone(const LegPtr& leg) const {
-  const Leg::PhoneSide& o = leg->out;
+std::string OwnMedia::ack_for_phone(const PhoneSide& o) const {
   std::string out;
   MessageWriter w(out);
   w.request_line("ACK", o.target);
@@ -157,16 +161,22 @@ std::string OwnMedia::ack_for_phone(const LegPtr& leg) const {
   return out;
 }
 
-void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const Peer& to) {
+void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const Peer& to,
+                              std::string_view device) {
   auto it = legs_.find(call);
   if (it == legs_.end()) return;
   LegPtr leg = it->second;
-  Leg::PhoneSide& o = leg->out;
+  if (leg->transfer.active && answer.call_id == leg->next.call_id) {
+    transfer_answered(leg, answer, to, device);  // transfer.cpp
+    return;
+  }
+  PhoneSide& o = leg->out;
   if (o.answered) {  // a retransmission: its ACK was lost
-    if (o.to == answer.to.text) transport_.send(o.peer, ack_for_phone(leg));
+    if (o.to == answer.to.text) transport_.send(o.peer, ack_for_phone(o));
     return;
   }
   o.answered = true;
+  o.device.assign(device);
   o.from.assign(answer.from.text);
   o.to.assign(answer.to.text);
   o.peer = to;
@@ -185,9 +195,9 @@ void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const P
   std::reverse(o.routes.begin(), o.routes.end());
   o.key = dialog_key(o.call_id, answer.to.tag(), o.tag);  // as the phone's requests name it
   dialogs_[o.key] = leg;
-  transport_.send(o.peer, ack_for_phone(leg));
+  transport_.send(o.peer, ack_for_phone(o));
   leg->bridged = true;  // from now on the caller's dialog lives as long as the phone's
-  if (o.media != Leg::Media::open || answer.body.empty()) {
+  if (o.media != MediaState::open || answer.body.empty()) {
     log_(fmt::format("call {}: the phone's answer has no usable SDP: ending the call", leg->invite.call_id));
     bye_phone(leg, "no media");
     hang_up(leg, "no media");
@@ -240,15 +250,21 @@ void OwnMedia::bridge(const LegPtr& leg) {
 bool OwnMedia::stray_answer(const Message& answer) {
   if (answer.status_code < 200 || answer.status_code >= 300) return false;
   auto it = dialogs_.find(dialog_key(answer.call_id, answer.to.tag(), answer.from.tag()));
-  if (it == dialogs_.end() || it->second->out.call_id != answer.call_id) return false;
-  transport_.send(it->second->out.peer, ack_for_phone(it->second));
+  if (it == dialogs_.end()) return false;
+  const PhoneSide& side = it->second->out.call_id == answer.call_id ? it->second->out : it->second->next;
+  if (side.call_id != answer.call_id) return false;
+  transport_.send(side.peer, ack_for_phone(side));
   return true;
 }
 
 // Our BYE to the phone that answered: from our side of its dialog, to its Contact (or where
 // its INVITE went: its flow) with its route set.
 void OwnMedia::bye_phone(const LegPtr& leg, std::string_view why) {
-  Leg::PhoneSide& o = leg->out;
+  bye_side(leg, leg->out, why);
+  if (leg->transfer.active) bye_side(leg, leg->next, why);
+}
+
+void OwnMedia::bye_side(const LegPtr& leg, PhoneSide& o, std::string_view why) {
   if (!o.answered || o.key.empty()) return;
   std::string branch = layer_.new_branch();
   std::string out;
@@ -271,6 +287,10 @@ void OwnMedia::bye_phone(const LegPtr& leg, std::string_view why) {
 }
 
 void OwnMedia::phone_hung_up(const LegPtr& leg, ServerId txn, const Message& bye) {
+  if (leg->transfer.active) {  // the phone that transferred hangs up: the caller stays
+    transferor_hung_up(leg, txn, bye);
+    return;
+  }
   layer_.respond(txn, build_response(bye, 200, "OK"));
   dialogs_.erase(leg->out.key);
   leg->out.key.clear();

@@ -98,9 +98,12 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
   std::string request;
   if (kind == BranchKind::leg && anchored(call)) {
     // The caller is answered by serve (a menu): the INVITE is ours (b2bua/phone_legs.cpp).
-    request = config_.own_media->phone_invite(call.id, {.request_uri = request_uri,
+    request = config_.own_media->phone_invite(anchor_of(call), {.request_uri = request_uri,
                                                         .via = via,
-                                                        .from = from_value,
+                                                        // a transfer's phones see the caller
+                                                        .from = call.anchor != 0 && asserted_identity.empty()
+                                                                    ? std::string_view{}
+                                                                    : from_value,
                                                         .asserted_identity = asserted_identity,
                                                         .protocol = to.protocol});
   } else if (kind == BranchKind::leg && is_trunk(to) && !is_trunk(call.caller)) {

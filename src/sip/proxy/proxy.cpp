@@ -46,8 +46,13 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
     config_.own_media->on_answered([this](std::uint64_t call) { own_media_answered(call); });
     config_.own_media->on_caller_left([this](std::uint64_t call) { own_media_caller_left(call); });
     config_.own_media->on_ended([this](std::uint64_t call, std::string_view by) {
+      anchored_calls_.erase(call);
       close_record(fmt::format("own-media:{}", call), by);
     });
+    config_.own_media->on_transfer(
+        [this](std::uint64_t call, std::string_view target, std::string_view transferor) {
+          return own_media_transfer(call, target, transferor);
+        });
   }
 }
 
@@ -275,6 +280,7 @@ void Proxy::finish(Call& call) {
   CallOutcome outcome = call.session->outcome();
   for (Branch& branch : call.branches)
     if (!branch.done && !branch.media()) layer_.cancel(branch.txn);
+  if (call.anchor != 0) transfer_over(call);  // media.cpp
   switch (outcome.disposition) {
     case Disposition::answered:
       ++stats_.answered;
