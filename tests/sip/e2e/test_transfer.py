@@ -108,3 +108,18 @@ def test_unanswered_transfer_comes_back_to_the_phone(office, tmp_path: Path) -> 
     alice.command("hangup")
     expect_ok(carrier)
     assert_carrier_saw_no_transfer(carrier, alice, bob)
+
+
+def test_refer_in_a_proxied_carrier_call_never_reaches_the_carrier(office) -> None:
+    """A carrier's call answered straight by Alice (proxied, not anchored by serve): her REFER
+    is answered 403 by serve and never relayed (docs/sip-server.md: not built yet)."""
+    lab, alice, _, _ = office
+    carrier = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=4000)
+    alice.wait_event("CALL_INCOMING", 5)
+    alice.command("accept")
+    alice.wait_event("CALL_ESTABLISHED", 5)
+    alice.command("transfer", "102")
+    lab.server.wait_for(r"REFER from a phone in a call with the carrier refused \(403\)", 5)
+    carrier.wait()
+    assert carrier.messages(), "the carrier's trace is empty"
+    assert_carrier_saw_no_transfer(carrier, alice)
