@@ -6,7 +6,7 @@ hears ringback, and bridges the caller to whoever answers. The carrier never see
 anything of the inside. With a short --transfer-timeout (documented in docs/sip-server.md),
 an unanswered transfer comes back to Alice.
 
-Part of the sip_e2e ctest; about 15 s for the three tests."""
+Part of the sip_e2e ctest; about 30 s for the four tests."""
 
 from __future__ import annotations
 
@@ -123,3 +123,20 @@ def test_refer_in_a_proxied_carrier_call_never_reaches_the_carrier(office) -> No
     carrier.wait()
     assert carrier.messages(), "the carrier's trace is empty"
     assert_carrier_saw_no_transfer(carrier, alice)
+
+
+def test_blind_transfer_to_an_external_number(office, tmp_path: Path) -> None:
+    """Alice sends the carrier's caller out again: serve's INVITE to the trunk shows Alice's
+    caller ID (SPEC 3.8) and nothing of the inside; the caller's BYE ends the trunk's leg."""
+    lab, alice, bob, rtp = office
+    trunk = lab.trunk_uas("trunk_uas_answer.xml", timeout_s=20)
+    carrier = menu_caller(lab, tmp_path, rtp, "caller", pause_ms=7000)
+    connect_through_menu(lab, alice, rtp)
+    alice.command("transfer", "+31612345678")
+    lab.server.wait_for(r"transferred by e2e-alice-desk to \+31612345678 \(trunk\)", 8)
+    expect_ok(carrier, trunk)  # the caller's BYE, and serve's BYE to the trunk's leg
+    [invite] = [m for m in trunk.messages() if m.method == "INVITE"]
+    assert invite.text.startswith("INVITE sip:+31612345678@"), invite.text
+    assert "+31850000001" in (invite.header("From") or ""), invite.text  # Alice's caller ID
+    assert_carrier_saw_no_transfer(trunk, alice, bob)
+    assert_carrier_saw_no_transfer(carrier, alice, bob)
