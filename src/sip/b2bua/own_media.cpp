@@ -307,6 +307,8 @@ void OwnMedia::media_down() {
       const bool bridged = leg->bridged, voicemail = leg->in_voicemail;
       hang_up(leg, "media side failed");
       bye_phone(leg, "media side failed");
+      if (bridged && leg->transfer.active && on_caller_left_)
+        on_caller_left_(leg->transfer.call);  // the transfer's target stops ringing
       if (bridged && on_ended_) on_ended_(leg->call, "callee");
       if (!bridged && !voicemail && on_caller_left_) on_caller_left_(leg->call);
       forget(leg);

@@ -64,6 +64,7 @@ struct Proxy::Call {
   // A call that rings the target of a phone's transfer (media.cpp): the own media side's
   // call number whose caller is being transferred (its INVITEs and answer go there); 0 else.
   std::uint64_t anchor = 0;
+  TimerQueue::Id give_up = TimerQueue::kNone;  // its transfer_timeout
 };
 
 }  // namespace callplan::sip

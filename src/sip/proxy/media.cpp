@@ -279,9 +279,11 @@ std::uint64_t Proxy::own_media_transfer(std::uint64_t anchor, std::string_view t
                        .state = call.routing});
   if (config_.log)
     config_.log(fmt::format("call {}: transfer by {} rings {}", call.invite.call_id, transferor, to));
-  timers_.start(config_.transfer_timeout, [this, id] {
+  call.give_up = timers_.start(config_.transfer_timeout, [this, id] {
     Call* c = find(id);
-    if (c == nullptr || c->answered || c->session->ended()) return;
+    if (c == nullptr) return;
+    c->give_up = TimerQueue::kNone;
+    if (c->answered || c->session->ended()) return;
     for (Branch& branch : c->branches)
       if (!branch.done) layer_.cancel(branch.txn);
     c->session->caller_hung_up(seconds(*c));

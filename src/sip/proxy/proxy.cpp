@@ -57,7 +57,10 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
 }
 
 Proxy::~Proxy() {
-  for (auto& [id, call] : calls_) timers_.cancel(call->wake);
+  for (auto& [id, call] : calls_) {
+    timers_.cancel(call->wake);
+    timers_.cancel(call->give_up);
+  }
   // Calls still up when the server stops (after its drain time) are over now.
   std::vector<std::string> open;
   for (const auto& [key, record] : open_records_) open.push_back(key);
@@ -333,6 +336,7 @@ void Proxy::maybe_erase(std::uint64_t call_id) {
   setup_over(*call);
   if (config_.own_media) config_.own_media->call_over(call_id);
   timers_.cancel(call->wake);
+  timers_.cancel(call->give_up);
   call_by_txn_.erase(call->txn);
   if (session_pool_.size() < 64) session_pool_.push_back(std::move(call->session));
   calls_.erase(call_id);
