@@ -90,9 +90,16 @@ def test_unanswered_transfer_comes_back_to_the_phone(office, tmp_path: Path) -> 
     lab, alice, bob, rtp = office
     carrier = menu_caller(lab, tmp_path, rtp, "serve", pause_ms=0)
     connect_through_menu(lab, alice, rtp)
+    transferred = time.monotonic()
     alice.command("transfer", "102")
     bob.wait_event("CALL_INCOMING", 5)  # Bob lets it ring
     started = time.monotonic()
+    # Meanwhile the caller hears ringback (1 s of tone, then 4 s of silence), not Alice's
+    # steady tone any more.
+    time.sleep(max(0.0, transferred + 2.6 - time.monotonic()))
+    _, on = rtp.loud_share(transferred + 0.25, transferred + 0.85)
+    _, off = rtp.loud_share(transferred + 1.4, transferred + 2.6)
+    assert on > 0.8 and off < 0.2, f"no ringback cadence while Bob rings: {on:.0%} on, {off:.0%} off"
     line = lab.server.wait_for(r"transfer to 102 was not answered", TRANSFER_TIMEOUT + 3)
     assert time.monotonic() - started >= TRANSFER_TIMEOUT - 0.5
     mark = len(lab.server.lines)
