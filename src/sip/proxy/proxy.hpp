@@ -14,6 +14,10 @@
 //            without a media server they are logged and the session goes on (no digit)
 //   end      the final response the outcome calls for, when none was sent yet
 //
+// A caller that the own media side answered (a menu, src/sip/b2bua) is still routed here:
+// its phones are rung with the own media side's INVITEs and bridged there on answer, and a
+// phone's transfer of such a call rings its target through a call of its own (media.cpp).
+//
 // Branch answers go back to the session: the first 2xx of a leg is `answered`, a leg whose
 // branches all failed is `busy`. The first 2xx also CANCELs every other branch at once (the
 // other devices of the answering user too); a 2xx that crosses that CANCEL, or arrives after
