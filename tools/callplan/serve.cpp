@@ -57,6 +57,7 @@ struct ServeCliOptions {
   std::string smtp;
   std::string mail_from;
   std::string metrics;              // --metrics ADDR:PORT, "" for none
+  unsigned transfer_timeout = 30;   // seconds a transfer's target rings before it comes back
 };
 
 // The `callplan media` arguments of the own media side; "" with `error` set when the options
@@ -192,6 +193,7 @@ int run(const ServeCliOptions& o) {
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
   options.log_level = *level;
+  options.transfer_timeout = std::chrono::seconds(o.transfer_timeout);
   options.transport.socket_buffer = o.socket_buffer;
   options.log_limit.lines = o.log_limit;
 
@@ -262,6 +264,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trunk", o->trunk,
                   "The SIP trunk ADDR:PORT (or udp:/tcp:ADDR:PORT): external legs go there, and "
                   "requests from its address are trusted");
+  cmd->add_option("--transfer-timeout", o->transfer_timeout,
+                  "Seconds the target of a phone's transfer rings before the call goes back to "
+                  "the phone that transferred it (default 30)")
+      ->check(CLI::Range(1u, 600u));
   cmd->add_option("--media-server", o->media_server,
                   "SIP URI of a media server for voicemail (e.g. sip:vm@127.0.0.1:5090)");
   cmd->add_option("--realm", o->realm,

@@ -78,11 +78,41 @@ bool OwnMedia::in_dialog(ServerId txn, const Message& request, const Peer&) {
   auto it = dialogs_.find(dialog_key(request.call_id, request.from.tag(), request.to.tag()));
   if (it == dialogs_.end()) return false;
   LegPtr leg = it->second;
+  // The phone's side of a call a menu answered (phone_legs.cpp, transfer.cpp).
+  const bool from_phone = request.call_id == leg->out.call_id ||
+                          (leg->transfer.active && request.call_id == leg->next.call_id);
+  if (request.method == Method::bye && from_phone) {
+    if (request.call_id == leg->out.call_id) {
+      phone_hung_up(leg, txn, request);
+    } else {  // the target of a transfer hung up at once: as the phone it replaced would
+      layer_.respond(txn, build_response(request, 200, "OK"));
+      dialogs_.erase(leg->next.key);
+      leg->next.key.clear();
+      hang_up(leg, "the other side hung up");
+      if (on_ended_) on_ended_(leg->call, "callee");
+      close(leg);
+      close_phone_side(leg);
+      forget(leg);
+    }
+    return true;
+  }
+  if (request.method == Method::refer && from_phone) {
+    refer(leg, txn, request);
+    return true;
+  }
   if (request.method == Method::bye) {
     layer_.respond(txn, build_response(request, 200, "OK"));
     leg->over = true;
     log_(fmt::format("call {}: the caller hung up", leg->invite.call_id));
+    if (leg->bridged) {
+      bye_phone(leg, "the other side hung up");
+      if (leg->transfer.active && on_caller_left_) on_caller_left_(leg->transfer.call);
+      if (on_ended_) on_ended_(leg->call, "caller");
+    } else if (!leg->in_voicemail && on_caller_left_) {
+      on_caller_left_(leg->call);  // after a menu: the proxy stops ringing
+    }
     close(leg);  // a recording in progress ends ("closed") and is stored
+    close_phone_side(leg);
     forget(leg);
     return true;
   }

@@ -10,8 +10,29 @@
 
 namespace callplan::sip {
 
+// After a menu answered the caller, the calls toward phones are ours (phone_legs.cpp): one
+// media leg ("c<call>p<n>") whose offer goes to every phone rung, our dialog identity
+// toward them, and the phone that answered, bridged to the caller.
+struct OwnMedia::PhoneSide {
+  std::string name;             // the media process's leg for the phones' side
+  MediaState media = MediaState::closed;
+  std::string offer;            // its SDP offer, sent to every phone rung
+  std::vector<std::function<void(bool)>> waiting;
+  std::string call_id;          // our Call-ID and From tag toward the phones
+  std::string tag;
+  std::string from;             // our From (with tag) of the dialog that answered
+  std::string to;               // its To, with the phone's tag
+  std::string target;           // the phone's Contact
+  std::vector<std::string> routes;  // its Record-Route reversed (12.1.2)
+  Peer peer;                    // where its INVITE went (its flow)
+  std::uint32_t cseq = 1;
+  std::string key;              // dialog_key of the phone's dialog, in dialogs_
+  bool answered = false;
+  std::string device;           // the SIP username of the phone that answered
+};
+
 struct OwnMedia::Leg {
-  enum class Media : std::uint8_t { closed, opening, open, failed };
+  using Media = MediaState;
 
   std::uint64_t call = 0;
   std::string name;             // the media process's leg name
@@ -40,6 +61,25 @@ struct OwnMedia::Leg {
   std::string answer_bytes;     // our 200, retransmitted until the ACK (RFC 3261 13.3.1.4)
   TimerQueue::Id retransmit = TimerQueue::kNone;
   std::string dialog_key;
+
+  PhoneSide out;
+  unsigned out_count = 0;         // phone-side media legs opened so far (names stay unique)
+  bool bridged = false;           // the caller talks with the phone that answered
+
+  // A transfer by the phone in `out` (transfer.cpp): the target rings on `next`; `out`
+  // stays (unbridged, so on hold) until the target answers, or the call comes back to it.
+  struct Transfer {
+    bool active = false;
+    bool recall = false;          // ringing the phone that transferred it, which hung up
+    std::string target;           // what the Refer-To named (extension or number)
+    std::string transferor;       // the SIP username of the phone that transferred
+    std::uint64_t call = 0;       // the proxy's call that rings the target
+    bool reported = false;        // the REFER's final NOTIFY went out
+  };
+  Transfer transfer;
+  PhoneSide next;
+  PhoneSide& ringing() { return transfer.active ? next : out; }
+  const PhoneSide& ringing() const { return transfer.active ? next : out; }
 };
 
 // Call-ID, the caller's tag and ours: what names a dialog this side answered.

@@ -130,6 +130,7 @@ void OwnMedia::prompt_ended(const LegPtr& leg) {
 void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
   LegPtr leg = leg_for(side);
   leg->prompt = true;
+  leg->menu = false;
   leg->ringback_after = false;
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what)](bool ok) {
@@ -138,8 +139,7 @@ void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
       prompt_ended(leg);
       return;
     }
-    early_media(leg);
-    leg->menu = false;
+    early_media(leg);  // nothing when a menu answered the caller before
     control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}},
                      [this, leg](const nlohmann::json& reply) {
                        if (reply.value("ok", false)) return;
@@ -154,6 +154,7 @@ void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
 void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout) {
   LegPtr leg = leg_for(side);
   leg->prompt = true;
+  leg->menu = true;  // end_menu() before the leg opened cancels it
   leg->ringback_after = false;
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what), timeout](bool ok) {
@@ -162,8 +163,16 @@ void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint3
       prompt_ended(leg);
       return;
     }
-    early_media(leg);
-    leg->menu = true;
+    if (!leg->menu) {  // the session moved on while the leg opened
+      prompt_ended(leg);
+      return;
+    }
+    // SPEC 10: a menu answers the call (callers on the phone network send digits only once
+    // answered); the caller stays answered by us, and the phones' side is made ready now so
+    // that the phones ring at once after the digit (phone_legs.cpp).
+    answer(leg);
+    if (on_answered_) on_answered_(leg->call);
+    open_phone_side(leg, leg->out);
     // A digit during the prompt stops it (barge-in) and stays queued for the collect, which
     // is sent at once: the session's own timer says when the menu has waited long enough.
     control_.request({{"op", "play"}, {"leg", leg->name}, {"prompt", what}, {"barge_in", true},
@@ -185,7 +194,9 @@ void OwnMedia::ringback(std::uint64_t call) {
   auto it = legs_.find(call);
   if (it == legs_.end()) return;
   LegPtr leg = it->second;
-  if (leg->media != Leg::Media::open || !leg->early || leg->over || leg->in_voicemail) return;
+  if (leg->media != Leg::Media::open || (!leg->early && !leg->answered) || leg->over ||
+      leg->in_voicemail || leg->bridged)
+    return;
   if (leg->prompt) {  // an announcement still plays: ringback follows it, never cuts it
     leg->ringback_after = true;
     return;
@@ -201,7 +212,7 @@ void OwnMedia::end_menu(std::uint64_t call) {
   LegPtr leg = it->second;
   leg->menu = false;
   leg->prompt = false;  // the session moved on: nobody waits for this prompt now
-  if (leg->media == Leg::Media::open)
+  if (leg->media == Leg::Media::open && !leg->bridged)
     control_.request({{"op", "stop"}, {"leg", leg->name}}, [](const nlohmann::json&) {});
 }
 
@@ -245,10 +256,14 @@ void OwnMedia::call_over(std::uint64_t call) {
   auto it = legs_.find(call);
   if (it == legs_.end()) return;
   LegPtr leg = it->second;
-  if (leg->in_voicemail) return;  // its dialog carries on until a BYE
+  // Voicemail, or a phone connected after a menu: the dialog carries on until a BYE.
+  if (leg->in_voicemail || leg->bridged) return;
+  // A caller a menu answered, and the plan ended without connecting anyone: our BYE.
+  if (leg->answered) hang_up(leg, "nobody answered");
   leg->over = true;
   leg->menu = false;
   close(leg);
+  close_phone_side(leg);
   forget(leg);
 }
 
@@ -266,6 +281,8 @@ void OwnMedia::forget(const LegPtr& leg) {
   if (auto it = legs_.find(leg->call); it != legs_.end() && it->second == leg) legs_.erase(it);
   if (auto it = by_txn_.find(leg->txn); it != by_txn_.end() && it->second == leg) by_txn_.erase(it);
   if (!leg->dialog_key.empty()) dialogs_.erase(leg->dialog_key);
+  if (!leg->out.key.empty()) dialogs_.erase(leg->out.key);
+  if (!leg->next.key.empty()) dialogs_.erase(leg->next.key);
   if (!leg->recording) control_.forget(leg->name);
 }
 
@@ -284,8 +301,16 @@ void OwnMedia::media_down() {
     leg->recording = false;
     control_.forget(leg->name);
     prompt_ended(leg);  // a prompt that was playing will never end now
+    leg->out.media = MediaState::failed;
+    leg->next.media = MediaState::failed;
     if (leg->answered && !leg->over) {
+      const bool bridged = leg->bridged, voicemail = leg->in_voicemail;
       hang_up(leg, "media side failed");
+      bye_phone(leg, "media side failed");
+      if (bridged && leg->transfer.active && on_caller_left_)
+        on_caller_left_(leg->transfer.call);  // the transfer's target stops ringing
+      if (bridged && on_ended_) on_ended_(leg->call, "callee");
+      if (!bridged && !voicemail && on_caller_left_) on_caller_left_(leg->call);
       forget(leg);
     }
   }

@@ -5,8 +5,15 @@
 //
 //   announce   183 + SDP (early media), the prompt played to its end (the session waits for
 //              it: SPEC 3.9); routing goes on meanwhile, so phones may ring after it
-//   menu       183 + SDP, the prompt with barge-in, then one digit (RFC 4733, or in-band when
-//              the caller offered no telephone-event) reported through on_digit
+//   menu       200 + SDP (SPEC 10: callers on the phone network send digits only after the
+//              answer), the prompt with barge-in, then one digit (RFC 4733, or in-band when
+//              the caller offered no telephone-event) reported through on_digit; the caller
+//              stays answered by us through the steps that follow (phone_legs.cpp):
+//   phones     for a caller we answered, the proxy still resolves whom to ring and with which
+//              caller ID, but the INVITEs are ours (phone_invite: our Call-ID, tag, Contact
+//              and the offer of a media leg of our own); the caller hears ringback; the first
+//              phone to answer is ACKed and its media leg `bridge`d to the caller's
+
 //   voicemail  200 + SDP, the greeting, the tone and the recording (the media process stores
 //              it and queues its mail); serve sends BYE when the recording ends, and the
 //              caller's BYE ends the recording
@@ -21,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,6 +39,7 @@
 #include "sip/transport/peer.hpp"
 #include "sip/transport/timer_queue.hpp"
 #include "sip/transport/transport.hpp"
+#include "sip/writer.hpp"
 
 namespace callplan::sip {
 
@@ -87,6 +96,32 @@ class OwnMedia {
     on_prompt_ended_ = std::move(handler);
   }
 
+  // The menu answered the caller (200 sent): from now on the proxy sends no response to
+  // the caller's INVITE and rings phones through phone_invite.
+  void on_answered(std::function<void(std::uint64_t call)> handler) {
+    on_answered_ = std::move(handler);
+  }
+  // The caller we answered hung up (or its dialog failed) before a phone answered: the
+  // proxy stops ringing and ends the session.
+  void on_caller_left(std::function<void(std::uint64_t call)> handler) {
+    on_caller_left_ = std::move(handler);
+  }
+  // A call bridged to a phone ended: `by` is "caller" or "callee" (the call record's words).
+  void on_ended(std::function<void(std::uint64_t call, std::string_view by)> handler) {
+    on_ended_ = std::move(handler);
+  }
+  // The phone bridged to the caller of `call` transferred it (REFER, transfer.cpp): the
+  // proxy rings `target` (an extension or a number, as the phone `transferor` dialled it;
+  // "" for the extension of `transferor` itself: the call comes back) and returns the
+  // number of the call that rings it (0: nothing to ring). Its INVITEs go out through
+  // phone_invite(call), its answer through phone_answered(call).
+  using TransferHandler = std::function<std::uint64_t(std::uint64_t call, std::string_view target,
+                                                      std::string_view transferor)>;
+  void on_transfer(TransferHandler handler) { on_transfer_ = std::move(handler); }
+  // The target of a transfer did not answer (time-out, busy, nobody to ring): the call goes
+  // back to the phone that transferred it; when that phone has hung up, it rings again.
+  void transfer_failed(std::uint64_t call);
+
   void announce(const CallerSide& side, const PromptText& prompt);
   void menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout_seconds);
   // Stops a menu prompt and its collect (a re-prompt, or routing moved on). An announcement
@@ -105,6 +140,31 @@ class OwnMedia {
   // 487, unless it was answered already.
   void cancelled(ServerId txn);
 
+  // phone_legs.cpp — the calls toward phones of a caller we answered.
+  // Whether serve answered the caller of `call` itself and the caller is still there.
+  bool answered(std::uint64_t call) const;
+  // The SDP offer for the call's phones is ready (true), could not be made (false): `then`
+  // runs at once when that is known, else when the media process replies.
+  void when_offer(std::uint64_t call, std::function<void(bool ready)> then);
+  struct PhoneInvite {
+    std::string_view request_uri;
+    std::string_view via;                // our Via, with the branch of its transaction
+    std::string_view from;               // the caller ID to show ("" for the caller's From)
+    std::string_view asserted_identity;  // P-Asserted-Identity, "" for none
+    Protocol protocol = Protocol::udp;   // toward the phone (our Contact's transport)
+  };
+  // The INVITE toward one phone (or the trunk) for an answered caller: our own dialog
+  // (Call-ID and From tag shared by every phone of the call, like a forking UAC), our
+  // Contact, the offer of when_offer. Nothing of the caller's INVITE but its identity.
+  std::string phone_invite(std::uint64_t call, const PhoneInvite& what) const;
+  // A phone answered (2xx to phone_invite, first or retransmitted): ACK it; the first one
+  // is bridged to the caller. `to` is where its INVITE went.
+  void phone_answered(std::uint64_t call, const Message& answer, const Peer& to,
+                      std::string_view device = {});
+  // A retransmitted 2xx of a phone dialog after its transaction ended: ACKed again (true),
+  // or not ours (false).
+  bool stray_answer(const Message& answer);
+
   // A request inside a dialog this side answered (BYE, re-INVITE...): handled, true; false
   // when the dialog is not ours.
   bool in_dialog(ServerId txn, const Message& request, const Peer& from);
@@ -115,6 +175,8 @@ class OwnMedia {
 
  private:
   struct Leg;
+  enum class MediaState : std::uint8_t { closed, opening, open, failed };
+  struct PhoneSide;  // leg.hpp
   using LegPtr = std::shared_ptr<Leg>;
 
   LegPtr leg_for(const CallerSide& side);
@@ -138,6 +200,28 @@ class OwnMedia {
   Log log_;
   std::function<void(std::uint64_t, char)> on_digit_;
   std::function<void(std::uint64_t)> on_prompt_ended_;
+  std::function<void(std::uint64_t)> on_answered_;
+  std::function<void(std::uint64_t)> on_caller_left_;
+  std::function<void(std::uint64_t, std::string_view)> on_ended_;
+  TransferHandler on_transfer_;
+  // transfer.cpp
+  void refer(const LegPtr& leg, ServerId txn, const Message& request);
+  void notify_transferor(const LegPtr& leg, std::string_view sipfrag, bool final);
+  void transfer_answered(const LegPtr& leg, const Message& answer, const Peer& to,
+                         std::string_view device);
+  void transferor_hung_up(const LegPtr& leg, ServerId txn, const Message& bye);
+  void send_in_phone_dialog(const LegPtr& leg, PhoneSide& side, std::string_view method,
+                            std::span<const HeaderLine> headers, std::string_view body,
+                            std::string_view content_type);
+  // phone_legs.cpp
+  void open_phone_side(const LegPtr& leg, PhoneSide& side);
+  void bridge(const LegPtr& leg);
+  std::string ack_for_phone(const PhoneSide& side) const;
+  void bye_phone(const LegPtr& leg, std::string_view why);
+  void bye_side(const LegPtr& leg, PhoneSide& side, std::string_view why);
+  void phone_hung_up(const LegPtr& leg, ServerId txn, const Message& bye);
+  void close_phone_side(const LegPtr& leg);
+  void close_side(PhoneSide& side);
   void prompt_ended(const LegPtr& leg);
   std::unordered_map<std::uint64_t, LegPtr> legs_;        // by the proxy's call number
   std::unordered_map<std::string, LegPtr> dialogs_;       // answered, by Call-ID + tags

@@ -16,6 +16,7 @@ void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
   leg->menu = false;
   leg->prompt = false;  // an announcement before it is over for the session
   leg->job = std::move(job);
+  close_phone_side(leg);  // after a menu: nobody answered, the phones' side is done
   open(leg, [this, leg](bool ok) {
     if (leg->over) return;  // the caller CANCELled meanwhile (answered 487)
     if (!ok) {

@@ -96,7 +96,17 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
   std::vector<HeaderLine> headers(extra.begin(), extra.end());
   if (!asserted_identity.empty()) headers.push_back({"P-Asserted-Identity", asserted_identity});
   std::string request;
-  if (kind == BranchKind::leg && is_trunk(to) && !is_trunk(call.caller)) {
+  if (kind == BranchKind::leg && anchored(call)) {
+    // The caller is answered by serve (a menu): the INVITE is ours (b2bua/phone_legs.cpp).
+    request = config_.own_media->phone_invite(anchor_of(call), {.request_uri = request_uri,
+                                                        .via = via,
+                                                        // a transfer's phones see the caller
+                                                        .from = call.anchor != 0 && asserted_identity.empty()
+                                                                    ? std::string_view{}
+                                                                    : from_value,
+                                                        .asserted_identity = asserted_identity,
+                                                        .protocol = to.protocol});
+  } else if (kind == BranchKind::leg && is_trunk(to) && !is_trunk(call.caller)) {
     // Nothing of the inside goes to the carrier (trunk_side.hpp).
     std::string contact = our_contact(call.trunk_token);
     request = trunk_invite(call.invite, {.request_uri = request_uri,
@@ -260,6 +270,10 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     // dialog is its own (a distinct Call-ID), the caller never joins it; it is ended (ACK,
     // BYE) and the job counts as done without a digit.
     end_late_answer(*call, index, response);
+    maybe_erase(call_id);
+    return;
+  }
+  if (status < 300 && anchored_answer(*call, index, response)) {  // media.cpp
     maybe_erase(call_id);
     return;
   }

@@ -64,6 +64,10 @@ struct Proxy::Call {
   std::int64_t token_expires = 0;  // Unix seconds; the same for every token of the call
   std::string trunk_from;      // the caller-ID From the carrier got
   int best_failure = 0;        // 486/600 when a phone said busy: the final answer then
+  // A call that rings the target of a phone's transfer (media.cpp): the own media side's
+  // call number whose caller is being transferred (its INVITEs and answer go there); 0 else.
+  std::uint64_t anchor = 0;
+  TimerQueue::Id give_up = TimerQueue::kNone;  // its transfer_timeout
 };
 
 }  // namespace callplan::sip

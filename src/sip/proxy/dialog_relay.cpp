@@ -155,6 +155,19 @@ static Peer phone_peer(const TrunkDialog& dialog) { return reach(dialog.phone_co
 void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
                                const std::string& key, const TrunkDialog& dialog) {
   const bool from_carrier = is_trunk(from);
+  if (!from_carrier && request.method == Method::refer) {
+    // A phone transferring a call it has with the carrier: the REFER never goes there (it
+    // names the inside, and the carrier would carry the transfer out itself). Calls serve
+    // anchors (after a menu) are transferred by serve (src/sip/b2bua/transfer.cpp); a call
+    // proxied end to end is not yet (docs/sip-server.md "callplan's own media side").
+    HeaderLine line{"Warning",
+                    "399 callplan \"this call is not anchored by callplan: it cannot be transferred yet\""};
+    layer_.respond(txn, build_response(request, 403, "Forbidden", {.extra = std::span(&line, 1)}));
+    if (config_.log)
+      config_.log(fmt::format("call {}: REFER from a phone in a call with the carrier refused (403)",
+                              request.call_id));
+    return;
+  }
   Peer to;
   std::string branch = layer_.new_branch();
   std::string forwarded;
@@ -218,6 +231,7 @@ void Proxy::ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDi
 
 void Proxy::stray_response(const Message& response, const Peer& from) {
   (void)from;
+  if (config_.own_media && config_.own_media->stray_answer(response)) return;  // re-ACKed
   // Only 2xx to INVITE are relayed statelessly (retransmissions after the client transaction
   // ended); our Via must be on top and another below it.
   if (response.status_code < 200 || response.status_code >= 300) return;

@@ -123,6 +123,181 @@ VoicemailJob Proxy::voicemail_job(const Call& call, UserIndex user) const {
   return job;
 }
 
+std::uint64_t Proxy::anchor_of(const Call& call) const {
+  return call.anchor != 0 ? call.anchor : call.id;
+}
+
+bool Proxy::anchored(const Call& call) const {
+  return config_.own_media != nullptr && config_.own_media->answered(anchor_of(call));
+}
+
+// The menu answered the caller: the caller's INVITE has its final response, ours.
+void Proxy::own_media_answered(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr || call->final_sent) return;
+  call->final_sent = true;
+  call->final_status = 200;
+}
+
+// The caller we answered hung up before a phone answered: as a CANCEL would, but the
+// caller's INVITE needs no 487 (it was answered).
+void Proxy::own_media_caller_left(std::uint64_t call_id) {
+  Call* call = find(call_id);
+  if (call == nullptr) return;
+  for (Branch& branch : call->branches)
+    if (!branch.done) layer_.cancel(branch.txn);
+  if (!call->session->ended()) call->session->caller_hung_up(seconds(*call));
+  if (!call->running) run_actions(*call);
+}
+
+// Phones rung for an answered caller get the offer of the own media side's phone leg: when
+// it is not made yet (the media process has not replied), the legs ring once it is; when it
+// cannot be made, they drop out as a leg with nothing to ring does.
+bool Proxy::anchored_ring(Call& call, std::span<const LegId> legs) {
+  if (!anchored(call)) return false;
+  enum : int { waiting = 0, ready = 1, failed = 2, deferred = 3 };
+  auto state = std::make_shared<int>(waiting);
+  std::vector<LegId> later(legs.begin(), legs.end());
+  std::uint64_t id = call.id;
+  config_.own_media->when_offer(anchor_of(call), [this, id, later, state](bool ok) {
+    if (*state != deferred) {
+      *state = ok ? ready : failed;
+      return;
+    }
+    Call* c = find(id);
+    if (c == nullptr || c->session->ended()) return;
+    for (LegId leg : later) {
+      if (ok)
+        fork_leg(*c, c->session->leg(leg));
+      else
+        c->busy_pending.push_back(leg);
+    }
+    if (!c->running) run_actions(*c);
+  });
+  if (*state == ready) return false;
+  if (*state == failed) {
+    call.busy_pending.insert(call.busy_pending.end(), later.begin(), later.end());
+    return true;
+  }
+  *state = deferred;
+  return true;
+}
+
+// A phone's 2xx for an answered caller: the own media side ACKs it and bridges it to the
+// caller; here the session hears of it, the other branches stop and the record notes it (it
+// is closed by the own media side's on_ended, at the BYE of either side).
+bool Proxy::anchored_answer(Call& call, std::size_t index, const Message& response) {
+  Branch& branch = call.branches[index];
+  if (branch.media() || !anchored(call)) return false;
+  if ((call.winner && *call.winner != index) || (!call.winner && call.session->ended())) {
+    end_late_answer(call, index, response);
+    return true;
+  }
+  if (branch.done) {  // a retransmission of the answer: ACKed again
+    config_.own_media->phone_answered(anchor_of(call), response, branch.to, branch.device);
+    return true;
+  }
+  branch.done = true;
+  branch.status = response.status_code;
+  call.winner = index;
+  call.answered = true;
+  call.final_status = 200;
+  call.record.answer = wall(call);
+  call.record.answered_device = branch.device;
+  if (call.anchor == 0) {
+    // The caller's call: its record is closed at the BYE of either side (on_ended), and a
+    // transfer routes from what it keeps here. A transfer's call is recorded at once.
+    call.dialog_key = fmt::format("own-media:{}", call.id);
+    anchored_calls_[call.id] = AnchoredCall{call.directory, call.routing, call.invite_bytes, call.caller};
+  }
+  for (std::size_t i = 0; i < call.branches.size(); ++i)
+    if (i != index && !call.branches[i].done) layer_.cancel(call.branches[i].txn);
+  config_.own_media->phone_answered(anchor_of(call), response, branch.to, branch.device);
+  std::uint32_t t = seconds(call);
+  call.session->answered(branch.leg, t);
+  if (!call.session->ended()) call.session->caller_hung_up(t);
+  if (!call.running) run_actions(call);
+  return true;
+}
+
+// A phone bridged to a caller we answered transferred it (REFER): a call of its own rings
+// the target, routed by the session as if the phone that transferred had dialled it (an
+// extension's personal plan, or the trunk with that user's caller ID; SPEC 3), its INVITEs
+// carrying the caller's identity (phone_legs.cpp). It only rings: announcements, menus and
+// voicemail of the target's plan are not taken, and after transfer_timeout the call goes back
+// to the phone that transferred it (transfer_over). `target` "" is that going back when that
+// phone hung up already: it rings the phone's own extension. A session never rings its
+// caller's own user (SPEC 3.3), so that call is routed as if another user of the company
+// dialled; who is shown is the caller's identity all the same.
+std::uint64_t Proxy::own_media_transfer(std::uint64_t anchor, std::string_view target,
+                                        std::string_view transferor) {
+  auto found = anchored_calls_.find(anchor);
+  if (found == anchored_calls_.end()) return 0;
+  const AnchoredCall& from = found->second;
+  const Engine& engine = *from.directory->engine();
+  auto device = from.directory->device_of(transferor);
+  if (!device || engine.device_user(*device) == kNoUser) return 0;
+  UserIndex transferor_user = engine.device_user(*device);
+  Caller who = Caller::from_device(*device);
+  std::string to(target);
+  if (to.empty()) {  // back to the phone that transferred
+    to = std::string(engine.extension(transferor_user));
+    UserIndex other = kNoUser;
+    for (std::size_t u = 0; u < engine.user_count() && other == kNoUser; ++u)
+      if (static_cast<UserIndex>(u) != transferor_user) other = static_cast<UserIndex>(u);
+    if (other == kNoUser) return 0;
+    who = Caller::from_user(other);
+  }
+  auto owned = std::make_unique<Call>();
+  Call& call = *owned;
+  call.id = next_call_++;
+  call.anchor = anchor;
+  call.invite_bytes = from.invite_bytes;
+  if (!parse_message(call.invite_bytes, call.invite).ok()) return 0;
+  call.caller = from.caller;
+  call.directory = from.directory;
+  call.routing = from.routing;
+  call.to = to;
+  call.started = timers_.now();
+  call.final_sent = true;  // nobody waits for a response: the caller was answered long ago
+  call.final_status = 200;
+  call.session = std::make_unique<CallSession>(call.directory->engine());
+  call.record.start = CallRecord::Clock::now();
+  call.record.call_id = fmt::format("{};transfer={}", call.invite.call_id, call.id);
+  call.record.company = call.directory->company();
+  call.record.dialled = call.to;
+  call.record.caller_device = std::string(transferor);
+  call.record.caller = std::string(engine.extension(transferor_user));
+  ++stats_.calls;
+  std::uint64_t id = call.id;
+  calls_.emplace(id, std::move(owned));
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  call.session->start({.caller = who,
+                       .to = call.to,
+                       .at = Instant{now.time_since_epoch()},
+                       .presence = call.directory->presence(),
+                       .state = call.routing});
+  if (config_.log)
+    config_.log(fmt::format("call {}: transfer by {} rings {}", call.invite.call_id, transferor, to));
+  call.give_up = timers_.start(config_.transfer_timeout, [this, id] {
+    Call* c = find(id);
+    if (c == nullptr) return;
+    c->give_up = TimerQueue::kNone;
+    if (c->answered || c->session->ended()) return;
+    for (Branch& branch : c->branches)
+      if (!branch.done) layer_.cancel(branch.txn);
+    c->session->caller_hung_up(seconds(*c));
+    if (!c->running) run_actions(*c);
+  });
+  run_actions(call);
+  return id;
+}
+
+void Proxy::transfer_over(Call& call) {
+  if (call.answered) return;  // the target is bridged to the caller now
+  config_.own_media->transfer_failed(call.anchor);
+}
+
 void Proxy::own_media_digit(std::uint64_t call_id, char digit) {
   Call* call = find(call_id);
   if (call == nullptr || call->session->ended()) return;
@@ -142,8 +317,14 @@ void Proxy::own_media_prompt_ended(std::uint64_t call_id) {
 
 void Proxy::to_voicemail(Call& call, UserIndex user) {
   std::string_view extension = call.directory->engine()->extension(user);
+  if (call.anchor != 0) {  // a transfer rings only: its end sends the call back (transfer_over)
+    if (config_.log)
+      config_.log(fmt::format("call {}: transfer target's voicemail of {} not taken: the call goes back",
+                              call.record.call_id, extension));
+    return;
+  }
   auto to = media_server();
-  if (!to && config_.own_media && !call.final_sent) {
+  if (!to && config_.own_media && (!call.final_sent || anchored(call))) {
     // The own media side answers the caller from now on; the proxy's part is over.
     config_.own_media->voicemail(caller_side(call), voicemail_job(call, user));
     call.final_sent = true;
@@ -164,9 +345,10 @@ void Proxy::to_voicemail(Call& call, UserIndex user) {
 }
 
 void Proxy::play(Call& call, const Action& action) {
+  if (call.anchor != 0) return;  // a transfer rings only
   auto to = media_server();
   if (!to && config_.own_media) {
-    if (!call.final_sent)
+    if (!call.final_sent || anchored(call))
       config_.own_media->announce(caller_side(call), {.folder = call.directory->folder(),
                                                       .audio = action.audio,
                                                       .text = action.text,
@@ -189,10 +371,11 @@ void Proxy::play(Call& call, const Action& action) {
 }
 
 void Proxy::collect_digit(Call& call, const Action& action) {
+  if (call.anchor != 0) return;  // a transfer rings only (its time-out ends it)
   end_prompts(call);  // a re-prompt replaces the previous one
   auto to = media_server();
   if (!to && config_.own_media) {
-    if (!call.final_sent)
+    if (!call.final_sent || anchored(call))
       config_.own_media->menu(caller_side(call),
                               {.folder = call.directory->folder(),
                                .audio = action.audio,

@@ -43,11 +43,24 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
   if (config_.own_media) {
     config_.own_media->on_digit([this](std::uint64_t call, char d) { own_media_digit(call, d); });
     config_.own_media->on_prompt_ended([this](std::uint64_t call) { own_media_prompt_ended(call); });
+    config_.own_media->on_answered([this](std::uint64_t call) { own_media_answered(call); });
+    config_.own_media->on_caller_left([this](std::uint64_t call) { own_media_caller_left(call); });
+    config_.own_media->on_ended([this](std::uint64_t call, std::string_view by) {
+      anchored_calls_.erase(call);
+      close_record(fmt::format("own-media:{}", call), by);
+    });
+    config_.own_media->on_transfer(
+        [this](std::uint64_t call, std::string_view target, std::string_view transferor) {
+          return own_media_transfer(call, target, transferor);
+        });
   }
 }
 
 Proxy::~Proxy() {
-  for (auto& [id, call] : calls_) timers_.cancel(call->wake);
+  for (auto& [id, call] : calls_) {
+    timers_.cancel(call->wake);
+    timers_.cancel(call->give_up);
+  }
   // Calls still up when the server stops (after its drain time) are over now.
   std::vector<std::string> open;
   for (const auto& [key, record] : open_records_) open.push_back(key);
@@ -255,6 +268,7 @@ void Proxy::arm_wake(Call& call) {
 }
 
 void Proxy::ring(Call& call, std::span<const LegId> legs) {
+  if (anchored_ring(call, legs)) return;  // media.cpp: the offer for the phones comes first
   for (LegId id : legs) fork_leg(call, call.session->leg(id));
 }
 
@@ -269,6 +283,7 @@ void Proxy::finish(Call& call) {
   CallOutcome outcome = call.session->outcome();
   for (Branch& branch : call.branches)
     if (!branch.done && !branch.media()) layer_.cancel(branch.txn);
+  if (call.anchor != 0) transfer_over(call);  // media.cpp
   switch (outcome.disposition) {
     case Disposition::answered:
       ++stats_.answered;
@@ -321,6 +336,7 @@ void Proxy::maybe_erase(std::uint64_t call_id) {
   setup_over(*call);
   if (config_.own_media) config_.own_media->call_over(call_id);
   timers_.cancel(call->wake);
+  timers_.cancel(call->give_up);
   call_by_txn_.erase(call->txn);
   if (session_pool_.size() < 64) session_pool_.push_back(std::move(call->session));
   calls_.erase(call_id);

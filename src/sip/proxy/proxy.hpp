@@ -14,6 +14,10 @@
 //            without a media server they are logged and the session goes on (no digit)
 //   end      the final response the outcome calls for, when none was sent yet
 //
+// A caller that the own media side answered (a menu, src/sip/b2bua) is still routed here:
+// its phones are rung with the own media side's INVITEs and bridged there on answer, and a
+// phone's transfer of such a call rings its target through a call of its own (media.cpp).
+//
 // Branch answers go back to the session: the first 2xx of a leg is `answered`, a leg whose
 // branches all failed is `busy`. The first 2xx also CANCELs every other branch at once (the
 // other devices of the answering user too); a 2xx that crosses that CANCEL, or arrives after
@@ -24,6 +28,7 @@
 // proxy set up (Record-Route puts us on their path), so nothing unauthenticated is relayed.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +63,8 @@ struct ProxyConfig {
   // Without a media server: callplan's own media side, which answers the calls that reach a
   // media step itself (src/sip/b2bua); nullptr for none (voicemail 480, prompts skipped).
   OwnMedia* own_media = nullptr;
+  // How long the target of a phone's transfer rings before the call comes back (issue 11).
+  std::chrono::seconds transfer_timeout{30};
   std::function<void(std::string_view line)> log;  // info-level call log; empty: quiet
   // Every call's detail record, once, when it is over (call_record.hpp); empty: none kept.
   std::function<void(const CallRecord& record)> record;
@@ -158,6 +165,17 @@ class Proxy {
   std::string media_job_progress(const Call& call, const Message& response) const;
   CallerSide caller_side(const Call& call) const;
   VoicemailJob voicemail_job(const Call& call, UserIndex user) const;
+  // A caller that the own media side answered (a menu): phones are rung with its INVITEs
+  // and bridged on answer (src/sip/b2bua/phone_legs.cpp).
+  bool anchored(const Call& call) const;
+  bool anchored_ring(Call& call, std::span<const LegId> legs);  // true: deferred
+  bool anchored_answer(Call& call, std::size_t branch, const Message& response);
+  std::uint64_t anchor_of(const Call& call) const;
+  std::uint64_t own_media_transfer(std::uint64_t anchor, std::string_view target,
+                                   std::string_view transferor);
+  void transfer_over(Call& call);  // the target call ended: answered, or back it goes
+  void own_media_answered(std::uint64_t call);
+  void own_media_caller_left(std::uint64_t call);
   void own_media_digit(std::uint64_t call, char digit);
   void own_media_prompt_ended(std::uint64_t call);
   void finish(Call& call);
@@ -219,6 +237,15 @@ class Proxy {
   // `to_endpoint`: no Route is left after ours, the hop is the Request-URI (a phone's Contact).
   void reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const;
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
+  // Callers the own media side answered and bridged to a phone (by its call number): what a
+  // transfer needs to route from them (media.cpp); gone at the call's end.
+  struct AnchoredCall {
+    std::shared_ptr<Directory> directory;
+    RoutingState* routing = nullptr;
+    std::string invite_bytes;
+    Peer caller;
+  };
+  std::unordered_map<std::uint64_t, AnchoredCall> anchored_calls_;
   std::unordered_map<ServerId, std::uint64_t> call_by_txn_;
   // Answered calls whose dialog is still up, by DialogSet::key: written at its BYE.
   struct OpenRecord {

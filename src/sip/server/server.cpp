@@ -63,6 +63,7 @@ Server::Impl::Impl(ServerOptions o)
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
                         .own_media = own_media.get(),
+                        .transfer_timeout = options.transfer_timeout,
                         .log = log.enabled(LogLevel::info)
                                    ? std::function<void(std::string_view)>(
                                          [this](std::string_view line) { log.write(LogLevel::info, line); })

@@ -58,6 +58,8 @@ struct ServerOptions {
   ThrottlePolicy throttle{};
   TransportLimits transport{};
   std::chrono::seconds drain_limit{10};  // SIGTERM: how long calls in progress may finish
+  // How long the target of a phone's transfer rings before the call goes back (own media).
+  std::chrono::seconds transfer_timeout{30};
   // callplan's own media side (used when media_server is ""): the supervised `callplan media`
   // process and the calls serve answers itself (docs/sip-server.md).
   MediaSideOptions media_side{};

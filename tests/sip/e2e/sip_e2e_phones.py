@@ -54,9 +54,11 @@ class Baresip:
 
     def __init__(self, workdir: Path, name: str, *, username: str, password: str,
                  server: str, transport: str, ip: str = "127.0.0.1",
-                 watches: tuple[str, ...] = ()) -> None:
+                 watches: tuple[str, ...] = (), heard: Path | None = None) -> None:
         """`watches`: colleagues' extensions whose presence this phone shows (its contacts
-        with `;presence=p2p`, subscribed by baresip's presence module)."""
+        with `;presence=p2p`, subscribed by baresip's presence module). `heard`: a folder
+        where baresip's sndfile module keeps each call's audio as WAV files (`*-dec.wav` is
+        what the phone heard); None keeps nothing."""
         self.name = name
         self.dir = workdir / f"baresip-{name}"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -74,6 +76,7 @@ class Baresip:
             "module\tctrl_tcp.so\n"
             f"ctrl_tcp_listen\t{ip}:{self.ctrl_port}\n"
             "audio_player\taufile,/dev/null\n"
+            + (f"module\tsndfile.so\nsnd_path\t{heard}\n" if heard else "") +
             "audio_source\tausine,440\n"
             "audio_alert\taufile,/dev/null\n"
             # ausine plays only 48 kHz stereo: baresip resamples to the call's codec.
