@@ -86,6 +86,10 @@ class OwnMedia {
   void on_prompt_ended(std::function<void(std::uint64_t call)> handler) {
     on_prompt_ended_ = std::move(handler);
   }
+  // A voicemail message was stored in `company`/`extension` (message waiting follows at once).
+  void on_message_stored(std::function<void(std::string_view company, std::string_view extension)> handler) {
+    on_message_stored_ = std::move(handler);
+  }
 
   void announce(const CallerSide& side, const PromptText& prompt);
   void menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout_seconds);
@@ -138,6 +142,7 @@ class OwnMedia {
   Log log_;
   std::function<void(std::uint64_t, char)> on_digit_;
   std::function<void(std::uint64_t)> on_prompt_ended_;
+  std::function<void(std::string_view, std::string_view)> on_message_stored_;
   void prompt_ended(const LegPtr& leg);
   std::unordered_map<std::uint64_t, LegPtr> legs_;        // by the proxy's call number
   std::unordered_map<std::string, LegPtr> dialogs_;       // answered, by Call-ID + tags
