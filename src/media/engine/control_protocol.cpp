@@ -122,7 +122,7 @@ Command command_of(const std::string& op, const json& o) {
     c.company = string_field(o, "company", true);
     c.extension = string_field(o, "extension", true);
     const bool one_message = c.action == MailboxCmd::Action::save || c.action == MailboxCmd::Action::remove;
-    c.id = string_field(o, "id", one_message);
+    c.id = string_field(o, "message", one_message);
     c.time_zone = string_field(o, "time_zone", false, "UTC");
     return c;
   }

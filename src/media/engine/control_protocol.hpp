@@ -104,7 +104,7 @@ struct MailboxCmd {
   Action action = Action::list;
   std::string company;
   std::string extension;
-  std::string id;         // save, remove: the message
+  std::string id;         // save, remove: the message (field "message": "id" is the request's)
   std::string time_zone = "UTC";  // keep_greeting: the record's local time
 };
 struct BridgeCmd {

@@ -69,7 +69,7 @@ void Engine::mailbox(const Request& r, const MailboxCmd& c) {
         if (!stored)
           error = stored.error();
         else
-          reply = {{"id", stored->id}, {"seconds", stored->seconds}};
+          reply = {{"greeting", stored->id}, {"seconds", stored->seconds}};  // "id" is the request's
         if (stored) log_(fmt::format("voicemail {}: new greeting {} ({:.1f} s)", box.name(), stored->id, stored->seconds));
         break;
       }

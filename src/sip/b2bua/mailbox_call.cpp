@@ -151,7 +151,7 @@ void MailboxCalls::after_message(const CallPtr& call) {
   nlohmann::json& m = call->messages[call->current];
   if (call->heard && m.value("state", std::string()) == "new") {
     m["state"] = "saved";
-    mailbox_request(call, {{"action", "save"}, {"id", m.value("id", std::string())}},
+    mailbox_request(call, {{"action", "save"}, {"message", m.value("id", std::string())}},
                     [](const nlohmann::json&) {});
   }
   say(call, mailbox_phrase(MailboxPhrase::message_menu, call->dial.language));
@@ -168,7 +168,7 @@ void MailboxCalls::next_message(const CallPtr& call) {
 void MailboxCalls::update_message(const CallPtr& call, std::string_view action) {
   nlohmann::json& m = call->messages[call->current];
   const bool remove = action == "delete";
-  mailbox_request(call, {{"action", std::string(action)}, {"id", m.value("id", std::string())}},
+  mailbox_request(call, {{"action", std::string(action)}, {"message", m.value("id", std::string())}},
                   [this, call, remove](const nlohmann::json&) {
                     say(call, mailbox_phrase(remove ? MailboxPhrase::deleted : MailboxPhrase::saved,
                                              call->dial.language));
