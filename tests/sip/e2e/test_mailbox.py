@@ -5,7 +5,7 @@ captures written by `keys_pcap` below, played by sipp), a sipp phone that watche
 and the sipp carrier leaving voicemail.
 
 Run by the sip_e2e ctest with the rest of this folder; a missing peer fails under CI=true
-(test_own_media.py's checks, imported). About 45 s in all, most of it real prompts and
+(test_own_media.py's checks, imported). About 60 s in all, most of it real prompts and
 messages played at their real speed."""
 
 from __future__ import annotations
@@ -22,13 +22,16 @@ import pytest
 from rtp_pcap import RATE, FRAME, _frame, tone_then_key
 from sip_e2e_server import SERVER_IP, TRUNK_IP, free_udp_port
 from sip_e2e_sipp import EXIT_OK, SippPeer
-from test_own_media import CALLER_RTP, RTP_PORTS, greeting_wait_ms  # noqa: F401 (its checks)
+from test_own_media import greeting_wait_ms  # and its checks for missing peers
 from test_sip_e2e import CRASH, Lab, expect_ok, tenant_devices
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios"
 PIN = "2468"
-PHONE_RTP = 30700  # sipp's RTP as a phone (this file's ports: 30700-30799, inside 30000-30999)
+# Ports of their own (35000-35999), so that this file may run next to test_own_media.py.
+RTP_PORTS = "35000-35299"  # the media process's legs
+CALLER_RTP = 35600         # sipp's RTP as the carrier (on the trunk's address)
+PHONE_RTP = 35700          # sipp's RTP as a phone
 
 # The e2e tenant with what the mailbox needs: a PIN for Eve and a phone of hers that sipp can
 # authenticate (eve-desk stores only a SHA-256 hash, which sipp cannot answer).
