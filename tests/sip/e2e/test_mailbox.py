@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import re
+import socket
 import struct
+import threading
 import time
 from pathlib import Path
 
@@ -25,6 +28,15 @@ from sip_e2e_sipp import EXIT_OK, SippPeer
 from test_own_media import greeting_wait_ms  # and its checks for missing peers
 from test_sip_e2e import CRASH, Lab, expect_ok, tenant_devices
 
+
+def ulaw(sample: int) -> int:
+    """One 16-bit linear sample to µ-law (ITU-T G.711)."""
+    sign = 0x80 if sample < 0 else 0
+    magnitude = min(abs(sample), 32635) + 132
+    exponent = max(0, magnitude.bit_length() - 8)
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return ~(sign | (exponent << 4) | mantissa) & 0xFF
+
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios"
 PIN = "2468"
@@ -32,6 +44,7 @@ PIN = "2468"
 RTP_PORTS = "35000-35299"  # the media process's legs
 CALLER_RTP = 35600         # sipp's RTP as the carrier (on the trunk's address)
 PHONE_RTP = 35700          # sipp's RTP as a phone
+LISTENER_RTP = 35810       # the caller's RTP when the test itself listens
 
 # The e2e tenant with what the mailbox needs: a PIN for Eve and a phone of hers that sipp can
 # authenticate (eve-desk stores only a SHA-256 hash, which sipp cannot answer).
@@ -42,10 +55,11 @@ TENANT_TEXT = (HERE / "tenant.yaml").read_text().replace(
     "devices:\n  - {id: eve-phone, user: \"105\", sip: {password: \"Eve-phone-pass-5\"}}\n")
 
 
-def keys_pcap(path: Path, plan: list[str | float]) -> Path:
+def keys_pcap(path: Path, plan: list[str | float | tuple[float, float]]) -> Path:
     """A PCMU stream of silence with RFC 4733 keys (payload type 101) at the moments `plan`
     says: a string is keys pressed one after the other (160 ms each, 140 ms apart), a number
-    is that many seconds of silence. Each key is its own event (its own RTP timestamp)."""
+    is that many seconds of silence, (hz, seconds) a sine of that pitch. Each key is its own
+    event (its own RTP timestamp)."""
     codes = {**{str(d): d for d in range(10)}, "*": 10, "#": 11}
     out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
     state = {"seq": 2000, "ts": 80000, "t": 1_000_000.0, "first": True}
@@ -64,8 +78,16 @@ def keys_pcap(path: Path, plan: list[str | float]) -> Path:
         for _ in range(max(1, round(seconds / 0.02))):
             packet(0, b"\xff" * FRAME, FRAME)
 
+    def sine(hz: float, seconds: float) -> None:
+        for start in range(0, int(seconds * RATE), FRAME):
+            packet(0, bytes(ulaw(int(8000 * math.sin(2 * math.pi * hz * (start + i) / RATE)))
+                            for i in range(FRAME)), FRAME)
+
     silence(0.2)
     for step in plan:
+        if isinstance(step, tuple):
+            sine(*step)
+            continue
         if isinstance(step, (int, float)):
             silence(float(step))
             continue
@@ -80,6 +102,52 @@ def keys_pcap(path: Path, plan: list[str | float]) -> Path:
     silence(0.2)
     path.write_bytes(b"".join(out))
     return path
+
+
+class RtpListener:
+    """The caller's ear: takes the RTP sent to it (PCMU) and keeps the samples with the time
+    each packet arrived."""
+
+    def __init__(self, ip: str, port: int) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((ip, port))
+        self.sock.settimeout(0.2)
+        self.frames: list[tuple[float, list[int]]] = []
+        self.running = True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        table = [self.decode(b) for b in range(256)]
+        while self.running:
+            try:
+                data, _ = self.sock.recvfrom(2048)
+            except OSError:
+                continue
+            if len(data) > 12 and (data[1] & 0x7F) == 0:
+                self.frames.append((time.time(), [table[b] for b in data[12:]]))
+
+    @staticmethod
+    def decode(code: int) -> int:
+        code = ~code & 0xFF
+        magnitude = ((((code & 0x0F) << 3) + 132) << ((code >> 4) & 0x07)) - 132
+        return -magnitude if code & 0x80 else magnitude
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+
+
+def tone_share(samples: list[int], freq: float) -> float:
+    """How much of a frame's energy is at `freq` (Goertzel), 0..1."""
+    energy = sum(s * s for s in samples) or 1
+    k = 2 * math.cos(2 * math.pi * freq / RATE)
+    s1 = s2 = 0.0
+    for x in samples:
+        s1, s2 = x + k * s1 - s2, s1
+    power = s1 * s1 + s2 * s2 - k * s1 * s2
+    return 2 * power / (len(samples) * energy)
 
 
 @pytest.fixture
@@ -167,9 +235,10 @@ def test_the_lamp_goes_on_with_a_message_and_off_when_the_phone_deletes_it(
 def test_the_mailbox_with_a_pin_records_a_greeting_the_next_caller_hears(
         mailbox_lab: Lab, tmp_path: Path) -> None:
     lab = mailbox_lab
-    # *98 from a colleague's phone: the extension, the PIN, then 0 (greeting); the greeting
-    # (silence here) ends with #, and 1 keeps it.
-    phone = dial(lab, tmp_path, "alice-desk", "*98", ["105#", 0.3, PIN + "#", 0.5, "0", 9.0, "#", 1.5, "1"],
+    # *98 from a colleague's phone: the extension, the PIN, then 0 (greeting); the greeting,
+    # 3 s of a 600 Hz tone between silences, ends with #, and 1 keeps it.
+    phone = dial(lab, tmp_path, "alice-desk", "*98",
+                 ["105#", 0.3, PIN + "#", 0.5, "0", 6.0, (600.0, 3.0), 0.5, "#", 1.5, "1"],
                  hold_ms=16000)
     expect_ok(phone)
     lab.server.wait_for(r"mailbox 105 opened from e2e-alice-desk", 2)
@@ -177,7 +246,36 @@ def test_the_mailbox_with_a_pin_records_a_greeting_the_next_caller_hears(
     lab.server.wait_for(r"voicemail e2e/105: new greeting", 5)
     [greeting] = sorted(mailbox_folder(lab).glob("greetings/*/greeting.json"))
     seconds = json.loads(greeting.read_text())["seconds"]
-    assert 1.0 < seconds < 9.5, seconds
+    assert 3.0 < seconds < 9.5, seconds
+    # The next caller to Eve's mailbox hears that greeting, not the spoken default, then
+    # the tone: the test's own RTP socket is the caller's ear.
+    ear = RtpListener(TRUNK_IP, LISTENER_RTP)
+    try:
+        scenario = tmp_path / "listen.xml"
+        text = (SCENARIOS / "own_media_menu_caller.xml").read_text()
+        text = re.sub(r'  <recv response="183"/>\s*<pause milliseconds="300"/>\s*<nop>.*?</nop>\n', "",
+                      text, flags=re.S)
+        text = text.replace("m=audio [media_port] RTP/AVP 0 101", f"m=audio {LISTENER_RTP} RTP/AVP 0 101")
+        # serve answers the voicemail itself: no Record-Route to check.
+        text = re.sub(r'(<recv response="200" rrs="true" rtd="setup">)\s*<action>.*?</action>\s*</recv>',
+                      r'<recv response="200" rrs="true" rtd="setup"/>', text, flags=re.S)
+        text = text.replace('<Reference variables="record_route"/>', "")
+        assert "play_pcap_audio" not in text and "record_route" not in text
+        scenario.write_text(text)
+        caller = lab.peer("listener", str(scenario), local_ip=TRUNK_IP, local_port=lab.server.trunk_port,
+                          remote=lab.server.hostport, pause_ms=int(seconds * 1000) + 2500, timeout_s=30,
+                          keys={"called": "+31850000005", "caller": "+31612345678"},
+                          extra=["-mi", TRUNK_IP, "-mp", str(CALLER_RTP + 4)]).start()
+        expect_ok(caller)
+    finally:
+        ear.close()
+    loud = [(t, f) for t, f in ear.frames if max(abs(x) for x in f) > 500]
+    own = [t for t, f in loud if tone_share(f, 600.0) > 0.8]
+    beep = [t for t, f in loud if tone_share(f, 1000.0) > 0.8]
+    spoken = [t for t, f in loud if tone_share(f, 600.0) < 0.5 and tone_share(f, 1000.0) < 0.5]
+    assert len(own) > 100, f"the recorded greeting was not played ({len(own)} frames at 600 Hz)"
+    assert beep and min(beep) > max(own), "the tone must follow the greeting"
+    assert len(spoken) < 10, f"{len(spoken)} frames of something else (the default greeting?)"
 
 
 def test_three_wrong_pins_end_the_call_with_a_line_fail2ban_counts(

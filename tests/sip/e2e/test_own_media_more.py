@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-import socket
 import struct
-import threading
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pytest
 
 from rtp_pcap import FRAME, RATE, _frame
 from sip_e2e_server import SERVER_IP, TRUNK_IP, free_udp_port
-from test_mailbox import leave_voicemail
+from test_mailbox import RtpListener, leave_voicemail, tone_share, ulaw
 from test_own_media import Controller, MailSink, messages
 from test_sip_e2e import CRASH, Lab, expect_ok
 
@@ -97,15 +95,6 @@ def test_mail_server_down_while_a_message_is_left_then_up_the_mail_arrives(tmp_p
         stop_lab(lab)
 
 
-def ulaw(sample: int) -> int:
-    """One 16-bit linear sample to µ-law (ITU-T G.711)."""
-    sign = 0x80 if sample < 0 else 0
-    magnitude = min(abs(sample), 32635) + 132
-    exponent = max(0, magnitude.bit_length() - 8)
-    mantissa = (magnitude >> (exponent + 3)) & 0x0F
-    return ~(sign | (exponent << 4) | mantissa) & 0xFF
-
-
 def inband_key_pcap(path: Path, low: float, high: float, lead: float = 1.0) -> Path:
     """PCMU: `lead` s of silence, a DTMF key (two sines, 120 ms, about -8 dBm0 each), then
     1 s of silence. No telephone-event: the key is only in the audio."""
@@ -147,52 +136,6 @@ def test_menu_choice_by_inband_tones_rings_the_chosen_phone(plain: Lab, tmp_path
     answer = next(m for m in caller.messages() if m.status == 183)
     assert "telephone-event" not in answer.text, answer.text
     plain.server.wait_for(r"-> answered", 5)
-
-
-class RtpListener:
-    """The caller's ear: takes the RTP sent to it (PCMU) and keeps the samples with the time
-    each packet arrived."""
-
-    def __init__(self, ip: str, port: int) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((ip, port))
-        self.sock.settimeout(0.2)
-        self.frames: list[tuple[float, list[int]]] = []
-        self.running = True
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self) -> None:
-        table = [self.decode(b) for b in range(256)]
-        while self.running:
-            try:
-                data, _ = self.sock.recvfrom(2048)
-            except OSError:
-                continue
-            if len(data) > 12 and (data[1] & 0x7F) == 0:
-                self.frames.append((time.time(), [table[b] for b in data[12:]]))
-
-    @staticmethod
-    def decode(code: int) -> int:
-        code = ~code & 0xFF
-        magnitude = ((((code & 0x0F) << 3) + 132) << ((code >> 4) & 0x07)) - 132
-        return -magnitude if code & 0x80 else magnitude
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
-
-
-def tone_share(samples: list[int], freq: float) -> float:
-    """How much of a frame's energy is at `freq` (Goertzel), 0..1."""
-    energy = sum(s * s for s in samples) or 1
-    k = 2 * math.cos(2 * math.pi * freq / RATE)
-    s1 = s2 = 0.0
-    for x in samples:
-        s1, s2 = x + k * s1 - s2, s1
-    power = s1 * s1 + s2 * s2 - k * s1 * s2
-    return 2 * power / (len(samples) * energy)
 
 
 def test_an_announcement_is_heard_before_the_phone_rings(plain: Lab, tmp_path: Path) -> None:
