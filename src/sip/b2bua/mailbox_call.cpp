@@ -14,6 +14,7 @@ constexpr std::uint32_t kMenuWaitMs = 8000;      // for a menu choice after its 
 constexpr int kSilencesBeforeGoodbye = 3;
 constexpr double kGreetingSeconds = 60.0;
 constexpr double kGreetingSilence = 5.0;
+constexpr double kShortestGreeting = 1.0;  // shorter: not offered for keeping
 
 }  // namespace
 
@@ -36,9 +37,15 @@ void MailboxCalls::on_event(const CallPtr& call, const nlohmann::json& event) {
   } else if (kind == "timeout") {
     if (event.value("why", std::string()) == "no_digit") on_silence(call);
   } else if (kind == "greeting_recorded") {
-    call->step = Call::Step::greeting_menu;
+    const double seconds = event.value("seconds", 0.0);
     log_(fmt::format("call {}: greeting of {} recorded: {:.1f} s, ended by {}", call->invite.call_id,
-                     call->box->extension, event.value("seconds", 0.0), event.value("ended", std::string())));
+                     call->box->extension, seconds, event.value("ended", std::string())));
+    if (seconds < kShortestGreeting) {  // '#' at once, or silence only: nothing to keep
+      say(call, mailbox_phrase(MailboxPhrase::greeting_dropped, call->dial.language));
+      call->after_prompt = [this, call] { main_menu(call); };
+      return;
+    }
+    call->step = Call::Step::greeting_menu;
     say(call, mailbox_phrase(MailboxPhrase::keep_greeting, call->dial.language));
     call->after_prompt = [this, call] { collect(call, kMenuWaitMs); };
   } else if (kind == "rtp_timeout") {
