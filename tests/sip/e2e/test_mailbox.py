@@ -232,6 +232,25 @@ def test_the_lamp_goes_on_with_a_message_and_off_when_the_phone_deletes_it(
     lab.server.wait_for(r"mailbox \*97 from e2e-eve-phone", 2)
 
 
+def test_a_phone_that_registers_anew_gets_the_lamp_state_at_once(mailbox_lab: Lab) -> None:
+    lab = mailbox_lab
+    watcher = lab.peer("eve-mwi-reg", "subscribe_mwi_register.xml", local_ip=SERVER_IP,
+                       local_port=free_udp_port(SERVER_IP), remote=lab.server.hostport,
+                       timeout_s=15, inject=credentials(lab, "eve-phone")).start()
+    time.sleep(1.0)  # subscribed: the first NOTIFY
+    port = free_udp_port(SERVER_IP)
+    registered_at = time.time()
+    reg = lab.peer("eve-phone-register", "register.xml", local_ip=SERVER_IP, local_port=port,
+                   remote=lab.server.hostport, timeout_s=8,
+                   keys={"domain": SERVER_IP, "contact_port": str(port), "expires": "300"},
+                   inject=credentials(lab, "eve-phone"))
+    assert reg.run() == EXIT_OK, reg.report()
+    assert watcher.wait() == EXIT_OK, watcher.report()
+    first, again = watcher.received("NOTIFY")[:2]
+    assert again.time - registered_at < 2.0, watcher.report()  # not a poll: the registration
+    assert "Voice-Message: 0/0" in again.text
+
+
 def test_the_mailbox_with_a_pin_records_a_greeting_the_next_caller_hears(
         mailbox_lab: Lab, tmp_path: Path) -> None:
     lab = mailbox_lab
