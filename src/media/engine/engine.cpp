@@ -1,6 +1,7 @@
 // media/engine/engine.cpp — the legs of the media process and the control commands.
 #include "media/engine/engine.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 #include <system_error>
@@ -14,6 +15,7 @@
 #include "mail/voicemail_mail.hpp"
 #include "media/engine/leg_audio.hpp"
 #include "media/engine/worker.hpp"
+#include "media/prompt/audio_file.hpp"
 #include "media/prompt/prompt_cache.hpp"
 #include "media/sdp.hpp"
 #include "media/sdp_offer_answer.hpp"
@@ -249,6 +251,24 @@ RtpStream::Source tone_source(const ToneSpec& spec) {
 }
 }  // namespace
 
+// A message or greeting of the voicemail store (the mailbox by phone plays them): read each
+// time, never kept in the prompt cache, which holds a tenant's few prompts for the process's
+// life and would otherwise keep every message ever played.
+bool Engine::is_recording(const PromptSpec& spec) const {
+  if (spec.kind != PromptSpec::Kind::file) return false;
+  auto path = std::filesystem::path(spec.value).lexically_normal();
+  auto root = store_->root().lexically_normal();
+  auto [r, p] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return r == root.end();
+}
+
+Expected<Prompt, PromptError> Engine::recorded_prompt(const std::string& file) const {
+  auto audio = load_audio_file(file);
+  if (!audio) return audio.error();
+  auto shared = std::make_shared<const Audio>(std::move(*audio));
+  return Prompt{shared, shared->seconds()};
+}
+
 void Engine::play(const Request& r, const PlayCmd& c) {
   Leg& leg = *find(r.leg);
   if (!leg.running) return reply_error(r.id, errc::wrong_state, "the leg has no answer to its offer yet");
@@ -279,7 +299,8 @@ void Engine::play(const Request& r, const PlayCmd& c) {
                                           slash == std::string::npos ? "" : greeting_of.substr(slash + 1));
       if (auto own = box ? store_->greeting(*box) : std::nullopt) spec = PromptSpec::file(own->audio_file.string());
     }
-    auto prompt = prompts_->resolve(spec, std::filesystem::current_path(), language);
+    auto prompt = is_recording(spec) ? recorded_prompt(spec.value)
+                                     : prompts_->resolve(spec, std::filesystem::current_path(), language);
     asio::post(io_, [this, alive, prompt = std::move(prompt), id, name, leg_serial, serial, barge_in] {
       if (alive.expired()) return;
       Leg* l = find(name);

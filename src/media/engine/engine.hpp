@@ -30,6 +30,7 @@
 
 #include "media/engine/control_protocol.hpp"
 #include "media/prompt/audio.hpp"
+#include "media/prompt/prompt_cache.hpp"
 #include "media/rtp_stream.hpp"
 
 namespace callplan::media {
@@ -95,6 +96,9 @@ class Engine {
   void close(const Request& r);
   // mailbox_ops.cpp: the mailbox by phone (list, save, delete, keep the recorded greeting).
   void mailbox(const Request& r, const MailboxCmd& c);
+  // A file of the voicemail store (a message, a greeting): played uncached (engine.cpp).
+  bool is_recording(const PromptSpec& spec) const;
+  Expected<Prompt, PromptError> recorded_prompt(const std::string& file) const;
 
   void start_stream(Leg& leg, const NegotiatedAudio& audio);
   void on_played(Leg& leg);
