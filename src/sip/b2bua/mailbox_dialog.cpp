@@ -206,6 +206,7 @@ void MailboxCalls::hang_up(const CallPtr& call, std::string_view why) {
 // The call leaves the tables and its media leg closes (a greeting not kept is dropped).
 void MailboxCalls::end(const CallPtr& call) {
   call->over = true;
+  call->after_prompt = nullptr;  // it holds the call: the cycle is broken here
   timers_.cancel(call->resend);
   call->resend = TimerQueue::kNone;
   if (call->media_open) {
