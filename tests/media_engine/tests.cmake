@@ -6,7 +6,8 @@ if(TARGET callplan_media_engine)
   set(_media_engine_tests
   ${CMAKE_CURRENT_LIST_DIR}/control_protocol_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/engine_dispatch_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/leg_audio_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/leg_audio_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mailbox_ops_test.cpp)
   add_executable(callplan_media_engine_tests ${_media_engine_tests})
   target_link_libraries(callplan_media_engine_tests PRIVATE callplan_media_engine GTest::gtest_main)
   callplan_warnings(callplan_media_engine_tests)

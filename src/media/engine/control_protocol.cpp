@@ -66,6 +66,11 @@ PromptRef prompt_field(const json& o) {
       throw FieldError{fmt::format("unknown tone \"{}\": \"beep\" or \"ringback\"", ref.value)};
   }
   if (ref.value.empty()) throw FieldError{"the prompt is empty"};
+  if (find(*p, "greeting")) {
+    if (ref.kind != PromptRef::Kind::text)
+      throw FieldError{"a \"greeting\" prompt has the default greeting as \"text\""};
+    ref.greeting_of = string_field(*p, "greeting", true);
+  }
   return ref;
 }
 
@@ -86,12 +91,16 @@ Command command_of(const std::string& op, const json& o) {
   if (op == "ringback") return RingbackCmd{bool_field(o, "on", true)};
   if (op == "record") {
     RecordCmd c;
+    std::string kind = string_field(o, "kind", false, "message");
+    if (kind != "message" && kind != "greeting")
+      throw FieldError{fmt::format("kind \"{}\": \"message\" or \"greeting\"", kind)};
+    c.greeting = kind == "greeting";
     c.company = string_field(o, "company", true);
     c.extension = string_field(o, "extension", true);
-    c.caller = string_field(o, "caller", true);
+    c.caller = string_field(o, "caller", !c.greeting);
     c.caller_name = string_field(o, "caller_name", false);
-    c.called = string_field(o, "called", true);
-    c.reason = string_field(o, "reason", true);
+    c.called = string_field(o, "called", !c.greeting);
+    c.reason = string_field(o, "reason", !c.greeting, "closed");
     c.time_zone = string_field(o, "time_zone", false, "UTC");
     c.max_seconds = number_field(o, "max_seconds", 180.0, 1.0, 3600.0);
     c.silence_seconds = number_field(o, "silence_seconds", 10.0, 0.5, 3600.0);
@@ -99,6 +108,22 @@ Command command_of(const std::string& op, const json& o) {
     c.email = string_field(o, "email", false);
     c.email_name = string_field(o, "email_name", false);
     c.language = string_field(o, "language", false, "en");
+    return c;
+  }
+  if (op == "mailbox") {
+    MailboxCmd c;
+    std::string action = string_field(o, "action", true);
+    if (action == "list") c.action = MailboxCmd::Action::list;
+    else if (action == "save") c.action = MailboxCmd::Action::save;
+    else if (action == "delete") c.action = MailboxCmd::Action::remove;
+    else if (action == "keep_greeting") c.action = MailboxCmd::Action::keep_greeting;
+    else
+      throw FieldError{fmt::format("action \"{}\": list, save, delete or keep_greeting", action)};
+    c.company = string_field(o, "company", true);
+    c.extension = string_field(o, "extension", true);
+    const bool one_message = c.action == MailboxCmd::Action::save || c.action == MailboxCmd::Action::remove;
+    c.id = string_field(o, "message", one_message);
+    c.time_zone = string_field(o, "time_zone", false, "UTC");
     return c;
   }
   if (op == "bridge") return BridgeCmd{string_field(o, "with", true)};

@@ -53,6 +53,9 @@ struct PromptRef {
   Kind kind = Kind::file;
   std::string value;     // path, text, or tone name ("beep", "ringback")
   std::string language;  // for text: an espeak-ng voice ("nl", "en")
+  // For a voicemail greeting: the mailbox ("acme/105") whose recorded greeting plays instead
+  // of the text when it has one (docs/voicemail.md "The mailbox by phone").
+  std::string greeting_of;
 };
 
 struct OpenCmd {
@@ -90,6 +93,19 @@ struct RecordCmd {
   std::string email;
   std::string email_name;
   std::string language = "en";
+  // "kind": "greeting": the user records a greeting through the mailbox; the audio is kept in
+  // the leg (event `greeting_recorded`) until a `mailbox` `keep_greeting` stores it. No
+  // caller, called or reason then.
+  bool greeting = false;
+};
+// The mailbox by phone (docs/media.md): the store's operations, run on the worker thread.
+struct MailboxCmd {
+  enum class Action : std::uint8_t { list, save, remove, keep_greeting };
+  Action action = Action::list;
+  std::string company;
+  std::string extension;
+  std::string id;         // save, remove: the message (field "message": "id" is the request's)
+  std::string time_zone = "UTC";  // keep_greeting: the record's local time
 };
 struct BridgeCmd {
   std::string with;  // the other leg
@@ -99,7 +115,7 @@ struct CloseCmd {};
 struct PingCmd {};
 
 using Command = std::variant<OpenCmd, AnswerCmd, PlayCmd, StopCmd, CollectCmd, RingbackCmd, RecordCmd,
-                             BridgeCmd, UnbridgeCmd, CloseCmd, PingCmd>;
+                             BridgeCmd, UnbridgeCmd, CloseCmd, PingCmd, MailboxCmd>;
 
 struct Request {
   nlohmann::json id;  // echoed in the reply (a number or a string)

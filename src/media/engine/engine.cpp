@@ -1,6 +1,7 @@
 // media/engine/engine.cpp — the legs of the media process and the control commands.
 #include "media/engine/engine.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 #include <system_error>
@@ -14,6 +15,7 @@
 #include "mail/voicemail_mail.hpp"
 #include "media/engine/leg_audio.hpp"
 #include "media/engine/worker.hpp"
+#include "media/prompt/audio_file.hpp"
 #include "media/prompt/prompt_cache.hpp"
 #include "media/sdp.hpp"
 #include "media/sdp_offer_answer.hpp"
@@ -135,6 +137,7 @@ void Engine::handle(const Request& r) {
           else if constexpr (std::is_same_v<T, BridgeCmd>) bridge(r, c);
           else if constexpr (std::is_same_v<T, UnbridgeCmd>) unbridge(r);
           else if constexpr (std::is_same_v<T, CloseCmd>) close(r);
+          else if constexpr (std::is_same_v<T, MailboxCmd>) mailbox(r, c);
         },
         r.command);
   } catch (const std::exception& e) {
@@ -248,6 +251,24 @@ RtpStream::Source tone_source(const ToneSpec& spec) {
 }
 }  // namespace
 
+// A message or greeting of the voicemail store (the mailbox by phone plays them): read each
+// time, never kept in the prompt cache, which holds a tenant's few prompts for the process's
+// life and would otherwise keep every message ever played.
+bool Engine::is_recording(const PromptSpec& spec) const {
+  if (spec.kind != PromptSpec::Kind::file) return false;
+  auto path = std::filesystem::path(spec.value).lexically_normal();
+  auto root = store_->root().lexically_normal();
+  auto [r, p] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return r == root.end();
+}
+
+Expected<Prompt, PromptError> Engine::recorded_prompt(const std::string& file) const {
+  auto audio = load_audio_file(file);
+  if (!audio) return audio.error();
+  auto shared = std::make_shared<const Audio>(std::move(*audio));
+  return Prompt{shared, shared->seconds()};
+}
+
 void Engine::play(const Request& r, const PlayCmd& c) {
   Leg& leg = *find(r.leg);
   if (!leg.running) return reply_error(r.id, errc::wrong_state, "the leg has no answer to its offer yet");
@@ -269,8 +290,17 @@ void Engine::play(const Request& r, const PlayCmd& c) {
                                                            : PromptSpec::text(c.prompt.value);
   std::weak_ptr<bool> alive = alive_;
   worker_->run([this, alive, spec, language = c.prompt.language, id = r.id, name = leg.name,
-                leg_serial = leg.serial, serial, barge_in = c.barge_in] {
-    auto prompt = prompts_->resolve(spec, std::filesystem::current_path(), language);
+                leg_serial = leg.serial, serial, barge_in = c.barge_in,
+                greeting_of = c.prompt.greeting_of]() mutable {
+    // A voicemail greeting: the user's own recording when the mailbox has one.
+    if (!greeting_of.empty()) {
+      auto slash = greeting_of.find('/');
+      auto box = voicemail::Mailbox::make(greeting_of.substr(0, slash),
+                                          slash == std::string::npos ? "" : greeting_of.substr(slash + 1));
+      if (auto own = box ? store_->greeting(*box) : std::nullopt) spec = PromptSpec::file(own->audio_file.string());
+    }
+    auto prompt = is_recording(spec) ? recorded_prompt(spec.value)
+                                     : prompts_->resolve(spec, std::filesystem::current_path(), language);
     asio::post(io_, [this, alive, prompt = std::move(prompt), id, name, leg_serial, serial, barge_in] {
       if (alive.expired()) return;
       Leg* l = find(name);
@@ -342,7 +372,7 @@ void Engine::record(const Request& r, const RecordCmd& c) {
   if (!box)
     return reply_error(r.id, errc::bad_request,
                        fmt::format("no mailbox \"{}/{}\": company is [a-z0-9-]+, extension digits", c.company, c.extension));
-  auto reason = voicemail::parse_reason(c.reason);
+  auto reason = c.greeting ? std::optional(voicemail::Reason::closed) : voicemail::parse_reason(c.reason);
   if (!reason)
     return reply_error(r.id, errc::bad_request,
                        fmt::format("reason \"{}\": busy, no_answer, unavailable or closed", c.reason));
@@ -403,6 +433,13 @@ void Engine::finish_recording(Leg& leg, int end_code) {
   if (rec.capturing) {
     auto samples = rec.recording.finish(end, call_samples);
     audio.samples.assign(samples.begin(), samples.end());
+  }
+  if (rec.cmd.greeting) {
+    // Kept in memory until the user presses 1 (`keep_greeting`); nothing is written yet.
+    double seconds = audio.seconds();
+    pending_greetings_[leg.name] = std::make_shared<const Audio>(std::move(audio));
+    emit("greeting_recorded", leg.name, {{"seconds", seconds}, {"ended", to_string(end)}});
+    return;
   }
   std::weak_ptr<bool> alive = alive_;
   worker_->run([this, alive, rec = std::move(rec), audio = std::move(audio), end, name = leg.name]() mutable {
@@ -509,6 +546,7 @@ void Engine::destroy(const std::string& name) {
   split(*leg);
   end_play(*leg, "closed");
   if (leg->collect_deadline) emit("timeout", name, {{"why", "closed"}});
+  pending_greetings_.erase(name);
   legs_.erase(name);
 }
 

@@ -29,6 +29,8 @@
 #include <nlohmann/json.hpp>
 
 #include "media/engine/control_protocol.hpp"
+#include "media/prompt/audio.hpp"
+#include "media/prompt/prompt_cache.hpp"
 #include "media/rtp_stream.hpp"
 
 namespace callplan::media {
@@ -92,6 +94,11 @@ class Engine {
   void bridge(const Request& r, const BridgeCmd& c);
   void unbridge(const Request& r);
   void close(const Request& r);
+  // mailbox_ops.cpp: the mailbox by phone (list, save, delete, keep the recorded greeting).
+  void mailbox(const Request& r, const MailboxCmd& c);
+  // A file of the voicemail store (a message, a greeting): played uncached (engine.cpp).
+  bool is_recording(const PromptSpec& spec) const;
+  Expected<Prompt, PromptError> recorded_prompt(const std::string& file) const;
 
   void start_stream(Leg& leg, const NegotiatedAudio& audio);
   void on_played(Leg& leg);
@@ -114,6 +121,8 @@ class Engine {
   std::unique_ptr<mail::Outbox> outbox_;
   std::unique_ptr<mail::OutboxSender> sender_;
   std::map<std::string, std::unique_ptr<Leg>> legs_;
+  // A greeting recorded through the mailbox, by leg, until `keep_greeting` or the leg closes.
+  std::map<std::string, std::shared_ptr<const Audio>> pending_greetings_;
   std::uint64_t next_serial_ = 1;
   asio::steady_timer ticker_;
   // Last: its destructor joins the thread, whose jobs use the members above.

@@ -238,6 +238,7 @@ void OwnMedia::on_event(const LegPtr& leg, const nlohmann::json& event) {
   }
   if (kind == "recorded" || kind == "dropped" || kind == "record_failed") {
     leg->recording = false;
+    if (kind == "recorded" && on_message_stored_) on_message_stored_(leg->job.company, leg->job.extension);
     if (kind == "recorded")
       log_(fmt::format("call {}: voicemail of {} recorded: {:.1f} s, ended by {}, mail {}",
                        leg->invite.call_id, leg->job.extension, event.value("seconds", 0.0),

@@ -95,6 +95,10 @@ class OwnMedia {
   void on_prompt_ended(std::function<void(std::uint64_t call)> handler) {
     on_prompt_ended_ = std::move(handler);
   }
+  // A voicemail message was stored in `company`/`extension` (message waiting follows at once).
+  void on_message_stored(std::function<void(std::string_view company, std::string_view extension)> handler) {
+    on_message_stored_ = std::move(handler);
+  }
 
   // The menu answered the caller (200 sent): from now on the proxy sends no response to
   // the caller's INVITE and rings phones through phone_invite.
@@ -204,6 +208,7 @@ class OwnMedia {
   std::function<void(std::uint64_t)> on_caller_left_;
   std::function<void(std::uint64_t, std::string_view)> on_ended_;
   TransferHandler on_transfer_;
+  std::function<void(std::string_view, std::string_view)> on_message_stored_;
   // transfer.cpp
   void refer(const LegPtr& leg, ServerId txn, const Message& request);
   void notify_transferor(const LegPtr& leg, std::string_view sipfrag, bool final);

@@ -39,7 +39,8 @@ void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
     answer(leg);
     control_.request({{"op", "play"},
                       {"leg", leg->name},
-                      {"prompt", {{"text", leg->job.greeting}, {"language", leg->job.language}}},
+                      {"prompt", {{"text", leg->job.greeting}, {"language", leg->job.language},
+                                  {"greeting", leg->job.company + "/" + leg->job.extension}}},
                       {"flush", true}},
                      [this, leg](const nlohmann::json& reply) {
                        // Its `played` starts the recording; an earlier prompt's `played`

@@ -25,7 +25,7 @@ Directory::Directory(const Tenant& tenant, std::shared_ptr<const Engine> engine,
   owners_.resize(engine_->user_count());
   for (const User& user : tenant.users) {
     if (auto index = engine_->find_user(user.extension.value))
-      owners_[*index] = {user.first_name, user.last_name, user.email.value};
+      owners_[*index] = {user.first_name, user.last_name, user.email.value, user.voicemail_pin.value};
   }
   language_ = speech_language(tenant.info);  // tenant.language, else by country (SPEC 10)
 }

@@ -45,6 +45,7 @@ class Directory {
     std::string first_name;
     std::string last_name;
     std::string email;
+    std::string voicemail_pin;  // the mailbox by phone's (*98); "" for none
   };
   const MailboxOwner& owner(UserIndex user) const { return owners_[user]; }
   // The language of spoken prompts and mail: tenant.language, else "nl" for a tenant in NL,

@@ -46,7 +46,7 @@ void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& 
   if (!request.to.tag().empty()) {
     if (notifier.owns(request))
       notifier.in_dialog(txn, request, from);  // a subscription's refresh or end
-    else
+    else if (!mailbox_calls || !mailbox_calls->in_dialog(txn, request, from))
       proxy.in_dialog(txn, request, from);  // 481 unless it is a dialog we set up
     return;
   }
@@ -195,6 +195,8 @@ void Server::Impl::on_invite(ServerId txn, const Message& request, const Peer& f
     reply(txn, request, 403, "Forbidden");
     return;
   }
+  if (mailbox_calls && MailboxCalls::is_mailbox_code(unescape(request.request_uri.user)))
+    return mailbox_call(txn, request, from, *company, *device);  // SPEC 10: the mailbox by phone
   proxy.start_call(txn, request, from, Caller::from_device(*device), company->directory,
                    company->routing);
 }

@@ -50,6 +50,7 @@ Server::Impl::Impl(ServerOptions o)
                        : std::make_unique<CallRecordFile>(options.call_records)),
       media(make_media_supervisor()),
       own_media(make_own_media()),
+      mailbox_calls(make_mailbox_calls()),
       state(options.state_dir.empty()
                 ? nullptr
                 : std::make_unique<StateKeeper>(options.state_dir,
@@ -304,9 +305,13 @@ void Server::Impl::log_limits() {
   }
 }
 
-void Server::Impl::on_ack(const Message& ack, const Peer& from) { proxy.ack(ack, from); }
+void Server::Impl::on_ack(const Message& ack, const Peer& from) {
+  if (mailbox_calls && mailbox_calls->ack(ack)) return;
+  proxy.ack(ack, from);
+}
 
 void Server::Impl::on_cancel(ServerId invite, const Message&, const Peer&) {
+  if (mailbox_calls && mailbox_calls->cancelled(invite)) return;
   proxy.cancel_call(invite);
 }
 

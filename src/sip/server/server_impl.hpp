@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "provision/phone_files.hpp"
+#include "sip/b2bua/mailbox_call.hpp"
 #include "sip/b2bua/own_media.hpp"
 #include "sip/companies/companies.hpp"
 #include "sip/events/notifier.hpp"
@@ -82,6 +83,12 @@ struct Server::Impl final : TransactionUser {
   // media_side.cpp
   std::unique_ptr<MediaSupervisor> make_media_supervisor();
   std::unique_ptr<OwnMedia> make_own_media();
+  std::unique_ptr<MailboxCalls> make_mailbox_calls();
+  // A mailbox's messages changed (stored, heard, deleted): its watchers get a NOTIFY now.
+  void mailbox_changed(std::string_view company, std::string_view extension);
+  // *97 / *98 from an authenticated device of `company` (requests.cpp hands them over).
+  void mailbox_call(ServerId txn, const Message& request, const Peer& from, const Company& company,
+                    DeviceIndex device);
   void call_ended(const CallRecord& record);  // to the record file and the metrics
   void publish_metrics();                     // the gauges, for a scrape on another thread
 
@@ -123,6 +130,7 @@ struct Server::Impl final : TransactionUser {
   // which hands them its calls' media steps.
   std::unique_ptr<MediaSupervisor> media;
   std::unique_ptr<OwnMedia> own_media;
+  std::unique_ptr<MailboxCalls> mailbox_calls;  // *97 / *98 (null with the media side off)
   std::unique_ptr<StateKeeper> state;  // --state-dir; null: memory only
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
