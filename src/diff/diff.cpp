@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -165,13 +166,10 @@ class Differ {
   // The others route alike at every time, with anyone busy and any digits (reach.hpp).
   std::vector<std::size_t> reachable_entries() const {
     std::vector<std::size_t> out;
-    diff_detail::RoutingInputs before(before_tenant_, *before_.engine);
-    diff_detail::RoutingInputs after(after_tenant_, *after_.engine);
+    std::optional<diff_detail::ChangeReach> reach;
+    if (!every_call_) reach.emplace(before_tenant_, *before_.engine, after_tenant_, *after_.engine);
     for (std::size_t e = 0; e < entries_.size(); ++e) {
-      const Entry& entry = entries_[e];
-      if (every_call_ || before.of(entry.dial, entry.caller) != after.of(entry.dial, entry.caller)) {
-        out.push_back(e);
-      }
+      if (!reach || reach->reaches(entries_[e].dial, entries_[e].caller)) out.push_back(e);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-// RoutingInputs: the closed part of a tenant one call can consult, as canonical text. Source
+// RoutingItems and ChangeReach: the closed part of a tenant one call can consult, as canonical text. Source
 // positions are left out (moving text is no routing change); every value the compiler reads
 // is written, and a few it does not (device names, e-mail), which only costs a routed call.
 #include "diff/reach.hpp"
@@ -131,7 +131,7 @@ void write_schedule(std::string& out, const Schedule& s) {
 
 }  // namespace
 
-RoutingInputs::RoutingInputs(const Tenant& tenant, const Engine& engine)
+RoutingItems::RoutingItems(const Tenant& tenant, const Engine& engine)
     : tenant_(tenant), engine_(engine) {
   for (const User& u : tenant.users) users_.try_emplace(u.extension.value, &u);
   for (const Device& d : tenant.devices) devices_[d.user.value].push_back(&d);
@@ -142,7 +142,7 @@ RoutingInputs::RoutingInputs(const Tenant& tenant, const Engine& engine)
   }
 }
 
-std::string RoutingInputs::describe(const std::string& key, std::vector<std::string>& refs) const {
+std::string RoutingItems::describe(const std::string& key, std::vector<std::string>& refs) const {
   std::string out;
   auto colon = key.find(':');
   std::string kind = key.substr(0, colon);
@@ -192,17 +192,35 @@ std::string RoutingInputs::describe(const std::string& key, std::vector<std::str
   return out;
 }
 
-const std::string& RoutingInputs::item_text(const std::string& key) {
+const RoutingItems::Item& RoutingItems::item(const std::string& key) {
   auto it = memo_.find(key);
   if (it == memo_.end()) {
     std::vector<std::string> refs;
     std::string text = describe(key, refs);
-    it = memo_.emplace(key, std::make_pair(std::move(text), std::move(refs))).first;
+    it = memo_.emplace(key, Item{std::move(text), std::move(refs)}).first;
   }
-  return it->second.first;
+  return it->second;
 }
 
-std::string RoutingInputs::of(const std::string& dial, const std::string& caller) {
+const std::string& RoutingItems::text(const std::string& key) { return item(key).first; }
+
+const std::vector<std::string>& RoutingItems::refs(const std::string& key) {
+  return item(key).second;
+}
+
+std::vector<std::string> RoutingItems::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [ext, user] : users_) {
+    out.push_back("user:" + ext);
+    out.push_back("caller:" + ext);
+  }
+  for (const auto& [id, plan] : plans_) out.push_back("plan:" + id);
+  for (const auto& [name, schedule] : schedules_) out.push_back("schedule:" + name);
+  for (const auto& [e164, number] : numbers_) out.push_back("number:" + e164);
+  return out;
+}
+
+std::string RoutingItems::settings() const {
   std::string out;
   const TenantInfo& info = tenant_.info;
   put(out, "timezone", info.timezone.value);
@@ -210,26 +228,46 @@ std::string RoutingInputs::of(const std::string& dial, const std::string& caller
   put(out, "language", info.language.value);
   put(out, "name", info.name.value);
   put(out, "login", info.login.value);
-  put(out, "caller", caller);
-  put(out, "dial", dial);
+  return out;
+}
 
-  // Breadth over the items the call can reach; the set keeps the text in key order, so the
-  // order of users, plans and files in the tenant makes no difference.
-  std::set<std::string> reached;
-  std::vector<std::string> todo{"caller:" + caller, "user:" + dial, "number:" + dial};
+ChangeReach::ChangeReach(const Tenant& before, const Engine& before_engine, const Tenant& after,
+                         const Engine& after_engine) {
+  RoutingItems old_items(before, before_engine);
+  RoutingItems new_items(after, after_engine);
+  if (old_items.settings() != new_items.settings()) {
+    everything_ = true;
+    return;
+  }
+  std::set<std::string> keys;
+  for (auto* items : {&old_items, &new_items}) {
+    for (std::string& k : items->keys()) keys.insert(std::move(k));
+  }
+  // Who refers to whom, in either version, walked backwards from the changed items.
+  std::map<std::string, std::vector<std::string>> referred_by;
+  std::vector<std::string> todo;
+  for (const std::string& key : keys) {
+    if (old_items.text(key) != new_items.text(key)) todo.push_back(key);
+    for (auto* items : {&old_items, &new_items}) {
+      for (const std::string& ref : items->refs(key)) referred_by[ref].push_back(key);
+    }
+  }
   while (!todo.empty()) {
     std::string key = std::move(todo.back());
     todo.pop_back();
-    if (!reached.insert(key).second) continue;
-    item_text(key);
-    for (const std::string& ref : memo_.at(key).second) {
-      if (!reached.count(ref)) todo.push_back(ref);
+    if (!tainted_.insert(key).second) continue;
+    if (auto it = referred_by.find(key); it != referred_by.end()) {
+      for (const std::string& by : it->second) {
+        if (!tainted_.count(by)) todo.push_back(by);
+      }
     }
   }
-  for (const std::string& key : reached) {
-    put(out, key, memo_.at(key).first);
-  }
-  return out;
+}
+
+bool ChangeReach::reaches(const std::string& dial, const std::string& caller) const {
+  // An item absent from both versions (a number nobody has) is the same in both.
+  return everything_ || tainted_.count("caller:" + caller) || tainted_.count("user:" + dial) ||
+         tainted_.count("number:" + dial);
 }
 
 }  // namespace callplan::diff_detail
