@@ -103,7 +103,8 @@ Server::Impl::Impl(ServerOptions o)
   notifier.add(std::make_unique<DialogPackage>(
       served,
       [this](std::string_view username) { return proxy.activity(username); }));
-  location.on_change([this](std::string_view username, bool) {
+  location.on_change([this](std::string_view username, bool registered) {
+    if (options.registered) options.registered->set(username, registered);
     companies.refresh_presence(username, location, timers.now());
   });
   if (state) {

@@ -25,6 +25,7 @@
 #include "sip/security/rate_limiter.hpp"
 #include "sip/server/log.hpp"
 #include "sip/server/metrics.hpp"
+#include "sip/server/registered_devices.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/peer.hpp"
 #include "sip/transport/transport.hpp"
@@ -61,6 +62,8 @@ struct ServerOptions {
   MediaSideOptions media_side{};
   // Counters and gauges for `--metrics` (metrics.hpp), read from other threads; null: none.
   std::shared_ptr<ServerMetrics> metrics;
+  // Which devices are registered, for `--panel`'s dashboard (registered_devices.hpp); null: none.
+  std::shared_ptr<RegisteredDevices> registered;
 };
 
 class Server {
