@@ -220,7 +220,13 @@ void set_personal_plan(const nlohmann::json& change, const TenantFiles& files, F
     throw ChangeError("shared-plan",
                       fmt::format("{}: user {} follows the plan `{}`, which an administrator "
                                   "edits under Plans", where, extension, current->text));
+  const bool follows = current && current->is_scalar() && current->text == id;
   const auto place = find_plan(edits, files, id);
+  // A plan of that name the user does not follow is someone else's (numbers may use it).
+  if (place && !follows)
+    throw ChangeError("shared-plan", fmt::format("{}: a plan `{}` exists that user {} does not "
+                                                 "follow; an administrator edits it under Plans",
+                                                 where, id, extension));
   if (change.value("default", false)) {
     if (current) user_file.remove_item({std::string("users"), user->index, std::string("plan")});
     if (place) edits.editor(place->file).remove_item({std::string("plans"), place->index});

@@ -102,6 +102,24 @@ TEST_F(Panel, AUserSetsTheirOwnPersonalPlanButNobodyElses) {
   EXPECT_EQ(tenant_.read("plans.yaml"), plans_before);
 }
 
+TEST_F(Panel, APersonalPlanNameTakenByAnotherPlanIsNotOverwritten) {
+  start();
+  // An administrator's plan that happens to be called personal-002, which Bram does not follow.
+  const std::string plans = tenant_.read("plans.yaml");
+  const std::string taken = plans + "\n  - id: personal-002\n    steps:\n      - voicemail: {user: \"001\"}\n";
+  std::FILE* f = std::fopen(tenant_.file("plans.yaml").c_str(), "w");
+  std::fputs(taken.c_str(), f);
+  std::fclose(f);
+  const std::string bram = login("002@acme", "bram-password-2");
+  for (const json& change : {personal_plan("002")[0],
+                             json{{"op", "set_personal_plan"}, {"extension", "002"}, {"default", true}}}) {
+    const Response r = save(bram, json::array({change}));
+    EXPECT_EQ(r.result(), http::status::bad_request) << r.body();
+    EXPECT_EQ(body(r)["error"]["code"], "shared-plan");
+  }
+  EXPECT_EQ(tenant_.read("plans.yaml"), taken);
+}
+
 TEST_F(Panel, AUserCannotReachTheDashboardOrSetPasswords) {
   start();
   const std::string bram = login("002@acme", "bram-password-2");
