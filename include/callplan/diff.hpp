@@ -39,6 +39,11 @@ namespace callplan {
 struct DiffOptions {
   std::optional<Instant> from;  // start of the window; default: default_diff_start(after, now)
   std::uint32_t days = 7;       // length of the window, 1..366
+  // Route every call. By default a call is routed only when something it can consult (its
+  // number, plans, users, devices, schedules, the tenant's zone) differs between the versions:
+  // the result is the same, and a one-step change on a large tenant routes a few calls instead
+  // of all of them (docs/diff.md). For tests that prove exactly that.
+  bool every_call = false;
 };
 
 // One call as routed by one version: a readable summary and the events compared.

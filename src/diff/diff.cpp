@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -19,6 +20,7 @@
 #include "callplan/simulate.hpp"
 #include "diff/calendar.hpp"
 #include "diff/outcome.hpp"
+#include "diff/reach.hpp"
 #include "graph/display.hpp"
 #include "model/words.hpp"
 
@@ -96,6 +98,7 @@ class Differ {
     }
     zone_ = date::locate_zone(std::string(after_.engine->timezone()));
     days_ = options.days;
+    every_call_ = options.every_call;
     from_ = options.from ? *options.from
                          : default_diff_start(after, std::chrono::floor<std::chrono::seconds>(
                                                          std::chrono::system_clock::now()));
@@ -112,8 +115,9 @@ class Differ {
     collect_alphabet();
     slices_ = diff_detail::time_slices(
         {&before_.engine->schedules(), &after_.engine->schedules()}, from_, to_, *zone_);
+    std::vector<std::size_t> reachable = reachable_entries();
     for (std::size_t s = 0; s < slices_.size(); ++s) {
-      for (std::size_t e = 0; e < entries_.size(); ++e) explore(e, s, "", nullptr);
+      for (std::size_t e : reachable) explore(e, s, "", nullptr);
     }
     d.changes = statements();
     inventory(d);
@@ -156,6 +160,18 @@ class Differ {
       const People& people = after_.engine->find_user(ext) ? people_after_ : people_before_;
       entries_.push_back({ext, fmt::format("extension {}", people.user(ext)), *caller});
     }
+  }
+
+  // The calls the change can reach: those whose routing inputs differ between the versions.
+  // The others route alike at every time, with anyone busy and any digits (reach.hpp).
+  std::vector<std::size_t> reachable_entries() const {
+    std::vector<std::size_t> out;
+    std::optional<diff_detail::ChangeReach> reach;
+    if (!every_call_) reach.emplace(before_tenant_, *before_.engine, after_tenant_, *after_.engine);
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+      if (!reach || reach->reaches(entries_[e].dial, entries_[e].caller)) out.push_back(e);
+    }
+    return out;
   }
 
   // Every digit either version's menus know, plus one neither knows (an invalid choice).
@@ -333,6 +349,7 @@ class Differ {
   Side after_;
   const date::time_zone* zone_ = nullptr;
   std::uint32_t days_ = 7;
+  bool every_call_ = false;
   Instant from_{};
   Instant to_{};
   std::vector<Entry> entries_;

@@ -8,6 +8,7 @@
 #include "callplan/simulate.hpp"
 #include "panel/changes.hpp"
 #include "panel/csrf.hpp"
+#include "panel/dashboard.hpp"
 #include "panel/model_json.hpp"
 #include "panel/roles.hpp"
 
@@ -71,8 +72,9 @@ json preview_json(const Preview& p) {
 }  // namespace
 
 PanelApi::PanelApi(std::vector<std::unique_ptr<Workspace>> tenants, AccountStore& accounts,
-                   PanelSecurityLog log, std::optional<std::filesystem::path> web_dir)
-    : tenants_(std::move(tenants)), accounts_(accounts), log_(log) {
+                   PanelSecurityLog log, std::optional<std::filesystem::path> web_dir,
+                   PanelHooks hooks)
+    : tenants_(std::move(tenants)), accounts_(accounts), log_(log), hooks_(std::move(hooks)) {
   for (std::size_t i = 0; i < tenants_.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (tenants_[i]->login() == tenants_[j]->login())
@@ -100,6 +102,9 @@ Response PanelApi::handle(const Request& request, const Client& client) {
                  e.code, e.what());
   } catch (const Error& e) {
     return error(request, http::status::unprocessable_entity, "refused", e.what());
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong JSON type
+    return error(request, http::status::bad_request, "bad-change",
+                 fmt::format("a field has the wrong type: {}", e.what()));
   }
 }
 
@@ -228,10 +233,34 @@ Response PanelApi::with_caller(const Request& request, const json& body) {
     return json_response(request, http::status::ok, {{"changed", true}});
   }
 
+  if (target == "/api/user-password" && post) {
+    if (!who->admin()) return admin_only();
+    const std::string extension = body.value("extension", "");
+    {
+      std::lock_guard tenant_lock(ws.mutex());
+      if (!find_user(ws.current().tenant, extension))
+        return error(request, http::status::not_found, "no-such-user", "no such user");
+    }
+    std::lock_guard lock(mutex_);
+    accounts_.set_password(LoginName{extension, ws.login()}, body.value("new", ""));
+    return json_response(request, http::status::ok, {{"changed", true}});
+  }
+
   std::lock_guard tenant_lock(ws.mutex());
   if (target == "/api/me" && !post)
     return json_response(request, http::status::ok,
-                         {{"user", user_json(who->user)}, {"version", ws.version()}});
+                         {{"user", user_json(who->user)},
+                          {"personal_plan", personal_plan_json(ws.current().tenant, who->user)},
+                          {"version", ws.version()}});
+  if (target == "/api/dashboard" && !post) {
+    if (!who->admin()) return admin_only();
+    std::optional<std::set<std::string>> registered;
+    if (hooks_.registered) registered = hooks_.registered();
+    return json_response(request, http::status::ok,
+                         dashboard_json(ws, registered,
+                                        std::chrono::floor<std::chrono::seconds>(
+                                            std::chrono::system_clock::now())));
+  }
   if (target == "/api/model" && !post) {
     if (!who->admin()) return admin_only();
     const CheckedTenant& t = ws.current();
@@ -249,9 +278,15 @@ Response PanelApi::with_caller(const Request& request, const json& body) {
     if (target == "/api/preview")
       return json_response(request, http::status::ok, preview_json(ws.preview(changes)));
     const std::string base = body.value("version", "");
-    const Preview saved = ws.save(base, changes);
+    const Preview saved = ws.save(base, changes,
+                                  Saver{who->session.login.text(),
+                                        who->user.first_name + " " + who->user.last_name,
+                                        who->user.email.value});
+    if (hooks_.saved) hooks_.saved(ws.login());
     json out = preview_json(saved);
     out["version"] = ws.version();
+    if (saved.commit)
+      out["commit"] = {{"id", saved.commit->id}, {"error", saved.commit->error}};
     // The one time a new device's SIP password is shown; it is kept nowhere.
     json credentials = json::array();
     for (const NewCredentials& c : saved.credentials)

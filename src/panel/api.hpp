@@ -4,7 +4,9 @@
 //   POST /api/login     {"login": "001@acme", "password": "..."} -> session cookie
 //   POST /api/logout
 //   GET  /api/session   who is logged in, their role
-//   GET  /api/me        the logged-in user's own settings
+//   GET  /api/me        the logged-in user's own settings (and their personal plan)
+//   GET  /api/dashboard (administrator) counts, check results, each number now, registrations
+//   POST /api/user-password (administrator) {"extension": "003", "new": "..."}
 //   GET  /api/model     (administrator) the tenant, its version and check results
 //   POST /api/preview   {"changes": [...]} -> issues, routing diff, text diff
 //   POST /api/save      {"version": "...", "changes": [...]} -> the new version
@@ -18,9 +20,11 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,12 +44,21 @@ namespace callplan::panel {
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
+// What the host running the panel adds (`callplan serve --panel`, tools/callplan/serve_panel.cpp).
+struct PanelHooks {
+  // After a save of the tenant with this login was written (serve reloads it).
+  std::function<void(const std::string& tenant_login)> saved;
+  // The SIP usernames registered right now; unset: not run by serve.
+  std::function<std::set<std::string>()> registered;
+};
+
 class PanelApi {
  public:
   // `web_dir`: the built single-page app (nullopt: the API only). Throws callplan::Error when
   // two tenants have the same login.
   PanelApi(std::vector<std::unique_ptr<Workspace>> tenants, AccountStore& accounts,
-           PanelSecurityLog log, std::optional<std::filesystem::path> web_dir);
+           PanelSecurityLog log, std::optional<std::filesystem::path> web_dir,
+           PanelHooks hooks = {});
 
   // Thread-safe: one lock around sessions, accounts and throttling, one per tenant.
   Response handle(const Request& request, const Client& client);
@@ -63,6 +76,7 @@ class PanelApi {
   AccountStore& accounts_;
   PanelSecurityLog log_;
   std::optional<StaticFiles> web_;
+  PanelHooks hooks_;
   SessionTable sessions_;
   LoginThrottle throttle_;
   std::mutex mutex_;  // sessions_, throttle_, accounts_

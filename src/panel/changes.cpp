@@ -168,6 +168,93 @@ void add_device(const nlohmann::json& change, const TenantFiles& files, FileEdit
   edits.editor(top).set_key({}, "devices", YamlValue::sequence({entry}));
 }
 
+struct PlanPlace {
+  std::string file;
+  std::size_t index = 0;  // in that file's `plans` list
+};
+
+std::optional<PlanPlace> find_plan(FileEdits& edits, const TenantFiles& files, const std::string& id) {
+  for (const auto& [name, text] : files.texts) {
+    const YamlValue& root = edits.editor(name).expected();
+    const YamlValue* plans = root.is_map() ? root.find("plans") : nullptr;
+    if (!plans || !plans->is_sequence()) continue;
+    for (std::size_t i = 0; i < plans->items.size(); ++i) {
+      const YamlValue* pid = plans->items[i].is_map() ? plans->items[i].find("id") : nullptr;
+      if (pid && pid->is_scalar() && pid->text == id) return PlanPlace{name, i};
+    }
+  }
+  return std::nullopt;
+}
+
+std::uint32_t seconds_in(const nlohmann::json& change, const char* key, const std::string& where) {
+  if (!change.contains(key) || !change[key].is_number_integer())
+    throw ChangeError("bad-change", fmt::format("{}: `{}` (seconds) is missing", where, key));
+  const long long s = change[key].get<long long>();
+  if (s < 5 || s > 600 || s % 5 != 0)
+    throw ChangeError("bad-change", fmt::format("{}: `{}` is {}: rings of 5 s, 5 to 600", where,
+                                                key, s));
+  return static_cast<std::uint32_t>(s);
+}
+
+YamlValue transfer_step(const std::string& to, bool own_phones, std::uint32_t seconds) {
+  std::vector<std::pair<std::string, YamlValue>> t{{"to", YamlValue::scalar(to)}};
+  if (own_phones) t.emplace_back("follow_personal_plan", YamlValue::scalar("false"));
+  t.emplace_back("timeout", YamlValue::scalar(std::to_string(seconds)));
+  return YamlValue::map({{"transfer", YamlValue::map(std::move(t))}});
+}
+
+// "My settings": the user's own plan `personal-<extension>`: ring their phones, optionally
+// forward to another number, then voicemail or nothing. `{"default": true}` goes back to the
+// default personal plan (SPEC 3.2). A user following a plan of another name (a shared plan an
+// administrator set) is refused: that plan is edited under Plans.
+void set_personal_plan(const nlohmann::json& change, const TenantFiles& files, FileEdits& edits,
+                       const std::string& where) {
+  const std::string extension = required_string(change, "extension", where);
+  const auto user = find_user(edits, files, extension);
+  if (!user) throw ChangeError("no-such-user", fmt::format("{}: no user {}", where, extension));
+  const std::string id = "personal-" + extension;
+  YamlEditor& user_file = edits.editor(user->file);
+  const YamlPath user_path{std::string("users"), user->index};
+  const YamlValue* current = user_file.expected().find("users")->items[user->index].find("plan");
+  if (current && current->is_scalar() && !current->text.empty() && current->text != id)
+    throw ChangeError("shared-plan",
+                      fmt::format("{}: user {} follows the plan `{}`, which an administrator "
+                                  "edits under Plans", where, extension, current->text));
+  const bool follows = current && current->is_scalar() && current->text == id;
+  const auto place = find_plan(edits, files, id);
+  // A plan of that name the user does not follow is someone else's (numbers may use it).
+  if (place && !follows)
+    throw ChangeError("shared-plan", fmt::format("{}: a plan `{}` exists that user {} does not "
+                                                 "follow; an administrator edits it under Plans",
+                                                 where, id, extension));
+  if (change.value("default", false)) {
+    if (current) user_file.remove_item({std::string("users"), user->index, std::string("plan")});
+    if (place) edits.editor(place->file).remove_item({std::string("plans"), place->index});
+    return;
+  }
+  std::vector<YamlValue> steps{transfer_step(extension, true, seconds_in(change, "ring_seconds", where))};
+  const std::string forward = change.value("forward_to", "");
+  if (!forward.empty())
+    steps.push_back(transfer_step(forward, false, seconds_in(change, "forward_seconds", where)));
+  if (change.value("voicemail", false))
+    steps.push_back(YamlValue::map({{"voicemail", YamlValue::map({{"user", YamlValue::scalar(extension)}})}}));
+  YamlValue plan = YamlValue::map({{"id", YamlValue::scalar(id)},
+                                   {"label", YamlValue::scalar("Personal plan of " + extension)},
+                                   {"steps", YamlValue::sequence(std::move(steps))}});
+  if (place) {
+    YamlEditor& editor = edits.editor(place->file);
+    editor.remove_item({std::string("plans"), place->index});
+    editor.insert_item({std::string("plans")}, place->index, plan);
+  } else if (const auto target = holder(edits, files, "plans")) {
+    YamlEditor& editor = edits.editor(*target);
+    editor.insert_item({std::string("plans")}, editor.expected().find("plans")->items.size(), plan);
+  } else {
+    const std::string top = files.top.lexically_relative(files.root).string();
+    edits.editor(top).set_key({}, "plans", YamlValue::sequence({plan}));
+  }
+  if (!current) user_file.set_key(user_path, "plan", YamlValue::scalar(id));
+}
+
 }  // namespace
 
 const std::vector<std::string>& user_fields() {
@@ -203,6 +290,7 @@ void apply_changes(const nlohmann::json& changes, const TenantFiles& files, File
     const std::string op = change["op"].get<std::string>();
     if (op == "add_user") add_user(change, files, edits, where);
     else if (op == "update_user") update_user(change, files, edits, where);
+    else if (op == "set_personal_plan") set_personal_plan(change, files, edits, where);
     else if (op == "remove_user") remove_user(change, files, edits, where);
     else if (op == "add_device") add_device(change, files, edits, where, tenant_login, credentials);
     else throw ChangeError("bad-change", fmt::format("{}: unknown op `{}`", where, op));

@@ -92,7 +92,8 @@ json user_json(const User& u) {
   return {{"extension", u.extension.value}, {"first_name", u.first_name},
           {"last_name", u.last_name},       {"email", u.email.value},
           {"role", role_name(u.role.value)}, {"caller_id", u.caller_id.value},
-          {"voicemail", u.voicemail.value},  {"plan", u.plan.value}};
+          {"voicemail", u.voicemail.value},  {"plan", u.plan.value},
+          {"avatar", u.avatar}};
 }
 
 json model_json(const Tenant& t, const std::filesystem::path& root) {
@@ -145,6 +146,30 @@ json issue_json(const Issue& i) {
 json issues_json(const Issues& issues) {
   json out = json::array();
   for (const Issue& i : issues) out.push_back(issue_json(i));
+  return out;
+}
+
+json personal_plan_json(const Tenant& tenant, const User& user) {
+  if (user.plan.value.empty()) return {{"kind", "default"}};
+  const Plan* plan = nullptr;
+  for (const Plan& p : tenant.plans)
+    if (p.id.value == user.plan.value) plan = &p;
+  if (!plan || user.plan.value != "personal-" + user.extension.value)
+    return {{"kind", "shared"}, {"plan", user.plan.value}};
+  json out = {{"kind", "own"}, {"ring_seconds", 0}, {"forward_to", ""}, {"forward_seconds", 0},
+              {"voicemail", false}};
+  // The shape set_personal_plan writes; a hand-edited plan shows what of it is recognised.
+  for (const Step& s : plan->steps) {
+    if (const auto* t = std::get_if<Transfer>(&s.body)) {
+      if (t->to.value == user.extension.value) out["ring_seconds"] = t->timeout.value;
+      else {
+        out["forward_to"] = t->to.value;
+        out["forward_seconds"] = t->timeout.value;
+      }
+    } else if (std::get_if<Voicemail>(&s.body)) {
+      out["voicemail"] = true;
+    }
+  }
   return out;
 }
 

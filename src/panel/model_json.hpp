@@ -17,5 +17,9 @@ nlohmann::json issue_json(const Issue& issue);
 nlohmann::json issues_json(const Issues& issues);
 // One user as a user sees themselves ("my settings").
 nlohmann::json user_json(const User& user);
+// The user's personal plan as "my settings" edits it: {"kind": "default"} (SPEC 3.2),
+// {"kind": "own", "ring_seconds", "forward_to", "forward_seconds", "voicemail"} for their plan
+// `personal-<extension>`, or {"kind": "shared", "plan": id} for a plan an administrator set.
+nlohmann::json personal_plan_json(const Tenant& tenant, const User& user);
 
 }  // namespace callplan::panel

@@ -15,9 +15,11 @@ std::optional<std::string> refuse_changes(const User& actor, const nlohmann::jso
   if (!changes.is_array()) return "`changes` must be a list of changes";
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const nlohmann::json& c = changes[i];
-    const bool own_update = c.is_object() && c.value("op", "") == "update_user" &&
-                            c.value("extension", "") == actor.extension.value &&
-                            c.contains("set") && c["set"].is_object();
+    const std::string op = c.is_object() ? c.value("op", "") : "";
+    const bool own = c.is_object() && c.contains("extension") && c["extension"].is_string() &&
+                     c["extension"].get<std::string>() == actor.extension.value;
+    if (own && op == "set_personal_plan") continue;  // a plan of their own name only (changes.cpp)
+    const bool own_update = own && op == "update_user" && c.contains("set") && c["set"].is_object();
     if (!own_update)
       return fmt::format("changes[{}]: a user changes only their own settings", i);
     for (const auto& [field, value] : c["set"].items())

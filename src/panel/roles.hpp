@@ -1,6 +1,7 @@
 // What each role may do, checked by the server on every request (never by the screens):
 // an administrator manages the whole company; a user reads only their own settings and
-// changes only their own voicemail switch (and their password, through /api/password).
+// changes only their own voicemail switch, their own personal plan (set_personal_plan with
+// their extension) and their password (through /api/password).
 #pragma once
 
 #include <optional>

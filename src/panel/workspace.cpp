@@ -3,6 +3,7 @@
 #include <regex>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "callplan/error.hpp"
 #include "panel/changes.hpp"
@@ -23,6 +24,12 @@ void relative_locations(Issues& issues, const fs::path& root) {
     fix(i.location);
     for (Note& n : i.notes) fix(n.location);
   }
+}
+
+std::vector<std::string> changed_names(const Preview& p) {
+  std::vector<std::string> names;
+  for (const auto& [name, text] : p.changed) names.push_back(name);
+  return names;
 }
 
 }  // namespace
@@ -70,7 +77,25 @@ Preview Workspace::preview(const nlohmann::json& changes) const {
   return p;
 }
 
-Preview Workspace::save(const std::string& base_version, const nlohmann::json& changes) {
+std::optional<fs::path> Workspace::commit_saves() {
+  git_tree_ = git_work_tree(files_.root);
+  return git_tree_;
+}
+
+static std::string commit_message(const Preview& p, const std::string& login) {
+  std::string subject = fmt::format("panel: {} changed {}", login, fmt::join(changed_names(p), ", "));
+  std::string body;
+  if (p.routing) {
+    body = p.routing->routing_changed() ? format_diff(*p.routing, DiffFormat::human)
+                                        : "No routing changes.\n";
+  } else {
+    body = p.routing_error + "\n";
+  }
+  return subject + "\n\n" + body;
+}
+
+Preview Workspace::save(const std::string& base_version, const nlohmann::json& changes,
+                        const Saver& saver) {
   refresh();
   if (base_version != files_.version)
     throw SaveRefused("stale", fmt::format("the tenant changed since version {} (now {}): "
@@ -110,6 +135,12 @@ Preview Workspace::save(const std::string& base_version, const nlohmann::json& c
     load();
     throw SaveRefused("verification-failed",
                       "the written files did not load to the intended model: the old files are back");
+  }
+  if (git_tree_) {
+    std::vector<fs::path> paths;
+    for (const auto& [name, text] : p.changed) paths.push_back(files_.root / name);
+    p.commit = commit_files(*git_tree_, paths, {saver.name, saver.email},
+                            commit_message(p, saver.login.empty() ? "someone" : saver.login));
   }
   return p;
 }

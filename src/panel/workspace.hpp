@@ -16,6 +16,7 @@
 #include "callplan/check.hpp"
 #include "callplan/diff.hpp"
 #include "panel/changes.hpp"
+#include "panel/git_commit.hpp"
 #include "panel/tenant_files.hpp"
 
 namespace callplan::panel {
@@ -30,6 +31,7 @@ struct Preview {
   // New devices' SIP logins: returned by save only (a preview's are thrown away).
   std::vector<NewCredentials> credentials;
   std::shared_ptr<FileEdits> edits;           // the edits that made `changed`
+  std::optional<GitCommit> commit;            // a save's commit, when saves are commits
   bool has_errors() const { return callplan::has_errors(after.issues); }
 };
 
@@ -46,10 +48,21 @@ struct SaveRefused : std::runtime_error {
 // a text diff shown in the browser never carries one.
 std::string redact_secrets(const std::string& text);
 
+// Who saves: the panel user, for the commit's author.
+struct Saver {
+  std::string login;  // "001@acme"
+  std::string name;   // "Anna de Vries"
+  std::string email;
+};
+
 class Workspace {
  public:
   // Loads the tenant at `top`; throws callplan::Error when it cannot be read.
   explicit Workspace(std::filesystem::path top);
+
+  // Each save becomes a git commit when the files are in a git work tree (git_commit.hpp).
+  // Returns the work tree, or nullopt when there is none (saves are then plain writes).
+  std::optional<std::filesystem::path> commit_saves();
 
   // Reads the files again when they changed on disk (by hand, or by another program).
   void refresh();
@@ -64,7 +77,10 @@ class Workspace {
   // Refreshes, refuses when the version moved past `base_version` or the result has errors,
   // writes the changed files atomically, loads them again and compares with the preview.
   // Returns the preview that was saved.
-  Preview save(const std::string& base_version, const nlohmann::json& changes);
+  // With commit_saves(), the changed files are committed with the routing diff as the message
+  // (a failed commit is in the result's `commit`; the files stay saved).
+  Preview save(const std::string& base_version, const nlohmann::json& changes,
+               const Saver& saver = {});
 
   // Serialises requests on this tenant (the server may run handlers on several threads).
   std::mutex& mutex() { return mutex_; }
@@ -76,6 +92,7 @@ class Workspace {
   TenantFiles files_;
   CheckedTenant current_;
   std::string login_;
+  std::optional<std::filesystem::path> git_tree_;
   std::mutex mutex_;
 };
 

@@ -23,6 +23,7 @@ if(TARGET callplan_panel)
     accounts_test.cpp
     api_test.cpp
     guards_test.cpp
+    settings_dashboard_test.cpp
     static_files_test.cpp
     text_diff_test.cpp
     workspace_test.cpp
@@ -45,4 +46,17 @@ if(TARGET callplan_cli AND CALLPLAN_SIP)
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/run_browser_tests.sh $<TARGET_FILE:callplan_cli>)
   set_tests_properties(panel_browser PROPERTIES LABELS panel SKIP_RETURN_CODE 77 TIMEOUT 300
                        PROCESSORS 2)
+endif()
+
+# `callplan serve --panel`: a save reloads the SIP server, the dashboard shows a sipp phone's
+# registration (tests/panel/serve_panel, the SIP e2e harness). About 5 s; ports 37300-37399.
+if(TARGET callplan_cli AND CALLPLAN_SIP)
+  add_test(NAME panel_serve
+           COMMAND /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/panel/serve_panel
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(panel_serve PROPERTIES
+    LABELS "panel;sip"
+    TIMEOUT 120
+    ENVIRONMENT "CALLPLAN_BIN=$<TARGET_FILE:callplan_cli>"
+    SKIP_REGULAR_EXPRESSION "SKIPPED .*sipp \\(Debian sip-tester\\) is not installed")
 endif()

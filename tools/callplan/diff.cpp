@@ -28,6 +28,7 @@ struct DiffCliOptions {
   std::uint32_t days = 7;
   std::string format = "human";
   bool exit_code = false;
+  bool every_call = false;
 };
 
 bool report_errors(const std::string& path, const CheckedTenant& t) {
@@ -46,6 +47,7 @@ int run(const DiffCliOptions& o) {
 
   DiffOptions options;
   options.days = o.days;
+  options.every_call = o.every_call;
   if (!o.from.empty()) {
     // A date alone is that day's midnight; times without an offset are the new tenant's zone.
     std::string text = o.from.size() == 10 ? o.from + "T00:00" : o.from;
@@ -84,6 +86,9 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", o->format, "human (default), json or markdown")
       ->check(CLI::IsMember({"human", "json", "markdown"}));
   cmd->add_flag("--exit-code", o->exit_code, "Exit with 1 when routing changed (like git diff)");
+  cmd->add_flag("--every-call", o->every_call,
+                "Route every call, also those the change cannot reach (same result, slower; "
+                "for comparing)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -16,8 +16,8 @@
 
 #include "callplan/error.hpp"
 #include "commands.hpp"
-#include "http/server.hpp"
 #include "panel/api.hpp"
+#include "panel_server.hpp"
 #include "state_dir.hpp"
 
 namespace callplan::cli {
@@ -25,10 +25,8 @@ namespace {
 
 struct PanelOptions {
   std::vector<std::string> tenants;
-  std::string listen = "http://127.0.0.1:8080";
   std::string state_dir;
-  std::string web;
-  std::string tls_cert, tls_key;
+  PanelServerOptions server;
   std::string login;  // passwd
 };
 
@@ -86,43 +84,17 @@ void run_panel(const PanelOptions& o, int& exit_code) {
     exit_code = kExitUsage;
     return;
   }
-  bool tls_wanted = false;
-  std::string error;
-  auto options = http::parse_listen_url(o.listen, tls_wanted, error);
-  if (!options) throw Error(fmt::format("--listen {}: {}", o.listen, error));
-  if (tls_wanted) {
-    if (o.tls_cert.empty() || o.tls_key.empty())
-      throw Error("an https:// --listen needs --tls-cert and --tls-key");
-    options->tls = http::TlsFiles{o.tls_cert, o.tls_key};
-  }
-  options->limits.max_body_bytes = 1024 * 1024;  // a CSV import of a large company
-  std::vector<std::unique_ptr<panel::Workspace>> workspaces;
-  for (const std::string& t : o.tenants) workspaces.push_back(std::make_unique<panel::Workspace>(t));
-  const auto web = panel::find_web_dir(o.web.empty() ? std::nullopt
-                                                     : std::optional<std::filesystem::path>(o.web));
-  if (!web) {
-    if (!o.web.empty()) throw Error(fmt::format("--web {}: no index.html there", o.web));
-    fmt::print(stderr, "callplan: the panel's web app is not built (scripts/build-panel.sh): "
-                       "serving the API only\n");
-  }
-  panel::AccountStore accounts(state_dir_of(o));
-  panel::PanelApi api(std::move(workspaces), accounts, panel::PanelSecurityLog(stderr), web);
-
+  PanelServerOptions options = o.server;
+  options.tenants = o.tenants;
+  options.state_dir = state_dir_of(o).string();
+  PanelServer server(options, {});
   // SIGINT and SIGTERM are waited for here; the server's threads inherit the blocked mask.
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  http::Server server(*options, [&api](const http::Request& request, const http::Peer& peer) {
-    std::string address = peer.address.to_string();
-    if (const auto scope = address.find('%'); scope != std::string::npos) address.resize(scope);
-    return api.handle(request, panel::Client{address, peer.port, peer.tls});
-  });
   server.start();
-  fmt::print(stderr, "callplan: panel on {}://{}:{} ({} tenant{}, web app: {})\n",
-             tls_wanted ? "https" : "http", options->address, server.port(), o.tenants.size(),
-             o.tenants.size() == 1 ? "" : "s", web ? web->string() : "none");
   int signal = 0;
   sigwait(&stop, &signal);
   server.stop();
@@ -134,14 +106,12 @@ void add_panel_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<PanelOptions>();
   CLI::App* cmd = app.add_subcommand("panel", "Serve the administration panel (docs/panel.md)");
   cmd->add_option("tenant", o->tenants, "Tenant files (YAML); logins are <extension>@<tenant login>");
-  cmd->add_option("--listen", o->listen,
+  cmd->add_option("--listen", o->server.listen,
                   "http://ADDR:PORT or https://ADDR:PORT (default http://127.0.0.1:8080; plain "
                   "http only on loopback, see docs/panel.md)");
   cmd->add_option("--state-dir", o->state_dir,
                   "State directory holding panel-accounts.json (default as for serve)");
-  cmd->add_option("--web", o->web, "Directory of the built web app (default: found, see docs/panel.md)");
-  cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain for https://");
-  cmd->add_option("--tls-key", o->tls_key, "PEM private key for https://");
+  add_panel_server_options(cmd, o->server, "");
   CLI::App* passwd = cmd->add_subcommand("passwd", "Set a panel password (read from standard input)");
   passwd->add_option("login", o->login, "The login: <extension>@<tenant login>")->required();
   passwd->add_option("--state-dir", o->state_dir, "State directory (default as for serve)");

@@ -22,6 +22,7 @@
 #include "callplan/error.hpp"
 #include "commands.hpp"
 #include "serve_metrics.hpp"
+#include "serve_panel.hpp"
 #include "serve_provision.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/server/server.hpp"
@@ -58,6 +59,7 @@ struct ServeCliOptions {
   std::string mail_from;
   std::string metrics;              // --metrics ADDR:PORT, "" for none
   unsigned transfer_timeout = 30;   // seconds a transfer's target rings before it comes back
+  ServePanelOptions panel;          // --panel URL and its options (serve_panel.hpp)
 };
 
 // The `callplan media` arguments of the own media side; "" with `error` set when the options
@@ -226,6 +228,15 @@ int run(const ServeCliOptions& o) {
     if (!metrics) return usage(error);
   }
 
+  std::string panel_state_dir;  // the panel's accounts (docs/panel.md)
+  if (!o.panel.listen.empty()) {
+    std::string error;
+    panel_state_dir = prepare_state_dir(o.state_dir, error);
+    if (panel_state_dir.empty()) return usage(error);
+    options.registered = std::make_shared<sip::RegisteredDevices>();
+  }
+  auto registered = options.registered;
+
   std::unique_ptr<sip::Server> server;
   try {
     server = std::make_unique<sip::Server>(std::move(options));
@@ -242,6 +253,13 @@ int run(const ServeCliOptions& o) {
     server->start();
   } catch (const std::system_error& e) {
     return usage(e.what());
+  }
+  // The panel starts once the SIP loop handles SIGHUP: its saves raise one.
+  std::shared_ptr<PanelServer> panel;
+  if (!o.panel.listen.empty()) {
+    std::string error;
+    panel = start_serve_panel(o.panel, o.tenants, panel_state_dir, registered, error);
+    if (!panel) return usage(error);
   }
   server->run();
   return kExitOk;
@@ -332,6 +350,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--metrics", o->metrics,
                   "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464; "
                   "no authentication: bind it to loopback or a management network)");
+  add_serve_panel_options(cmd, o->panel);
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -27,6 +27,7 @@
 #include "sip/security/rate_limiter.hpp"
 #include "sip/server/log.hpp"
 #include "sip/server/metrics.hpp"
+#include "sip/server/registered_devices.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/peer.hpp"
 #include "sip/transport/transport.hpp"
@@ -70,6 +71,8 @@ struct ServerOptions {
   // registrations of each phone whose provisioning file changed get `NOTIFY Event:
   // check-sync` (check_sync.cpp). Empty: neither.
   std::function<void(std::vector<std::shared_ptr<const Tenant>>)> provisioning;
+  // Which devices are registered, for `--panel`'s dashboard (registered_devices.hpp); null: none.
+  std::shared_ptr<RegisteredDevices> registered;
 };
 
 class Server {

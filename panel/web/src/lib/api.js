@@ -38,4 +38,6 @@ export const api = {
   save: (version, changes) => call('POST', '/api/save', { version, changes }),
   simulate: (to, at) => call('POST', '/api/simulate', { to, at }),
   password: (current, next) => call('POST', '/api/password', { current, new: next }),
+  dashboard: () => call('GET', '/api/dashboard'),
+  userPassword: (extension, next) => call('POST', '/api/user-password', { extension, new: next }),
 };

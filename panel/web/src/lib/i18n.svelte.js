@@ -1,4 +1,7 @@
 // Dutch and English. The choice is kept in localStorage; the first visit follows the browser.
+// The screens' own texts are in screens/screen_texts.js (looked up after these).
+import { screenTexts } from '../screens/screen_texts.js';
+
 const texts = {
   en: {
     'app.title': 'callplan panel',
@@ -204,6 +207,7 @@ export function setLanguage(code) {
 
 // t('step.rings', {n: 6, s: 30})
 export function t(key, values = {}) {
-  const text = texts[lang.code][key] ?? texts.en[key] ?? key;
+  const text = texts[lang.code][key] ?? screenTexts[lang.code][key] ?? texts.en[key] ??
+    screenTexts.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
 }
