@@ -23,6 +23,7 @@ if(TARGET callplan_panel)
     accounts_test.cpp
     api_test.cpp
     guards_test.cpp
+    plan_changes_test.cpp
     static_files_test.cpp
     text_diff_test.cpp
     workspace_test.cpp
