@@ -1,4 +1,6 @@
 // Dutch and English. The choice is kept in localStorage; the first visit follows the browser.
+import planTexts from './i18n-plan.js';
+
 const texts = {
   en: {
     'app.title': 'callplan panel',
@@ -187,6 +189,10 @@ const texts = {
     'error.forbidden': 'Dit mag je niet doen.',
   },
 };
+
+// Each screen's own texts, in files of their own so that parallel work merges cleanly.
+for (const extra of [planTexts])
+  for (const code of Object.keys(texts)) Object.assign(texts[code], extra[code]);
 
 function initial() {
   const saved = globalThis.localStorage?.getItem('callplan.lang');
