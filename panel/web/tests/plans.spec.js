@@ -169,10 +169,11 @@ test.describe.serial('the plan editor', () => {
 
     // A mailbox whose owner has no voicemail: the checker says so on that step.
     await page.getByTestId('function-voicemail').dragTo(drop('0/then', 2));
-    await dialog.getByLabel('Mailbox of').selectOption('002');
+    // (003: panel.spec.js's user 002 turns their own voicemail on.)
+    await dialog.getByLabel('Mailbox of').selectOption('003');
     await dialog.getByRole('button', { name: 'OK' }).click();
     const mailbox = step(page, '0/then/2');
-    await expect(mailbox.getByTestId('step-issue')).toContainText('002');
+    await expect(mailbox.getByTestId('step-issue')).toContainText('003');
     await expect(mailbox).toHaveClass(/has-issue/);
     // ... and that the old office-hours steps can no longer be reached.
     await expect(step(page, '1').getByTestId('step-issue')).toContainText('can never run');
