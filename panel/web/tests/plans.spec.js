@@ -177,6 +177,12 @@ test.describe.serial('the plan editor', () => {
     await expect(mailbox).toHaveClass(/has-issue/);
     // ... and that the old office-hours steps can no longer be reached.
     await expect(step(page, '1').getByTestId('step-issue')).toContainText('can never run');
+    // Both branches now end the call: on the main timeline a new step may only go first.
+    await page.getByTestId('function-transfer').click();
+    await expect(page.locator('[data-testid=place][data-list=""]')).toHaveCount(1);
+    await expect(page.locator('[data-testid=place][data-list=""]')).toHaveAttribute('data-index', '0');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('place')).toHaveCount(0);
     await shot(page, 'plan-editor-error');
 
     await mailbox.getByRole('button', { name: 'Edit' }).click();

@@ -111,6 +111,9 @@ export function ends(step, users) {
   if (['voicemail', 'goto', 'hangup'].includes(step.kind)) return true;
   if (step.kind === 'transfer')
     return step.fields.follow_personal_plan !== false && users.some((u) => u.extension === step.fields.to);
+  // A time condition whose two branches both end the call ends it too (the checker's CP402).
+  if (step.kind === 'time_condition')
+    return ['then', 'else'].every((b) => (step.fields[b] ?? []).some((s) => ends(s, users)));
   return false;
 }
 
