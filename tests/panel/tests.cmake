@@ -38,6 +38,15 @@ if(TARGET callplan_panel)
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
 endif()
 
+# The plan editor's model in Node.js (panel/web/src/plan/steps.test.js, node --test): no npm
+# install needed; not added where there is no node.
+find_program(CALLPLAN_NODE node)
+if(CALLPLAN_NODE)
+  add_test(NAME panel_plan_steps
+           COMMAND ${CALLPLAN_NODE} --test ${PROJECT_SOURCE_DIR}/panel/web/src/plan/steps.test.js)
+  set_tests_properties(panel_plan_steps PROPERTIES LABELS panel)
+endif()
+
 # The panel in a real browser (panel/web/tests, Playwright with Debian's chromium): needs the
 # web app built by scripts/build-panel.sh. Skipped (77) on a machine without node or chromium,
 # failed in CI. Port 26100.
