@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "panel/model_json.hpp"
+#include "panel/roles.hpp"
 #include "panel/workspace.hpp"
 #include "temp_tenant.hpp"
 
@@ -215,6 +216,22 @@ TEST(PlanChanges, WrongChangesAreRefusedByName) {
                              {"set", {{"else", json::array()}}}})),
             "bad-change: changes[0].set: `else` holds steps; change them with insert_step, "
             "move_step and remove_step");
+}
+
+TEST(PlanChanges, OnlyAnAdministratorChangesAPlan) {
+  testing::TempTenant t;
+  Workspace ws(t.top());
+  const User* anna = find_user(ws.current().tenant, "001");  // role: admin
+  const User* bram = find_user(ws.current().tenant, "002");
+  ASSERT_TRUE(anna && bram);
+  for (const json& change : kOfficeHours) {
+    EXPECT_EQ(refuse_changes(*anna, json::array({change})), std::nullopt);
+    EXPECT_EQ(refuse_changes(*bram, json::array({change})),
+              "changes[0]: a user changes only their own settings");
+  }
+  EXPECT_NE(refuse_changes(*bram, json::array({{{"op", "move_step"}, {"plan", "main"},
+                                                {"from", {1}}, {"to", {2}}}})),
+            std::nullopt);
 }
 
 TEST(PlanChanges, ASavedPlanChangeIsOnDiskAndLoadsAsPreviewed) {
