@@ -275,8 +275,13 @@ Response PanelApi::with_caller(const Request& request, const json& body) {
     const json changes = body.contains("changes") ? body["changes"] : json();
     if (auto refused = refuse_changes(who->user, changes))
       return error(request, http::status::forbidden, "forbidden", *refused);
-    if (target == "/api/preview")
-      return json_response(request, http::status::ok, preview_json(ws.preview(changes)));
+    if (target == "/api/preview") {
+      const Preview p = ws.preview(changes);
+      json out = preview_json(p);
+      // The plan editor shows the checker's findings on the proposed steps (their lines).
+      if (who->admin()) out["plans"] = model_json(p.after.tenant, p.after_root)["plans"];
+      return json_response(request, http::status::ok, out);
+    }
     const std::string base = body.value("version", "");
     const Preview saved = ws.save(base, changes,
                                   Saver{who->session.login.text(),

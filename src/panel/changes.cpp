@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "panel/plan_changes.hpp"
 #include "panel/sip_secret.hpp"
 
 namespace callplan::panel {
@@ -293,6 +294,7 @@ void apply_changes(const nlohmann::json& changes, const TenantFiles& files, File
     else if (op == "set_personal_plan") set_personal_plan(change, files, edits, where);
     else if (op == "remove_user") remove_user(change, files, edits, where);
     else if (op == "add_device") add_device(change, files, edits, where, tenant_login, credentials);
+    else if (apply_plan_change(change, files, edits, where)) continue;
     else throw ChangeError("bad-change", fmt::format("{}: unknown op `{}`", where, op));
   }
 }

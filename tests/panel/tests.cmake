@@ -23,6 +23,7 @@ if(TARGET callplan_panel)
     accounts_test.cpp
     api_test.cpp
     guards_test.cpp
+    plan_changes_test.cpp
     settings_dashboard_test.cpp
     static_files_test.cpp
     text_diff_test.cpp
@@ -36,6 +37,15 @@ if(TARGET callplan_panel)
   callplan_warnings(callplan_panel_tests)
   gtest_discover_tests(callplan_panel_tests DISCOVERY_TIMEOUT 60
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
+endif()
+
+# The plan editor's model in Node.js (panel/web/src/plan/steps.test.js, node --test): no npm
+# install needed; not added where there is no node.
+find_program(CALLPLAN_NODE node)
+if(CALLPLAN_NODE)
+  add_test(NAME panel_plan_steps
+           COMMAND ${CALLPLAN_NODE} --test ${PROJECT_SOURCE_DIR}/panel/web/src/plan/steps.test.js)
+  set_tests_properties(panel_plan_steps PROPERTIES LABELS panel)
 endif()
 
 # The panel in a real browser (panel/web/tests, Playwright with Debian's chromium): needs the

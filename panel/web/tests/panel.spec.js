@@ -119,7 +119,7 @@ test.describe.serial('the administrator', () => {
 
   test('sees a plan as a timeline, and tries a call', async () => {
     await page.getByRole('button', { name: 'Call plans', exact: true }).click();
-    const steps = page.locator('.timeline').first().locator(':scope > li');
+    const steps = page.locator('.plan > .timeline > [data-testid=step]');
     await expect(steps).toHaveCount(4);
     await expect(steps.nth(1)).toContainText('Reception');
     await expect(steps.nth(1)).toContainText('001 Anna de Vries, 6 rings (30 s)');

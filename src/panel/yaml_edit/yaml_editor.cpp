@@ -105,7 +105,7 @@ bool holds_anchor(const SpanNode& n) {
 // --------------------------------------------------------------------------
 
 // Siblings a new value is written like: for each part of the new value, the nodes at the
-// same place in its siblings (the value of the same key, the first item of a list). A scalar
+// same place in its siblings (the value of the same key, the items of a list, first first). A scalar
 // takes the quoting of a like scalar; a collection is written in flow style when a like one is.
 using Like = std::vector<const SpanNode*>;
 
@@ -121,8 +121,10 @@ Like like_value_of(const Like& like, std::string_view key) {
 Like like_items_of(const Like& like) {
   Like out;
   for (const SpanNode* n : like) {
-    if (n->kind == SpanNode::Kind::sequence && !n->items.empty())
-      out.push_back(n->items.front().get());
+    if (n->kind != SpanNode::Kind::sequence) continue;
+    // The first item first; the others after it, for keys the first one lacks (a new
+    // `voicemail` step is written like a `voicemail` further down the list).
+    for (const auto& item : n->items) out.push_back(item.get());
   }
   return out;
 }
@@ -378,7 +380,8 @@ void YamlEditor::set_scalar(const YamlPath& path, std::string_view value) {
   commit(std::move(r), std::move(intended));
 }
 
-void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const YamlValue& value) {
+void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const YamlValue& value,
+                             const std::vector<YamlPath>& like_paths) {
   const SpanNode& seq = resolve(path);
   if (seq.kind != SpanNode::Kind::sequence) {
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a list", format_path(path)));
@@ -397,6 +400,7 @@ void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const Yaml
   }
   Like like;
   for (const auto& item : seq.items) like.push_back(item.get());
+  for (const YamlPath& p : like_paths) like.push_back(&resolve(p));
   TextReplacement r;
   if (seq.flow) {
     std::string v = inline_value(value, true, like);
@@ -565,7 +569,8 @@ void YamlEditor::remove_item(const YamlPath& path) {
   commit(std::move(r), std::move(intended));
 }
 
-void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlValue& value) {
+void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlValue& value,
+                         const std::vector<YamlPath>& like_paths) {
   const SpanNode& map = resolve(path);
   if (map.kind != SpanNode::Kind::map) {
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a map", format_path(path)));
@@ -580,8 +585,10 @@ void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlV
     full.emplace_back(std::string(key));
     throw EditError(EditErrorCode::key_exists, fmt::format("{} already exists", format_path(full)));
   }
-  // No sibling holds this key: its value takes the least quoting and block style.
+  // No sibling holds this key: its value is written like the nodes at `like_paths` when given,
+  // else with the least quoting and block style.
   Like like;
+  for (const YamlPath& p : like_paths) like.push_back(&resolve(p));
   TextReplacement r;
   if (map.flow) {
     std::string entry = minimal_scalar(key, true) + ": " + inline_value(value, true, like);

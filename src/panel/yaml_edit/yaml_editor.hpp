@@ -59,12 +59,17 @@ class YamlEditor {
 
   // Replaces a scalar's (or an empty value's) text, keeping its quoting when possible.
   void set_scalar(const YamlPath& path, std::string_view value);
-  // Inserts `value` as item `index` (0 .. size) of the sequence at `path`.
-  void insert_item(const YamlPath& path, std::size_t index, const YamlValue& value);
+  // Inserts `value` as item `index` (0 .. size) of the sequence at `path`, written like its
+  // siblings, then like the nodes at `like` (items of other lists of the same kind).
+  void insert_item(const YamlPath& path, std::size_t index, const YamlValue& value,
+                   const std::vector<YamlPath>& like = {});
   // Removes a sequence item (path ends with an index) or map entry (path ends with a key).
   void remove_item(const YamlPath& path);
-  // Adds `key: value` at the end of the map at `path`.
-  void set_key(const YamlPath& path, std::string_view key, const YamlValue& value);
+  // Adds `key: value` at the end of the map at `path`. The value is written like the nodes at
+  // `like` (a new branch of steps like the plan's other step lists); without them, with the
+  // least quoting and block style.
+  void set_key(const YamlPath& path, std::string_view key, const YamlValue& value,
+               const std::vector<YamlPath>& like = {});
 
  private:
   // The node at `path`; refuses a path through an alias, an anchored node or a merge key.

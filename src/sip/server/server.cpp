@@ -110,7 +110,7 @@ Server::Impl::Impl(ServerOptions o)
       served,
       [this](std::string_view username) { return location.registered(username, timers.now()); },
       [this](std::string_view username) { return proxy.activity(username); }));
-    location.on_change([this](std::string_view username, bool registered) {
+  location.on_change([this](std::string_view username, bool registered) {
     if (options.registered) options.registered->set(username, registered);
     companies.refresh_presence(username, location, timers.now());
     // A colleague came online or went offline (presence, RFC 3856).

@@ -1,6 +1,7 @@
 // Dutch and English. The choice is kept in localStorage; the first visit follows the browser.
 // The screens' own texts are in screens/screen_texts.js (looked up after these).
 import { screenTexts } from '../screens/screen_texts.js';
+import planTexts from './i18n-plan.js';
 
 const texts = {
   en: {
@@ -190,6 +191,10 @@ const texts = {
     'error.forbidden': 'Dit mag je niet doen.',
   },
 };
+
+// Each screen's own texts, in files of their own so that parallel work merges cleanly.
+for (const extra of [planTexts])
+  for (const code of Object.keys(texts)) Object.assign(texts[code], extra[code]);
 
 function initial() {
   const saved = globalThis.localStorage?.getItem('callplan.lang');
