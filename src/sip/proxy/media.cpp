@@ -276,7 +276,7 @@ std::uint64_t Proxy::own_media_transfer(std::uint64_t anchor, std::string_view t
                        .to = call.to,
                        .at = Instant{now.time_since_epoch()},
                        .presence = call.directory->presence(),
-                       .state = call.routing});
+                       .state = call.routing.get()});
   if (config_.log)
     config_.log(fmt::format("call {}: transfer by {} rings {}", call.invite.call_id, transferor, to));
   call.give_up = timers_.start(config_.transfer_timeout, [this, id] {

@@ -241,7 +241,7 @@ class Proxy {
   // transfer needs to route from them (media.cpp); gone at the call's end.
   struct AnchoredCall {
     std::shared_ptr<Directory> directory;
-    RoutingState* routing = nullptr;
+    std::shared_ptr<RoutingState> routing;  // shared with the company, as Call::routing
     std::string invite_bytes;
     Peer caller;
   };
