@@ -271,7 +271,7 @@ def test_the_mailbox_with_a_pin_records_a_greeting_the_next_caller_hears(
     ear = RtpListener(TRUNK_IP, LISTENER_RTP)
     try:
         scenario = tmp_path / "listen.xml"
-        text = (SCENARIOS / "own_media_menu_caller.xml").read_text()
+        text = (SCENARIOS / "own_media_early_caller.xml").read_text()
         text = re.sub(r'  <recv response="183"/>\s*<pause milliseconds="300"/>\s*<nop>.*?</nop>\n', "",
                       text, flags=re.S)
         text = text.replace("m=audio [media_port] RTP/AVP 0 101", f"m=audio {LISTENER_RTP} RTP/AVP 0 101")
