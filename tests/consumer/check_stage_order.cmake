@@ -3,9 +3,9 @@
 # public headers. Run by ctest (build.stage_order):
 #   cmake -DSOURCE_DIR=<callplan source tree> -DWORK_DIR=<scratch folder> -P <this file>
 #
-# A stage is a folder of src/ (src/media/prompt and src/media/engine count as their own: the
+# A stage is a folder of src/ (src/media/prompt, src/media/engine and src/sip/server count as their own: the
 # prompt files are the base that the voicemail store and the mail outbox build on, and the
-# media process is the host on top of them). A file may include its own stage's headers, the
+# media process is the host on top of them; the SIP server assembles sip's layers and provisioning). A file may include its own stage's headers, the
 # public callplan/ headers and those of the stages before its own in STAGES. A folder that
 # is not in the list fails the check: a new stage has to be given its place.
 #
@@ -37,14 +37,17 @@ set(STAGES
   media/engine # the media process
   state        # the state store
   http         # the one HTTP server
-  sip          # the SIP server
-  provision    # phone provisioning
+  sip          # the SIP message layers, registrar, proxy, B2BUA and events
+  provision    # phone provisioning (its endpoint shares sip's digest and throttles)
+  sip/server   # the SIP server that assembles them (check-sync re-renders phones' files)
   panel)       # the panel's API
 
 # The stage of a path below src/ (or of an include's "x/y.hpp").
 function(stage_of path out)
   if(path MATCHES "^media/(prompt|engine)/")
     set(${out} "media/${CMAKE_MATCH_1}" PARENT_SCOPE)
+  elseif(path MATCHES "^sip/server/")
+    set(${out} "sip/server" PARENT_SCOPE)
   else()
     string(REGEX REPLACE "/.*" "" first "${path}")
     set(${out} "${first}" PARENT_SCOPE)

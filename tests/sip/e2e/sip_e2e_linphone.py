@@ -33,7 +33,7 @@ def _port_range(variable: str, default: range) -> range:
     return range(first, last + 1)
 
 
-PORTS = _port_range("CALLPLAN_E2E_LINPHONE_PORTS", range(22000, 23000))  # blocks of 20
+PORTS = _port_range("CALLPLAN_E2E_LINPHONE_PORTS", range(24000, 24500))  # blocks of 20
 _next_block = [int.from_bytes(os.urandom(2), "big") % (len(PORTS) // 20)]
 
 
