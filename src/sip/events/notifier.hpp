@@ -12,8 +12,9 @@
 // own (Call-ID, the phone's From tag, our To tag). NOTIFYs go where the phone is reached
 // (reach.hpp: its Contact, or its flow behind NAT / on TCP). A NOTIFY answered 481, 404, 410
 // or not at all ends the subscription (RFC 6665 4.2.2). State changes are found by polling
-// the packages (poll(), and at once through changed()): the voicemail store is written by the
-// media process, which tells the server nothing.
+// the packages (poll(), and at once through changed()): serve's own media side reports the
+// messages it stores and the mailbox by phone what it changes (changed()); polling catches
+// what any other writer of the voicemail store does.
 #pragma once
 
 #include <chrono>
