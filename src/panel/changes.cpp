@@ -169,24 +169,6 @@ void add_device(const nlohmann::json& change, const TenantFiles& files, FileEdit
   edits.editor(top).set_key({}, "devices", YamlValue::sequence({entry}));
 }
 
-struct PlanPlace {
-  std::string file;
-  std::size_t index = 0;  // in that file's `plans` list
-};
-
-std::optional<PlanPlace> find_plan(FileEdits& edits, const TenantFiles& files, const std::string& id) {
-  for (const auto& [name, text] : files.texts) {
-    const YamlValue& root = edits.editor(name).expected();
-    const YamlValue* plans = root.is_map() ? root.find("plans") : nullptr;
-    if (!plans || !plans->is_sequence()) continue;
-    for (std::size_t i = 0; i < plans->items.size(); ++i) {
-      const YamlValue* pid = plans->items[i].is_map() ? plans->items[i].find("id") : nullptr;
-      if (pid && pid->is_scalar() && pid->text == id) return PlanPlace{name, i};
-    }
-  }
-  return std::nullopt;
-}
-
 std::uint32_t seconds_in(const nlohmann::json& change, const char* key, const std::string& where) {
   if (!change.contains(key) || !change[key].is_number_integer())
     throw ChangeError("bad-change", fmt::format("{}: `{}` (seconds) is missing", where, key));
@@ -257,6 +239,19 @@ void set_personal_plan(const nlohmann::json& change, const TenantFiles& files, F
 }
 
 }  // namespace
+
+std::optional<PlanPlace> find_plan(FileEdits& edits, const TenantFiles& files, const std::string& id) {
+  for (const auto& [name, text] : files.texts) {
+    const YamlValue& root = edits.editor(name).expected();
+    const YamlValue* plans = root.is_map() ? root.find("plans") : nullptr;
+    if (!plans || !plans->is_sequence()) continue;
+    for (std::size_t i = 0; i < plans->items.size(); ++i) {
+      const YamlValue* pid = plans->items[i].is_map() ? plans->items[i].find("id") : nullptr;
+      if (pid && pid->is_scalar() && pid->text == id) return PlanPlace{name, i};
+    }
+  }
+  return std::nullopt;
+}
 
 const std::vector<std::string>& user_fields() {
   static const std::vector<std::string> fields = {

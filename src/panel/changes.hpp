@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,14 @@ class FileEdits {
   const TenantFiles& files_;
   std::map<std::string, std::unique_ptr<YamlEditor>> editors_;
 };
+
+// Where plan `id` is written: its file and its index in that file's `plans` list, as the
+// edits so far leave them (the user changes and the plan editor's changes share it).
+struct PlanPlace {
+  std::string file;
+  std::size_t index = 0;
+};
+std::optional<PlanPlace> find_plan(FileEdits& edits, const TenantFiles& files, const std::string& id);
 
 // Applies `changes` (a JSON array) in order. Throws ChangeError, or EditError when the
 // writer refuses (a read-only node, an unsupported layout).

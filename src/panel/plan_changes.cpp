@@ -142,24 +142,6 @@ struct StepRef {
   YamlPath owner_body;  // the owning step's fields, for a branch
 };
 
-struct PlanRef {
-  std::string file;
-  std::size_t index = 0;  // in that file's `plans`
-};
-
-std::optional<PlanRef> find_plan(FileEdits& edits, const TenantFiles& files, const std::string& id) {
-  for (const auto& [name, text] : files.texts) {
-    const YamlValue& root = edits.editor(name).expected();
-    const YamlValue* plans = root.is_map() ? root.find("plans") : nullptr;
-    if (!plans || !plans->is_sequence()) continue;
-    for (std::size_t i = 0; i < plans->items.size(); ++i) {
-      const YamlValue* pid = plans->items[i].is_map() ? plans->items[i].find("id") : nullptr;
-      if (pid && pid->is_scalar() && pid->text == id) return PlanRef{name, i};
-    }
-  }
-  return std::nullopt;
-}
-
 std::string address_text(const json& at) {
   std::string out;
   for (const json& part : at) {
@@ -178,7 +160,7 @@ std::pair<std::string, YamlPath> step_body(const YamlValue& root, const YamlPath
   return {step->entries.front().first, joined(step_path, {step->entries.front().first})};
 }
 
-StepRef resolve(const YamlValue& root, const PlanRef& plan, const json& at, const std::string& where) {
+StepRef resolve(const YamlValue& root, const PlanPlace& plan, const json& at, const std::string& where) {
   if (!at.is_array() || at.empty() || at.size() % 2 == 0)
     throw ChangeError("bad-change", where + ": a step's place is a list like [0, \"else\", 1]");
   StepRef ref;
