@@ -74,8 +74,10 @@ struct CallSpec {
 };
 
 // A run of calls read from Python: the specs and one buffer for all their text. Filled by
-// the thread holding the GIL, then only read (by any thread).
-struct CallChunk {
+// the thread holding the GIL, then only read (by any thread). Cache-line aligned: chunks sit
+// side by side in a deque, and the one being filled must not share a line with the one being
+// routed.
+struct alignas(64) CallChunk {
   std::size_t first = 0;  // the batch's index of specs[0]
   std::vector<CallSpec> specs;
   std::string chars;

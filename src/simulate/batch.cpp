@@ -46,8 +46,10 @@ struct BatchRun::Impl {
   std::mutex mutex;                 // guards the waits below and `closed`
   std::condition_variable changed;  // calls published, closed, a failure
   bool closed = false;              // finish() was called: nothing more will be published
-  std::atomic<std::size_t> published{0};
-  std::atomic<std::size_t> next{0};  // the first call not yet handed out
+  // Written while the threads route (per chunk, per block): each on a cache line of its own,
+  // away from what routing reads per call (make, options, outcomes).
+  alignas(64) std::atomic<std::size_t> published{0};
+  alignas(64) std::atomic<std::size_t> next{0};  // the first call not yet handed out
   std::atomic<bool> stop{false};
 
   std::mutex failure_mutex;
