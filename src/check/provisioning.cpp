@@ -19,17 +19,6 @@
 namespace callplan::check_detail {
 namespace {
 
-std::string_view brand_name(Brand brand) {
-  switch (brand) {
-    case Brand::yealink: return "yealink";
-    case Brand::snom: return "snom";
-    case Brand::grandstream: return "grandstream";
-    case Brand::polycom: return "polycom";
-    case Brand::other: break;
-  }
-  return "other";
-}
-
 // 12 lower-case hex digits, whatever separators the tenant used ("" when not a MAC: CP122).
 std::string mac_key(std::string_view written) {
   std::string out;
@@ -68,15 +57,15 @@ void check_provisioning(Context& cx) {
       Issue& issue = cx.report(
           "CP231", fmt::format("device `{}` is provisioned ({} with a MAC) but has only an HA1 "
                                "hash; its configuration file needs the SIP password itself",
-                               d.id.value, brand_name(d.brand.value)),
+                               d.id.value, brand_word(d.brand.value)),
           !d.sip.ha1_md5.value.empty() ? d.sip.ha1_md5.where : d.sip.ha1_sha256.where, d.where);
       issue.hints.push_back("add `sip.password`, or remove `mac` if the phone is configured by hand");
     }
     if (!d.model.empty() && !is_known_phone_model(d.brand.value, d.model)) {
       cx.report("CP232", fmt::format("model `{}` is not one the {} renderer knows; device `{}` "
                                      "gets the {} family's file",
-                                     d.model, brand_name(d.brand.value), d.id.value,
-                                     brand_name(d.brand.value)),
+                                     d.model, brand_word(d.brand.value), d.id.value,
+                                     brand_word(d.brand.value)),
                 d.where);
     }
   }

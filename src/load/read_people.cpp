@@ -5,6 +5,7 @@
 
 #include "load/readers.hpp"
 #include "load/value_syntax.hpp"
+#include "model/phone_models.hpp"
 #include "model/words.hpp"
 
 namespace callplan::load {
@@ -22,9 +23,6 @@ constexpr std::string_view kSipKeys[] = {"username", "password", "ha1_md5", "ha1
 
 constexpr std::pair<std::string_view, Role> kRoles[] = {{"admin", Role::admin},
                                                         {"user", Role::user}};
-constexpr std::pair<std::string_view, Brand> kBrands[] = {
-    {"yealink", Brand::yealink}, {"snom", Brand::snom},       {"grandstream", Brand::grandstream},
-    {"polycom", Brand::polycom}, {"other", Brand::other}};
 
 // The items of a top-level list (`numbers:`, `users:` ...); a map or scalar there is CP102.
 std::vector<const YamlNode*> section_items(Reader& reader, const YamlNode& node,
@@ -135,7 +133,7 @@ void read_device(Reader& reader, const YamlNode& node) {
       device.user = {text, reader.where(*v)};
     }
   }
-  read_enum<Brand>(map, "brand", device.brand, kBrands);
+  read_enum<Brand>(map, "brand", device.brand, kBrandWords);
   read_text(map, "model", device.model);
   if (const YamlNode* v = map.get("mac")) {
     std::string text;

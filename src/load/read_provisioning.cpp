@@ -3,17 +3,18 @@
 // text); whether a name or value fits a brand's file format is the checker's (CP233, CP234),
 // because it depends on which phones get the key.
 #include <array>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "load/readers.hpp"
+#include "model/phone_models.hpp"
 
 namespace callplan::load {
 namespace {
 
 constexpr std::string_view kTopKeys[] = {"keys", "brands", "models"};
 constexpr std::string_view kLevelKeys[] = {"keys"};
-constexpr std::string_view kProvisionableBrands[] = {"yealink", "snom", "grandstream", "polycom"};
 
 // `keys: {name: value, ...}`: every value is text as written (a YAML number or boolean keeps
 // its spelling: `"16"` and `16` are the same); an empty value (`name:`) is the empty text.
@@ -89,21 +90,18 @@ void read_provisioning(Reader& reader, const YamlNode& key, const YamlNode& node
     if (const auto* entries =
             level_map(reader, *brands, "brands", "for example `brands: {yealink: {keys: {...}}}`")) {
       for (const YamlEntry& e : *entries) {
-        static constexpr std::pair<std::string_view, Brand> kBrands[] = {
-            {"yealink", Brand::yealink},
-            {"snom", Brand::snom},
-            {"grandstream", Brand::grandstream},
-            {"polycom", Brand::polycom}};
         TenantProvisioning::ByBrand level;
         bool known = false;
-        for (const auto& [name, brand] : kBrands) {
+        for (const auto& [name, brand] : kProvisionableBrandWords) {
           if (e.key->is_scalar() && e.key->text == name) {
             level.brand = {brand, reader.where(*e.key)};
             known = true;
           }
         }
         if (!known) {
-          report_unknown_enum(reader, *e.key, "brands", e.key->text, kProvisionableBrands);
+          std::vector<std::string_view> names;
+          for (const auto& [name, brand] : kProvisionableBrandWords) names.push_back(name);
+          report_unknown_enum(reader, *e.key, "brands", e.key->text, names);
           continue;
         }
         read_level(reader, *e.value, fmt::format("the brand `{}`", e.key->text), level.keys);

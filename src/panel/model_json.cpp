@@ -2,23 +2,14 @@
 
 #include <variant>
 
+#include "model/phone_models.hpp"
+
 namespace callplan::panel {
 namespace {
 
 using nlohmann::json;
 
 std::string_view role_name(Role r) { return r == Role::admin ? "admin" : "user"; }
-
-std::string_view brand_name(Brand b) {
-  switch (b) {
-    case Brand::yealink: return "yealink";
-    case Brand::snom: return "snom";
-    case Brand::grandstream: return "grandstream";
-    case Brand::polycom: return "polycom";
-    case Brand::other: break;
-  }
-  return "other";
-}
 
 struct Places {
   const SourceMap& sources;
@@ -105,7 +96,7 @@ json model_json(const Tenant& t, const std::filesystem::path& root) {
     devices.push_back({{"id", d.id.value},
                        {"name", d.name},
                        {"user", d.user.value},
-                       {"brand", brand_name(d.brand.value)},
+                       {"brand", brand_word(d.brand.value)},
                        {"model", d.model},
                        {"sip_username", d.sip.username.value},
                        {"can_register", d.sip.can_register()}});

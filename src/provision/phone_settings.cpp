@@ -14,17 +14,6 @@
 namespace callplan::provision {
 namespace {
 
-std::string_view brand_name(Brand brand) {
-  switch (brand) {
-    case Brand::yealink: return "yealink";
-    case Brand::snom: return "snom";
-    case Brand::grandstream: return "grandstream";
-    case Brand::polycom: return "polycom";
-    case Brand::other: break;
-  }
-  return "other";
-}
-
 const User* find_user(const Tenant& tenant, const std::string& extension) {
   for (const User& u : tenant.users) {
     if (u.extension.value == extension) return &u;
@@ -57,7 +46,7 @@ PhoneSettings gather_settings(const Tenant& tenant, const Device& device,
     throw NotProvisionable(fmt::format(
         "device `{}` has brand `{}`: only yealink, snom, grandstream and polycom phones can be "
         "provisioned",
-        id, brand_name(device.brand.value)));
+        id, brand_word(device.brand.value)));
   }
   if (device.mac.value.empty()) {
     throw NotProvisionable(fmt::format(
