@@ -141,13 +141,14 @@ struct Node {
 
   // A REGISTER of `username` from 192.0.2.7:`port`; `answered` is set when its 200 may go.
   void register_phone(const std::string& username, std::uint16_t port, bool& answered,
-                      std::chrono::seconds expires = 300s) {
+                      std::chrono::seconds expires = 300s,
+                      sip::Protocol protocol = sip::Protocol::udp) {
     const auto now = std::chrono::steady_clock::now();
     shared->begin_register();
     const bool was = location.registered(username, now);
     sip::Binding b;
     b.contact = "sip:" + username + "@192.0.2.7:" + std::to_string(port);
-    b.source = sip::Peer{.protocol = sip::Protocol::udp,
+    b.source = sip::Peer{.protocol = protocol,
                          .address = asio::ip::make_address("192.0.2.7"),
                          .port = port};
     b.expires = now + expires;
@@ -286,6 +287,36 @@ TEST_F(SharedRegistrationsTest, ANodeStartedLaterLoadsItsOwnAndTheOthersBindings
   EXPECT_TRUE(reachable(a_again, "acme-alice"));
   ASSERT_FALSE(a_again.log.empty());
   EXPECT_NE(a_again.log.back().find("1 back from Redis"), std::string::npos) << a_again.log.back();
+}
+
+TEST_F(SharedRegistrationsTest, ATcpBindingIsKnownElsewhereButRoutedOnlyByItsOwner) {
+  Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  b.shared->start();
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+  const std::string contact = "sip:acme-carol@192.0.2.7:5070";
+  {
+    Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+    a.shared->start();
+    ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+    bool answered = false;
+    a.register_phone("acme-carol", 5070, answered, 300s, sip::Protocol::tcp);
+    ASSERT_TRUE(run_until([&] { return answered; }));
+    EXPECT_TRUE(reachable(a, "acme-carol"));
+    EXPECT_EQ(owner_of("acme-carol", contact), "udp:10.0.0.1:5060");
+    // B hears of it but cannot reach A's connection: not in its location service.
+    bool b_still_has_none = true;
+    for (int i = 0; i < 20; ++i) {
+      io_.run_for(5ms);
+      b_still_has_none = b_still_has_none && !reachable(b, "acme-carol");
+    }
+    EXPECT_TRUE(b_still_has_none);
+  }
+  // A restarts: the connection ended with the old process, so the binding goes from Redis.
+  Node a_again(io_, redis_->address(), "udp:10.0.0.1:5060");
+  a_again.shared->start();
+  ASSERT_TRUE(a_again.shared->wait_until_in_step(3000ms));
+  EXPECT_FALSE(reachable(a_again, "acme-carol"));
+  ASSERT_TRUE(run_until([&] { return owner_of("acme-carol", contact).empty(); }));
 }
 
 TEST_F(SharedRegistrationsTest, ARegisterIsAnsweredWhenRedisHangs) {
