@@ -319,6 +319,21 @@ TEST_F(SharedRegistrationsTest, ATcpBindingIsKnownElsewhereButRoutedOnlyByItsOwn
   ASSERT_TRUE(run_until([&] { return owner_of("acme-carol", contact).empty(); }));
 }
 
+TEST_F(SharedRegistrationsTest, ANodeStartedWithoutRedisCatchesUpWhenItComes) {
+  redis_->stop(SIGKILL);
+  Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+  a.shared->start();
+  EXPECT_FALSE(a.shared->wait_until_in_step(200ms));  // serves anyway, from memory
+  bool answered = false;
+  a.register_phone("acme-alice", 5062, answered);
+  EXPECT_TRUE(answered);  // at once: nothing to wait for
+  redis_->start();
+  ASSERT_TRUE(run_until([&] {
+    return a.shared->in_step() &&
+           owner_of("acme-alice", "sip:acme-alice@192.0.2.7:5062") == "udp:10.0.0.1:5060";
+  }));
+}
+
 TEST_F(SharedRegistrationsTest, ARegisterIsAnsweredWhenRedisHangs) {
   Node a(io_, redis_->address(), "udp:10.0.0.1:5060", 200ms);
   a.shared->start();

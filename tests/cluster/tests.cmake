@@ -2,8 +2,8 @@
 # - callplan_cluster_tests (gtest): the Redis address, the record and message formats, the
 #   scripts' digests; and two nodes' shared registrations against a redis-server each test
 #   starts on a Unix socket and stops by its PID (answer after confirmation, Redis restarted
-#   empty, a node started later, a TCP binding, a hanging Redis, the scripts' guards); about
-#   2 s.
+#   empty, a node started later or without Redis, a TCP binding, a hanging Redis, the scripts'
+#   guards); about 2 s.
 # - cluster_e2e (pytest, tests/cluster/test_cluster.py): a redis-server on a Unix socket
 #   started by each test and stopped by its PID, two nodes on 127.0.0.1 and 127.0.0.3, sipp
 #   phones and trunk; ports 29300-29799. About 12 s. Without sipp or redis-server it skips,
