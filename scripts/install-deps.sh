@@ -31,6 +31,9 @@ packages=(
   # the state store of `callplan serve` (docs/state.md): SQLite, embedded; valgrind counts
   # what a REGISTER costs with and without it (bench/sip/state_callgrind.py)
   libsqlite3-dev valgrind
+  # `callplan serve --cluster` (docs/cluster.md): the hiredis client; Redis itself for its
+  # tests (tests/cluster), started by each test on a Unix socket
+  libhiredis-dev redis-server
   # real softphones for the server's end-to-end tests (tests/sip/e2e/test_sip_phones.py,
   # test_linphone.py); faketime moves the server's clock so that test_phones_acme.py plays
   # the example's office hours and its closed branch in every run

@@ -39,6 +39,7 @@ set(STAGES
   http         # the one HTTP server
   sip          # the SIP message layers, registrar, proxy, B2BUA and events
   provision    # phone provisioning (its endpoint shares sip's digest and throttles)
+  cluster      # nodes sharing registrations through Redis (keeps sip's location service)
   sip/server   # the SIP server that assembles them (check-sync re-renders phones' files)
   panel)       # the panel's API
 

@@ -1,7 +1,7 @@
 // `callplan serve TENANT... [--tenants DIR] --listen udp:ADDR:PORT [--listen tcp:ADDR:PORT] [--trunk ADDR:PORT]
 // [--media-server URI] [--digest md5|sha256,md5|...] [--log-level LEVEL]
-// [--socket-buffer BYTES] [--log-limit LINES] [--metrics ADDR:PORT]` — the reference SIP server (SPEC section 9,
-// docs/sip-server.md). Everything SIP is in src/sip; this file reads options.
+// [--socket-buffer BYTES] [--log-limit LINES] [--metrics ADDR:PORT] [--cluster URL]` — the reference SIP
+// server (SPEC section 9, docs/sip-server.md; --cluster: SPEC 12, docs/cluster.md). Everything SIP is in src/sip; this file reads options.
 //
 // Exit codes (SPEC 4): 0 stopped by SIGTERM/SIGINT, 1 the tenant has errors, 2 bad options,
 // an address that cannot be bound, or a state directory / call record file that cannot be
@@ -9,6 +9,8 @@
 // brackets: state-locked, state-corrupt, state-too-new, state-io; docs/state.md).
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "callplan/error.hpp"
+#include "cluster/redis_address.hpp"
 #include "commands.hpp"
 #include "serve_metrics.hpp"
 #include "serve_panel.hpp"
@@ -60,7 +63,47 @@ struct ServeCliOptions {
   std::string metrics;              // --metrics ADDR:PORT, "" for none
   unsigned transfer_timeout = 30;   // seconds a transfer's target rings before it comes back
   ServePanelOptions panel;          // --panel URL and its options (serve_panel.hpp)
+  // --cluster (SPEC 12, docs/cluster.md)
+  std::string cluster;               // redis://ADDR:PORT or unix:PATH, "" for none
+  std::string cluster_node;          // "" for the first --listen address
+  unsigned cluster_retry_max = 5000;      // ms between attempts to reach Redis, at most
+  unsigned cluster_confirm_timeout = 1000;  // ms a REGISTER waits for Redis, at most
+  unsigned cluster_start_wait = 3000;     // ms the start waits for the first read of Redis
 };
+
+// --cluster and its options into `options.cluster`; false with `error` set.
+bool cluster_options(const ServeCliOptions& o, sip::ServerOptions& options, std::string& error) {
+  if (o.cluster.empty()) {
+    if (!o.cluster_node.empty()) error = "--cluster-node goes with --cluster";
+    return error.empty();
+  }
+  std::string why;
+  auto redis = cluster::parse_redis_address(o.cluster, &why);
+  if (!redis) {
+    error = fmt::format("--cluster {}: {}", o.cluster, why);
+    return false;
+  }
+  options.cluster.redis = *redis;
+  const sip::Peer& first = options.listen.front();
+  if (o.cluster_node.empty() && first.address.is_unspecified()) {
+    error = fmt::format("--cluster: the first --listen address {} is a wildcard, which does not "
+                        "tell this node from the others; give --cluster-node with the address "
+                        "the other nodes reach it at (e.g. udp:10.0.0.1:5060)",
+                        first.to_string());
+    return false;
+  }
+  options.cluster.node = o.cluster_node.empty() ? first.to_string() : o.cluster_node;
+  if (options.cluster.node.find('\n') != std::string::npos) {
+    error = "--cluster-node: a name on one line";
+    return false;
+  }
+  options.cluster.link.retry_max = std::chrono::milliseconds(o.cluster_retry_max);
+  options.cluster.link.retry_min =
+      std::min(options.cluster.link.retry_min, options.cluster.link.retry_max);
+  options.cluster.confirm_timeout = std::chrono::milliseconds(o.cluster_confirm_timeout);
+  options.cluster_start_wait = std::chrono::milliseconds(o.cluster_start_wait);
+  return true;
+}
 
 // The `callplan media` arguments of the own media side; "" with `error` set when the options
 // do not make one.
@@ -198,6 +241,10 @@ int run(const ServeCliOptions& o) {
   options.transfer_timeout = std::chrono::seconds(o.transfer_timeout);
   options.transport.socket_buffer = o.socket_buffer;
   options.log_limit.lines = o.log_limit;
+  {
+    std::string error;
+    if (!cluster_options(o, options, error)) return usage(error);
+  }
 
   // The provisioning endpoint (SPEC 13) runs on its own thread beside the SIP server; it
   // starts first so that "ready" means both are up.
@@ -350,6 +397,26 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--metrics", o->metrics,
                   "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464; "
                   "no authentication: bind it to loopback or a management network)");
+  // Several nodes sharing registrations through Redis (SPEC 12, docs/cluster.md).
+  cmd->add_option("--cluster", o->cluster,
+                  "Share registrations with the other nodes through Redis at "
+                  "redis://ADDRESS:PORT or unix:PATH (docs/cluster.md); registrations are then "
+                  "kept in Redis, not in the state directory");
+  cmd->add_option("--cluster-node", o->cluster_node,
+                  "This node's name in Redis's records (default: the first --listen address; "
+                  "needed when that is a wildcard)");
+  cmd->add_option("--cluster-retry-max", o->cluster_retry_max,
+                  "Longest wait in ms between attempts to reach Redis (the wait doubles from "
+                  "100 ms; default 5000)")
+      ->check(CLI::Range(100u, 600000u));
+  cmd->add_option("--cluster-confirm-timeout", o->cluster_confirm_timeout,
+                  "Longest wait in ms of a REGISTER's answer for Redis's confirmation; then it "
+                  "is answered and the node reconnects (default 1000)")
+      ->check(CLI::Range(10u, 60000u));
+  cmd->add_option("--cluster-start-wait", o->cluster_start_wait,
+                  "Longest wait in ms at start for the first read of Redis before serving "
+                  "(default 3000)")
+      ->check(CLI::Range(0u, 600000u));
   add_serve_panel_options(cmd, o->panel);
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }

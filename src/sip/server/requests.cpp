@@ -138,6 +138,7 @@ void Server::Impl::on_register(ServerId txn, const Message& request, const Peer&
   auto username = authenticate(txn, request, from, ChallengeKind::www);
   if (!username) return;
   const bool was_registered = location.registered(*username, timers.now());
+  if (cluster) cluster->begin_register();
   RegisterOutcome outcome = registrar.handle(request, *username, from, timers.now());
   // A phone registering anew gets the state it watches (SPEC 10: message waiting).
   if (outcome.status == 200 && !was_registered && location.registered(*username, timers.now()))
@@ -148,7 +149,19 @@ void Server::Impl::on_register(ServerId txn, const Message& request, const Peer&
   if (outcome.status == 200 && from.protocol == Protocol::tcp)
     registered_on_connection(*username, from);
   std::vector<HeaderLine> extra = outcome.headers();
-  reply(txn, request, outcome.status, outcome.reason, extra);
+  if (!cluster) {
+    reply(txn, request, outcome.status, outcome.reason, extra);
+    return;
+  }
+  // --cluster: the answer goes once Redis confirmed the change (or at once when nothing
+  // changed or Redis is away); built now, while `request` is still the one received.
+  std::string response =
+      build_response(request, outcome.status, outcome.reason, {.to_tag = new_tag(), .extra = extra});
+  cluster->end_register([this, txn, response = std::move(response)]() mutable {
+    timers.set_now(TimerQueue::Clock::now());
+    layer.respond(txn, std::move(response));
+    driver.rearm();
+  });
 }
 
 void Server::Impl::on_invite(ServerId txn, const Message& request, const Peer& from) {

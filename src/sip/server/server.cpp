@@ -60,6 +60,7 @@ Server::Impl::Impl(ServerOptions o)
                                                   fmt::print(stderr, "callplan serve: state: {}\n",
                                                              line);
                                                 })),
+      cluster(make_cluster()),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
@@ -116,7 +117,13 @@ Server::Impl::Impl(ServerOptions o)
     // A colleague came online or went offline (presence, RFC 3856).
     if (notifier.watching("presence")) notifier.recheck("presence", timers.now());
   });
-  if (state) {
+  if (cluster) {
+    // Sent to Redis before the REGISTER's 200, which waits for Redis's confirmation
+    // (requests.cpp); other nodes' changes come in without calling this back.
+    location.on_bindings([this](std::string_view username, std::span<const Binding> stored) {
+      cluster->bindings_changed(username, stored);
+    });
+  } else if (state) {
     // Enqueued before the REGISTER's 200 is sent; on disk one batch later (state_keeper.hpp).
     location.on_bindings([this](std::string_view username, std::span<const Binding> stored) {
       const Company* company = companies.by_username(username);
@@ -183,6 +190,7 @@ bool Server::Impl::load_companies(bool reloading) {
   // The proxy's own Directory (for callers that do not name a company) is the first one's.
   if (!companies.empty()) proxy.use(companies.all().front()->directory);
   if (options.provisioning) provisioning_loaded(reloading);
+  if (reloading && cluster) cluster->companies_changed();  // a new company's phones, from Redis
   return all;
 }
 
@@ -197,13 +205,38 @@ void Server::Impl::restore_state() {
           if (company->login() == login) return company->routing.get();
         return nullptr;
       },
-      timers.now(), std::chrono::system_clock::now());
+      timers.now(), std::chrono::system_clock::now(), /*registrations=*/!cluster);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   log.notice(fmt::format("state: {} registration(s) and {} round-robin position(s) back from {} "
                          "in {} ms ({} expired, {} over TCP dropped)",
                          r.registrations, r.round_robin, options.state_dir, took.count(),
                          r.expired_dropped, r.connection_dropped + r.unusable_dropped));
+}
+
+std::unique_ptr<callplan::cluster::SharedRegistrations> Server::Impl::make_cluster() {
+  if (options.cluster.node.empty()) return nullptr;
+  callplan::cluster::ServedCompanies served{
+      .of_username = [this](std::string_view username) -> std::string {
+        const Company* company = companies.by_username(username);
+        return company ? company->login() : std::string();
+      },
+      .all = [this] {
+        std::vector<std::string> logins;
+        for (const auto& company : companies.all()) logins.push_back(company->login());
+        return logins;
+      }};
+  return std::make_unique<callplan::cluster::SharedRegistrations>(
+      io, location, options.cluster, std::move(served),
+      [this](callplan::cluster::SharedRegistrations::Level level, std::string_view line) {
+        using Level = callplan::cluster::SharedRegistrations::Level;
+        if (level == Level::notice)
+          log.notice(line);  // rare (a resync), and what operators and tests wait for
+        else if (level == Level::warning)
+          log.write(LogLevel::warn, "cluster", line);
+        else if (log.enabled(LogLevel::debug))
+          log.write(LogLevel::debug, "cluster", line);
+      });
 }
 
 void Server::Impl::flush_state() {
@@ -393,6 +426,16 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   // Before anything is bound: the first request already sees every phone registered before
   // the restart (presence is computed again from the location below).
   impl_->restore_state();
+  if (impl_->cluster) {
+    // Before anything is bound: the first call already sees every node's phones, unless Redis
+    // does not answer in time (then the node serves from memory and catches up later).
+    impl_->cluster->start();
+    if (!impl_->cluster->wait_until_in_step(impl_->options.cluster_start_wait))
+      impl_->log.notice(fmt::format(
+          "cluster: not in step with Redis at {} after {} ms; serving from this node's memory "
+          "and catching up when it answers",
+          impl_->options.cluster.redis.to_string(), impl_->options.cluster_start_wait.count()));
+  }
   for (const auto& company : impl_->companies.all())
     company->directory->refresh_presence(impl_->location, impl_->timers.now());
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "callplan/model.hpp"
+#include "cluster/shared_registrations.hpp"
 #include "sip/media_side/supervisor.hpp"
 #include "sip/registrar/digest_policy.hpp"
 #include "sip/registrar/registrar.hpp"
@@ -50,6 +51,12 @@ struct ServerOptions {
   // Registrations and round-robin positions kept across restarts in DIR/state.db
   // (state_keeper.hpp, docs/state.md); "" keeps them in memory only.
   std::string state_dir;
+  // `--cluster` (SPEC 12, docs/cluster.md): registrations shared with the other nodes through
+  // Redis (cluster/shared_registrations.hpp); they are then not kept in state_dir's store.
+  // Empty `cluster.node`: no cluster.
+  callplan::cluster::ClusterOptions cluster{};
+  // How long the server waits at start for its first read of Redis before it serves anyway.
+  std::chrono::milliseconds cluster_start_wait{3000};
   LogLevel log_level = LogLevel::info;
   LogLimit log_limit{};  // lines per kind per window (log.hpp)
   TransactionTimes times{};

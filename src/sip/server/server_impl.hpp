@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/shared_registrations.hpp"
 #include "provision/phone_files.hpp"
 #include "sip/b2bua/mailbox_call.hpp"
 #include "sip/b2bua/own_media.hpp"
@@ -66,6 +67,7 @@ struct Server::Impl final : TransactionUser {
   // Loads what the state store kept (registrations, round robin of `company`); logs a line.
   void restore_state();
   void flush_state();  // at the stop: logs when the store could not write everything
+  std::unique_ptr<callplan::cluster::SharedRegistrations> make_cluster();  // null without --cluster
 
   // check_sync.cpp (--provision): after a load, the companies' tenants to the endpoint; after
   // a reload, NOTIFY check-sync to the registrations of every phone whose file changed.
@@ -132,6 +134,9 @@ struct Server::Impl final : TransactionUser {
   std::unique_ptr<OwnMedia> own_media;
   std::unique_ptr<MailboxCalls> mailbox_calls;  // *97 / *98 (null with the media side off)
   std::unique_ptr<StateKeeper> state;  // --state-dir; null: memory only
+  // --cluster: the registrations of every node (null: this node alone). Registrations then
+  // live in Redis, not in the state store (docs/cluster.md).
+  std::unique_ptr<callplan::cluster::SharedRegistrations> cluster;
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   asio::signal_set signals;

@@ -48,7 +48,8 @@ StateKeeper::StateKeeper(std::unique_ptr<state::Store> store) : store_(std::move
 StateKeeper::~StateKeeper() = default;
 
 RestoredState StateKeeper::restore(Location& location, const RoutingOf& routing_of,
-                                   SteadyTime now_steady, WallTime now_wall) {
+                                   SteadyTime now_steady, WallTime now_wall,
+                                   bool registrations) {
   RestoredState out;
   // Rows come one by one as views into SQLite's row (no vector of 100,000 copies first);
   // each is built once, into the location service, and mirrored for bindings_changed().
@@ -59,10 +60,12 @@ RestoredState StateKeeper::restore(Location& location, const RoutingOf& routing_
   std::vector<std::tuple<std::string, std::string, std::string>> unusable;
   state::Store::RegistrationReader reader;
   reader.expect = [&](std::size_t rows) {
+    if (!registrations) return;
     users_.reserve(rows);
     location.reserve(rows);
   };
   reader.row = [&](const state::RegistrationRow& r) {
+    if (!registrations) return;
     if (r.source_address != last_address_text) {
       last_address_text.assign(r.source_address);
       std::error_code ec;

@@ -67,8 +67,9 @@ class StateKeeper {
   // Loads the kept registrations into `location` (expired and TCP ones are dropped by the
   // store) and the round-robin positions of every served company into its routing state.
   // Call once, before the first request and before presence is computed. No observer fires.
+  // `registrations` false (--cluster: they live in Redis) leaves them out and in the store.
   RestoredState restore(Location& location, const RoutingOf& routing_of, SteadyTime now_steady,
-                        WallTime now_wall);
+                        WallTime now_wall, bool registrations = true);
 
   // Location::on_bindings: every binding stored for `username` now (empty: none). Only what
   // changed is enqueued (a new or refreshed contact, a removed one).

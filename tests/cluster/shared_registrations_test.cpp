@@ -1,0 +1,382 @@
+// Two nodes' SharedRegistrations on one event loop, against a real redis-server that each test
+// starts on a Unix socket in a temporary directory and stops by its PID
+// (cluster/shared_registrations.hpp). Skipped without redis-server, failed under CI=true.
+#include "cluster/shared_registrations.hpp"
+
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cluster/binding_record.hpp"
+#include "cluster/scripts.hpp"
+
+extern char** environ;
+
+namespace callplan::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+bool on_path(const char* program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    if (::access((dirs.substr(start, end - start) + "/" + program).c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// redis-server on <dir>/redis.sock, no persistence: a restart is an empty Redis.
+class RedisServer {
+ public:
+  explicit RedisServer(fs::path dir) : dir_(std::move(dir)), socket_(dir_ / "redis.sock") {}
+  ~RedisServer() { stop(SIGKILL); }
+
+  void start() {
+    fs::remove(socket_);
+    std::vector<std::string> args = {"redis-server", "--port", "0", "--unixsocket", socket_.string(),
+                                     "--save", "", "--appendonly", "no", "--dir", dir_.string(),
+                                     "--logfile", (dir_ / "redis.log").string()};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ASSERT_EQ(::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ), 0);
+    for (int i = 0; i < 250; ++i) {
+      if (ping()) return;
+      std::this_thread::sleep_for(20ms);
+    }
+    FAIL() << "redis-server did not answer on " << socket_ << " within 5 s";
+  }
+
+  void stop(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGCONT);
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  void pause() { ::kill(pid_, SIGSTOP); }
+  void resume() { ::kill(pid_, SIGCONT); }
+
+  RedisAddress address() const {
+    return RedisAddress{.kind = RedisAddress::Kind::unix_socket, .host = {}, .port = 0,
+                        .path = socket_.string()};
+  }
+
+  // A blocking client, for the test's own look at what Redis holds.
+  std::vector<std::string> command(const std::vector<std::string>& args) const {
+    std::vector<std::string> out;
+    redisContext* c = redisConnectUnix(socket_.c_str());
+    if (c == nullptr || c->err != 0) {
+      if (c) redisFree(c);
+      return out;
+    }
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const std::string& a : args) {
+      argv.push_back(a.c_str());
+      lengths.push_back(a.size());
+    }
+    auto* reply = static_cast<redisReply*>(
+        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+    if (reply != nullptr) {
+      if (reply->type == REDIS_REPLY_ARRAY) {
+        for (std::size_t i = 0; i < reply->elements; ++i)
+          out.emplace_back(reply->element[i]->str, reply->element[i]->len);
+      } else if (reply->type == REDIS_REPLY_INTEGER) {
+        out.push_back(std::to_string(reply->integer));
+      } else if (reply->str != nullptr) {
+        out.emplace_back(reply->str, reply->len);
+      }
+      freeReplyObject(reply);
+    }
+    redisFree(c);
+    return out;
+  }
+
+ private:
+  bool ping() const {
+    auto out = command({"PING"});
+    return !out.empty() && out.front() == "PONG";
+  }
+
+  fs::path dir_;
+  fs::path socket_;
+  pid_t pid_ = -1;
+};
+
+// One node: its location service and its SharedRegistrations, on the shared event loop.
+struct Node {
+  Node(asio::io_context& io, const RedisAddress& redis, std::string name,
+       std::chrono::milliseconds confirm = 1000ms) {
+    ClusterOptions options{.redis = redis, .node = std::move(name), .confirm_timeout = confirm,
+                           .link = {.retry_min = 20ms, .retry_max = 100ms}};
+    ServedCompanies served{.of_username = [](std::string_view) { return std::string("acme"); },
+                           .all = [] { return std::vector<std::string>{"acme"}; }};
+    shared = std::make_unique<SharedRegistrations>(
+        io, location, options, served,
+        [this](SharedRegistrations::Level, std::string_view line) { log.emplace_back(line); });
+    location.on_bindings([this](std::string_view username, std::span<const sip::Binding> stored) {
+      shared->bindings_changed(username, stored);
+    });
+  }
+
+  // A REGISTER of `username` from 192.0.2.7:`port`; `answered` is set when its 200 may go.
+  void register_phone(const std::string& username, std::uint16_t port, bool& answered,
+                      std::chrono::seconds expires = 300s,
+                      sip::Protocol protocol = sip::Protocol::udp) {
+    const auto now = std::chrono::steady_clock::now();
+    shared->begin_register();
+    const bool was = location.registered(username, now);
+    sip::Binding b;
+    b.contact = "sip:" + username + "@192.0.2.7:" + std::to_string(port);
+    b.source = sip::Peer{.protocol = protocol,
+                         .address = asio::ip::make_address("192.0.2.7"),
+                         .port = port};
+    b.expires = now + expires;
+    b.call_id = "reg-" + username;
+    b.cseq = 2;
+    location.bindings_of(username).push_back(b);
+    location.notify(username, was, now);
+    shared->end_register([&answered] { answered = true; });
+  }
+
+  std::vector<std::string> log;
+  sip::Location location;
+  std::unique_ptr<SharedRegistrations> shared;
+};
+
+class SharedRegistrationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!on_path("redis-server")) {
+      if (const char* ci = std::getenv("CI"); ci != nullptr && std::string(ci) == "true")
+        FAIL() << "redis-server is not installed (scripts/install-deps.sh)";
+      GTEST_SKIP() << "redis-server (Debian redis-server) is not installed";
+    }
+    char pattern[] = "/tmp/callplan-cluster-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    redis_ = std::make_unique<RedisServer>(dir_);
+    redis_->start();
+  }
+  void TearDown() override {
+    redis_.reset();
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  // Runs the loop until `done` or 3 s; whether `done` came true.
+  bool run_until(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      io_.run_one_for(10ms);
+      if (io_.stopped()) io_.restart();
+    }
+    return true;
+  }
+
+  std::string owner_of(const std::string& username, const std::string& contact) {
+    auto out = redis_->command({"HGET", bindings_key("acme"), binding_field(username, contact)});
+    if (out.empty()) return {};
+    auto record = decode_record(out.front());
+    return record ? record->owner : "(not a record)";
+  }
+
+  bool reachable(Node& node, const std::string& username) {
+    return node.location.registered(username, std::chrono::steady_clock::now());
+  }
+
+  fs::path dir_;
+  std::unique_ptr<RedisServer> redis_;
+  asio::io_context io_;
+};
+
+TEST_F(SharedRegistrationsTest, ARegisterIsAnsweredAfterRedisAndReachesTheOtherNode) {
+  Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+  Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  a.shared->start();
+  b.shared->start();
+  ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+
+  bool answered = false;
+  a.register_phone("acme-alice", 5062, answered);
+  EXPECT_FALSE(answered) << "answered before Redis confirmed";
+  ASSERT_TRUE(run_until([&] { return answered; }));
+  EXPECT_EQ(owner_of("acme-alice", "sip:acme-alice@192.0.2.7:5062"), "udp:10.0.0.1:5060");
+  ASSERT_TRUE(run_until([&] { return reachable(b, "acme-alice"); }));
+  auto found = b.location.lookup("acme-alice", std::chrono::steady_clock::now());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found.front()->source.address.to_string(), "192.0.2.7");
+  EXPECT_EQ(found.front()->source.port, 5062);
+
+  // Unregistered at B (the REGISTER with Expires: 0 arrives there): gone from A and Redis.
+  const auto now = std::chrono::steady_clock::now();
+  b.shared->begin_register();
+  b.location.bindings_of("acme-alice").clear();
+  b.location.notify("acme-alice", true, now);
+  bool removed = false;
+  b.shared->end_register([&] { removed = true; });
+  ASSERT_TRUE(run_until([&] { return removed && !reachable(a, "acme-alice"); }));
+  EXPECT_EQ(owner_of("acme-alice", "sip:acme-alice@192.0.2.7:5062"), "");
+}
+
+TEST_F(SharedRegistrationsTest, RedisRestartedEmptyGetsEveryBindingBack) {
+  Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+  Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  a.shared->start();
+  b.shared->start();
+  ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+  bool answered = false;
+  a.register_phone("acme-alice", 5062, answered);
+  ASSERT_TRUE(run_until([&] { return answered && reachable(b, "acme-alice"); }));
+
+  redis_->stop(SIGKILL);
+  ASSERT_TRUE(run_until([&] { return !a.shared->in_step() && !b.shared->in_step(); }));
+  // While Redis is away: answered at once, from memory.
+  bool during = false;
+  b.register_phone("acme-bob", 5064, during);
+  EXPECT_TRUE(during);
+
+  redis_->start();  // empty
+  ASSERT_TRUE(run_until([&] {
+    return a.shared->in_step() && b.shared->in_step() &&
+           owner_of("acme-alice", "sip:acme-alice@192.0.2.7:5062") == "udp:10.0.0.1:5060" &&
+           owner_of("acme-bob", "sip:acme-bob@192.0.2.7:5064") == "udp:10.0.0.2:5060" &&
+           reachable(a, "acme-bob") && reachable(b, "acme-alice");
+  })) << "A: " << ::testing::PrintToString(a.log) << "\nB: " << ::testing::PrintToString(b.log);
+}
+
+TEST_F(SharedRegistrationsTest, ANodeStartedLaterLoadsItsOwnAndTheOthersBindings) {
+  bool answered = false;
+  {
+    Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+    a.shared->start();
+    ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+    a.register_phone("acme-alice", 5062, answered);
+    ASSERT_TRUE(run_until([&] { return answered; }));
+  }  // A stops (its bindings stay in Redis)
+  Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  b.shared->start();
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+  EXPECT_TRUE(reachable(b, "acme-alice"));
+  Node a_again(io_, redis_->address(), "udp:10.0.0.1:5060");
+  a_again.shared->start();
+  ASSERT_TRUE(a_again.shared->wait_until_in_step(3000ms));
+  EXPECT_TRUE(reachable(a_again, "acme-alice"));
+  ASSERT_FALSE(a_again.log.empty());
+  EXPECT_NE(a_again.log.back().find("1 back from Redis"), std::string::npos) << a_again.log.back();
+}
+
+TEST_F(SharedRegistrationsTest, ATcpBindingIsKnownElsewhereButRoutedOnlyByItsOwner) {
+  Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  b.shared->start();
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+  const std::string contact = "sip:acme-carol@192.0.2.7:5070";
+  {
+    Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+    a.shared->start();
+    ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+    bool answered = false;
+    a.register_phone("acme-carol", 5070, answered, 300s, sip::Protocol::tcp);
+    ASSERT_TRUE(run_until([&] { return answered; }));
+    EXPECT_TRUE(reachable(a, "acme-carol"));
+    EXPECT_EQ(owner_of("acme-carol", contact), "udp:10.0.0.1:5060");
+    // B hears of it but cannot reach A's connection: not in its location service.
+    bool b_still_has_none = true;
+    for (int i = 0; i < 20; ++i) {
+      io_.run_for(5ms);
+      b_still_has_none = b_still_has_none && !reachable(b, "acme-carol");
+    }
+    EXPECT_TRUE(b_still_has_none);
+  }
+  // A restarts: the connection ended with the old process, so the binding goes from Redis.
+  Node a_again(io_, redis_->address(), "udp:10.0.0.1:5060");
+  a_again.shared->start();
+  ASSERT_TRUE(a_again.shared->wait_until_in_step(3000ms));
+  EXPECT_FALSE(reachable(a_again, "acme-carol"));
+  ASSERT_TRUE(run_until([&] { return owner_of("acme-carol", contact).empty(); }));
+}
+
+TEST_F(SharedRegistrationsTest, ANodeStartedWithoutRedisCatchesUpWhenItComes) {
+  redis_->stop(SIGKILL);
+  Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
+  a.shared->start();
+  EXPECT_FALSE(a.shared->wait_until_in_step(200ms));  // serves anyway, from memory
+  bool answered = false;
+  a.register_phone("acme-alice", 5062, answered);
+  EXPECT_TRUE(answered);  // at once: nothing to wait for
+  redis_->start();
+  ASSERT_TRUE(run_until([&] {
+    return a.shared->in_step() &&
+           owner_of("acme-alice", "sip:acme-alice@192.0.2.7:5062") == "udp:10.0.0.1:5060";
+  }));
+}
+
+TEST_F(SharedRegistrationsTest, ARegisterIsAnsweredWhenRedisHangs) {
+  Node a(io_, redis_->address(), "udp:10.0.0.1:5060", 200ms);
+  a.shared->start();
+  ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+  redis_->pause();  // SIGSTOP: the connection stays open, nothing answers
+  bool answered = false;
+  const auto started = std::chrono::steady_clock::now();
+  a.register_phone("acme-alice", 5062, answered);
+  ASSERT_TRUE(run_until([&] { return answered; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 200ms);
+  EXPECT_EQ(a.shared->counters().late_answers, 1u);
+  EXPECT_TRUE(reachable(a, "acme-alice"));  // routed from memory meanwhile
+  redis_->resume();
+  // It reconnects, writes the binding again, and is in step.
+  ASSERT_TRUE(run_until([&] {
+    return a.shared->in_step() &&
+           owner_of("acme-alice", "sip:acme-alice@192.0.2.7:5062") == "udp:10.0.0.1:5060";
+  }));
+}
+
+TEST_F(SharedRegistrationsTest, ThePutScriptKeepsANewerRecord) {
+  const std::string key = bindings_key("acme");
+  const std::string field = binding_field("acme-alice", "sip:alice@192.0.2.7");
+  auto put = [&](std::int64_t updated) {
+    BindingRecord r{.updated_ms = updated, .expires_ms = updated + 1000, .owner = "n",
+                    .transport = "udp", .address = "192.0.2.7", .port = 5060, .q_millis = 1000,
+                    .cseq = 1, .call_id = "c"};
+    return redis_->command({"EVAL", put_script().source, "1", key, field, encode(r),
+                            std::to_string(updated), std::string(kChannel), "m"});
+  };
+  EXPECT_EQ(put(2000), std::vector<std::string>{"1"});
+  EXPECT_EQ(put(1000), std::vector<std::string>{"0"});  // older: refused
+  auto stored = redis_->command({"HGET", key, field});
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(decode_record(stored.front())->updated_ms, 2000);
+  // The del script removes only the value it was told, unless told "".
+  EXPECT_EQ(redis_->command({"EVAL", del_script().source, "1", key, field, "other value",
+                             std::string(kChannel), "m"}),
+            std::vector<std::string>{"0"});
+  EXPECT_EQ(redis_->command({"EVAL", del_script().source, "1", key, field, "",
+                             std::string(kChannel), "m"}),
+            std::vector<std::string>{"1"});
+}
+
+}  // namespace
+}  // namespace callplan::cluster
