@@ -5,6 +5,7 @@
 #include "callplan/diff.hpp"
 #include "callplan/engine.hpp"
 #include "callplan/error.hpp"
+#include "callplan/graph.hpp"
 #include "callplan/simulate.hpp"
 #include "panel/changes.hpp"
 #include "panel/csrf.hpp"
@@ -18,7 +19,7 @@ using nlohmann::json;
 
 struct PanelApi::Caller {
   Session session;
-  Workspace* tenant;
+  std::shared_ptr<Workspace> tenant;  // the session's own company, never one a request names
   User user;  // as the tenant says now
   bool admin() const { return user.role.value == Role::admin; }
 };
@@ -74,19 +75,14 @@ json preview_json(const Preview& p) {
 PanelApi::PanelApi(std::vector<std::unique_ptr<Workspace>> tenants, AccountStore& accounts,
                    PanelSecurityLog log, std::optional<std::filesystem::path> web_dir,
                    PanelHooks hooks)
-    : tenants_(std::move(tenants)), accounts_(accounts), log_(log), hooks_(std::move(hooks)) {
-  for (std::size_t i = 0; i < tenants_.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (tenants_[i]->login() == tenants_[j]->login())
-        throw Error(fmt::format("two tenants have the login `{}`: logins must be unique",
-                                tenants_[i]->login()));
-  if (web_dir) web_.emplace(*web_dir);
-}
+    : PanelApi(std::make_unique<TenantSet>(std::move(tenants)), accounts, log, std::move(web_dir),
+               std::move(hooks)) {}
 
-Workspace* PanelApi::tenant(const std::string& login) {
-  for (auto& t : tenants_)
-    if (t->login() == login) return t.get();
-  return nullptr;
+PanelApi::PanelApi(std::unique_ptr<TenantSet> tenants, AccountStore& accounts,
+                   PanelSecurityLog log, std::optional<std::filesystem::path> web_dir,
+                   PanelHooks hooks)
+    : tenants_(std::move(tenants)), accounts_(accounts), log_(log), hooks_(std::move(hooks)) {
+  if (web_dir) web_.emplace(*web_dir);
 }
 
 Response PanelApi::handle(const Request& request, const Client& client) {
@@ -156,13 +152,18 @@ Response PanelApi::login(const Request& request, const Client& client, const jso
     return r;
   }
   const auto name = parse_login(text);
-  Workspace* ws = name ? tenant(name->tenant) : nullptr;
+  // A company added to serve's tenants directory since the start is found here.
+  const std::shared_ptr<Workspace> ws = name ? tenants_->find(name->tenant, true) : nullptr;
   bool ok = false;
   if (name) ok = accounts_.verify(*name, password);  // hashes even for an unknown login
   if (ok && ws) {
     std::lock_guard tenant_lock(ws->mutex());
-    ws->refresh();
-    ok = find_user(ws->current().tenant, name->extension) != nullptr;
+    try {
+      ws->refresh();
+      ok = find_user(ws->current().tenant, name->extension) != nullptr;
+    } catch (const Error&) {
+      ok = false;  // the company's file is gone or unreadable
+    }
   }
   if (!ok || !ws) {
     throttle_.failed(client.address, text);
@@ -195,10 +196,14 @@ std::optional<PanelApi::Caller> PanelApi::caller(const Request& request) {
     if (!s) return std::nullopt;
     session = *s;
   }
-  Workspace* ws = tenant(session.login.tenant);
-  if (!ws) return std::nullopt;
+  std::shared_ptr<Workspace> ws = tenants_->find(session.login.tenant);
+  if (!ws) return std::nullopt;  // its file left the tenants directory
   std::lock_guard tenant_lock(ws->mutex());
-  ws->refresh();
+  try {
+    ws->refresh();
+  } catch (const Error&) {
+    return std::nullopt;  // its file is gone or unreadable: the session ends
+  }
   const User* user = find_user(ws->current().tenant, session.login.extension);
   if (!user) return std::nullopt;  // removed since login
   return Caller{session, ws, *user};
@@ -313,6 +318,18 @@ Response PanelApi::with_caller(const Request& request, const json& body) {
     const Trace trace = simulate(engine, scenario, state);
     return json_response(request, http::status::ok,
                          {{"trace", json::parse(trace.to_json())}, {"text", trace.to_text()}});
+  }
+  if (target == "/api/graph" && post) {
+    if (!who->admin()) return admin_only();
+    // `callplan graph` of the saved tenant (docs/graph.md): every plan, one plan, or every
+    // path that rings one user; as its JSON and as Graphviz DOT.
+    GraphOptions options;
+    options.plan = body.value("plan", "");
+    options.to = body.value("to", "");
+    const Tenant& t = ws.current().tenant;
+    return json_response(request, http::status::ok,
+                         {{"graph", json::parse(render_graph(t, options, GraphFormat::json))},
+                          {"dot", render_graph(t, options, GraphFormat::dot)}});
   }
   return error(request, http::status::not_found, "not-found", "no such API");
 }

@@ -11,6 +11,7 @@
 //   POST /api/preview   {"changes": [...]} -> issues, routing diff, text diff
 //   POST /api/save      {"version": "...", "changes": [...]} -> the new version
 //   POST /api/simulate  (administrator) {"to": "+31881234567", "at": "2026-11-30T10:00"}
+//   POST /api/graph     (administrator) {"plan": "main"}, {"to": "003"} or {} -> the plans drawn
 //   POST /api/password  {"current": "...", "new": "..."} -> the user's own password
 //   GET  anything else  the single-page app's files (index.html for unknown paths)
 //
@@ -37,6 +38,7 @@
 #include "panel/security_log.hpp"
 #include "panel/sessions.hpp"
 #include "panel/static_files.hpp"
+#include "panel/tenant_set.hpp"
 #include "panel/workspace.hpp"
 
 namespace callplan::panel {
@@ -59,6 +61,10 @@ class PanelApi {
   PanelApi(std::vector<std::unique_ptr<Workspace>> tenants, AccountStore& accounts,
            PanelSecurityLog log, std::optional<std::filesystem::path> web_dir,
            PanelHooks hooks = {});
+  // Every company of `tenants` (with a tenants directory: tenant_set.hpp), each strictly apart:
+  // a session reads and changes only its own login's company.
+  PanelApi(std::unique_ptr<TenantSet> tenants, AccountStore& accounts, PanelSecurityLog log,
+           std::optional<std::filesystem::path> web_dir, PanelHooks hooks = {});
 
   // Thread-safe: one lock around sessions, accounts and throttling, one per tenant.
   Response handle(const Request& request, const Client& client);
@@ -70,9 +76,8 @@ class PanelApi {
   Response logout(const Request& request);
   std::optional<Caller> caller(const Request& request);
   Response with_caller(const Request& request, const nlohmann::json& body);
-  Workspace* tenant(const std::string& login);
 
-  std::vector<std::unique_ptr<Workspace>> tenants_;
+  std::unique_ptr<TenantSet> tenants_;
   AccountStore& accounts_;
   PanelSecurityLog log_;
   std::optional<StaticFiles> web_;

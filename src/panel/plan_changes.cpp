@@ -225,7 +225,23 @@ std::vector<YamlPath> step_lists(const YamlValue& root, const YamlPath& plan) {
   return out;
 }
 
-void insert_at(YamlEditor& editor, const StepRef& ref, const YamlValue& step, const std::string& where) {
+// The `options` maps of the plans' menus: what a menu's first `options` is written like.
+std::vector<YamlPath> options_maps(const YamlValue& root, const std::vector<YamlPath>& lists) {
+  std::vector<YamlPath> out;
+  for (const YamlPath& list : lists) {
+    const YamlValue* steps = value_at(root, list);
+    for (std::size_t i = 0; steps && i < steps->items.size(); ++i) {
+      const YamlPath options = joined(list, {i, std::string("menu"), std::string("options")});
+      if (const YamlValue* o = value_at(root, options); o && o->is_map() && !o->entries.empty())
+        out.push_back(options);
+    }
+  }
+  return out;
+}
+
+// `moved`: the step's text at its old place (move_step), kept with its comments.
+void insert_at(YamlEditor& editor, const StepRef& ref, const YamlValue& step, const std::string& where,
+               const ItemText* moved = nullptr) {
   const YamlValue& root = editor.expected();
   if (const YamlValue* list = value_at(root, ref.list)) {
     if (!list->is_sequence())
@@ -239,7 +255,7 @@ void insert_at(YamlEditor& editor, const StepRef& ref, const YamlValue& step, co
     for (const YamlPath& list_path : step_lists(root, YamlPath(ref.list.begin(), ref.list.begin() + 2)))
       for (std::size_t i = 0; i < value_at(root, list_path)->items.size(); ++i)
         like_steps.push_back(joined(list_path, {i}));
-    editor.insert_item(ref.list, ref.index, step, like_steps);
+    editor.insert_item(ref.list, ref.index, step, like_steps, moved);
     return;
   }
   if (ref.index != 0)
@@ -248,18 +264,21 @@ void insert_at(YamlEditor& editor, const StepRef& ref, const YamlValue& step, co
   // Written like the plan's other step lists (flow or block, quoting, key by key).
   const std::vector<YamlPath> like = step_lists(root, YamlPath(ref.list.begin(), ref.list.begin() + 2));
   if (ref.branch.empty()) {  // a plan written without `steps`
-    editor.set_key(YamlPath(ref.list.begin(), ref.list.end() - 1), "steps", steps, like);
+    editor.set_key(YamlPath(ref.list.begin(), ref.list.end() - 1), "steps", steps, like, moved);
     return;
   }
   const YamlValue* body = value_at(root, ref.owner_body);
   if (!body || !body->is_map())
     throw ChangeError("bad-change", where + ": the step has no fields to add a branch to");
   if (!is_digit_branch(ref.branch)) {
-    editor.set_key(ref.owner_body, ref.branch, steps, like);
+    editor.set_key(ref.owner_body, ref.branch, steps, like, moved);
   } else if (const YamlValue* options = body->find("options"); options && options->is_map()) {
-    editor.set_key(joined(ref.owner_body, {std::string("options")}), ref.branch, steps, like);
+    // The new key is quoted like the menu's other keys (YamlEditor::set_key).
+    editor.set_key(joined(ref.owner_body, {std::string("options")}), ref.branch, steps, like, moved);
   } else if (!options) {
-    editor.set_key(ref.owner_body, "options", YamlValue::map({{ref.branch, steps}}));
+    // A menu's first option: its key quoted like the other menus' keys.
+    editor.set_key(ref.owner_body, "options", YamlValue::map({{ref.branch, steps}}),
+                   options_maps(root, like));
   } else {
     throw ChangeError("bad-change", where + ": the menu's `options` is not a map");
   }
@@ -370,9 +389,15 @@ bool apply_plan_change(const json& change, const TenantFiles& files, FileEdits& 
     remove_at(editor, resolve(editor.expected(), *plan, member(change, "at", where), where), where);
   } else {
     const json& to = member(change, "to", where);
-    const YamlValue step =
-        remove_at(editor, resolve(editor.expected(), *plan, member(change, "from", where), where), where);
-    insert_at(editor, resolve(editor.expected(), *plan, to, where), step, where);
+    const StepRef from = resolve(editor.expected(), *plan, member(change, "from", where), where);
+    // The step keeps its text and the comments above it (the removal takes them).
+    std::optional<ItemText> text;
+    if (const YamlValue* list = value_at(editor.expected(), from.list);
+        list && list->is_sequence() && from.index < list->items.size())
+      text = editor.item_text(joined(from.list, {from.index}));
+    const YamlValue step = remove_at(editor, from, where);
+    insert_at(editor, resolve(editor.expected(), *plan, to, where), step, where,
+              text ? &*text : nullptr);
   }
   return true;
 }

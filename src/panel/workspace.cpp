@@ -7,6 +7,7 @@
 
 #include "callplan/error.hpp"
 #include "panel/changes.hpp"
+#include "panel/company_claims.hpp"
 #include "panel/model_json.hpp"
 #include "panel/text_diff.hpp"
 
@@ -47,7 +48,20 @@ Workspace::Workspace(fs::path top) : top_(std::move(top)) { load(); }
 void Workspace::load() {
   files_ = read_tenant_files(top_, current_);
   relative_locations(current_.issues, files_.root);
+  std::vector<Claim> claims = claims_of(current_.tenant);
+  std::lock_guard lock(claims_mutex_);
   login_ = current_.tenant.info.login.value;
+  claims_ = std::move(claims);
+}
+
+std::string Workspace::login() const {
+  std::lock_guard lock(claims_mutex_);
+  return login_;
+}
+
+std::vector<Claim> Workspace::claims() const {
+  std::lock_guard lock(claims_mutex_);
+  return claims_;
 }
 
 void Workspace::refresh() {
@@ -61,6 +75,15 @@ Preview Workspace::preview(const nlohmann::json& changes) const {
   p.changed = p.edits->changed_texts();
   p.after = load_proposed(files_, p.changed, p.after_root);
   relative_locations(p.after.issues, files_.root);
+  if (others_) {
+    // Another company's number, SIP username, login or MAC: serve would refuse the file.
+    Issues taken = claims_taken_by_others(p.after.tenant, others_());
+    for (Issue& issue : taken) {
+      if (!issue.location.file.empty())
+        issue.location.file = fs::path(issue.location.file).lexically_relative(p.after_root).string();
+      p.after.issues.push_back(std::move(issue));
+    }
+  }
   for (const auto& [name, text] : p.changed)
     p.text_diff += redact_secrets(unified_diff(name, files_.texts.at(name), text));
   if (has_errors(current_.issues)) {

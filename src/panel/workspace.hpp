@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "callplan/check.hpp"
 #include "callplan/diff.hpp"
+#include "check/companies.hpp"
 #include "panel/changes.hpp"
 #include "panel/git_commit.hpp"
 #include "panel/tenant_files.hpp"
@@ -64,9 +66,19 @@ class Workspace {
   // Returns the work tree, or nullopt when there is none (saves are then plain writes).
   std::optional<std::filesystem::path> commit_saves();
 
+  // The companies served beside this one (tenant_set.hpp): what they claim (numbers, SIP
+  // usernames, logins, MACs). A change that claims one of them gets an error in its preview
+  // (company_claims.hpp), as serve would refuse the file. Unset: no other company.
+  void set_others(std::function<std::vector<Claim>()> others) { others_ = std::move(others); }
+  // What this company claims as last loaded. Thread-safe (its own lock, never held while
+  // taking another): other companies' previews read it.
+  std::vector<Claim> claims() const;
+
   // Reads the files again when they changed on disk (by hand, or by another program).
   void refresh();
-  const std::string& login() const { return login_; }
+  // The tenant's login as last loaded. Thread-safe (the claims lock): the tenant set finds a
+  // company by it while another request may be reloading that company.
+  std::string login() const;
   const std::string& version() const { return files_.version; }
   const CheckedTenant& current() const { return current_; }
   const TenantFiles& files() const { return files_; }
@@ -93,6 +105,9 @@ class Workspace {
   CheckedTenant current_;
   std::string login_;
   std::optional<std::filesystem::path> git_tree_;
+  std::function<std::vector<Claim>()> others_;
+  std::vector<Claim> claims_;
+  mutable std::mutex claims_mutex_;  // claims_ and login_
   std::mutex mutex_;
 };
 

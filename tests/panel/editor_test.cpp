@@ -125,6 +125,42 @@ TEST(YamlEditor, SetKeyAppendsInTheSiblingsStyle) {
             "    new:\n        k:\n            - v\nend: 2\n");
 }
 
+TEST(YamlEditor, ANewKeyIsQuotedLikeTheKeysBesideIt) {
+  // A menu's new key beside quoted ones is quoted; beside plain ones it stays plain; in a flow
+  // map too; and the keys inside a new map follow the like map's keys.
+  YamlEditor e("options:\n  \"1\": a\n  \"2\": b\nplain:\n  1: a\nflow: {'1': a}\n"
+               "menus:\n  - {\"1\": x}\n");
+  e.set_key(P({"options"}), "3", V::scalar("c"));
+  e.set_key(P({"plain"}), "2", V::scalar("b"));
+  e.set_key(P({"flow"}), "2", V::scalar("b"));
+  e.insert_item(P({"menus"}), 1, V::map({{"4", V::scalar("y")}}));
+  EXPECT_EQ(e.text(),
+            "options:\n  \"1\": a\n  \"2\": b\n  \"3\": c\nplain:\n  1: a\n  2: b\n"
+            "flow: {'1': a, '2': b}\nmenus:\n  - {\"1\": x}\n  - {\"4\": y}\n");
+}
+
+TEST(YamlEditor, AMovedItemKeepsItsTextAndTheCommentsAboveIt) {
+  YamlEditor e("a:\n  # about x\n  # more\n  - x: 1   # one\n    y: [2,  3]\n  - z\n"
+               "b:\n    - w\n");
+  const ItemText moved = e.item_text(P({"a", std::size_t{0}}));
+  EXPECT_EQ(moved.comments, (std::vector<std::string>{"# about x", "# more"}));
+  EXPECT_EQ(moved.lines, (std::vector<std::string>{"- x: 1   # one", "  y: [2,  3]"}));
+  const V value = e.expected().find("a")->items[0];
+  e.remove_item(P({"a", std::size_t{0}}));
+  e.insert_item(P({"b"}), 1, value, {}, &moved);
+  EXPECT_EQ(e.text(),
+            "a:\n  - z\nb:\n    - w\n    # about x\n    # more\n    - x: 1   # one\n"
+            "      y: [2,  3]\n");
+  // Into a new key's list, and out of a flow list (written anew, nothing to keep).
+  YamlEditor f("m:\n  k: 1\nl: [p, q]\nn:\n  - r  # c\n");
+  const ItemText flow = f.item_text(P({"l", std::size_t{0}}));
+  EXPECT_TRUE(flow.lines.empty());
+  const ItemText block = f.item_text(P({"n", std::size_t{0}}));
+  f.remove_item(P({"n"}));
+  f.set_key(P({"m"}), "new", V::sequence({V::scalar("r")}), {}, &block);
+  EXPECT_EQ(f.text(), "m:\n  k: 1\n  new:\n    - r  # c\nl: [p, q]\n");
+}
+
 TEST(YamlEditor, KeepsCrlfLineEnds) {
   YamlEditor e("l:\r\n  - a\r\n  - b\r\nm:\r\n  k: v\r\n");
   e.insert_item(P({"l"}), 2, V::scalar("c"));

@@ -26,6 +26,7 @@ if(TARGET callplan_panel)
     plan_changes_test.cpp
     settings_dashboard_test.cpp
     static_files_test.cpp
+    tenant_set_test.cpp
     text_diff_test.cpp
     workspace_test.cpp
   )
@@ -59,7 +60,8 @@ if(TARGET callplan_cli AND CALLPLAN_SIP)
 endif()
 
 # `callplan serve --panel`: a save reloads the SIP server, the dashboard shows a sipp phone's
-# registration (tests/panel/serve_panel, the SIP e2e harness). About 5 s; ports 37300-37399.
+# registration, and under --tenants DIR two companies are kept apart (tests/panel/serve_panel,
+# the SIP e2e harness). 18 s at load average 10; ports 37300-37399.
 if(TARGET callplan_cli AND CALLPLAN_SIP)
   add_test(NAME panel_serve
            COMMAND /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/panel/serve_panel

@@ -14,6 +14,7 @@ struct PanelServer::Impl {
   http::ServerOptions http;
   bool tls = false;
   std::size_t tenants = 0;
+  std::string tenants_dir;  // "" unless serve --tenants DIR
   std::optional<std::filesystem::path> web;
   std::unique_ptr<panel::AccountStore> accounts;
   std::unique_ptr<panel::PanelApi> api;
@@ -42,17 +43,25 @@ PanelServer::PanelServer(const PanelServerOptions& o, panel::PanelHooks hooks)
   }
   options->limits.max_body_bytes = 1024 * 1024;  // a CSV import of a large company
   impl_->http = *options;
+  // Each company, given or found in the tenants directory: its saves may be commits.
+  auto prepare = [git_commit = o.git_commit](panel::Workspace& ws) {
+    if (!git_commit) return;
+    const std::string top = ws.files().top.string();
+    if (auto tree = ws.commit_saves())
+      fmt::print(stderr, "callplan: panel saves of {} are commits in {}\n", top, tree->string());
+    else
+      fmt::print(stderr, "callplan: {} is not in a git work tree: its saves are not committed\n", top);
+  };
   std::vector<std::unique_ptr<panel::Workspace>> workspaces;
   for (const std::string& t : o.tenants) {
     workspaces.push_back(std::make_unique<panel::Workspace>(t));
-    if (o.git_commit) {
-      if (auto tree = workspaces.back()->commit_saves())
-        fmt::print(stderr, "callplan: panel saves of {} are commits in {}\n", t, tree->string());
-      else
-        fmt::print(stderr, "callplan: {} is not in a git work tree: its saves are not committed\n", t);
-    }
+    prepare(*workspaces.back());
   }
-  impl_->tenants = o.tenants.size();
+  auto set = std::make_unique<panel::TenantSet>(
+      std::move(workspaces), o.list_tenants_dir,
+      [](const std::string& line) { fmt::print(stderr, "callplan: {}\n", line); }, prepare);
+  impl_->tenants = set->size();
+  impl_->tenants_dir = o.tenants_dir;
   impl_->web = panel::find_web_dir(o.web.empty() ? std::nullopt
                                                  : std::optional<std::filesystem::path>(o.web));
   if (!impl_->web) {
@@ -61,7 +70,7 @@ PanelServer::PanelServer(const PanelServerOptions& o, panel::PanelHooks hooks)
                        "serving the API only\n");
   }
   impl_->accounts = std::make_unique<panel::AccountStore>(o.state_dir);
-  impl_->api = std::make_unique<panel::PanelApi>(std::move(workspaces), *impl_->accounts,
+  impl_->api = std::make_unique<panel::PanelApi>(std::move(set), *impl_->accounts,
                                                  panel::PanelSecurityLog(stderr), impl_->web,
                                                  std::move(hooks));
 }
@@ -82,9 +91,10 @@ void PanelServer::start() {
     impl_->server.reset();
     throw Error(fmt::format("panel {}:{}: {}", impl_->http.address, impl_->http.port, e.what()));
   }
-  fmt::print(stderr, "callplan: panel on {}://{}:{} ({} tenant{}, web app: {})\n",
+  fmt::print(stderr, "callplan: panel on {}://{}:{} ({} tenant{}{}, web app: {})\n",
              impl_->tls ? "https" : "http", impl_->http.address, impl_->server->port(),
              impl_->tenants, impl_->tenants == 1 ? "" : "s",
+             impl_->tenants_dir.empty() ? "" : " with the tenants directory " + impl_->tenants_dir,
              impl_->web ? impl_->web->string() : "none");
 }
 

@@ -15,6 +15,10 @@ namespace callplan::cli {
 
 struct PanelServerOptions {
   std::vector<std::string> tenants;
+  // `serve --tenants DIR`: the directory's tenant files, listed again when a login names a
+  // company the panel does not know yet (panel/tenant_set.hpp). Unset: `tenants` only.
+  std::string tenants_dir;
+  panel::TenantSet::Lister list_tenants_dir;
   std::string listen = "http://127.0.0.1:8080";
   std::string state_dir;  // where panel-accounts.json lives (required)
   std::string web;        // "" finds it (docs/panel.md)

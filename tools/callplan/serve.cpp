@@ -305,7 +305,7 @@ int run(const ServeCliOptions& o) {
   std::shared_ptr<PanelServer> panel;
   if (!o.panel.listen.empty()) {
     std::string error;
-    panel = start_serve_panel(o.panel, o.tenants, panel_state_dir, registered, error);
+    panel = start_serve_panel(o.panel, o.tenants, o.tenants_dir, panel_state_dir, registered, error);
     if (!panel) return usage(error);
   }
   server->run();

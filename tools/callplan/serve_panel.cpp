@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "callplan/error.hpp"
+#include "sip/companies/tenant_files.hpp"
 
 namespace callplan::cli {
 
@@ -18,20 +19,23 @@ void add_serve_panel_options(CLI::App* cmd, ServePanelOptions& o) {
 
 std::shared_ptr<PanelServer> start_serve_panel(const ServePanelOptions& o,
                                                const std::vector<std::string>& tenants,
+                                               const std::string& tenants_dir,
                                                const std::string& state_dir,
                                                std::shared_ptr<const sip::RegisteredDevices> registered,
                                                std::string& error) {
-  if (tenants.empty()) {
-    error = "--panel edits the tenant files given on the command line, not --tenants DIR";
-    return nullptr;
-  }
   PanelServerOptions options = o.server;
   options.listen = o.listen;
   options.tenants = tenants;
+  if (!tenants_dir.empty()) {
+    // The same files the SIP server serves (it lists the directory again at each SIGHUP).
+    options.tenants_dir = tenants_dir;
+    options.list_tenants_dir = [tenants_dir] { return sip::tenant_files(tenants_dir); };
+  }
   options.state_dir = state_dir;
   panel::PanelHooks hooks;
   // The SIP loop reloads on SIGHUP (sip/server/server.cpp): a saved company is applied the
-  // same way as a hand edit, on that loop's thread, never from the panel's.
+  // same way as a hand edit, on that loop's thread, never from the panel's. (The reload reads
+  // every company's files again; only the saved company's have changed.)
   hooks.saved = [](const std::string&) { ::kill(::getpid(), SIGHUP); };
   hooks.registered = [registered] { return registered->snapshot(); };
   try {

@@ -23,10 +23,13 @@ struct ServePanelOptions {
 // --panel and the panel's --panel-web, --panel-tls-cert, --panel-tls-key, --panel-git-commit.
 void add_serve_panel_options(CLI::App* cmd, ServePanelOptions& o);
 
-// Starts the panel for `tenants` (the files serve was given; --tenants DIR is not supported:
-// `error` says so) once the SIP server runs. nullptr with `error` set on a usage error.
+// Starts the panel for every company serve serves: the files it was given and, with
+// `tenants_dir` (--tenants DIR), every tenant main file of that directory, once the SIP server
+// runs. Each company's administrator sees and changes only their own company; a save is
+// applied as SIGHUP applies it. nullptr with `error` set on a usage error.
 std::shared_ptr<PanelServer> start_serve_panel(const ServePanelOptions& o,
                                                const std::vector<std::string>& tenants,
+                                               const std::string& tenants_dir,
                                                const std::string& state_dir,
                                                std::shared_ptr<const sip::RegisteredDevices> registered,
                                                std::string& error);

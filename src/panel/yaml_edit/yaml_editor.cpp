@@ -143,6 +143,26 @@ bool flow_like(const YamlValue& v, const Like& like) {
   return false;
 }
 
+// A new key is quoted like the keys beside it: those of the map it goes into, else those of
+// a like map (a menu's new `"3"` beside `"1"` and `"2"`). nullopt: no key to copy.
+std::optional<SpanNode::Quote> key_quote_of(const SpanNode& map) {
+  if (map.kind != SpanNode::Kind::map || map.entries.empty()) return std::nullopt;
+  const SpanNode& key = *map.entries.front().first;
+  if (key.kind != SpanNode::Kind::scalar) return std::nullopt;
+  return key.quote;
+}
+
+std::optional<SpanNode::Quote> key_quote_like(const Like& like) {
+  for (const SpanNode* n : like) {
+    if (auto q = key_quote_of(*n)) return q;
+  }
+  return std::nullopt;
+}
+
+std::string key_text(std::string_view key, std::optional<SpanNode::Quote> quote, bool in_flow) {
+  return quote ? scalar_in_style(key, *quote, in_flow) : minimal_scalar(key, in_flow);
+}
+
 std::string inline_value(const YamlValue& v, bool in_flow, const Like& like = {}) {
   switch (v.kind) {
     case YamlValue::Kind::null: return "~";
@@ -160,7 +180,7 @@ std::string inline_value(const YamlValue& v, bool in_flow, const Like& like = {}
       std::string out = "{";
       for (std::size_t i = 0; i < v.entries.size(); ++i) {
         if (i > 0) out += ", ";
-        out += minimal_scalar(v.entries[i].first, true) + ": " +
+        out += key_text(v.entries[i].first, key_quote_like(like), true) + ": " +
                inline_value(v.entries[i].second, true, like_value_of(like, v.entries[i].first));
       }
       return out + "}";
@@ -179,7 +199,8 @@ struct BlockStyle {
   std::size_t gap = 1;   // blanks between a `-` and its item
 };
 
-void entry_lines(const std::string& key, const YamlValue& v, std::size_t indent,
+// `key` is written as it comes (already quoted like its siblings).
+void entry_lines(std::string_view key, const YamlValue& v, std::size_t indent,
                  const BlockStyle& style, const Like& like, std::vector<std::string>& out);
 
 void item_lines(const YamlValue& v, std::size_t dash_indent, const BlockStyle& style,
@@ -192,8 +213,9 @@ void item_lines(const YamlValue& v, std::size_t dash_indent, const BlockStyle& s
   std::size_t content = dash_indent + 1 + style.gap;
   std::size_t first = out.size();
   if (v.is_map()) {
+    const auto quote = key_quote_like(like);
     for (const auto& [k, value] : v.entries) {
-      entry_lines(k, value, content, style, like_value_of(like, k), out);
+      entry_lines(key_text(k, quote, false), value, content, style, like_value_of(like, k), out);
     }
   } else {
     for (const auto& item : v.items) item_lines(item, content, style, like_items_of(like), out);
@@ -201,22 +223,39 @@ void item_lines(const YamlValue& v, std::size_t dash_indent, const BlockStyle& s
   out[first].replace(0, content, dash);  // the first line carries the dash
 }
 
-void entry_lines(const std::string& key, const YamlValue& v, std::size_t indent,
+void entry_lines(std::string_view key, const YamlValue& v, std::size_t indent,
                  const BlockStyle& style, const Like& like, std::vector<std::string>& out) {
-  std::string head = std::string(indent, ' ') + minimal_scalar(key, false) + ":";
+  std::string head = std::string(indent, ' ') + std::string(key) + ":";
   if (!needs_block(v, like)) {
     out.push_back(head + " " + inline_value(v, false, like));
     return;
   }
   out.push_back(head);
   if (v.is_map()) {
+    const auto quote = key_quote_like(like);
     for (const auto& [k, value] : v.entries) {
-      entry_lines(k, value, indent + style.step, style, like_value_of(like, k), out);
+      entry_lines(key_text(k, quote, false), value, indent + style.step, style,
+                  like_value_of(like, k), out);
     }
   } else {
     for (const auto& item : v.items)
       item_lines(item, indent + style.step, style, like_items_of(like), out);
   }
+}
+
+// A moved item's lines at `column`: its comments, then its own lines (or, when `keep_text` is
+// false, the lines `written` anew for it).
+std::vector<std::string> moved_lines(const ItemText& moved, std::size_t column, bool keep_text,
+                                     std::vector<std::string> written) {
+  const std::string indent(column, ' ');
+  std::vector<std::string> out;
+  for (const std::string& c : moved.comments) out.push_back(indent + c);
+  if (!keep_text) {
+    out.insert(out.end(), written.begin(), written.end());
+    return out;
+  }
+  for (const std::string& line : moved.lines) out.push_back(line.empty() ? line : indent + line);
+  return out;
 }
 
 std::string join(const std::vector<std::string>& lines, const std::string& eol) {
@@ -381,7 +420,7 @@ void YamlEditor::set_scalar(const YamlPath& path, std::string_view value) {
 }
 
 void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const YamlValue& value,
-                             const std::vector<YamlPath>& like_paths) {
+                             const std::vector<YamlPath>& like_paths, const ItemText* moved) {
   const SpanNode& seq = resolve(path);
   if (seq.kind != SpanNode::Kind::sequence) {
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a list", format_path(path)));
@@ -401,6 +440,9 @@ void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const Yaml
   Like like;
   for (const auto& item : seq.items) like.push_back(item.get());
   for (const YamlPath& p : like_paths) like.push_back(&resolve(p));
+  YamlValue intended = expected_;
+  auto& items = locate(intended, path).items;
+  items.insert(items.begin() + static_cast<std::ptrdiff_t>(index), value);
   TextReplacement r;
   if (seq.flow) {
     std::string v = inline_value(value, true, like);
@@ -423,18 +465,62 @@ void YamlEditor::insert_item(const YamlPath& path, std::size_t index, const Yaml
     BlockStyle style;
     style.gap = ref.start - *dash - 1;
     style.step = style.gap + 1;
-    std::vector<std::string> lines;
-    item_lines(value, column_of(text_, *dash), style, like, lines);
-    if (index > 0) {
-      r = {line_break_at(text_, ref.end), 0, eol_ + join(lines, eol_)};
-    } else {
-      r = {comment_block_start(text_, line_start(text_, *dash)), 0, join(lines, eol_) + eol_};
+    const std::size_t column = column_of(text_, *dash);
+    auto replacement = [&](bool keep_text) {
+      std::vector<std::string> lines;
+      item_lines(value, column, style, like, lines);
+      if (moved) lines = moved_lines(*moved, column, keep_text, std::move(lines));
+      if (index > 0) return TextReplacement{line_break_at(text_, ref.end), 0, eol_ + join(lines, eol_)};
+      return TextReplacement{comment_block_start(text_, line_start(text_, *dash)), 0,
+                             join(lines, eol_) + eol_};
+    };
+    if (moved && !moved->lines.empty()) {
+      // The moved text, re-indented; should it read back otherwise (a layout the shift does
+      // not keep), the item is written anew below, its comments still above it.
+      try {
+        commit(replacement(true), intended);
+        return;
+      } catch (const EditError& e) {
+        if (e.code != EditErrorCode::verification_failed) throw;
+      }
     }
+    r = replacement(false);
   }
-  YamlValue intended = expected_;
-  auto& items = locate(intended, path).items;
-  items.insert(items.begin() + static_cast<std::ptrdiff_t>(index), value);
   commit(std::move(r), std::move(intended));
+}
+
+ItemText YamlEditor::item_text(const YamlPath& path) const {
+  const SpanNode& item = resolve(path);
+  if (path.empty() || !std::holds_alternative<std::size_t>(path.back()))
+    throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a list item", format_path(path)));
+  ItemText out;
+  const auto dash = dash_of(text_, item);
+  if (!dash || !first_on_line(text_, *dash)) return out;  // a flow item, or `- - x`
+  const std::size_t first_line = line_start(text_, *dash);
+  const std::size_t column = *dash - first_line;
+  auto relative = [&](std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::size_t blanks = 0;
+    while (blanks < line.size() && blanks < column && line[blanks] == ' ') ++blanks;
+    return std::string(line.substr(blanks));
+  };
+  for (std::size_t at = comment_block_start(text_, first_line); at < first_line;
+       at = next_line(text_, at)) {
+    std::string_view line(text_.data() + at, line_break_at(text_, at) - at);
+    out.comments.emplace_back(line.substr(line.find_first_not_of(" \t")));
+  }
+  if (!only_comment_after(text_, item.end)) return out;  // another node follows on its line
+  const std::string_view own(text_.data() + *dash, line_break_at(text_, item.end) - *dash);
+  for (std::size_t at = 0; at <= own.size();) {
+    std::size_t nl = own.find('\n', at);
+    if (nl == std::string_view::npos) nl = own.size();
+    std::string line = at == 0 ? std::string(own.substr(0, nl)) : relative(own.substr(at, nl - at));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (only_blanks(line)) line.clear();
+    out.lines.push_back(std::move(line));
+    at = nl + 1;
+  }
+  return out;
 }
 
 // Removing the only item of a block collection would leave `key:` with nothing (null), not an
@@ -570,7 +656,7 @@ void YamlEditor::remove_item(const YamlPath& path) {
 }
 
 void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlValue& value,
-                         const std::vector<YamlPath>& like_paths) {
+                         const std::vector<YamlPath>& like_paths, const ItemText* moved) {
   const SpanNode& map = resolve(path);
   if (map.kind != SpanNode::Kind::map) {
     throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a map", format_path(path)));
@@ -590,8 +676,10 @@ void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlV
   Like like;
   for (const YamlPath& p : like_paths) like.push_back(&resolve(p));
   TextReplacement r;
+  // The key is quoted like the map's other keys (`"3":` beside `"1":`).
+  const auto key_quote = key_quote_of(map);
   if (map.flow) {
-    std::string entry = minimal_scalar(key, true) + ": " + inline_value(value, true, like);
+    std::string entry = key_text(key, key_quote, true) + ": " + inline_value(value, true, like);
     if (map.entries.empty()) {
       r = {map.start + 1, 0, entry};
     } else {
@@ -607,9 +695,32 @@ void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlV
     }
     BlockStyle style;
     style.step = step_under(text_, map);
-    std::vector<std::string> lines;
-    entry_lines(std::string(key), value, column_of(text_, first_key.start), style, like, lines);
-    r = {line_break_at(text_, end), 0, eol_ + join(lines, eol_)};
+    const std::size_t column = column_of(text_, first_key.start);
+    const std::string head = key_text(key, key_quote, false);
+    auto replacement = [&](bool keep_text) {
+      std::vector<std::string> lines;
+      entry_lines(head, value, column, style, like, lines);
+      // A moved item as the new list's only item: `key:`, then it at the list's column.
+      if (moved && lines.size() > 1 && value.is_sequence() && value.items.size() == 1) {
+        std::vector<std::string> item(lines.begin() + 1, lines.end());
+        lines.resize(1);
+        for (std::string& l : moved_lines(*moved, column + style.step, keep_text, std::move(item)))
+          lines.push_back(std::move(l));
+      }
+      return TextReplacement{line_break_at(text_, end), 0, eol_ + join(lines, eol_)};
+    };
+    YamlValue intended = expected_;
+    locate(intended, path).entries.emplace_back(std::string(key), value);
+    if (moved && !moved->lines.empty()) {
+      try {
+        commit(replacement(true), intended);
+        return;
+      } catch (const EditError& e) {
+        if (e.code != EditErrorCode::verification_failed) throw;
+      }
+    }
+    commit(replacement(false), std::move(intended));
+    return;
   }
   YamlValue intended = expected_;
   locate(intended, path).entries.emplace_back(std::string(key), value);

@@ -46,6 +46,14 @@ struct TextReplacement {
   std::string inserted;
 };
 
+// A block item's own text, kept when the item moves (YamlEditor::item_text): the comment lines
+// directly above it and its lines from its `-` to its end (with a comment on its last line),
+// each without the indentation of the `-`, so that they can be written at another column.
+struct ItemText {
+  std::vector<std::string> comments;  // "# ..." lines, without their indentation
+  std::vector<std::string> lines;     // "- transfer: ...", then its lines relative to the `-`
+};
+
 class YamlEditor {
  public:
   // Throws EditError(not_yaml) when `text` cannot be indexed.
@@ -61,15 +69,24 @@ class YamlEditor {
   void set_scalar(const YamlPath& path, std::string_view value);
   // Inserts `value` as item `index` (0 .. size) of the sequence at `path`, written like its
   // siblings, then like the nodes at `like` (items of other lists of the same kind).
+  // `moved`: the text the item had at its old place (item_text), written instead, re-indented
+  // to the list's column, when the list is a block list; its comment lines go above the item
+  // in any block list. A flow list gets the value written anew, without the comments.
   void insert_item(const YamlPath& path, std::size_t index, const YamlValue& value,
-                   const std::vector<YamlPath>& like = {});
+                   const std::vector<YamlPath>& like = {}, const ItemText* moved = nullptr);
+  // The text of the sequence item at `path` with the comment lines directly above it, for
+  // moving it. `lines` is empty when the item is not a block item starting its own line (a
+  // flow item): it is then written anew where it goes. Refuses (EditError) like remove_item.
+  ItemText item_text(const YamlPath& path) const;
   // Removes a sequence item (path ends with an index) or map entry (path ends with a key).
   void remove_item(const YamlPath& path);
   // Adds `key: value` at the end of the map at `path`. The value is written like the nodes at
   // `like` (a new branch of steps like the plan's other step lists); without them, with the
   // least quoting and block style.
+  // The key is quoted like the map's other keys. `moved`: `value` is a list of one item that
+  // was moved here (a step into a branch that does not exist yet), kept as in insert_item.
   void set_key(const YamlPath& path, std::string_view key, const YamlValue& value,
-               const std::vector<YamlPath>& like = {});
+               const std::vector<YamlPath>& like = {}, const ItemText* moved = nullptr);
 
  private:
   // The node at `path`; refuses a path through an alias, an anchored node or a merge key.

@@ -165,6 +165,7 @@ TEST_F(Api, AUserCannotActAsAnAdministratorOrAsAnotherUser) {
   EXPECT_EQ(status(http::verb::get, "/api/model"), http::status::forbidden);
   EXPECT_EQ(status(http::verb::post, "/api/simulate", {{"to", "+31881234567"}}),
             http::status::forbidden);
+  EXPECT_EQ(status(http::verb::post, "/api/graph", json::object()), http::status::forbidden);
   const json add = json::array({{{"op", "add_user"}, {"user", {{"extension", "008"}}}}});
   EXPECT_EQ(status(http::verb::post, "/api/save", {{"version", version}, {"changes", add}}),
             http::status::forbidden);
@@ -223,6 +224,21 @@ TEST_F(Api, PasswordChangeNeedsTheCurrentOne) {
                 .result(),
             http::status::ok);
   login("002@acme", "a-new-password");
+}
+
+TEST_F(Api, GraphDrawsThePlansOneOrEveryPathToAUser) {
+  const std::string anna = login("001@acme", "anna-password-1");
+  const Response all = send(http::verb::post, "/api/graph", json::object(), anna);
+  ASSERT_EQ(all.result(), http::status::ok) << all.body();
+  EXPECT_EQ(body(all)["graph"]["tenant"], "Acme BV");
+  EXPECT_FALSE(body(all)["graph"]["nodes"].empty());
+  EXPECT_EQ(body(all)["dot"].get<std::string>().rfind("digraph", 0), 0u) << body(all)["dot"];
+  const Response to = send(http::verb::post, "/api/graph", {{"to", "003"}}, anna);
+  ASSERT_EQ(to.result(), http::status::ok) << to.body();
+  EXPECT_FALSE(body(to)["graph"]["paths"].empty());
+  const Response unknown = send(http::verb::post, "/api/graph", {{"plan", "nope"}}, anna);
+  EXPECT_EQ(unknown.result(), http::status::unprocessable_entity);
+  EXPECT_EQ(body(unknown)["error"]["code"], "refused");
 }
 
 TEST_F(Api, SimulateTracesACall) {

@@ -172,6 +172,49 @@ TEST(PlanChanges, MoveTakesTheStepOutAndPutsItWhereTheAddressSays) {
   EXPECT_EQ(moved[2]["kind"], "transfer");
 }
 
+TEST(PlanChanges, AMovedStepTakesItsCommentsAlong) {
+  testing::TempTenant t;
+  Workspace ws(t.top());
+  // Reception, with the two comment lines above it, first in the closed branch.
+  const std::string reception =
+      "# Office hours: reception rings for 30 s (6 rings), without Anna's personal plan, so\n"
+      "# that the call comes back here when she does not answer ...\n"
+      "- transfer: {to: \"001\", follow_personal_plan: false, timeout: 30, label: Reception}\n";
+  auto indented = [](const std::string& lines, std::size_t by) {
+    std::string out;
+    std::istringstream in(lines);
+    for (std::string line; std::getline(in, line);) out += std::string(by, ' ') + line + "\n";
+    return out;
+  };
+  Lines lines = diff_lines(ws.preview(json::array(
+      {{{"op", "move_step"}, {"plan", "main"}, {"from", {1}}, {"to", {0, "else", 0}}}})).text_diff);
+  EXPECT_EQ(lines.removed, indented(reception, 6));
+  EXPECT_EQ(lines.added, indented(reception, 12));
+  // The sales group (a block step, its comment above) into a new `then` branch.
+  const Preview p = ws.preview(json::array(
+      {{{"op", "move_step"}, {"plan", "main"}, {"from", {2}}, {"to", {0, "then", 0}}}}));
+  lines = diff_lines(p.text_diff);
+  const std::string sales =
+      "# ... then sales joins one by one: 002, then 002+003, then 002+003+004, 15 s each.\n"
+      "- ring_group:\n"
+      "    strategy: memory_hunt\n"
+      "    members: [\"002\", \"003\", \"004\"]\n"
+      "    timeout: 15\n"
+      "    label: Sales\n";
+  EXPECT_EQ(lines.removed, indented(sales, 6));
+  EXPECT_EQ(lines.added, "          then:\n" + indented(sales, 12));
+  EXPECT_EQ(plan_of(p, "main")["steps"][0]["fields"]["then"][0]["label"], "Sales");
+  // A comment at the end of the step's line goes along too: the menu's reception, first in
+  // the service plan's timeline (the "0" option, left without steps, goes).
+  lines = diff_lines(ws.preview(json::array(
+      {{{"op", "move_step"}, {"plan", "service"}, {"from", {0, "0", 0}}, {"to", {0}}}})).text_diff);
+  EXPECT_EQ(lines.added,
+            "      - transfer: {to: \"001\", label: Reception}  # follows Anna's personal plan\n");
+  EXPECT_EQ(lines.removed,
+            "            \"0\":\n"
+            "              - transfer: {to: \"001\", label: Reception}  # follows Anna's personal plan\n");
+}
+
 TEST(PlanChanges, AMenuGetsANewOptionAndStepsInItsOptions) {
   testing::TempTenant t;
   Workspace ws(t.top());
@@ -187,7 +230,7 @@ TEST(PlanChanges, AMenuGetsANewOptionAndStepsInItsOptions) {
   EXPECT_EQ(lines.removed, "");
   EXPECT_EQ(lines.added,
             "              - voicemail: {user: \"005\"}\n"
-            "            3:\n"
+            "            \"3\":\n"
             "              - voicemail: {user: \"005\", label: Support mailbox}\n");
 }
 
