@@ -1,15 +1,22 @@
-// The endpoint's state lives in Impl, shared with the pending asio operations: destroying the
-// RtpStream closes the socket and cancels the timer, and the handlers that then complete
-// (with operation_aborted) find a stopped Impl and release it. No callback runs after stop().
+// The endpoint's state lives in Impl, a member of the MediaClock while it runs: the clock
+// calls it to read its socket and to send its frames, so no asio operation is ever pending on
+// the stream and destroying it is leaving the clock and closing the socket. The socket is a
+// plain non-blocking descriptor, not an asio socket: asio would register it with its reactor,
+// and every arriving packet would wake the thread, which is what the clock is there to avoid.
+// No callback runs after stop().
 #include "media/rtp_stream.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <random>
 #include <system_error>
-
-#include <asio/steady_timer.hpp>
+#include <utility>
 
 #include "media/dtmf_inband.hpp"
 #include "media/g711.hpp"
@@ -24,20 +31,76 @@ using asio::ip::udp;
 
 constexpr std::size_t kMaxDatagram = 2048;
 constexpr std::size_t kMaxFrameSamples = 8 * 60;  // 60 ms at 8 kHz: the longest ptime we send
-// Behind by more than this many frames (the process stalled): start the clock afresh
-// instead of sending a burst of catch-up packets.
-constexpr int kMaxBehindFrames = 5;
+// Datagrams read per recvmmsg, and reads per wake at most: a flood on one port cannot hold
+// the thread that every other leg's audio needs.
+constexpr unsigned kReceiveBatch = 8;
+constexpr int kMaxReadsPerWake = 8;
 
 std::uint32_t random32() {
   static thread_local std::mt19937 engine{std::random_device{}()};
   return static_cast<std::uint32_t>(engine());
 }
 
+// Where recvmmsg puts a batch of datagrams. One per thread: every stream of a clock reads on
+// the clock's thread, one after the other, and hands each datagram on before the next read.
+struct ReceiveBatch {
+  std::array<std::array<std::uint8_t, kMaxDatagram>, kReceiveBatch> data{};
+  std::array<sockaddr_storage, kReceiveBatch> from{};
+  std::array<iovec, kReceiveBatch> iov{};
+  std::array<mmsghdr, kReceiveBatch> messages{};
+
+  void reset() noexcept {
+    for (unsigned i = 0; i < kReceiveBatch; ++i) {
+      iov[i] = {data[i].data(), data[i].size()};
+      messages[i] = {};
+      messages[i].msg_hdr.msg_name = &from[i];
+      messages[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      messages[i].msg_hdr.msg_iov = &iov[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+  }
+};
+
+ReceiveBatch& receive_batch() {
+  static thread_local ReceiveBatch batch;
+  return batch;
+}
+
+// The leg's UDP socket: a descriptor owned here (see the top of the file for why not asio's).
+class Descriptor {
+ public:
+  Descriptor() = default;
+  explicit Descriptor(int fd) noexcept : fd_(fd) {}
+  ~Descriptor() { reset(); }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  Descriptor& operator=(Descriptor&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const noexcept { return fd_; }
+  void reset() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+std::error_code last_errno() { return {errno, std::system_category()}; }
+
 }  // namespace
 
-class RtpStream::Impl : public std::enable_shared_from_this<Impl> {
+class RtpStream::Impl final : public MediaClock::Member {
  public:
-  Impl(asio::io_context& io, const PortRange& ports) : socket_(io), timer_(io) { bind(ports); }
+  Impl(MediaClock& clock, const PortRange& ports) : clock_(clock) { bind(ports); }
+  ~Impl() { stop(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void bind(const PortRange& ports);
   void start(const NegotiatedAudio& audio, StreamEvents events);
@@ -59,13 +122,12 @@ class RtpStream::Impl : public std::enable_shared_from_this<Impl> {
   }
 
  private:
-  void receive();
-  void on_datagram(std::size_t size);
+  void on_receive(Clock::time_point now) override;
+  void on_frame(Clock::time_point now) override;
+  void on_datagram(std::span<const std::uint8_t> datagram, const udp::endpoint& from, Clock::time_point now);
   bool accept_source(const udp::endpoint& from, std::uint32_t ssrc, Clock::time_point now);
   void latch(const udp::endpoint& from);
   void deliver(const AudioFrame& frame);
-  void tick();
-  void arm();
   void send_frame();
   void send_packet(bool marker, std::uint8_t pt, std::uint32_t timestamp,
                    std::span<const std::uint8_t> payload);
@@ -77,18 +139,17 @@ class RtpStream::Impl : public std::enable_shared_from_this<Impl> {
     return audio_.direction == Direction::sendrecv || audio_.direction == Direction::recvonly;
   }
 
-  udp::socket socket_;
-  asio::steady_timer timer_;
+  MediaClock& clock_;
+  Descriptor socket_;
   std::uint16_t local_port_ = 0;
-  bool running_ = false;
-  bool receiving_ = false;
+  bool running_ = false;  // a member of the clock: sending and receiving
+  std::uint16_t clocked_ptime_ = 0;  // the period it joined the clock with
   Clock::time_point started_{};
   NegotiatedAudio audio_;
   StreamEvents events_;
   StreamStats stats_;
 
   // sending
-  Clock::time_point next_tick_;
   std::uint32_t ssrc_ = random32();
   std::uint16_t sequence_ = static_cast<std::uint16_t>(random32());
   std::uint32_t timestamp_ = random32();
@@ -102,8 +163,6 @@ class RtpStream::Impl : public std::enable_shared_from_this<Impl> {
   std::size_t inband_next_ = 0;
 
   // receiving
-  std::array<std::uint8_t, kMaxDatagram> rx_{};
-  udp::endpoint from_;
   std::optional<udp::endpoint> sdp_remote_;
   std::optional<udp::endpoint> remote_;
   std::optional<udp::endpoint> latched_;
@@ -134,24 +193,23 @@ void RtpStream::Impl::bind(const PortRange& ports) {
   std::error_code last_error;
   for (std::size_t i = 0; i < count; ++i) {
     auto port = static_cast<std::uint16_t>(first + 2 * ((start + i) % count));
-    std::error_code ec;
     udp::endpoint local(ports.address, port);
-    socket_.open(local.protocol(), ec);
-    if (!ec) socket_.bind(local, ec);
-    if (!ec) {
+    Descriptor fd(::socket(local.protocol().family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (fd.get() < 0) throw std::system_error(last_errno(), "cannot open an RTP socket");
+    if (::bind(fd.get(), local.data(), static_cast<socklen_t>(local.size())) == 0) {
+      socket_ = std::move(fd);
       local_port_ = port;
       return;
     }
-    last_error = ec;
-    std::error_code ignored;
-    socket_.close(ignored);
+    last_error = last_errno();
   }
   throw std::system_error(last_error, "no free RTP port in the range");
 }
 
 void RtpStream::Impl::start(const NegotiatedAudio& audio, StreamEvents events) {
   audio_ = audio;
-  if (audio_.ptime_ms == 0 || audio_.ptime_ms * std::size_t{8} > kMaxFrameSamples) {
+  // The clock's grid is 10 ms; SDP offer/answer gives only 10-60 ms in steps of 10.
+  if (audio_.ptime_ms == 0 || audio_.ptime_ms % 10 != 0 || audio_.ptime_ms * std::size_t{8} > kMaxFrameSamples) {
     audio_.ptime_ms = 20;
   }
   events_ = std::move(events);
@@ -168,25 +226,23 @@ void RtpStream::Impl::start(const NegotiatedAudio& audio, StreamEvents events) {
   candidate_count_ = 0;
   inband_.reset();
   if (!audio_.telephone_event) inband_ = std::make_unique<InbandDtmfDetector>();
+  // The first frame goes at the clock's next point of this ptime, at most one ptime away.
+  if (running_ && clocked_ptime_ != audio_.ptime_ms) {
+    clock_.leave(*this);
+    running_ = false;
+  }
   if (!running_) {
     running_ = true;
-    next_tick_ = Clock::now();
-    arm();
-  }
-  if (!receiving_) {
-    receiving_ = true;
-    receive();
+    clocked_ptime_ = audio_.ptime_ms;
+    clock_.join(*this, std::chrono::milliseconds(audio_.ptime_ms));
   }
 }
 
 void RtpStream::Impl::stop() {
+  if (running_) clock_.leave(*this);
   running_ = false;
-  receiving_ = false;
   events_ = {};
   source_ = nullptr;
-  std::error_code ignored;
-  timer_.cancel();
-  socket_.cancel(ignored);
 }
 
 void RtpStream::Impl::send_digit(char digit, std::chrono::milliseconds duration) {
@@ -197,19 +253,36 @@ void RtpStream::Impl::send_digit(char digit, std::chrono::milliseconds duration)
 
 // --- receiving -------------------------------------------------------------------------------
 
-void RtpStream::Impl::receive() {
-  socket_.async_receive_from(
-      asio::buffer(rx_), from_, [self = shared_from_this()](std::error_code ec, std::size_t n) {
-        if (!self->receiving_ || ec == asio::error::operation_aborted) return;
-        // Other errors (ECONNREFUSED after sending to a closed port) concern one datagram.
-        if (!ec) self->on_datagram(n);
-        if (self->receiving_) self->receive();
-      });
+void RtpStream::Impl::on_receive(Clock::time_point now) {
+  if (!running_) return;
+  ReceiveBatch& batch = receive_batch();
+  for (int reads = 0; reads < kMaxReadsPerWake; ++reads) {
+    batch.reset();
+    int n = ::recvmmsg(socket_.get(), batch.messages.data(), kReceiveBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      // ECONNREFUSED reports an ICMP error for an earlier send to a closed port: it concerns
+      // that one datagram, and reading again gets what is queued. Anything else (EAGAIN:
+      // nothing more) ends this wake's reading.
+      if (errno == ECONNREFUSED || errno == EINTR) continue;
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      const mmsghdr& m = batch.messages[static_cast<std::size_t>(i)];
+      udp::endpoint from;
+      std::size_t from_size = std::min<std::size_t>(m.msg_hdr.msg_namelen, from.capacity());
+      std::memcpy(from.data(), m.msg_hdr.msg_name, from_size);
+      from.resize(from_size);
+      on_datagram(std::span<const std::uint8_t>(batch.data[static_cast<std::size_t>(i)].data(), m.msg_len), from, now);
+      if (!running_) return;  // a callback stopped the stream
+    }
+    if (static_cast<unsigned>(n) < kReceiveBatch) return;  // the socket is empty
+  }
 }
 
-void RtpStream::Impl::on_datagram(std::size_t size) {
+void RtpStream::Impl::on_datagram(std::span<const std::uint8_t> datagram, const udp::endpoint& from,
+                                  Clock::time_point now) {
   RtpPacket packet;
-  if (parse_rtp(std::span(rx_.data(), size), packet) != RtpError::none) {
+  if (parse_rtp(datagram, packet) != RtpError::none) {
     ++stats_.malformed;
     return;
   }
@@ -220,8 +293,7 @@ void RtpStream::Impl::on_datagram(std::size_t size) {
     ++stats_.unexpected_payload;  // comfort noise, a codec we did not agree on
     return;
   }
-  const auto now = Clock::now();
-  if (!accept_source(from_, h.ssrc, now)) {
+  if (!accept_source(from, h.ssrc, now)) {
     ++stats_.foreign;
     return;
   }
@@ -300,23 +372,9 @@ void RtpStream::Impl::deliver(const AudioFrame& frame) {
 
 // --- sending ---------------------------------------------------------------------------------
 
-void RtpStream::Impl::arm() {
-  next_tick_ += std::chrono::milliseconds(audio_.ptime_ms);
-  const auto now = Clock::now();
-  if (now - next_tick_ > std::chrono::milliseconds(audio_.ptime_ms) * kMaxBehindFrames) {
-    next_tick_ = now + std::chrono::milliseconds(audio_.ptime_ms);
-  }
-  timer_.expires_at(next_tick_);
-  timer_.async_wait([self = shared_from_this()](std::error_code ec) {
-    if (ec || !self->running_) return;
-    self->tick();
-    if (self->running_) self->arm();
-  });
-}
-
-void RtpStream::Impl::tick() {
+void RtpStream::Impl::on_frame(Clock::time_point now) {
+  if (!running_) return;
   send_frame();
-  const auto now = Clock::now();
   // The receive side's clocks: an event whose end never came, frames held behind a hole.
   if (audio_.telephone_event && last_received_ != Clock::time_point{}) {
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_received_);
@@ -341,10 +399,10 @@ void RtpStream::Impl::send_packet(bool marker, std::uint8_t pt, std::uint32_t ti
   h.ssrc = ssrc_;
   std::array<std::uint8_t, kRtpHeaderSize + kMaxFrameSamples> wire;
   std::size_t n = write_rtp(h, payload, wire);
-  std::error_code ec;
-  socket_.send_to(asio::buffer(wire.data(), n), *remote_, 0, ec);
-  // A send error (no route, ICMP feedback) is not fatal to a call: the next frame tries again.
-  if (!ec) ++stats_.sent;
+  // A send error (no route, ICMP feedback, a full buffer) is not fatal to a call: the next
+  // frame tries again.
+  if (::sendto(socket_.get(), wire.data(), n, 0, remote_->data(), static_cast<socklen_t>(remote_->size())) >= 0)
+    ++stats_.sent;
 }
 
 void RtpStream::Impl::send_frame() {
@@ -400,10 +458,13 @@ void RtpStream::Impl::send_frame() {
 
 // --- the public face -------------------------------------------------------------------------
 
-RtpStream::RtpStream(asio::io_context& io, const PortRange& ports)
-    : impl_(std::make_shared<Impl>(io, ports)) {}
+RtpStream::RtpStream(MediaClock& clock, const PortRange& ports)
+    : impl_(std::make_unique<Impl>(clock, ports)) {}
 
-RtpStream::~RtpStream() { impl_->stop(); }
+RtpStream::RtpStream(asio::io_context& io, const PortRange& ports)
+    : own_clock_(std::make_unique<MediaClock>(io)), impl_(std::make_unique<Impl>(*own_clock_, ports)) {}
+
+RtpStream::~RtpStream() = default;
 
 std::uint16_t RtpStream::local_port() const noexcept { return impl_->local_port(); }
 

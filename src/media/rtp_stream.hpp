@@ -1,11 +1,18 @@
 // media/rtp_stream.hpp — one call leg's audio over UDP: the RTP endpoint of the media side.
 //
 //   asio::io_context io;
-//   media::RtpStream stream(io, {asio::ip::make_address("127.0.0.1"), 40000, 40999});
+//   media::MediaClock clock(io);                       // one for all the process's legs
+//   media::RtpStream stream(clock, {asio::ip::make_address("127.0.0.1"), 40000, 40999});
 //   local.port = stream.local_port();                  // into the SDP answer
 //   stream.start(answer.audio, {.on_audio = record, .on_digit = press});
 //   stream.play(prompt_source);                        // what the caller hears
 //   io.run();
+//
+// Pacing: the stream is a member of a MediaClock (media_clock.hpp), which wakes the thread
+// once per frame time for every leg: the stream then reads what arrived on its socket without
+// blocking (recvmmsg) and, when its frame is due, sends it. Its socket is never waited on by
+// itself, so a packet's arrival does not wake the thread. A stream made with an io_context
+// alone has a clock of its own.
 //
 // Sending: one packet every ptime (20 ms), at fixed deadlines so the clock does not drift;
 // silence when nothing plays — always send (a silent leg looks dead to NATs, to RTP timeouts
@@ -25,7 +32,8 @@
 // receiver, or from the in-band detector when telephone-event was not negotiated.
 //
 // Thread safety: every call on the io_context's thread, and callbacks run there. The stream
-// may be destroyed at any time on that thread; pending operations end quietly.
+// may be destroyed at any time on that thread (not from its own callbacks); it leaves its
+// clock, which must outlive it.
 // Errors: the constructor throws std::system_error when no port of the range can be bound.
 #pragma once
 
@@ -42,6 +50,7 @@
 
 #include "media/dtmf_rfc4733.hpp"
 #include "media/jitter_buffer.hpp"
+#include "media/media_clock.hpp"
 #include "media/sdp_offer_answer.hpp"
 
 namespace callplan::media {
@@ -82,6 +91,9 @@ class RtpStream {
   static constexpr std::chrono::milliseconds kRelatchQuiet{500};
   static constexpr std::size_t kJitterFrames = 3;
 
+  // On a clock shared with the process's other streams (the clock outlives the stream).
+  RtpStream(MediaClock& clock, const PortRange& ports);
+  // On a clock of its own (tests, a single stream).
   RtpStream(asio::io_context& io, const PortRange& ports);
   ~RtpStream();
   RtpStream(const RtpStream&) = delete;
@@ -114,7 +126,8 @@ class RtpStream {
 
  private:
   class Impl;
-  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<MediaClock> own_clock_;  // before impl_: destroyed after it
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace callplan::media

@@ -6,6 +6,7 @@ if(TARGET callplan_media)
     dtmf_rfc4733_test.cpp
     g711_test.cpp
     jitter_buffer_test.cpp
+    media_clock_test.cpp
     pcap_reader.cpp
     recorder_test.cpp
     rtp_packet_test.cpp

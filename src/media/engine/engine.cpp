@@ -76,8 +76,16 @@ struct Leg {
   std::unique_ptr<RtpStream> stream;
 };
 
+// The engine's periodic checks as a member of the media clock, in the same wakes as the legs.
+struct Engine::Housekeeping final : MediaClock::Member {
+  explicit Housekeeping(Engine& e) : engine(e) {}
+  void on_receive(MediaClock::Clock::time_point) override {}
+  void on_frame(MediaClock::Clock::time_point) override { engine.tick(); }
+  Engine& engine;
+};
+
 Engine::Engine(asio::io_context& io, EngineConfig config, Send send, Log log)
-    : io_(io), config_(std::move(config)), send_(std::move(send)), log_(std::move(log)), ticker_(io),
+    : io_(io), config_(std::move(config)), send_(std::move(send)), log_(std::move(log)), clock_(io),
       alive_(std::make_shared<bool>(true)) {
   PromptCache::Options options;
   if (!config_.prompt_cache.empty()) options.speech_folder = config_.prompt_cache;
@@ -93,12 +101,13 @@ Engine::Engine(asio::io_context& io, EngineConfig config, Send send, Log log)
     sender_->start();
   }
   worker_ = std::make_unique<Worker>();
-  tick();
+  housekeeping_ = std::make_unique<Housekeeping>(*this);
+  clock_.join(*housekeeping_, kTick);
 }
 
 Engine::~Engine() {
   *alive_ = false;
-  ticker_.cancel();
+  clock_.leave(*housekeeping_);
   legs_.clear();
   worker_.reset();  // finishes store writes already queued
   if (sender_) sender_->stop();
@@ -158,7 +167,7 @@ void Engine::open(const Request& r, const OpenCmd& c) {
   leg->serial = next_serial_++;
   leg->rtp_timeout = c.rtp_timeout_ms ? std::chrono::milliseconds(*c.rtp_timeout_ms) : config_.default_rtp_timeout;
   try {
-    leg->stream = std::make_unique<RtpStream>(io_, config_.ports);
+    leg->stream = std::make_unique<RtpStream>(clock_, config_.ports);
   } catch (const std::system_error& e) {
     return reply_error(r.id, errc::no_port, e.what());
   }
@@ -590,11 +599,6 @@ void Engine::tick() {
       }
     }
   }
-  ticker_.expires_at(now + kTick);
-  std::weak_ptr<bool> alive = alive_;
-  ticker_.async_wait([this, alive](std::error_code ec) {
-    if (!ec && !alive.expired()) tick();
-  });
 }
 
 }  // namespace callplan::media::engine

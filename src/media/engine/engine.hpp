@@ -9,7 +9,9 @@
 //   engine.handle(*parsed.request);      // exactly one reply follows, now or later
 //   io.run();
 //
-// Every leg's RTP runs on the io_context's thread; blocking work (prompt files, espeak-ng,
+// Every leg's RTP runs on the io_context's thread, paced by one MediaClock for all legs (one
+// wake per 20 ms, not one per leg and packet), which also runs the engine's own checks (digit
+// time-outs, RTP time-outs, recording limits) every 20 ms; blocking work (prompt files, espeak-ng,
 // the voicemail store, the outbox) runs on the engine's worker thread and its result is
 // posted back. Errors are replies or events, never exceptions out of handle().
 // Thread safety: handle(), close_all() and the destructor on the io_context's thread.
@@ -25,10 +27,10 @@
 #include <string_view>
 
 #include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include "media/engine/control_protocol.hpp"
+#include "media/media_clock.hpp"
 #include "media/prompt/audio.hpp"
 #include "media/prompt/prompt_cache.hpp"
 #include "media/rtp_stream.hpp"
@@ -110,7 +112,9 @@ class Engine {
   void finish_recording(Leg& leg, int end);
   void split(Leg& leg);
   void destroy(const std::string& name);
+  // Every 20 ms on the media clock: collect and RTP time-outs, a recording's wall-clock ends.
   void tick();
+  struct Housekeeping;
 
   asio::io_context& io_;
   EngineConfig config_;
@@ -120,11 +124,12 @@ class Engine {
   std::unique_ptr<voicemail::VoicemailStore> store_;
   std::unique_ptr<mail::Outbox> outbox_;
   std::unique_ptr<mail::OutboxSender> sender_;
+  MediaClock clock_;  // before the legs, whose streams are its members
+  std::unique_ptr<Housekeeping> housekeeping_;
   std::map<std::string, std::unique_ptr<Leg>> legs_;
   // A greeting recorded through the mailbox, by leg, until `keep_greeting` or the leg closes.
   std::map<std::string, std::shared_ptr<const Audio>> pending_greetings_;
   std::uint64_t next_serial_ = 1;
-  asio::steady_timer ticker_;
   // Last: its destructor joins the thread, whose jobs use the members above.
   std::unique_ptr<Worker> worker_;
   std::shared_ptr<bool> alive_;  // jobs posted back after the engine is gone do nothing
