@@ -129,6 +129,7 @@ bool OwnMedia::in_dialog(ServerId txn, const Message& request, const Peer&) {
 void OwnMedia::hang_up(const LegPtr& leg, std::string_view why) {
   if (!leg->answered || leg->over) return;
   leg->over = true;
+  leg->ended_by = "callee";  // the call record's words: we (the called side) hung up
   std::string target;
   leg->invite.for_each_value(HeaderId::contact, [&](std::string_view value) {
     NameAddr contact;

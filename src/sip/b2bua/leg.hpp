@@ -55,6 +55,9 @@ struct OwnMedia::Leg {
   bool prompt = false;          // an announcement or menu prompt plays (or is being loaded)
   bool ringback_after = false;  // phones ring: ringback once the prompt has played
   bool in_voicemail = false;
+  bool voicemail_unreported = false;  // voicemail() took it; on_voicemail_over not sent yet
+  int refused = 0;              // the voicemail could not be answered: 480 or 488 sent
+  std::string ended_by;         // "callee" once we sent the BYE of an answered call
   bool greeting = false;        // the greeting is the prompt playing now
   bool recording = false;
   VoicemailJob job;

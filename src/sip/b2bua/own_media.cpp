@@ -277,6 +277,16 @@ void OwnMedia::close(const LegPtr& leg) {
 // The leg leaves every table; a recording still in progress keeps its event handler until
 // its `recorded` (or `dropped`) arrives.
 void OwnMedia::forget(const LegPtr& leg) {
+  if (leg->voicemail_unreported) {
+    // Every end of a voicemail call comes through here (the caller's BYE, ours after the
+    // recording, a CANCEL, a refusal, the media side failing), some twice: reported once.
+    leg->voicemail_unreported = false;
+    const int status = leg->answered ? 200 : leg->refused != 0 ? leg->refused : 487;
+    const std::string_view by = !leg->answered          ? std::string_view()
+                                : leg->ended_by.empty() ? std::string_view("caller")
+                                                        : std::string_view(leg->ended_by);
+    if (on_voicemail_over_) on_voicemail_over_(leg->call, status, by);
+  }
   timers_.cancel(leg->retransmit);
   leg->retransmit = TimerQueue::kNone;
   if (auto it = legs_.find(leg->call); it != legs_.end() && it->second == leg) legs_.erase(it);

@@ -100,8 +100,9 @@ class OwnMedia {
     on_message_stored_ = std::move(handler);
   }
 
-  // The menu answered the caller (200 sent): from now on the proxy sends no response to
-  // the caller's INVITE and rings phones through phone_invite.
+  // Serve answered the caller (200 sent). After a menu: from now on the proxy sends no
+  // response to the caller's INVITE and rings phones through phone_invite. For voicemail:
+  // the mailbox took the call (its record's answer time).
   void on_answered(std::function<void(std::uint64_t call)> handler) {
     on_answered_ = std::move(handler);
   }
@@ -113,6 +114,14 @@ class OwnMedia {
   // A call bridged to a phone ended: `by` is "caller" or "callee" (the call record's words).
   void on_ended(std::function<void(std::uint64_t call, std::string_view by)> handler) {
     on_ended_ = std::move(handler);
+  }
+  // A call handed to voicemail() is over, reported once however it ends: `status` is what the
+  // caller got (200 once answered; 480 or 488 when the mailbox could not take it, 487 when
+  // the caller CANCELled first); `by` is "caller" or "callee" (who sent the BYE) for an
+  // answered one, "" otherwise. What the call's record waits for.
+  void on_voicemail_over(
+      std::function<void(std::uint64_t call, int status, std::string_view by)> handler) {
+    on_voicemail_over_ = std::move(handler);
   }
   // The phone bridged to the caller of `call` transferred it (REFER, transfer.cpp): the
   // proxy rings `target` (an extension or a number, as the phone `transferor` dialled it;
@@ -207,6 +216,7 @@ class OwnMedia {
   std::function<void(std::uint64_t)> on_answered_;
   std::function<void(std::uint64_t)> on_caller_left_;
   std::function<void(std::uint64_t, std::string_view)> on_ended_;
+  std::function<void(std::uint64_t, int, std::string_view)> on_voicemail_over_;
   TransferHandler on_transfer_;
   std::function<void(std::string_view, std::string_view)> on_message_stored_;
   // transfer.cpp

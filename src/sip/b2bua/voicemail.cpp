@@ -13,6 +13,7 @@ namespace callplan::sip {
 void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
   LegPtr leg = leg_for(side);
   leg->in_voicemail = true;
+  leg->voicemail_unreported = true;
   leg->menu = false;
   leg->prompt = false;  // an announcement before it is over for the session
   leg->job = std::move(job);
@@ -33,10 +34,13 @@ void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
       log_(fmt::format("call {}: voicemail of {} refused ({}): {}", leg->invite.call_id,
                        leg->job.extension, status, leg->failure));
       leg->over = true;
+      leg->refused = status;
       forget(leg);
       return;
     }
+    const bool answered_before = leg->answered;  // by a menu: its answer was reported then
     answer(leg);
+    if (!answered_before && leg->answered && on_answered_) on_answered_(leg->call);
     control_.request({{"op", "play"},
                       {"leg", leg->name},
                       {"prompt", {{"text", leg->job.greeting}, {"language", leg->job.language},

@@ -57,6 +57,9 @@ struct Proxy::Call {
   int final_status = 0;        // what the caller got (200 when answered)
   CallRecord record;           // filled in as the call goes (call_record.hpp)
   std::string dialog_key;      // DialogSet::key of the answered dialog: its BYE ends the record
+  // The own media side took the call to voicemail: its record waits for on_voicemail_over,
+  // under dialog_key "own-media:<id>" (call_end.cpp).
+  bool own_voicemail = false;
   // Signed dialog tokens (dialog_token.hpp), the user part of our Record-Route and of our
   // Contact toward the carrier, so in-dialog requests are relayed after a restart too.
   std::string token;           // toward the phones: the caller's side and tag

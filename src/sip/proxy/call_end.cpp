@@ -24,14 +24,15 @@ void Proxy::setup_over(Call& call) {
   CallOutcome outcome = call.session->outcome();
   r.disposition = to_string(outcome.disposition);
   r.status = call.final_status;
-  // A 2xx from the media server (voicemail, or a prompt that took the call) or a phone: who
-  // answered is the session's target, or the mailbox's owner for voicemail.
-  if (call.winner) {
+  // A 2xx from the media server (voicemail, or a prompt that took the call) or a phone, or
+  // the own media side's mailbox: who answered is the session's target, or the mailbox's
+  // owner for voicemail.
+  if (call.winner || (call.own_voicemail && call.final_status == 200)) {
     r.answered_by = outcome.disposition == Disposition::voicemail ? std::string(outcome.user)
                                                                   : std::string(outcome.by);
   }
-  if (call.winner && !call.dialog_key.empty()) {
-    // Written at the BYE.
+  if (!call.dialog_key.empty()) {
+    // Written at the BYE (the own media side's on_ended or on_voicemail_over for its calls).
     open_records_.insert_or_assign(
         call.dialog_key, OpenRecord{std::move(r), std::string(call.invite.from.tag())});
     return;
@@ -40,11 +41,36 @@ void Proxy::setup_over(Call& call) {
   emit(r);
 }
 
-void Proxy::close_record(const std::string& dialog_key, std::string_view ended_by) {
+std::string Proxy::own_media_key(std::uint64_t call) { return fmt::format("own-media:{}", call); }
+
+// A voicemail call of the own media side is over. Usually the proxy was done with it long
+// before (its record is open); when the mailbox refused it at once, the call is still here
+// and is recorded when the proxy is done with it, as any call that ends during set-up.
+void Proxy::own_media_voicemail_over(std::uint64_t call_id, int status, std::string_view by) {
+  if (Call* call = find(call_id)) {
+    call->final_status = status;
+    call->dialog_key.clear();
+    call->record.ended_by = by;
+    if (status != 200) {
+      call->record.answer.reset();
+      call->record.answered_device.clear();
+    }
+    return;
+  }
+  close_record(own_media_key(call_id), by, status);
+}
+
+void Proxy::close_record(const std::string& dialog_key, std::string_view ended_by, int status) {
   auto it = open_records_.find(dialog_key);
   if (it == open_records_.end()) return;
   CallRecord r = std::move(it->second.record);
   open_records_.erase(it);
+  if (status != 0 && status != r.status) {  // not answered after all
+    r.status = status;
+    r.answer.reset();
+    r.answered_by.clear();
+    r.answered_device.clear();
+  }
   // An open record's call is gone, so its clock anchor is: wall time is as good here.
   r.end = CallRecord::Clock::now();
   if (r.answer && r.end < *r.answer) r.end = *r.answer;

@@ -131,10 +131,19 @@ bool Proxy::anchored(const Call& call) const {
   return config_.own_media != nullptr && config_.own_media->answered(anchor_of(call));
 }
 
-// The menu answered the caller: the caller's INVITE has its final response, ours.
+// The own media side answered the caller. A menu: the caller's INVITE has its final
+// response, ours. Voicemail: the mailbox took the call, now; the proxy is done with such a
+// call as soon as it hands it over, so its record is usually open already.
 void Proxy::own_media_answered(std::uint64_t call_id) {
   Call* call = find(call_id);
-  if (call == nullptr || call->final_sent) return;
+  if (call == nullptr) {
+    auto open = open_records_.find(own_media_key(call_id));
+    if (open != open_records_.end() && !open->second.record.answer)
+      open->second.record.answer = CallRecord::Clock::now();
+    return;
+  }
+  if (call->own_voicemail && !call->record.answer) call->record.answer = wall(*call);
+  if (call->final_sent) return;
   call->final_sent = true;
   call->final_status = 200;
 }
@@ -207,7 +216,7 @@ bool Proxy::anchored_answer(Call& call, std::size_t index, const Message& respon
   if (call.anchor == 0) {
     // The caller's call: its record is closed at the BYE of either side (on_ended), and a
     // transfer routes from what it keeps here. A transfer's call is recorded at once.
-    call.dialog_key = fmt::format("own-media:{}", call.id);
+    call.dialog_key = own_media_key(call.id);
     anchored_calls_[call.id] = AnchoredCall{call.directory, call.routing, call.invite_bytes, call.caller};
   }
   for (std::size_t i = 0; i < call.branches.size(); ++i)
@@ -325,10 +334,16 @@ void Proxy::to_voicemail(Call& call, UserIndex user) {
   }
   auto to = media_server();
   if (!to && config_.own_media && (!call.final_sent || anchored(call))) {
-    // The own media side answers the caller from now on; the proxy's part is over.
-    config_.own_media->voicemail(caller_side(call), voicemail_job(call, user));
+    // The own media side answers the caller from now on; the proxy's part is over, but the
+    // record waits for the end of the voicemail call (own_media_voicemail_over). After a
+    // menu the caller is answered already: the mailbox takes the call now.
+    if (anchored(call)) call.record.answer = wall(call);
+    call.own_voicemail = true;
+    call.dialog_key = own_media_key(call.id);
+    call.record.answered_device = "media-server";
     call.final_sent = true;
     call.final_status = 200;
+    config_.own_media->voicemail(caller_side(call), voicemail_job(call, user));
     return;
   }
   if (!to) {

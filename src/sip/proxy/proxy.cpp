@@ -47,8 +47,12 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
     config_.own_media->on_caller_left([this](std::uint64_t call) { own_media_caller_left(call); });
     config_.own_media->on_ended([this](std::uint64_t call, std::string_view by) {
       anchored_calls_.erase(call);
-      close_record(fmt::format("own-media:{}", call), by);
+      close_record(own_media_key(call), by);
     });
+    config_.own_media->on_voicemail_over(
+        [this](std::uint64_t call, int status, std::string_view by) {
+          own_media_voicemail_over(call, status, by);
+        });
     config_.own_media->on_transfer(
         [this](std::uint64_t call, std::string_view target, std::string_view transferor) {
           return own_media_transfer(call, target, transferor);

@@ -175,6 +175,7 @@ class Proxy {
                                    std::string_view transferor);
   void transfer_over(Call& call);  // the target call ended: answered, or back it goes
   void own_media_answered(std::uint64_t call);
+  void own_media_voicemail_over(std::uint64_t call, int status, std::string_view by);
   void own_media_caller_left(std::uint64_t call);
   void own_media_digit(std::uint64_t call, char digit);
   void own_media_prompt_ended(std::uint64_t call);
@@ -186,7 +187,11 @@ class Proxy {
   void end_late_answer(Call& call, std::size_t branch, const Message& response);
   // call_end.cpp
   void setup_over(Call& call);  // the INVITE transaction is over: record now, or at the BYE
-  void close_record(const std::string& dialog_key, std::string_view ended_by);
+  // `status` (when not 0) is the caller's final status after all: a call the own media
+  // side could not take to voicemail after the proxy was done with it.
+  void close_record(const std::string& dialog_key, std::string_view ended_by, int status = 0);
+  // The key of a record the own media side closes (a call it answered): "own-media:<call>".
+  static std::string own_media_key(std::uint64_t call);
   void emit(CallRecord& record);  // the log line and the record
   std::string bye_sender(const Message& bye) const;  // "caller" or "callee"
   CallRecord::Clock::time_point wall(const Call& call) const;

@@ -6,13 +6,16 @@ office-hours condition are played every run. In office hours reception rings on 
 Anna's devices, linphonec (the reception desk's account) and baresip (her laptop); the
 desk answers, the laptop stops ringing within a second. After hours the media side answers
 with the closed message and no phone rings. The carrier hears nothing of the inside.
-About 15 s.
+Each run's books (the call detail records and the call log) hold exactly one entry per call,
+however it ended: answered, cancelled by the caller while both phones rang, or voicemail.
+About 20 s.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -74,6 +77,34 @@ def first_ring(binary: str, at: str) -> list[str]:
     return rings[0]["targets"] if rings and rings[0]["t"] == 0 else []
 
 
+def books(server: ServerProcess) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
+    """The call detail records and the per-call log lines (`call ID: ... -> ...`), by Call-ID,
+    once the server has stopped (a record kept open until the end would be written then)."""
+    records: dict[str, list[dict]] = {}
+    for line in server.cdr.read_text().splitlines():
+        record = json.loads(line)
+        records.setdefault(record["call_id"], []).append(record)
+    deadline = time.monotonic() + 2  # the server has exited; its last lines may be in the pipe
+    while "callplan serve: stopped" not in (log := server.stderr_text(100000)):
+        assert time.monotonic() < deadline, log
+        time.sleep(0.05)
+    lines: dict[str, list[str]] = {}
+    for line in log.splitlines():
+        if m := re.match(r"callplan serve: call (\S+): .* -> ", line):
+            lines.setdefault(m.group(1), []).append(line)
+    return records, lines
+
+
+def assert_one_entry_per_call(server: ServerProcess, calls: int) -> list[dict]:
+    """Exactly `calls` calls in the books, each with one record and one log line; the
+    records in the order they were written."""
+    records, lines = books(server)
+    assert len(records) == calls and all(len(r) == 1 for r in records.values()), records
+    assert lines.keys() == records.keys(), (lines, records)
+    assert all(len(line) == 1 for line in lines.values()), lines
+    return [json.loads(line) for line in server.cdr.read_text().splitlines()]
+
+
 @pytest.mark.parametrize("weekday,hour", [(1, 10), (6, 12)], ids=["tuesday-10h", "sunday-12h"])
 def test_the_main_line_rings_what_the_simulator_says(tmp_path: Path, weekday: int, hour: int,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,11 +156,30 @@ def test_the_main_line_rings_what_the_simulator_says(tmp_path: Path, weekday: in
             assert carrier.wait(timeout=10) == EXIT_OK, carrier.report()
             records = server.call_records(1)
             assert records[0]["answered_by"] == "001", records
+            # A second caller gives up while both of Anna's devices ring: both stop.
+            mark = desk.mark()
+            ringing = len(laptop.events)
+            quitter = SippPeer(tmp_path, "quitter", "trunk_call_cancel.xml", local_ip=TRUNK_IP,
+                               local_port=free_udp_port(TRUNK_IP), remote=server.hostport,
+                               timeout_s=10, keys={"called": MAIN_LINE, "caller": CALLER},
+                               extra=["-mp", str(free_udp_port(TRUNK_IP))]).start()
+            try:
+                desk.wait_line(r"Receiving new incoming call", timeout=5, start=mark)
+                assert quitter.wait(timeout=10) == EXIT_OK, quitter.report()
+                desk.wait_line(r"Call \d+ with .* ended", timeout=3, start=mark)
+                deadline = time.monotonic() + 3
+                while sum(e.get("type") == "CALL_CLOSED" for e in laptop.events[ringing:]) < 1:
+                    assert time.monotonic() < deadline, laptop.text()
+                    time.sleep(0.05)
+            finally:
+                quitter.kill()
+            dispositions = [("answered", 200), ("abandoned", 487)]
         else:  # after hours: the closed message on the media side, no phone rings
             assert expected == [], f"the example's plan changed: first ring {expected}"
             assert carrier.wait(timeout=12) == EXIT_OK, carrier.report()
             assert not laptop.has_event("CALL_INCOMING"), laptop.text()
             assert not desk.has_line("Receiving new incoming call"), desk.text()
+            dispositions = [("voicemail", 200)]
         inside = ["acme-reception", "acme-anna-softphone", f":{desk.sip_port}",
                   f":{laptop.sip_port}"]
         assert not (leaks := inside_seen_by(carrier, inside)), leaks
@@ -140,3 +190,10 @@ def test_the_main_line_rings_what_the_simulator_says(tmp_path: Path, weekday: in
             p.close()
         rc = server.stop()
     assert rc == 0, server.stderr_text()
+    records = assert_one_entry_per_call(server, len(dispositions))
+    assert [(r["disposition"], r["status"]) for r in records] == dispositions, records
+    if expected == []:  # the mailbox took the call: answered by it, ended by the carrier's BYE
+        (record,) = records
+        assert record["answered_by"] == "001" and record["answered_device"] == "media-server", record
+        assert record["answer"] and record["start"] <= record["answer"] <= record["end"], record
+        assert record["ended_by"] == "caller" and record["duration"] >= 1, record

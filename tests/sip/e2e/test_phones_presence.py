@@ -78,7 +78,8 @@ def test_presence_of_nobody_is_404_and_presence_is_an_allowed_event(lab: Lab) ->
 
 def test_another_companys_phone_is_not_found(tmp_path: Path) -> None:
     """Two companies with the same extensions: a phone of one cannot watch a device of the
-    other by its SIP username (404: names are looked up in the watcher's own company)."""
+    other by its SIP username, neither its presence nor its busy lamp (`dialog`), nor send it
+    a MESSAGE (404: names are looked up in the sender's own company, as for calls)."""
     files = []
     for login, number in (("north", "+31850000101"), ("south", "+31850000201")):
         f = tmp_path / f"{login}.yaml"
@@ -87,12 +88,21 @@ def test_another_companys_phone_is_not_found(tmp_path: Path) -> None:
     companies = Companies(tmp_path)
     try:
         server = companies.start(files)
-        peer = companies.peer("south-phone-watches-north-desk", "subscribe_refused.xml",
+        for event in ("presence", "dialog"):
+            peer = companies.peer(f"south-phone-watches-north-desk-{event}",
+                                  "subscribe_refused.xml",
+                                  local_ip=SERVER_IP, local_port=free_udp_port(SERVER_IP),
+                                  remote=server.hostport, timeout_s=10,
+                                  keys={"target": "north-desk", "event": event},
+                                  inject=auth_inject("south", "phone"))
+            assert peer.run() == EXIT_OK, peer.report()
+            assert refusal(peer) == 404, peer.report()
+        chat = companies.peer("south-phone-writes-to-north-desk", "message_send.xml",
                               local_ip=SERVER_IP, local_port=free_udp_port(SERVER_IP),
                               remote=server.hostport, timeout_s=10,
-                              keys={"target": "north-desk", "event": "presence"},
+                              keys={"target": "north-desk"},
                               inject=auth_inject("south", "phone"))
-        assert peer.run() == EXIT_OK, peer.report()
-        assert refusal(peer) == 404, peer.report()
+        assert chat.run() == EXIT_OK, chat.report()
+        assert refusal(chat) == 404, chat.report()
     finally:
         companies.close()

@@ -2,13 +2,16 @@
 docs/sip-server.md says, registers over UDP and TCP, calls a colleague, holds and resumes,
 and of a user's two phones only the one that answers stays in the call; takes a carrier's
 call along the ring-all plan (sipp as the carrier), transfers a call to a colleague (blind
-REFER), and shows a colleague's lamp busy while they are in a call (presence). Each test
-takes a few seconds (linphonec: test_linphone.py).
+REFER), and shows a colleague's lamp busy while they are in a call (presence); and two
+phones register and call each other while a third one on their address floods the server.
+Each test takes a few seconds (linphonec: test_linphone.py).
 """
 from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -288,3 +291,112 @@ def subscribes(server: ServerProcess) -> int:
         text = answer.read().decode()
     m = re.search(r'^callplan_sip_requests_total\{method="SUBSCRIBE"\} (\d+)', text, re.M)
     return int(m.group(1)) if m else 0
+
+
+def metric(server: ServerProcess, name: str) -> int:
+    """A counter of the server's metrics (docs/sip-server.md "Metrics"), 0 when absent."""
+    url = f"http://{server.metrics}/metrics"  # type: ignore[attr-defined]
+    with urllib.request.urlopen(url, timeout=3) as answer:
+        text = answer.read().decode()
+    m = re.search(rf"^{re.escape(name)} (\d+)", text, re.M)
+    return int(m.group(1)) if m else 0
+
+
+class Flood:
+    """A broken phone (issue 12.5: a baresip bug sent 28,000 SUBSCRIBEs a minute): from one
+    UDP socket on 127.0.0.1, `rate` SUBSCRIBEs a second without credentials, each a new
+    transaction; counts the answers it gets (one 407 each, when let through)."""
+
+    def __init__(self, server: ServerProcess, rate: int) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)
+        self.server = server.address
+        self.rate = rate
+        self.sent = 0
+        self.answers = 0
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._send, daemon=True),
+                         threading.Thread(target=self._receive, daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _send(self) -> None:
+        port = self.sock.getsockname()[1]
+        host, server_port = self.server
+        per_tick, tick = self.rate // 100, 0.01
+        while not self._stop.is_set():
+            for _ in range(per_tick):
+                n = self.sent
+                self.sock.sendto((
+                    f"SUBSCRIBE sip:102@{host}:{server_port} SIP/2.0\r\n"
+                    f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKflood{n};rport\r\n"
+                    "Max-Forwards: 70\r\n"
+                    f"From: <sip:e2e-carol-desk@{host}>;tag=flood{n}\r\n"
+                    f"To: <sip:102@{host}>\r\n"
+                    f"Call-ID: flood{n}@127.0.0.1\r\n"
+                    "CSeq: 1 SUBSCRIBE\r\nEvent: presence\r\nExpires: 600\r\n"
+                    f"Contact: <sip:e2e-carol-desk@127.0.0.1:{port}>\r\n"
+                    "Content-Length: 0\r\n\r\n").encode(), self.server)
+                self.sent += 1
+            time.sleep(tick)
+
+    def _receive(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.sock.recv(65536)
+                self.answers += 1
+            except (socket.timeout, OSError):
+                continue
+
+    def stop(self) -> float:
+        """Stops it; the seconds it ran."""
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=2)
+        self.sock.close()
+        return time.monotonic() - self.started
+
+
+def test_a_flooding_phone_does_not_silence_the_others_on_its_address(tmp_path: Path) -> None:
+    """Issue 12.5: an office behind NAT is one address. One phone floods the server (2,000
+    requests a second); its colleagues on the same address (127.0.0.1) register and call each
+    other meanwhile. The limits are lowered (10 requests a second per phone, 40 per address)
+    so that the flood is 50 times the address's budget: were the limit per address alone,
+    the flood would take nearly all of it and the phones would not even register."""
+    metrics = f"127.0.0.1:{free_udp_port('127.0.0.1')}"
+    server = ServerProcess(TENANT, tmp_path, extra_args=[
+        "--metrics", metrics, "--endpoint-rate-limit", "10", "--rate-limit", "40"]).start()
+    server.metrics = metrics  # type: ignore[attr-defined]
+    server.phones = []  # type: ignore[attr-defined]
+    flood = None
+    try:
+        flood = Flood(server, rate=2000)
+        time.sleep(1.0)  # the flooder's burst is spent: from now on it is at its phone's limit
+        alice = phone(server, tmp_path, "alice", "alice-desk", "udp")
+        bob = phone(server, tmp_path, "bob", "bob-desk", "udp")
+        alice.wait_registered()
+        bob.wait_registered()
+        bob.command("dial", "101")
+        alice.wait_event("CALL_INCOMING")
+        alice.command("accept")
+        alice.wait_event("CALL_ESTABLISHED")
+        bob.wait_event("CALL_ESTABLISHED")
+        bob.command("hangup")
+        alice.wait_event("CALL_CLOSED")
+        bob.wait_event("CALL_CLOSED")
+        seconds = flood.stop()
+        # The flooder got its own budget (a burst of 20, then 10 a second), no more.
+        assert flood.sent > 10 * 40 * seconds, (flood.sent, seconds)  # 10x the address's
+        assert flood.answers <= 20 + 10 * seconds + 10, (flood.answers, seconds)
+        assert metric(server, "callplan_sip_rate_limited_total") >= 0.9 * (flood.sent - flood.answers)
+        (record,) = server.call_records(1)
+        assert record["disposition"] == "answered" and record["answered_by"] == "101", record
+    finally:
+        if flood is not None:
+            flood.stop()
+        for p in server.phones:  # type: ignore[attr-defined]
+            p.close()
+        rc = server.stop()
+    assert rc == 0, server.stderr_text()
