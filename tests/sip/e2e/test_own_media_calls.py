@@ -8,8 +8,11 @@ The carrier is sipp for the signalling and this file's RtpPeer for the audio (it
 1 kHz tone and the digit, and keeps what it receives), so the test can tell the phone's tone
 from serve's ringback and silence. baresip's sndfile module keeps what the phone heard.
 
-Part of the sip_e2e ctest; about 26 s for the four tests (the two hold tests about 9 s each). A missing peer (sipp, baresip) fails
-under CI=true instead of skipping."""
+Hold and resume, by the phone and by the carrier (re-INVITEs answered by serve from each
+side's own media leg), are the last two tests.
+
+Part of the sip_e2e ctest; about 28 s for the four tests (the two hold tests about 6 and
+8.5 s). A missing peer (sipp, baresip) fails under CI=true instead of skipping."""
 
 from __future__ import annotations
 
@@ -274,7 +277,7 @@ def test_the_phone_holds_and_resumes_a_call_after_the_menu(own, tmp_path: Path) 
     """baresip's hold (a re-INVITE with a=sendonly in serve's own dialog toward the phone) is
     answered by serve from the phone's media leg, recvonly: the media process sends the phone
     nothing while it holds, the carrier gets no re-INVITE and hears no phone (baresip sends
-    nothing on hold); after the resume the tone flows both ways again. About 9 s."""
+    nothing on hold); after the resume the tone flows both ways again. About 6 s."""
     lab, alice, rtp = own
     carrier = menu_caller(lab, tmp_path, rtp, "serve", pause_ms=0)
     connected = connect_through_menu(lab, alice, rtp)
@@ -309,7 +312,7 @@ def test_the_carrier_holds_and_resumes_a_call_after_the_menu(own, tmp_path: Path
     serve from the caller's leg (recvonly, then sendrecv; the o= version one up each time,
     checked by the scenario), never passed to the phone; serve's RTP to the carrier stops
     while it holds and starts again, and the phone hears the carrier's tone throughout
-    (sendonly: the carrier still sends). About 9 s."""
+    (sendonly: the carrier still sends). About 8.5 s."""
     lab, alice, rtp = own
     carrier = menu_caller(lab, tmp_path, rtp, "after_hold", pause_ms=0)
     connect_through_menu(lab, alice, rtp)
