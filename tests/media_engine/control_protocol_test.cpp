@@ -76,6 +76,8 @@ TEST(ControlProtocol, OtherCommands) {
   EXPECT_EQ(std::get<CollectCmd>(parse_request(R"({"id":1,"op":"collect","leg":"a","timeout_ms":800,"flush":true})")
                                      .request->command).timeout_ms, 800u);
   EXPECT_FALSE(std::get<RingbackCmd>(parse_request(R"({"id":1,"op":"ringback","leg":"a","on":false})").request->command).on);
+  EXPECT_EQ(std::get<ReofferCmd>(parse_request(R"({"id":1,"op":"reoffer","leg":"a","sdp":"v=0"})").request->command).sdp, "v=0");
+  EXPECT_EQ(parse_request(R"({"id":1,"op":"reoffer","leg":"a"})").error->code, "bad-request");
   EXPECT_EQ(std::get<BridgeCmd>(parse_request(R"({"id":1,"op":"bridge","leg":"a","with":"b"})").request->command).with, "b");
   for (const char* op : {"stop", "unbridge", "close"})
     EXPECT_TRUE(parse_request(std::string(R"({"id":1,"op":")") + op + R"(","leg":"a"})").request) << op;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <asio/io_context.hpp>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include "media/engine/control_protocol.hpp"
@@ -135,6 +136,57 @@ TEST_F(Dispatch, CollectTimesOutOnTheTick) {
   auto timeouts = events("timeout");
   ASSERT_EQ(timeouts.size(), 1u);
   EXPECT_EQ(timeouts[0]["why"], "no_digit");
+}
+
+// A hold and a resume (RFC 3264 8.4): the answer keeps the port and the session id, its
+// version goes up by one each time, the direction is mirrored; no common codec leaves the
+// leg as it was; a leg still waiting for the answer to its own offer takes no new offer.
+TEST_F(Dispatch, ReofferAnswersHoldAndResumeOnTheSamePort) {
+  auto opened = call(open_line(1, "a"));
+  ASSERT_TRUE(opened["ok"]) << opened;
+  auto reoffer = [&](int id, const std::string& leg, const std::string& sdp) {
+    return call(nlohmann::json{{"id", id}, {"op", "reoffer"}, {"leg", leg}, {"sdp", sdp}}.dump());
+  };
+  std::string hold = std::string(kOffer) + "a=sendonly\r\n";
+  auto held = reoffer(2, "a", hold);
+  ASSERT_TRUE(held["ok"]) << held;
+  EXPECT_EQ(held["direction"], "recvonly");
+  std::string answer = held["sdp"].get<std::string>();
+  EXPECT_NE(answer.find("a=recvonly"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(fmt::format("m=audio {} ", opened["port"].get<int>())), std::string::npos) << answer;
+  auto origin = [](const nlohmann::json& body) {  // "o=callplan <id> <version>"
+    std::string sdp = body.get<std::string>();
+    auto at = sdp.find("o=");
+    return sdp.substr(at, sdp.find(" IN ", at) - at);
+  };
+  std::string before = origin(opened["sdp"]), after = origin(held["sdp"]);
+  EXPECT_EQ(before.substr(0, before.rfind(' ')), after.substr(0, after.rfind(' ')));  // the session id
+  EXPECT_EQ(before.back(), '0');
+  EXPECT_EQ(after.back(), '1');
+
+  std::string inactive = "v=0\r\no=t 1 3 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+                         "m=audio 25998 RTP/AVP 8\r\na=inactive\r\n";
+  auto off = reoffer(3, "a", inactive);
+  ASSERT_TRUE(off["ok"]) << off;
+  EXPECT_EQ(off["direction"], "inactive");
+  EXPECT_EQ(off["codec"], "PCMA");
+  EXPECT_EQ(origin(off["sdp"]).back(), '2');
+
+  auto resumed = reoffer(4, "a", kOffer);
+  EXPECT_EQ(resumed["direction"], "sendrecv");
+  EXPECT_EQ(resumed["codec"], "PCMU");
+  EXPECT_EQ(origin(resumed["sdp"]).back(), '3');
+
+  std::string g722_only = "v=0\r\no=t 1 4 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                           "m=audio 25998 RTP/AVP 9\r\n";
+  auto refused = reoffer(5, "a", g722_only);
+  EXPECT_EQ(refused["code"], "not-acceptable") << refused;
+  EXPECT_EQ(origin(reoffer(6, "a", kOffer)["sdp"]).back(), '4');  // the refused one took no version
+
+  ASSERT_TRUE(call(R"({"id":7,"op":"open","leg":"b"})")["ok"]);
+  EXPECT_EQ(reoffer(8, "b", kOffer)["code"], "wrong-state");
+  EXPECT_EQ(reoffer(9, "c", kOffer)["code"], "unknown-leg");
+  EXPECT_EQ(reoffer(10, "a", "not sdp")["code"], "bad-sdp");
 }
 
 }  // namespace

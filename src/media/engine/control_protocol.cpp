@@ -83,6 +83,7 @@ Command command_of(const std::string& op, const json& o) {
     return c;
   }
   if (op == "answer") return AnswerCmd{string_field(o, "sdp", true)};
+  if (op == "reoffer") return ReofferCmd{string_field(o, "sdp", true)};
   if (op == "play") return PlayCmd{prompt_field(o), bool_field(o, "barge_in", false), bool_field(o, "flush", false)};
   if (op == "stop") return StopCmd{};
   if (op == "collect")

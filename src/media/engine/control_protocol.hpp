@@ -65,6 +65,10 @@ struct OpenCmd {
 struct AnswerCmd {
   std::string sdp;  // the peer's answer to our offer
 };
+// A new offer of the peer on a running leg (its re-INVITE or UPDATE: hold, resume, refresh).
+struct ReofferCmd {
+  std::string sdp;
+};
 struct PlayCmd {
   PromptRef prompt;
   bool barge_in = false;
@@ -114,7 +118,7 @@ struct UnbridgeCmd {};
 struct CloseCmd {};
 struct PingCmd {};
 
-using Command = std::variant<OpenCmd, AnswerCmd, PlayCmd, StopCmd, CollectCmd, RingbackCmd, RecordCmd,
+using Command = std::variant<OpenCmd, AnswerCmd, ReofferCmd, PlayCmd, StopCmd, CollectCmd, RingbackCmd, RecordCmd,
                              BridgeCmd, UnbridgeCmd, CloseCmd, PingCmd, MailboxCmd>;
 
 struct Request {

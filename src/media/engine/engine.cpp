@@ -47,6 +47,7 @@ struct Leg {
   std::optional<SessionDescription> our_offer;  // waiting for `answer`
   bool running = false;
   NegotiatedAudio audio;
+  std::uint64_t sdp_version = 0;  // of our last SDP's o= line (RFC 3264 8: +1 per new one)
   std::chrono::milliseconds rtp_timeout{30'000};
   bool timeout_reported = false;
 
@@ -138,6 +139,7 @@ void Engine::handle(const Request& r) {
         [&](const auto& c) {
           using T = std::decay_t<decltype(c)>;
           if constexpr (std::is_same_v<T, AnswerCmd>) answer(r, c);
+          else if constexpr (std::is_same_v<T, ReofferCmd>) reoffer(r, c);
           else if constexpr (std::is_same_v<T, PlayCmd>) play(r, c);
           else if constexpr (std::is_same_v<T, StopCmd>) stop(r);
           else if constexpr (std::is_same_v<T, CollectCmd>) collect(r, c);
@@ -203,6 +205,29 @@ void Engine::answer(const Request& r, const AnswerCmd& c) {
   start_stream(leg, *accepted.audio);
   reply_ok(r.id, {{"codec", encoding_name(accepted.audio->codec)},
                   {"telephone_event", accepted.audio->telephone_event.has_value()}});
+}
+
+// RFC 3264 section 8: the answer to a new offer keeps our port and o= session id, with the
+// version one up; directions are mirrored as in the first answer, so a peer that holds
+// (sendonly, inactive) gets recvonly or inactive and the stream stops sending to it, and its
+// resume (sendrecv) starts it again. What plays or is bridged goes on through the restart.
+void Engine::reoffer(const Request& r, const ReofferCmd& c) {
+  Leg& leg = *find(r.leg);
+  if (!leg.running) return reply_error(r.id, errc::wrong_state, "the leg has no answer to its offer yet");
+  auto parsed = parse_sdp(c.sdp);
+  if (!parsed.ok()) return reply_error(r.id, errc::bad_sdp, parsed.problem.text());
+  LocalAudio local{.address = config_.sdp_address, .port = leg.stream->local_port()};
+  local.session_id = std::to_string(leg.serial);
+  local.session_version = std::to_string(leg.sdp_version + 1);
+  Answer answer = answer_offer(*parsed.description, local);
+  if (answer.outcome == AnswerOutcome::not_acceptable)  // the leg goes on as it was
+    return reply_error(r.id, errc::not_acceptable, answer.reason);
+  ++leg.sdp_version;
+  start_stream(leg, answer.audio);
+  reply_ok(r.id, {{"sdp", format_sdp(answer.description)},
+                  {"codec", encoding_name(answer.audio.codec)},
+                  {"telephone_event", answer.audio.telephone_event.has_value()},
+                  {"direction", std::string(to_string(answer.audio.direction))}});
 }
 
 void Engine::start_stream(Leg& leg, const NegotiatedAudio& audio) {

@@ -88,6 +88,7 @@ class Engine {
 
   void open(const Request& r, const OpenCmd& c);
   void answer(const Request& r, const AnswerCmd& c);
+  void reoffer(const Request& r, const ReofferCmd& c);
   void play(const Request& r, const PlayCmd& c);
   void stop(const Request& r);
   void collect(const Request& r, const CollectCmd& c);

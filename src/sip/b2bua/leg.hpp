@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sip/b2bua/answered_dialog.hpp"
 #include "sip/b2bua/own_media.hpp"
 
 namespace callplan::sip {
@@ -27,6 +28,7 @@ struct OwnMedia::PhoneSide {
   Peer peer;                    // where its INVITE went (its flow)
   std::uint32_t cseq = 1;
   std::string key;              // dialog_key of the phone's dialog, in dialogs_
+  DialogMedia session;          // our SDP in that dialog, and the phone's later offers
   bool answered = false;
   std::string device;           // the SIP username of the phone that answered
 };
@@ -36,11 +38,7 @@ struct OwnMedia::Leg {
 
   std::uint64_t call = 0;
   std::string name;             // the media process's leg name
-  ServerId txn = kNoTransaction;
-  std::string invite_bytes;     // our copy of the INVITE; `invite` views it
-  Message invite;
-  std::string to_tag;
-  Peer caller;
+  AnsweredDialog dialog;        // the caller's INVITE as serve answers it
 
   Media media = Media::closed;
   std::string failure;          // why the open failed (a control code)
@@ -48,8 +46,6 @@ struct OwnMedia::Leg {
   std::string sdp;              // our SDP answer
 
   bool early = false;           // 183 + SDP sent
-  bool answered = false;        // 200 + SDP sent (voicemail)
-  bool acked = false;
   bool over = false;            // the proxy is done with it, or the dialog ended
   bool menu = false;            // a menu waits for its digit
   bool prompt = false;          // an announcement or menu prompt plays (or is being loaded)
@@ -61,9 +57,6 @@ struct OwnMedia::Leg {
   bool greeting = false;        // the greeting is the prompt playing now
   bool recording = false;
   VoicemailJob job;
-  std::string answer_bytes;     // our 200, retransmitted until the ACK (RFC 3261 13.3.1.4)
-  TimerQueue::Id retransmit = TimerQueue::kNone;
-  std::string dialog_key;
 
   PhoneSide out;
   unsigned out_count = 0;         // phone-side media legs opened so far (names stay unique)
@@ -84,16 +77,5 @@ struct OwnMedia::Leg {
   PhoneSide& ringing() { return transfer.active ? next : out; }
   const PhoneSide& ringing() const { return transfer.active ? next : out; }
 };
-
-// Call-ID, the caller's tag and ours: what names a dialog this side answered.
-inline std::string dialog_key(std::string_view call_id, std::string_view caller_tag,
-                              std::string_view our_tag) {
-  std::string key(call_id);
-  key += '\n';
-  key += caller_tag;
-  key += '\n';
-  key += our_tag;
-  return key;
-}
 
 }  // namespace callplan::sip

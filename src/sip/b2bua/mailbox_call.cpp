@@ -38,7 +38,7 @@ void MailboxCalls::on_event(const CallPtr& call, const nlohmann::json& event) {
     if (event.value("why", std::string()) == "no_digit") on_silence(call);
   } else if (kind == "greeting_recorded") {
     const double seconds = event.value("seconds", 0.0);
-    log_(fmt::format("call {}: greeting of {} recorded: {:.1f} s, ended by {}", call->invite.call_id,
+    log_(fmt::format("call {}: greeting of {} recorded: {:.1f} s, ended by {}", call->dialog.invite.call_id,
                      call->box->extension, seconds, event.value("ended", std::string())));
     if (seconds < kShortestGreeting) {  // '#' at once, or silence only: nothing to keep
       say(call, mailbox_phrase(MailboxPhrase::greeting_dropped, call->dial.language));
@@ -65,7 +65,7 @@ void MailboxCalls::say(const CallPtr& call, std::string_view text) {
                    [this, call](const nlohmann::json& reply) {
                      if (reply.value("ok", false) || call->over) return;
                      // No prompt (espeak-ng missing, say): the menu goes on without words.
-                     log_(fmt::format("call {}: mailbox prompt not played: {}", call->invite.call_id,
+                     log_(fmt::format("call {}: mailbox prompt not played: {}", call->dialog.invite.call_id,
                                       reply.value("message", std::string())));
                      if (reply.value("code", std::string()) == kMediaDown) return;
                      call->prompt_playing = false;
@@ -99,18 +99,18 @@ void MailboxCalls::check_pin(const CallPtr& call) {
   if (box && !box->pin.empty() && box->pin == call->typed) {
     call->box = std::move(box);
     call->unlocked = true;
-    log_(fmt::format("call {}: mailbox {} opened from {}", call->invite.call_id, call->box->extension,
+    log_(fmt::format("call {}: mailbox {} opened from {}", call->dialog.invite.call_id, call->box->extension,
                      call->dial.device));
     main_menu(call);
     return;
   }
   ++call->wrong_pins;
-  log_(fmt::format("call {}: mailbox {}: wrong PIN ({} of {})", call->invite.call_id,
+  log_(fmt::format("call {}: mailbox {}: wrong PIN ({} of {})", call->dialog.invite.call_id,
                    call->entered_extension, call->wrong_pins, kPinTries));
   if (call->wrong_pins >= kPinTries) {
     // One security line per call that used up its tries: fail2ban's filter counts it as an
     // authentication failure of the caller's address (contrib/fail2ban).
-    security_.auth_failure(call->caller, "INVITE", call->entered_extension, "voicemail-pin");
+    security_.auth_failure(call->dialog.caller, "INVITE", call->entered_extension, "voicemail-pin");
     goodbye(call, "three wrong PINs");
     return;
   }
@@ -144,7 +144,7 @@ void MailboxCalls::play_message(const CallPtr& call) {
                     {"flush", true}},
                    [this, call](const nlohmann::json& reply) {
                      if (reply.value("ok", false) || call->over) return;
-                     log_(fmt::format("call {}: message not played: {}", call->invite.call_id,
+                     log_(fmt::format("call {}: message not played: {}", call->dialog.invite.call_id,
                                       reply.value("message", std::string())));
                      if (reply.value("code", std::string()) == kMediaDown) return;
                      call->prompt_playing = false;
@@ -196,7 +196,7 @@ void MailboxCalls::record_greeting(const CallPtr& call) {
                       {"silence_seconds", kGreetingSilence}},
                      [this, call](const nlohmann::json& reply) {
                        if (reply.value("ok", false) || call->over) return;
-                       log_(fmt::format("call {}: greeting not recorded: {}", call->invite.call_id,
+                       log_(fmt::format("call {}: greeting not recorded: {}", call->dialog.invite.call_id,
                                         reply.value("message", std::string())));
                        main_menu(call);
                      });
@@ -297,7 +297,7 @@ void MailboxCalls::mailbox_request(const CallPtr& call, nlohmann::json request,
     if (ok && changes && changed_) changed_(call->box->company, call->box->extension);
     if (call->over) return;
     if (!ok)
-      log_(fmt::format("call {}: mailbox {}: {}", call->invite.call_id, call->box->extension,
+      log_(fmt::format("call {}: mailbox {}: {}", call->dialog.invite.call_id, call->box->extension,
                        reply.value("message", std::string())));
     then(reply);
   });

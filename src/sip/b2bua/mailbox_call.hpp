@@ -25,6 +25,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "sip/b2bua/dialog_offer.hpp"
 #include "sip/media_side/control_client.hpp"
 #include "sip/message.hpp"
 #include "sip/security/security_log.hpp"
@@ -92,9 +93,10 @@ class MailboxCalls {
   struct Call;
   using CallPtr = std::shared_ptr<Call>;
 
-  // mailbox_dialog.cpp: the caller's dialog (our 200 until the ACK, BYE both ways).
-  void answer(const CallPtr& call);
-  void retransmit(const CallPtr& call, TimerQueue::Duration interval);
+  // mailbox_dialog.cpp: the caller's dialog (answered_dialog.hpp: our 200 until the ACK,
+  // BYE both ways, hold and resume).
+  void answer(const CallPtr& call, std::string_view sdp);
+  void refuse(const CallPtr& call, int status, std::string_view reason, std::string_view why);
   void hang_up(const CallPtr& call, std::string_view why);
   void end(const CallPtr& call);
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sip/b2bua/answered_dialog.hpp"
 #include "sip/b2bua/mailbox_call.hpp"
 
 namespace callplan::sip {
@@ -27,16 +28,7 @@ struct MailboxCalls::Call {
   };
 
   std::string leg;               // the media process's leg: "m<n>"
-  ServerId txn = kNoTransaction;
-  std::string invite_bytes;      // our copy; `invite` views it
-  Message invite;
-  std::string to_tag;
-  Peer caller;
-  std::string key;               // Call-ID + tags, once answered
-  std::string answer_bytes;      // our 200, sent again until the ACK
-  TimerQueue::Id resend = TimerQueue::kNone;
-  bool answered = false;
-  bool acked = false;
+  AnsweredDialog dialog;         // the caller's INVITE as serve answers it
   bool over = false;
   bool media_open = false;
 

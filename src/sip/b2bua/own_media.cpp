@@ -26,8 +26,8 @@ OwnMedia::OwnMedia(TransactionLayer& layer, Transport& transport, TimerQueue& ti
 }
 
 OwnMedia::~OwnMedia() {
-  for (auto& [call, leg] : legs_) timers_.cancel(leg->retransmit);
-  for (auto& [key, leg] : dialogs_) timers_.cancel(leg->retransmit);
+  for (auto& [call, leg] : legs_) leg->dialog.stop();
+  for (auto& [key, leg] : dialogs_) leg->dialog.stop();
 }
 
 OwnMedia::LegPtr OwnMedia::leg_for(const CallerSide& side) {
@@ -35,11 +35,8 @@ OwnMedia::LegPtr OwnMedia::leg_for(const CallerSide& side) {
   auto leg = std::make_shared<Leg>();
   leg->call = side.call;
   leg->name = fmt::format("c{}", side.call);
-  leg->txn = side.txn;
-  leg->invite_bytes.assign(side.invite->raw);
-  (void)parse_message(leg->invite_bytes, leg->invite);  // it parsed once already
-  leg->to_tag.assign(side.to_tag);
-  leg->caller = side.caller;
+  leg->dialog.take(side.txn, *side.invite, side.to_tag, side.caller);
+  leg->dialog.session.leg = leg->name;
   legs_.emplace(side.call, leg);
   by_txn_.emplace(side.txn, leg);
   return leg;
@@ -61,7 +58,7 @@ void OwnMedia::open(const LegPtr& leg, std::function<void(bool)> then) {
   }
   leg->waiting.push_back(std::move(then));
   leg->media = Leg::Media::opening;
-  if (leg->invite.body.empty() || leg->invite.content_type.find("sdp") == std::string_view::npos) {
+  if (leg->dialog.invite.body.empty() || leg->dialog.invite.content_type.find("sdp") == std::string_view::npos) {
     // An INVITE without an offer (the offer would come in our 200's ACK): not carried here.
     leg->media = Leg::Media::failed;
     leg->failure = "no-offer";
@@ -75,7 +72,7 @@ void OwnMedia::open(const LegPtr& leg, std::function<void(bool)> then) {
     finish(false);
     return;
   }
-  nlohmann::json request{{"op", "open"}, {"leg", leg->name}, {"offer", std::string(leg->invite.body)}};
+  nlohmann::json request{{"op", "open"}, {"leg", leg->name}, {"offer", std::string(leg->dialog.invite.body)}};
   control_.request(std::move(request), [this, leg, finish](const nlohmann::json& reply) {
     if (reply.value("ok", false)) {
       leg->media = Leg::Media::open;
@@ -91,7 +88,7 @@ void OwnMedia::open(const LegPtr& leg, std::function<void(bool)> then) {
     } else {
       leg->media = Leg::Media::failed;
       leg->failure = reply.value("code", std::string("internal"));
-      log_(fmt::format("call {}: media leg not opened: {} {}", leg->invite.call_id, leg->failure,
+      log_(fmt::format("call {}: media leg not opened: {} {}", leg->dialog.invite.call_id, leg->failure,
                        reply.value("message", std::string())));
     }
     finish(leg->media == Leg::Media::open);
@@ -109,12 +106,12 @@ nlohmann::json OwnMedia::prompt_json(const PromptText& prompt) const {
 }
 
 void OwnMedia::early_media(const LegPtr& leg) {
-  if (leg->early || leg->answered || leg->over) return;
+  if (leg->early || leg->dialog.answered || leg->over) return;
   leg->early = true;
-  std::string contact = fmt::format("<sip:{}>", transport_.local(leg->caller.protocol).host_port());
+  std::string contact = fmt::format("<sip:{}>", transport_.local(leg->dialog.caller.protocol).host_port());
   HeaderLine line{"Contact", contact};
-  layer_.respond(leg->txn, build_response(leg->invite, 183, "Session Progress",
-                                          {.to_tag = leg->to_tag,
+  layer_.respond(leg->dialog.txn, build_response(leg->dialog.invite, 183, "Session Progress",
+                                          {.to_tag = leg->dialog.to_tag,
                                            .extra = std::span(&line, 1),
                                            .body = leg->sdp,
                                            .content_type = "application/sdp"}));
@@ -135,7 +132,7 @@ void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what)](bool ok) {
     if (!ok || leg->over) {
-      if (!ok) log_(fmt::format("call {}: announcement not played: media {}", leg->invite.call_id, leg->failure));
+      if (!ok) log_(fmt::format("call {}: announcement not played: media {}", leg->dialog.invite.call_id, leg->failure));
       prompt_ended(leg);
       return;
     }
@@ -144,7 +141,7 @@ void OwnMedia::announce(const CallerSide& side, const PromptText& prompt) {
                      [this, leg](const nlohmann::json& reply) {
                        if (reply.value("ok", false)) return;
                        log_(fmt::format("call {}: announcement not played: {} {}",
-                                        leg->invite.call_id, reply.value("code", std::string()),
+                                        leg->dialog.invite.call_id, reply.value("code", std::string()),
                                         reply.value("message", std::string())));
                        prompt_ended(leg);
                      });
@@ -159,7 +156,7 @@ void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint3
   nlohmann::json what = prompt_json(prompt);
   open(leg, [this, leg, what = std::move(what), timeout](bool ok) {
     if (!ok || leg->over) {
-      if (!ok) log_(fmt::format("call {}: menu without digits: media {}", leg->invite.call_id, leg->failure));
+      if (!ok) log_(fmt::format("call {}: menu without digits: media {}", leg->dialog.invite.call_id, leg->failure));
       prompt_ended(leg);
       return;
     }
@@ -180,7 +177,7 @@ void OwnMedia::menu(const CallerSide& side, const PromptText& prompt, std::uint3
                      [this, leg](const nlohmann::json& reply) {
                        if (reply.value("ok", false)) return;
                        log_(fmt::format("call {}: menu prompt not played: {} {}",
-                                        leg->invite.call_id, reply.value("code", std::string()),
+                                        leg->dialog.invite.call_id, reply.value("code", std::string()),
                                         reply.value("message", std::string())));
                        prompt_ended(leg);  // the menu still takes digits, as after a prompt
                      });
@@ -194,7 +191,7 @@ void OwnMedia::ringback(std::uint64_t call) {
   auto it = legs_.find(call);
   if (it == legs_.end()) return;
   LegPtr leg = it->second;
-  if (leg->media != Leg::Media::open || (!leg->early && !leg->answered) || leg->over ||
+  if (leg->media != Leg::Media::open || (!leg->early && !leg->dialog.answered) || leg->over ||
       leg->in_voicemail || leg->bridged)
     return;
   if (leg->prompt) {  // an announcement still plays: ringback follows it, never cuts it
@@ -241,11 +238,11 @@ void OwnMedia::on_event(const LegPtr& leg, const nlohmann::json& event) {
     if (kind == "recorded" && on_message_stored_) on_message_stored_(leg->job.company, leg->job.extension);
     if (kind == "recorded")
       log_(fmt::format("call {}: voicemail of {} recorded: {:.1f} s, ended by {}, mail {}",
-                       leg->invite.call_id, leg->job.extension, event.value("seconds", 0.0),
+                       leg->dialog.invite.call_id, leg->job.extension, event.value("seconds", 0.0),
                        event.value("ended", std::string()), event.value("mail", std::string())));
     else
       log_(fmt::format("call {}: voicemail of {} not stored ({}: {:.1f} s, ended by {})",
-                       leg->invite.call_id, leg->job.extension, kind, event.value("seconds", 0.0),
+                       leg->dialog.invite.call_id, leg->job.extension, kind, event.value("seconds", 0.0),
                        event.value("ended", std::string())));
     if (!leg->over) hang_up(leg, kind == "recorded" ? "message recorded" : "message not kept");
     close(leg);
@@ -260,7 +257,7 @@ void OwnMedia::call_over(std::uint64_t call) {
   // Voicemail, or a phone connected after a menu: the dialog carries on until a BYE.
   if (leg->in_voicemail || leg->bridged) return;
   // A caller a menu answered, and the plan ended without connecting anyone: our BYE.
-  if (leg->answered) hang_up(leg, "nobody answered");
+  if (leg->dialog.answered) hang_up(leg, "nobody answered");
   leg->over = true;
   leg->menu = false;
   close(leg);
@@ -271,7 +268,20 @@ void OwnMedia::call_over(std::uint64_t call) {
 void OwnMedia::close(const LegPtr& leg) {
   if (leg->media != Leg::Media::open) return;
   leg->media = Leg::Media::closed;
-  control_.request({{"op", "close"}, {"leg", leg->name}}, [](const nlohmann::json&) {});
+  close_leg(leg->name);
+}
+
+// The leg's packet counts go to the log: what an operator (and the hold tests) look at to
+// see that a side on hold was sent nothing.
+void OwnMedia::close_leg(const std::string& name) {
+  control_.request({{"op", "close"}, {"leg", name}},
+                   [this, name, alive = std::weak_ptr<bool>(alive_)](const nlohmann::json& reply) {
+                     if (alive.expired() || !reply.value("ok", false)) return;
+                     const nlohmann::json stats = reply.value("stats", nlohmann::json::object());
+                     log_(fmt::format("media leg {} closed: {} packets sent, {} received, {} lost", name,
+                                      stats.value("sent", std::uint64_t{0}), stats.value("received", std::uint64_t{0}),
+                                      stats.value("lost", std::uint64_t{0})));
+                   });
 }
 
 // The leg leaves every table; a recording still in progress keeps its event handler until
@@ -281,17 +291,18 @@ void OwnMedia::forget(const LegPtr& leg) {
     // Every end of a voicemail call comes through here (the caller's BYE, ours after the
     // recording, a CANCEL, a refusal, the media side failing), some twice: reported once.
     leg->voicemail_unreported = false;
-    const int status = leg->answered ? 200 : leg->refused != 0 ? leg->refused : 487;
-    const std::string_view by = !leg->answered          ? std::string_view()
+    const int status = leg->dialog.answered ? 200 : leg->refused != 0 ? leg->refused : 487;
+    const std::string_view by = !leg->dialog.answered          ? std::string_view()
                                 : leg->ended_by.empty() ? std::string_view("caller")
                                                         : std::string_view(leg->ended_by);
     if (on_voicemail_over_) on_voicemail_over_(leg->call, status, by);
   }
-  timers_.cancel(leg->retransmit);
-  leg->retransmit = TimerQueue::kNone;
+  leg->dialog.stop();
+  leg->out.session.resend.cancel();
+  leg->next.session.resend.cancel();
   if (auto it = legs_.find(leg->call); it != legs_.end() && it->second == leg) legs_.erase(it);
-  if (auto it = by_txn_.find(leg->txn); it != by_txn_.end() && it->second == leg) by_txn_.erase(it);
-  if (!leg->dialog_key.empty()) dialogs_.erase(leg->dialog_key);
+  if (auto it = by_txn_.find(leg->dialog.txn); it != by_txn_.end() && it->second == leg) by_txn_.erase(it);
+  if (!leg->dialog.key.empty()) dialogs_.erase(leg->dialog.key);
   if (!leg->out.key.empty()) dialogs_.erase(leg->out.key);
   if (!leg->next.key.empty()) dialogs_.erase(leg->next.key);
   if (!leg->recording) control_.forget(leg->name);
@@ -314,7 +325,7 @@ void OwnMedia::media_down() {
     prompt_ended(leg);  // a prompt that was playing will never end now
     leg->out.media = MediaState::failed;
     leg->next.media = MediaState::failed;
-    if (leg->answered && !leg->over) {
+    if (leg->dialog.answered && !leg->over) {
       const bool bridged = leg->bridged, voicemail = leg->in_voicemail;
       hang_up(leg, "media side failed");
       bye_phone(leg, "media side failed");

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "sip/b2bua/dialog_offer.hpp"
 #include "sip/media_side/control_client.hpp"
 #include "sip/message.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -74,6 +75,9 @@ struct VoicemailJob {
   std::string greeting;     // the spoken default greeting
   std::string language;
 };
+
+// What serve's own dialogs accept (the Allow of our INVITEs and of a 405).
+inline constexpr std::string_view kOwnDialogAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER";
 
 class OwnMedia {
  public:
@@ -178,7 +182,8 @@ class OwnMedia {
   // or not ours (false).
   bool stray_answer(const Message& answer);
 
-  // A request inside a dialog this side answered (BYE, re-INVITE...): handled, true; false
+  // A request inside a dialog of a call this side answered, from the caller or from the
+  // phone (BYE, REFER, re-INVITE and UPDATE: hold, resume, refresh): handled, true; false
   // when the dialog is not ours.
   bool in_dialog(ServerId txn, const Message& request, const Peer& from);
   bool ack(const Message& ack);
@@ -199,12 +204,14 @@ class OwnMedia {
   void record(const LegPtr& leg);
   void on_event(const LegPtr& leg, const nlohmann::json& event);
   void hang_up(const LegPtr& leg, std::string_view why);  // our BYE to the caller
+  void offer(const LegPtr& leg, ServerId txn, const Message& request, const Peer& from,
+             bool from_phone);                             // a re-INVITE or UPDATE of either side
+  SipSide sip() const;
   void close(const LegPtr& leg);                           // the media process's leg
+  void close_leg(const std::string& name);
   void forget(const LegPtr& leg);
   void media_down();
-  void retransmit_answer(const LegPtr& leg, TimerQueue::Duration interval);
   nlohmann::json prompt_json(const PromptText& prompt) const;
-  std::string via_to(const Peer& to, std::string_view branch) const;
 
   TransactionLayer& layer_;
   Transport& transport_;

@@ -52,7 +52,7 @@ std::string identity_of(std::string_view value) {
 
 bool OwnMedia::answered(std::uint64_t call) const {
   auto it = legs_.find(call);
-  return it != legs_.end() && it->second->answered && !it->second->over &&
+  return it != legs_.end() && it->second->dialog.answered && !it->second->over &&
          !it->second->in_voicemail;
 }
 
@@ -74,7 +74,7 @@ void OwnMedia::open_phone_side(const LegPtr& leg, PhoneSide& side) {
       if (leg->over) close_side(*o);
     } else {
       o->media = MediaState::failed;
-      log_(fmt::format("call {}: media leg for the phones not opened: {} {}", leg->invite.call_id,
+      log_(fmt::format("call {}: media leg for the phones not opened: {} {}", leg->dialog.invite.call_id,
                        reply.value("code", std::string()), reply.value("message", std::string())));
     }
     auto waiting = std::move(o->waiting);
@@ -84,8 +84,7 @@ void OwnMedia::open_phone_side(const LegPtr& leg, PhoneSide& side) {
 }
 
 void OwnMedia::close_side(PhoneSide& side) {
-  if (side.media == MediaState::open)
-    control_.request({{"op", "close"}, {"leg", side.name}}, [](const nlohmann::json&) {});
+  if (side.media == MediaState::open) close_leg(side.name);
   side.media = MediaState::closed;
 }
 
@@ -128,12 +127,12 @@ std::string OwnMedia::phone_invite(std::uint64_t call, const PhoneInvite& what) 
   w.request_line("INVITE", what.request_uri);
   w.header("Via", what.via);
   w.header("Max-Forwards", std::uint64_t{70});
-  std::string from = identity_of(what.from.empty() ? leg.invite.from.text : what.from);
+  std::string from = identity_of(what.from.empty() ? leg.dialog.invite.from.text : what.from);
   const PhoneSide& side = leg.ringing();
   w.header("From", fmt::format("{};tag={}", from, side.tag));
   // The phones see what the caller dialled; the carrier the number it is asked to call.
   if (what.asserted_identity.empty())
-    w.header("To", identity_of(leg.invite.to.text));
+    w.header("To", identity_of(leg.dialog.invite.to.text));
   else
     w.header("To", fmt::format("<{}>", what.request_uri));
   w.header("Call-ID", side.call_id);
@@ -141,7 +140,7 @@ std::string OwnMedia::phone_invite(std::uint64_t call, const PhoneInvite& what) 
   w.header("Contact", fmt::format("<sip:{}{}>", transport_.local(what.protocol).host_port(),
                                   what.protocol == Protocol::tcp ? ";transport=tcp" : ""));
   if (!what.asserted_identity.empty()) w.header("P-Asserted-Identity", what.asserted_identity);
-  w.header("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO");
+  w.header("Allow", kOwnDialogAllow);
   w.finish(side.offer, "application/sdp");
   return out;
 }
@@ -150,7 +149,7 @@ std::string OwnMedia::ack_for_phone(const PhoneSide& o) const {
   std::string out;
   MessageWriter w(out);
   w.request_line("ACK", o.target);
-  w.header("Via", via_to(o.peer, layer_.new_branch()));
+  w.header("Via", via_to(transport_, o.peer, layer_.new_branch()));
   for (const std::string& route : o.routes) w.header("Route", route);
   w.header("Max-Forwards", std::uint64_t{70});
   w.header("From", o.from);
@@ -195,10 +194,12 @@ void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const P
   std::reverse(o.routes.begin(), o.routes.end());
   o.key = dialog_key(o.call_id, answer.to.tag(), o.tag);  // as the phone's requests name it
   dialogs_[o.key] = leg;
+  o.session.our_sdp = o.offer;  // the phone's re-INVITEs are answered from this side's leg
+  o.session.their_origin.assign(sdp_origin(answer.body));
   transport_.send(o.peer, ack_for_phone(o));
   leg->bridged = true;  // from now on the caller's dialog lives as long as the phone's
   if (o.media != MediaState::open || answer.body.empty()) {
-    log_(fmt::format("call {}: the phone's answer has no usable SDP: ending the call", leg->invite.call_id));
+    log_(fmt::format("call {}: the phone's answer has no usable SDP: ending the call", leg->dialog.invite.call_id));
     bye_phone(leg, "no media");
     hang_up(leg, "no media");
     if (on_ended_) on_ended_(leg->call, "callee");
@@ -215,7 +216,7 @@ void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const P
                        return;
                      }
                      log_(fmt::format("call {}: the phone's SDP answer was refused: {} {}",
-                                      leg->invite.call_id, reply.value("code", std::string()),
+                                      leg->dialog.invite.call_id, reply.value("code", std::string()),
                                       reply.value("message", std::string())));
                      bye_phone(leg, "media failed");
                      hang_up(leg, "media failed");
@@ -230,12 +231,12 @@ void OwnMedia::bridge(const LegPtr& leg) {
   control_.request({{"op", "bridge"}, {"leg", leg->name}, {"with", leg->out.name}},
                    [this, leg](const nlohmann::json& reply) {
                      if (reply.value("ok", false)) {
-                       log_(fmt::format("call {}: connected to the phone{}", leg->invite.call_id,
+                       log_(fmt::format("call {}: connected to the phone{}", leg->dialog.invite.call_id,
                                         reply.value("transcoding", false) ? " (transcoding)" : ""));
                        return;
                      }
                      if (leg->over) return;
-                     log_(fmt::format("call {}: bridge failed: {} {}", leg->invite.call_id,
+                     log_(fmt::format("call {}: bridge failed: {} {}", leg->dialog.invite.call_id,
                                       reply.value("code", std::string()),
                                       reply.value("message", std::string())));
                      bye_phone(leg, "media failed");
@@ -270,7 +271,7 @@ void OwnMedia::bye_side(const LegPtr& leg, PhoneSide& o, std::string_view why) {
   std::string out;
   MessageWriter w(out);
   w.request_line("BYE", o.target);
-  w.header("Via", via_to(o.peer, branch));
+  w.header("Via", via_to(transport_, o.peer, branch));
   for (const std::string& route : o.routes) w.header("Route", route);
   w.header("Max-Forwards", std::uint64_t{70});
   w.header("From", o.from);
@@ -283,7 +284,7 @@ void OwnMedia::bye_side(const LegPtr& leg, PhoneSide& o, std::string_view why) {
                       ClientCallbacks{.on_response = [](const Message&) {}, .on_timeout = [] {}});
   dialogs_.erase(o.key);
   o.key.clear();
-  log_(fmt::format("call {}: BYE to the phone ({})", leg->invite.call_id, why));
+  log_(fmt::format("call {}: BYE to the phone ({})", leg->dialog.invite.call_id, why));
 }
 
 void OwnMedia::phone_hung_up(const LegPtr& leg, ServerId txn, const Message& bye) {
@@ -294,7 +295,7 @@ void OwnMedia::phone_hung_up(const LegPtr& leg, ServerId txn, const Message& bye
   layer_.respond(txn, build_response(bye, 200, "OK"));
   dialogs_.erase(leg->out.key);
   leg->out.key.clear();
-  log_(fmt::format("call {}: the phone hung up", leg->invite.call_id));
+  log_(fmt::format("call {}: the phone hung up", leg->dialog.invite.call_id));
   hang_up(leg, "the other side hung up");
   if (on_ended_) on_ended_(leg->call, "callee");
   close(leg);

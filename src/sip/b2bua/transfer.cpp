@@ -62,7 +62,7 @@ void OwnMedia::refer(const LegPtr& leg, ServerId txn, const Message& request) {
   notify_transferor(leg, "SIP/2.0 100 Trying", false);
   notify_transferor(leg, "SIP/2.0 200 OK", true);
   leg->transfer.reported = true;
-  log_(fmt::format("call {}: {} transfers the call to {}", leg->invite.call_id,
+  log_(fmt::format("call {}: {} transfers the call to {}", leg->dialog.invite.call_id,
                    leg->transfer.transferor, target));
   // The caller hears ringback while the target rings; the phone that transferred is left
   // unbridged (on hold) until the target answers.
@@ -84,7 +84,7 @@ void OwnMedia::send_in_phone_dialog(const LegPtr& leg, PhoneSide& side, std::str
   std::string out;
   MessageWriter w(out);
   w.request_line(method, side.target);
-  w.header("Via", via_to(side.peer, branch));
+  w.header("Via", via_to(transport_, side.peer, branch));
   for (const std::string& route : side.routes) w.header("Route", route);
   w.header("Max-Forwards", std::uint64_t{70});
   w.header("From", side.from);
@@ -135,6 +135,8 @@ void OwnMedia::transfer_answered(const LegPtr& leg, const Message& answer, const
   });
   n.key = dialog_key(n.call_id, answer.to.tag(), n.tag);
   dialogs_[n.key] = leg;
+  n.session.our_sdp = n.offer;
+  n.session.their_origin.assign(sdp_origin(answer.body));
   transport_.send(n.peer, ack_for_phone(n));
   if (n.media != MediaState::open || answer.body.empty()) {
     bye_side(leg, n, "no media");
@@ -152,7 +154,7 @@ void OwnMedia::transfer_answered(const LegPtr& leg, const Message& answer, const
                      if (!leg->transfer.reported) notify_transferor(leg, "SIP/2.0 200 OK", true);
                      bye_side(leg, leg->out, "transferred");
                      close_side(leg->out);
-                     log_(fmt::format("call {}: transferred by {} to {} ({})", leg->invite.call_id,
+                     log_(fmt::format("call {}: transferred by {} to {} ({})", leg->dialog.invite.call_id,
                                       leg->transfer.transferor, leg->transfer.target,
                                       leg->next.device));
                      leg->out = std::move(leg->next);
@@ -170,7 +172,7 @@ void OwnMedia::transferor_hung_up(const LegPtr& leg, ServerId txn, const Message
   leg->out.key.clear();
   leg->out.answered = false;
   close_side(leg->out);
-  log_(fmt::format("call {}: {} hung up; the transfer goes on", leg->invite.call_id,
+  log_(fmt::format("call {}: {} hung up; the transfer goes on", leg->dialog.invite.call_id,
                    leg->transfer.transferor));
 }
 
@@ -185,13 +187,13 @@ void OwnMedia::transfer_failed(std::uint64_t call) {
   leg->transfer = Leg::Transfer{};
   if (leg->out.answered && !leg->out.key.empty()) {
     if (!was.reported) notify_transferor(leg, "SIP/2.0 480 Temporarily Unavailable", true);
-    log_(fmt::format("call {}: the transfer to {} was not answered: back to {}", leg->invite.call_id,
+    log_(fmt::format("call {}: the transfer to {} was not answered: back to {}", leg->dialog.invite.call_id,
                      was.target, was.transferor));
     bridge(leg);
     return;
   }
   if (was.recall || was.transferor.empty()) {
-    log_(fmt::format("call {}: nobody took the call back: ending it", leg->invite.call_id));
+    log_(fmt::format("call {}: nobody took the call back: ending it", leg->dialog.invite.call_id));
     hang_up(leg, "nobody answered");
     if (on_ended_) on_ended_(leg->call, "callee");
     close(leg);
@@ -201,7 +203,7 @@ void OwnMedia::transfer_failed(std::uint64_t call) {
   }
   // The phone that transferred has hung up: the call comes back to it (it rings again).
   log_(fmt::format("call {}: the transfer to {} was not answered: calling {} back",
-                   leg->invite.call_id, was.target, was.transferor));
+                   leg->dialog.invite.call_id, was.target, was.transferor));
   leg->transfer = Leg::Transfer{.active = true,
                                 .recall = true,
                                 .target = {},

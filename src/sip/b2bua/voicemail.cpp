@@ -22,25 +22,22 @@ void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
     if (leg->over) return;  // the caller CANCELled meanwhile (answered 487)
     if (!ok) {
       int status = leg->failure == "not-acceptable" ? 488 : 480;
-      std::string warning = fmt::format("399 callplan \"voicemail of {}: {}\"", leg->job.extension,
+      std::string warning = fmt::format("voicemail of {}: {}", leg->job.extension,
                                         leg->failure == "no-offer" ? "the INVITE has no SDP offer"
                                         : status == 488            ? "no codec in common"
                                                                    : "the media side is down");
-      HeaderLine line{"Warning", warning};
-      layer_.respond(leg->txn, build_response(leg->invite, status,
-                                              status == 488 ? "Not Acceptable Here"
-                                                            : "Temporarily Unavailable",
-                                              {.to_tag = leg->to_tag, .extra = std::span(&line, 1)}));
-      log_(fmt::format("call {}: voicemail of {} refused ({}): {}", leg->invite.call_id,
+      leg->dialog.refuse(sip(), status, status == 488 ? "Not Acceptable Here" : "Temporarily Unavailable",
+                         warning);
+      log_(fmt::format("call {}: voicemail of {} refused ({}): {}", leg->dialog.invite.call_id,
                        leg->job.extension, status, leg->failure));
       leg->over = true;
       leg->refused = status;
       forget(leg);
       return;
     }
-    const bool answered_before = leg->answered;  // by a menu: its answer was reported then
+    const bool answered_before = leg->dialog.answered;  // by a menu: its answer was reported then
     answer(leg);
-    if (!answered_before && leg->answered && on_answered_) on_answered_(leg->call);
+    if (!answered_before && leg->dialog.answered && on_answered_) on_answered_(leg->call);
     control_.request({{"op", "play"},
                       {"leg", leg->name},
                       {"prompt", {{"text", leg->job.greeting}, {"language", leg->job.language},
@@ -56,7 +53,7 @@ void OwnMedia::voicemail(const CallerSide& side, VoicemailJob job) {
                        // No greeting (no espeak-ng, say): the tone and the recording all the same.
                        if (!reply.value("ok", false) && !leg->over && !leg->recording &&
                            reply.value("code", std::string()) != kMediaDown) {
-                         log_(fmt::format("call {}: greeting not played: {}", leg->invite.call_id,
+                         log_(fmt::format("call {}: greeting not played: {}", leg->dialog.invite.call_id,
                                           reply.value("message", std::string())));
                          record(leg);
                        }
@@ -79,7 +76,7 @@ void OwnMedia::record(const LegPtr& leg) {
   control_.request(std::move(request), [this, leg](const nlohmann::json& reply) {
     if (reply.value("ok", false)) return;
     leg->recording = false;
-    log_(fmt::format("call {}: voicemail of {} not recorded: {} {}", leg->invite.call_id,
+    log_(fmt::format("call {}: voicemail of {} not recorded: {} {}", leg->dialog.invite.call_id,
                      leg->job.extension, reply.value("code", std::string()),
                      reply.value("message", std::string())));
     hang_up(leg, "voicemail failed");

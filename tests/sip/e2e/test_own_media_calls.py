@@ -8,12 +8,16 @@ The carrier is sipp for the signalling and this file's RtpPeer for the audio (it
 1 kHz tone and the digit, and keeps what it receives), so the test can tell the phone's tone
 from serve's ringback and silence. baresip's sndfile module keeps what the phone heard.
 
-Part of the sip_e2e ctest; about 8 s for the two tests. A missing peer (sipp, baresip) fails
-under CI=true instead of skipping."""
+Hold and resume, by the phone and by the carrier (re-INVITEs answered by serve from each
+side's own media leg), are the last two tests.
+
+Part of the sip_e2e ctest; about 28 s for the four tests (the two hold tests about 6 and
+8.5 s). A missing peer (sipp, baresip) fails under CI=true instead of skipping."""
 
 from __future__ import annotations
 
 import math
+import re
 import os
 import socket
 import struct
@@ -258,3 +262,69 @@ def test_menu_answers_then_the_phone_talks_with_the_caller(own, tmp_path: Path,
     first = carrier.messages()
     assert any(m.status == 200 and "m=audio" in m.text for m in first), "the menu was not answered"
     assert_no_inside(carrier, alice)
+
+
+def leg_packets(lab: Lab, name_pattern: str, timeout: float = 5.0) -> tuple[int, int]:
+    """(sent, received) of a media leg, from serve's line when it closed."""
+    line = lab.server.wait_for(rf"media leg {name_pattern} closed: (\d+) packets sent, (\d+) received",
+                               timeout)
+    m = re.search(r"closed: (\d+) packets sent, (\d+) received", line)
+    assert m, line
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_the_phone_holds_and_resumes_a_call_after_the_menu(own, tmp_path: Path) -> None:
+    """baresip's hold (a re-INVITE with a=sendonly in serve's own dialog toward the phone) is
+    answered by serve from the phone's media leg, recvonly: the media process sends the phone
+    nothing while it holds, the carrier gets no re-INVITE and hears no phone (baresip sends
+    nothing on hold); after the resume the tone flows both ways again. About 6 s."""
+    lab, alice, rtp = own
+    carrier = menu_caller(lab, tmp_path, rtp, "serve", pause_ms=0)
+    connected = connect_through_menu(lab, alice, rtp)
+    time.sleep(0.8)
+    mark = len(lab.server.lines)
+    alice.command("hold")
+    lab.server.wait_for(r"the phone e2e-alice-desk holds the call \(we answer recvonly\)", 5, start=mark)
+    held = time.monotonic()
+    time.sleep(1.6)
+    alice.command("resume")
+    lab.server.wait_for(r"the phone e2e-alice-desk resumed the call", 5, start=mark)
+    resumed = time.monotonic()
+    time.sleep(1.3)
+    alice.command("hangup")
+    hung_up = time.monotonic()
+    expect_ok(carrier)  # serve's BYE, and no re-INVITE: the scenario takes none
+    _, on_hold = rtp.loud_share(held + 0.3, resumed - 0.1)
+    count, back = rtp.loud_share(resumed + 0.3, resumed + 1.3)
+    assert on_hold < 0.1, f"the caller heard the phone while it held: {on_hold:.0%} tone"
+    assert count > 30 and back > 0.9, f"after the resume: {count} packets, {back:.0%} tone"
+    # The phone's leg sent nothing while the phone held: about a packet per 20 ms of the
+    # connected time without the hold (1.6 s, 80 packets).
+    sent, _ = leg_packets(lab, r"c\d+p\d+")
+    talking = (hung_up - connected) - (resumed - held)
+    assert sent < (talking + 0.8) / 0.02, f"{sent} packets to the phone in {talking:.1f} s of talk"
+    assert sent > (talking - 0.8) / 0.02, f"{sent} packets to the phone in {talking:.1f} s of talk"
+    assert_no_inside(carrier, alice)
+
+
+def test_the_carrier_holds_and_resumes_a_call_after_the_menu(own, tmp_path: Path) -> None:
+    """The carrier's hold and resume (re-INVITEs in the dialog serve answered): each answered by
+    serve from the caller's leg (recvonly, then sendrecv; the o= version one up each time,
+    checked by the scenario), never passed to the phone; serve's RTP to the carrier stops
+    while it holds and starts again, and the phone hears the carrier's tone throughout
+    (sendonly: the carrier still sends). About 8.5 s."""
+    lab, alice, rtp = own
+    carrier = menu_caller(lab, tmp_path, rtp, "after_hold", pause_ms=0)
+    connect_through_menu(lab, alice, rtp)
+    lab.server.wait_for(r"the caller holds the call \(we answer recvonly\)", 6)
+    held = time.monotonic()
+    lab.server.wait_for(r"the caller resumed the call", 4)
+    resumed = time.monotonic()
+    alice.wait_event("CALL_CLOSED", 5)  # the carrier's BYE, passed on as ours
+    expect_ok(carrier)
+    with rtp.lock:
+        during = [r for r in rtp.received if held + 0.1 <= r[0] < resumed - 0.1]
+    assert len(during) <= 2, f"serve sent {len(during)} packets to the carrier while it held"
+    count, back = rtp.loud_share(resumed + 0.3, resumed + 1.3)
+    assert count > 30 and back > 0.9, f"after the resume: {count} packets, {back:.0%} tone"
+    assert heard_tone(tmp_path / "heard") > 3.0, "the phone did not hear the caller through the hold"
