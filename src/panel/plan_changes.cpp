@@ -118,7 +118,10 @@ void check_field(const KindFields& kind, const std::string& field, const std::st
 YamlValue step_value(const json& step, const std::string& where) {
   if (!step.is_object() || step.size() != 1)
     throw ChangeError("bad-change", where + ": a step is a map with one key, its kind");
-  const auto& [kind, body] = *step.items().begin();
+  // Not a structured binding over `step.items()`: its proxy is a temporary of this line,
+  // and the binding's key() read it after its end (ASan: stack-use-after-scope).
+  const std::string kind = step.begin().key();
+  const json& body = step.begin().value();
   const KindFields* fields = kind_fields(kind);
   if (!fields) throw ChangeError("bad-change", fmt::format("{}: unknown step kind `{}`", where, kind));
   if (!body.is_null() && !body.is_object())

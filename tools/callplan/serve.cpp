@@ -48,6 +48,7 @@ struct ServeCliOptions {
   bool memory_only = false;  // no state store: registrations and round robin die with us
   double rate_limit = 500;
   double endpoint_rate_limit = 50;
+  double account_rate_limit = 20;
   std::string log_level = "info";
   // Load limits (issue 18): kernel socket buffers, log lines per kind.
   std::size_t socket_buffer = sip::TransportLimits{}.socket_buffer;
@@ -235,6 +236,14 @@ int run(const ServeCliOptions& o) {
   } else {
     options.endpoint_rate.rate = options.endpoint_rate.burst = 1e12;  // no limit
   }
+  if (o.account_rate_limit < 0)
+    return usage("--account-rate-limit: requests per second, 0 for no limit");
+  if (o.account_rate_limit > 0) {
+    options.account_rate.rate = o.account_rate_limit;
+    options.account_rate.burst = 10 * o.account_rate_limit;
+  } else {
+    options.account_rate.rate = options.account_rate.burst = 1e12;  // no limit
+  }
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
   options.log_level = *level;
@@ -359,6 +368,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--endpoint-rate-limit", o->endpoint_rate_limit,
                   "Requests per second each source address:port (one phone) may send, bursts "
                   "of twice that (default 50; 0: no limit); checked before --rate-limit");
+  cmd->add_option("--account-rate-limit", o->account_rate_limit,
+                  "Authenticated requests per second each device (SIP username) may make from "
+                  "any address, bursts of ten times that (default 20; 0: no limit); over it: "
+                  "503 with Retry-After");
   cmd->add_option("--log-level", o->log_level, "error, warn, info (default) or debug");
   // Load limits (issue 18).
   cmd->add_option("--socket-buffer", o->socket_buffer,

@@ -17,6 +17,7 @@
 // Thread safety: serve's event loop.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,12 +57,30 @@ struct MailboxDial {
   std::function<std::optional<MailboxOwner>(std::string_view extension)> find;
   std::string language = "en";         // of the spoken prompts: "nl" or "en"
   std::string device;                  // the caller's SIP username, for the log
+  std::string company;                 // the caller's company (tenant.login)
+  std::string caller;                  // the extension of the device's user ("" for none)
+};
+
+// A *97 / *98 call that is over, once: what its call detail record needs (the server writes
+// the record and the log line, as for every call: docs/sip-server.md "Call detail records").
+struct MailboxCallOver {
+  using Clock = std::chrono::system_clock;
+  std::string call_id;
+  std::string_view dialled;  // kOwnMailboxCode or kAnyMailboxCode
+  const MailboxDial* dial = nullptr;  // the caller, the company
+  std::string opened;        // the extension whose mailbox was opened; "" when none was
+  int status = 0;            // the final status the caller got: 200, 404, 480, 487, 488
+  std::string ended_by;      // answered calls: "caller", "callee" (our BYE) or "stopped"
+  Clock::time_point start;
+  std::optional<Clock::time_point> answer;
+  Clock::time_point end;
 };
 
 class MailboxCalls {
  public:
   using Log = std::function<void(std::string_view line)>;
   using Changed = std::function<void(std::string_view company, std::string_view extension)>;
+  using Over = std::function<void(const MailboxCallOver& call)>;
 
   static constexpr int kPinTries = 3;
 
@@ -73,6 +92,9 @@ class MailboxCalls {
 
   // A message saved, deleted or a greeting kept in `company`/`extension`.
   void on_changed(Changed handler) { changed_ = std::move(handler); }
+  // Every call, however it ends (refused, cancelled, either side's BYE, the server stopping),
+  // exactly once.
+  void on_over(Over handler) { over_ = std::move(handler); }
 
   // Is `dialled` (the Request-URI user of a device's INVITE) a mailbox code?
   static bool is_mailbox_code(std::string_view dialled) {
@@ -99,6 +121,7 @@ class MailboxCalls {
   void refuse(const CallPtr& call, int status, std::string_view reason, std::string_view why);
   void hang_up(const CallPtr& call, std::string_view why);
   void end(const CallPtr& call);
+  void report(const CallPtr& call, int status);  // on_over, once per call
 
   // mailbox_call.cpp: the state machine.
   void on_event(const CallPtr& call, const nlohmann::json& event);
@@ -126,6 +149,7 @@ class MailboxCalls {
   SecurityLog& security_;
   Log log_;
   Changed changed_;
+  Over over_;
   std::uint64_t next_ = 0;
   std::unordered_map<std::string, CallPtr> calls_;      // answered: Call-ID + tags
   std::unordered_map<ServerId, CallPtr> unanswered_;    // INVITEs not answered yet

@@ -28,7 +28,12 @@ MailboxCalls::MailboxCalls(TransactionLayer& layer, Transport& transport, TimerQ
 }
 
 MailboxCalls::~MailboxCalls() {
-  for (auto& [key, call] : calls_) call->dialog.stop();
+  // Calls still up when the server stops (after its drain time) are over now.
+  for (auto& [key, call] : calls_) {
+    call->dialog.stop();
+    if (call->ended_by.empty()) call->ended_by = "stopped";
+    report(call, 200);
+  }
 }
 
 void MailboxCalls::start(ServerId txn, const Message& invite, const Peer& from, MailboxDial dial) {
@@ -79,9 +84,11 @@ void MailboxCalls::refuse(const CallPtr& call, int status, std::string_view reas
   call->dialog.refuse({layer_, transport_, timers_}, status, reason, fmt::format("mailbox: {}", why));
   log_(fmt::format("call {}: mailbox {} from {}: {} ({})", call->dialog.invite.call_id,
                    call->dial.own ? kOwnMailboxCode : kAnyMailboxCode, call->dial.device, status, why));
+  report(call, status);
 }
 
 void MailboxCalls::answer(const CallPtr& call, std::string_view sdp) {
+  call->answered_at = MailboxCallOver::Clock::now();
   std::weak_ptr<Call> weak = call;
   call->dialog.answer({layer_, transport_, timers_}, sdp, [this, weak] {
     auto c = weak.lock();
@@ -107,6 +114,7 @@ bool MailboxCalls::in_dialog(ServerId txn, const Message& request, const Peer& f
   if (request.method == Method::bye) {
     layer_.respond(txn, build_response(request, 200, "OK"));
     call->over = true;
+    if (call->ended_by.empty()) call->ended_by = "caller";
     log_(fmt::format("call {}: the mailbox caller hung up", call->dialog.invite.call_id));
     end(call);
   } else if (request.method == Method::info || request.method == Method::options) {
@@ -130,6 +138,7 @@ bool MailboxCalls::cancelled(ServerId txn) {
   layer_.respond(txn, build_response(call->dialog.invite, 487, "Request Terminated", {.to_tag = call->dialog.to_tag}));
   call->over = true;
   unanswered_.erase(it);
+  report(call, 487);
   return true;
 }
 
@@ -137,6 +146,7 @@ bool MailboxCalls::cancelled(ServerId txn) {
 void MailboxCalls::hang_up(const CallPtr& call, std::string_view why) {
   if (!call->dialog.answered || call->over) return;
   call->over = true;
+  call->ended_by = "callee";
   if (call->dialog.bye({layer_, transport_, timers_}, why))
     log_(fmt::format("call {}: BYE to the mailbox caller ({})", call->dialog.invite.call_id, why));
 }
@@ -152,6 +162,23 @@ void MailboxCalls::end(const CallPtr& call) {
   }
   control_.forget(call->leg);
   if (!call->dialog.key.empty()) calls_.erase(call->dialog.key);
+  report(call, 200);
+}
+
+void MailboxCalls::report(const CallPtr& call, int status) {
+  if (call->reported) return;
+  call->reported = true;
+  if (!over_) return;
+  MailboxCallOver over{.call_id = std::string(call->dialog.invite.call_id),
+                       .dialled = call->dial.own ? kOwnMailboxCode : kAnyMailboxCode,
+                       .dial = &call->dial,
+                       .opened = call->unlocked && call->box ? call->box->extension : std::string(),
+                       .status = status,
+                       .ended_by = status == 200 ? call->ended_by : std::string(),
+                       .start = call->started,
+                       .answer = status == 200 ? call->answered_at : std::nullopt,
+                       .end = MailboxCallOver::Clock::now()};
+  over_(over);
 }
 
 }  // namespace callplan::sip

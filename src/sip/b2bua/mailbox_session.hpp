@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct MailboxCalls::Call {
   std::string leg;               // the media process's leg: "m<n>"
   AnsweredDialog dialog;         // the caller's INVITE as serve answers it
   bool over = false;
+  bool reported = false;         // on_over was called
+  MailboxCallOver::Clock::time_point started = MailboxCallOver::Clock::now();
+  std::optional<MailboxCallOver::Clock::time_point> answered_at;
+  std::string ended_by;          // "caller", "callee", "stopped" (the record's words)
   bool media_open = false;
 
   MailboxDial dial;

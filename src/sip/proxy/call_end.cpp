@@ -85,16 +85,7 @@ std::string Proxy::bye_sender(const Message& bye) const {
 }
 
 void Proxy::emit(CallRecord& r) {
-  if (config_.log) {
-    std::string line = fmt::format("call {}: {} to {} -> {}", r.call_id, r.caller, r.dialled,
-                                   r.disposition);
-    if (!r.answered_by.empty()) line += fmt::format(" by {}", r.answered_by);
-    if (!r.answered_device.empty()) line += fmt::format(" ({})", r.answered_device);
-    line += fmt::format(", {}", r.status);
-    if (r.answer) line += fmt::format(", talked {} s", r.duration_s());
-    if (!r.ended_by.empty()) line += fmt::format(", ended by {}", r.ended_by);
-    config_.log(line);
-  }
+  if (config_.log) config_.log(r.log_line());
   if (config_.record) config_.record(r);
 }
 

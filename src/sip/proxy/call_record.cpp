@@ -50,6 +50,16 @@ std::string CallRecord::json() const {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string CallRecord::log_line() const {
+  std::string line = fmt::format("call {}: {} to {} -> {}", call_id, caller, dialled, disposition);
+  if (!answered_by.empty()) line += fmt::format(" by {}", answered_by);
+  if (!answered_device.empty()) line += fmt::format(" ({})", answered_device);
+  line += fmt::format(", {}", status);
+  if (answer) line += fmt::format(", talked {} s", duration_s());
+  if (!ended_by.empty()) line += fmt::format(", ended by {}", ended_by);
+  return line;
+}
+
 CallRecordFile::CallRecordFile(const std::string& path) : path_(path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "call records " + path);

@@ -44,6 +44,9 @@ struct CallRecord {
   std::int64_t duration_s() const;
   // One line of JSON (no newline): times in UTC, ISO 8601 with milliseconds.
   std::string json() const;
+  // The call's line in serve's log: "call ID: CALLER to DIALLED -> DISPOSITION by ..., 200,
+  // talked N s, ended by caller".
+  std::string log_line() const;
 };
 
 class CallRecordFile {

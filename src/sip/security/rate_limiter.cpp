@@ -38,19 +38,31 @@ std::size_t RateLimiter::EndpointHash::operator()(const Endpoint& e) const noexc
 
 RateLimiter::RateLimiter(RateLimit limit) : limit_(sane(limit)), buckets_(limit_.max_sources) {}
 
-bool RateLimiter::allow(const asio::ip::address& source, std::uint16_t port, TimePoint now) {
-  auto [bucket, inserted] =
-      buckets_.touch(Endpoint{canonical_source(source), port}, Bucket{limit_.burst, now});
-  if (!inserted && now > bucket.last) {
-    const double elapsed = std::chrono::duration<double>(now - bucket.last).count();
-    bucket.tokens = std::min(limit_.burst, bucket.tokens + elapsed * limit_.rate);
-    bucket.last = now;
+bool TokenBucket::take(const RateLimit& limit, TimePoint now, bool fresh) {
+  if (!fresh && now > last) {
+    const double elapsed = std::chrono::duration<double>(now - last).count();
+    tokens = std::min(limit.burst, tokens + elapsed * limit.rate);
+    last = now;
   }
-  if (bucket.tokens + kTokenSlack < 1.0) return false;
-  bucket.tokens = std::max(bucket.tokens - 1.0, 0.0);
+  if (tokens + kTokenSlack < 1.0) return false;
+  tokens = std::max(tokens - 1.0, 0.0);
   return true;
 }
 
+bool RateLimiter::allow(const asio::ip::address& source, std::uint16_t port, TimePoint now) {
+  auto [bucket, inserted] =
+      buckets_.touch(Endpoint{canonical_source(source), port}, Bucket{limit_.burst, now});
+  return bucket.take(limit_, now, inserted);
+}
+
 std::size_t RateLimiter::tracked_sources() const { return buckets_.size(); }
+
+AccountRateLimiter::AccountRateLimiter(RateLimit limit)
+    : limit_(sane(limit)), buckets_(limit_.max_sources) {}
+
+bool AccountRateLimiter::allow(std::string_view username, TimePoint now) {
+  auto [bucket, inserted] = buckets_.touch(std::string(username), TokenBucket{limit_.burst, now});
+  return bucket.take(limit_, now, inserted);
+}
 
 }  // namespace callplan::sip

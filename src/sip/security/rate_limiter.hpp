@@ -24,6 +24,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include <asio/ip/address.hpp>
 
@@ -36,6 +38,16 @@ struct RateLimit {
   double rate = 500;      // requests per second, sustained
   double burst = 1000;    // bucket size
   std::size_t max_sources = 65536;
+};
+
+// A token bucket: `tokens` refill continuously at the limit's rate up to its burst.
+struct TokenBucket {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  double tokens;   // may be fractional: refill is continuous
+  TimePoint last;  // when `tokens` was last brought up to date
+  // Refills up to `now` (unless `fresh`: a bucket just made full), then takes one token;
+  // false when less than one is left.
+  bool take(const RateLimit& limit, TimePoint now, bool fresh);
 };
 
 class RateLimiter {
@@ -52,10 +64,7 @@ class RateLimiter {
   const RateLimit& limit() const noexcept { return limit_; }
 
  private:
-  struct Bucket {
-    double tokens;   // may be fractional: refill is continuous
-    TimePoint last;  // when `tokens` was last brought up to date
-  };
+  using Bucket = TokenBucket;
   struct Endpoint {
     asio::ip::address address;
     std::uint16_t port = 0;
@@ -66,6 +75,24 @@ class RateLimiter {
   };
   RateLimit limit_;
   LruTable<Endpoint, Bucket, EndpointHash> buckets_;
+};
+
+// The same per account: one bucket per authenticated device (its SIP username, unique across
+// the companies served), whatever address or port its requests come from. Checked after
+// digest authentication, so only a device's own credentials spend its budget: a phone in a
+// reconnect loop (a new TCP connection, so a new port, each time) is held back without
+// touching its office's address budget, and nobody can drain another device's bucket without
+// its password (docs/sip-server.md, "Rate limits").
+class AccountRateLimiter {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  explicit AccountRateLimiter(RateLimit limit = {});
+  bool allow(std::string_view username, TimePoint now);
+  std::size_t tracked_accounts() const { return buckets_.size(); }
+
+ private:
+  RateLimit limit_;
+  LruTable<std::string, TokenBucket, NameHash> buckets_;  // NameHash: keyed_hash.hpp
 };
 
 }  // namespace callplan::sip

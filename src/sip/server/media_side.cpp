@@ -36,7 +36,32 @@ std::unique_ptr<MailboxCalls> Server::Impl::make_mailbox_calls() {
   calls->on_changed([this](std::string_view company, std::string_view extension) {
     mailbox_changed(company, extension);
   });
+  calls->on_over([this](const MailboxCallOver& over) { mailbox_call_over(over); });
   return calls;
+}
+
+// A *97 / *98 call is over: its log line and call detail record, as every call gets. The
+// mailbox answered it: "answered" by the extension whose mailbox was opened (none when the
+// caller gave up before), on serve's media side; a refusal is "rejected", a CANCEL "abandoned".
+void Server::Impl::mailbox_call_over(const MailboxCallOver& over) {
+  CallRecord r;
+  r.call_id = over.call_id;
+  r.company = over.dial->company;
+  r.caller = over.dial->caller.empty() ? over.dial->device : over.dial->caller;
+  r.caller_device = over.dial->device;
+  r.dialled = over.dialled;
+  r.status = over.status;
+  r.disposition = over.status == 200 ? "answered" : over.status == 487 ? "abandoned" : "rejected";
+  if (over.status == 200) {
+    r.answered_by = over.opened;
+    r.answered_device = "media-server";
+  }
+  r.ended_by = over.ended_by;
+  r.start = over.start;
+  r.answer = over.answer;
+  r.end = over.end;
+  if (log.enabled(LogLevel::info)) log.write(LogLevel::info, r.log_line());
+  call_ended(r);
 }
 
 // The store was written by the media process a moment ago: the phones watching the mailbox
@@ -72,6 +97,9 @@ void Server::Impl::mailbox_call(ServerId txn, const Message& request, const Peer
   };
   dial.language = directory->language();
   dial.device = directory->username(device);
+  dial.company = directory->company();
+  const UserIndex user = directory->engine()->device_user(device);
+  if (user != kNoUser) dial.caller = std::string(directory->engine()->extension(user));
   mailbox_calls->start(txn, request, from, std::move(dial));
 }
 

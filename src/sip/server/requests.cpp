@@ -113,6 +113,15 @@ std::optional<std::string> Server::Impl::authenticate(ServerId txn, const Messag
   }
   if (result.ok()) {
     throttle.succeeded(from.address, result.username);
+    if (!account_limiter.allow(result.username, now)) {
+      // The device is over its own budget (a loop, a broken phone): 503 with Retry-After, an
+      // answer every RFC 3261 phone backs off on; its colleagues are not affected.
+      HeaderLine retry{"Retry-After", "5"};
+      reply(txn, request, 503, "Service Unavailable", std::span(&retry, 1));
+      security_log.rate_limited(from);
+      if (options.metrics) options.metrics->rate_limited();
+      return std::nullopt;
+    }
     return result.username;
   }
   if (result.failure()) {

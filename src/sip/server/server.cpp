@@ -44,6 +44,7 @@ Server::Impl::Impl(ServerOptions o)
       companies(options.realm, auth_secret),
       limiter(options.rate),
       endpoint_limiter(options.endpoint_rate),
+      account_limiter(options.account_rate),
       throttle(options.throttle),
       call_records(options.call_records.empty()
                        ? nullptr

@@ -63,6 +63,9 @@ struct ServerOptions {
   RegistrarPolicy registrar{};
   RateLimit rate{};                                  // per source address (an office)
   RateLimit endpoint_rate{.rate = 50, .burst = 100};  // per address:port (one phone)
+  // Per authenticated device, whatever its source (checked after digest authentication): a
+  // phone subscribing to 100 busy lamps at boot fits in the burst.
+  RateLimit account_rate{.rate = 20, .burst = 200};
   ThrottlePolicy throttle{};
   TransportLimits transport{};
   std::chrono::seconds drain_limit{10};  // SIGTERM: how long calls in progress may finish

@@ -88,6 +88,8 @@ struct Server::Impl final : TransactionUser {
   std::unique_ptr<MailboxCalls> make_mailbox_calls();
   // A mailbox's messages changed (stored, heard, deleted): its watchers get a NOTIFY now.
   void mailbox_changed(std::string_view company, std::string_view extension);
+  // A *97 / *98 call is over: its log line and call detail record.
+  void mailbox_call_over(const MailboxCallOver& over);
   // *97 / *98 from an authenticated device of `company` (requests.cpp hands them over).
   void mailbox_call(ServerId txn, const Message& request, const Peer& from, const Company& company,
                     DeviceIndex device);
@@ -126,6 +128,7 @@ struct Server::Impl final : TransactionUser {
   Companies companies;  // each with its Directory, realm and round-robin positions
   RateLimiter limiter;           // per source address
   RateLimiter endpoint_limiter;  // per address:port: one phone of an office
+  AccountRateLimiter account_limiter;  // per authenticated device (its SIP username)
   AuthThrottle throttle;
   std::unique_ptr<CallRecordFile> call_records;  // before the proxy: it writes there to the end
   // callplan's own media side, both null when off or with --media-server; before the proxy,

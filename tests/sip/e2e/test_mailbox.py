@@ -263,6 +263,16 @@ def test_the_mailbox_with_a_pin_records_a_greeting_the_next_caller_hears(
     lab.server.wait_for(r"mailbox 105 opened from e2e-alice-desk", 2)
     lab.server.wait_for(r"greeting of 105 recorded: .* ended by hash", 2)
     lab.server.wait_for(r"voicemail e2e/105: new greeting", 5)
+    # Every call writes one log line and one call detail record, the mailbox's too.
+    lab.server.wait_for(r"call \S+: 101 to \*98 -> ", 3)
+    [line] = [l for l in lab.server.lines if re.search(r"call \S+: 101 to \*98 -> ", l)]
+    assert re.search(r"-> answered by 105 \(media-server\), 200, talked \d+ s, ended by caller$",
+                     line), line
+    [record] = [r for r in lab.server.call_records(1) if r["dialled"] == "*98"]
+    assert (record["company"], record["caller"], record["caller_device"], record["disposition"],
+            record["answered_by"], record["status"], record["ended_by"]) == \
+        ("e2e", "101", "e2e-alice-desk", "answered", "105", 200, "caller"), record
+    assert record["answer"] is not None and record["duration"] >= 10, record
     [greeting] = sorted(mailbox_folder(lab).glob("greetings/*/greeting.json"))
     seconds = json.loads(greeting.read_text())["seconds"]
     assert 3.0 < seconds < 9.5, seconds
@@ -308,6 +318,11 @@ def test_three_wrong_pins_end_the_call_with_a_line_fail2ban_counts(
     assert 'method=INVITE user="105"' in line, line
     assert len([l for l in lab.server.lines if "reason=voicemail-pin" in l]) == 1
     assert lab.server.wait_for(r"mailbox 105: wrong PIN \(3 of 3\)", 1)
+    # One record: answered by the mailbox (no mailbox opened), ended by serve's BYE.
+    lab.server.wait_for(r"call \S+: 101 to \*98 -> answered \(media-server\), 200, talked \d+ s, "
+                        r"ended by callee", 3)
+    [record] = lab.server.call_records(1)
+    assert (record["dialled"], record["answered_by"], record["ended_by"]) == ("*98", "", "callee"), record
     # The fail2ban filter of contrib/ counts it against the caller's address.
     spec = importlib.util.spec_from_file_location(
         "fail2ban_filter_test", HERE.parent / "security" / "fail2ban_filter_test.py")

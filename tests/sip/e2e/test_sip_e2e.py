@@ -238,6 +238,35 @@ def test_digest_sha256_first_when_asked(lab: Lab) -> None:
         assert answer is not None and answer.status == 200, answer and answer.text
 
 
+@callplan_only
+def test_a_device_over_its_own_budget_gets_503_and_its_colleague_does_not(lab: Lab) -> None:
+    # --account-rate-limit 2: 2 authenticated requests a second per device, bursts of 20,
+    # whatever port they come from (each REGISTER below has a socket, so a port, of its own:
+    # the per-phone limit, off here, would not see them as one phone).
+    lab.close()
+    lab.start_server(extra_args=["--account-rate-limit", "2", "--endpoint-rate-limit", "0"])
+    assert lab.server is not None
+    alice, bob = DEVICES["alice-desk"], DEVICES["bob-desk"]
+    answers = []
+    for _ in range(30):  # Expires 0: each unregisters, so the registrar's binding cap stays out
+        with UdpUac(SERVER_IP) as uac:
+            _, answer = register(uac, lab.server.address, user=alice["username"], algorithm="MD5",
+                                 password=alice["password"], expires=0)
+            assert answer is not None
+            answers.append(answer)
+    statuses = [a.status for a in answers]
+    assert set(statuses) == {200, 503}, statuses
+    assert 20 <= statuses.count(200) <= 26, statuses  # the burst, and what refilled meanwhile
+    assert statuses[:20] == [200] * 20, statuses
+    assert all(a.headers("Retry-After") == ["5"] for a in answers if a.status == 503)
+    lab.server.wait_for(r"rate-limited source=127\.0\.0\.1", 2)
+    # A colleague on the same address is not held back.
+    with UdpUac(SERVER_IP) as uac:
+        _, answer = register(uac, lab.server.address, user=bob["username"], algorithm="MD5",
+                             password=bob["password"])
+        assert answer is not None and answer.status == 200, answer and answer.text
+
+
 # --- calls from the trunk ----------------------------------------------------------------
 
 def test_call_rings_registered_device(lab: Lab) -> None:

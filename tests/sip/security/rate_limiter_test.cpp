@@ -119,5 +119,25 @@ TEST(RateLimiter, GivesEachEndpointOfOneAddressItsOwnBucket) {
   EXPECT_TRUE(limiter.allow(office, t0));
 }
 
+TEST(AccountRateLimiter, GivesEachDeviceItsOwnBudgetThatRefillsAtTheRate) {
+  AccountRateLimiter limiter({.rate = 2, .burst = 4});
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(limiter.allow("acme-anna-laptop", t0)) << i;
+  EXPECT_FALSE(limiter.allow("acme-anna-laptop", t0));
+  EXPECT_TRUE(limiter.allow("acme-bram-desk", t0));  // a colleague keeps a full bucket
+  EXPECT_FALSE(limiter.allow("acme-anna-laptop", t0 + 400ms));  // 0.8 of a token
+  EXPECT_TRUE(limiter.allow("acme-anna-laptop", t0 + 500ms));
+  EXPECT_EQ(limiter.tracked_accounts(), 2u);
+}
+
+TEST(AccountRateLimiter, StaysBoundedAndForgetsTheLeastRecentlySeenDevice) {
+  AccountRateLimiter limiter({.rate = 1, .burst = 1, .max_sources = 2});
+  EXPECT_TRUE(limiter.allow("a", t0));
+  EXPECT_FALSE(limiter.allow("a", t0));
+  EXPECT_TRUE(limiter.allow("b", t0));
+  EXPECT_TRUE(limiter.allow("c", t0));  // "a" is evicted: it comes back with a full bucket
+  EXPECT_EQ(limiter.tracked_accounts(), 2u);
+  EXPECT_TRUE(limiter.allow("a", t0));
+}
+
 }  // namespace
 }  // namespace callplan::sip
