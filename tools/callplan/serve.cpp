@@ -125,6 +125,19 @@ bool media_side_options(const ServeCliOptions& o, const std::string& state_dir,
   return true;
 }
 
+// A `--*-rate-limit N` option: N requests per second, bursts of `burst` times N; 0 turns the
+// limit off. False for a negative N.
+bool rate_limit(double per_second, double burst, sip::RateLimit& out) {
+  if (per_second < 0) return false;
+  if (per_second == 0) {
+    out.rate = out.burst = 1e12;  // no limit
+  } else {
+    out.rate = per_second;
+    out.burst = burst * per_second;
+  }
+  return true;
+}
+
 int usage(const std::string& message) {
   fmt::print(stderr, "callplan serve: {}\n", message);
   return kExitUsage;
@@ -202,13 +215,12 @@ int run(const ServeCliOptions& o) {
     if (!policy) return usage(fmt::format("--digest {}: {}", o.digest, error));
     options.digest = std::move(*policy);
   }
-  if (o.rate_limit < 0) return usage("--rate-limit: requests per second, 0 for no limit");
-  if (o.rate_limit > 0) {
-    options.rate.rate = o.rate_limit;
-    options.rate.burst = 2 * o.rate_limit;
-  } else {
-    options.rate.rate = options.rate.burst = 1e12;  // no limit
-  }
+  if (!rate_limit(o.rate_limit, 2, options.rate))
+    return usage("--rate-limit: requests per second, 0 for no limit");
+  if (!rate_limit(o.endpoint_rate_limit, 2, options.endpoint_rate))
+    return usage("--endpoint-rate-limit: requests per second, 0 for no limit");
+  if (!rate_limit(o.account_rate_limit, 10, options.account_rate))
+    return usage("--account-rate-limit: requests per second, 0 for no limit");
   if (o.memory_only && !o.state_dir.empty())
     return usage("--memory-only and --state-dir exclude each other");
   // The state directory holds the store (unless --memory-only), the call records (unless
@@ -228,22 +240,6 @@ int run(const ServeCliOptions& o) {
   // Message waiting reads the voicemail store under the state directory, when one is in use.
   if (!state_dir.empty()) options.voicemail_dir = state_dir + "/voicemail";
   options.call_records = o.cdr.empty() ? state_dir + "/cdr.jsonl" : o.cdr;
-  if (o.endpoint_rate_limit < 0)
-    return usage("--endpoint-rate-limit: requests per second, 0 for no limit");
-  if (o.endpoint_rate_limit > 0) {
-    options.endpoint_rate.rate = o.endpoint_rate_limit;
-    options.endpoint_rate.burst = 2 * o.endpoint_rate_limit;
-  } else {
-    options.endpoint_rate.rate = options.endpoint_rate.burst = 1e12;  // no limit
-  }
-  if (o.account_rate_limit < 0)
-    return usage("--account-rate-limit: requests per second, 0 for no limit");
-  if (o.account_rate_limit > 0) {
-    options.account_rate.rate = o.account_rate_limit;
-    options.account_rate.burst = 10 * o.account_rate_limit;
-  } else {
-    options.account_rate.rate = options.account_rate.burst = 1e12;  // no limit
-  }
   auto level = sip::parse_log_level(o.log_level);
   if (!level) return usage("--log-level: one of error, warn, info, debug");
   options.log_level = *level;
