@@ -12,6 +12,22 @@ import pytest
 
 import callplan
 
+# Under ASan (tests.cmake) the interpreter starts with the ASan runtime preloaded. What the
+# tests and the module start must not inherit it: espeak-ng, which the module runs to time
+# `text:` prompts (SPEC 3.9), takes seconds per run with the runtime preloaded (7 s for
+# `--version`), which made two suites time out; the callplan CLI links the runtime itself.
+# A Python child that imports the instrumented module gets it back through python_env().
+_ASAN_PRELOAD = os.environ.pop("LD_PRELOAD", None)
+
+
+def python_env(**extra: str) -> Dict[str, str]:
+    """The environment for a Python child that imports callplan (with ASan's preload, if any)."""
+    env = dict(os.environ, **extra)
+    if _ASAN_PRELOAD:
+        env["LD_PRELOAD"] = _ASAN_PRELOAD
+    return env
+
+
 SOURCE_DIR = Path(os.environ.get("CALLPLAN_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 ACME = SOURCE_DIR / "examples" / "acme" / "acme.yaml"
 GOLDEN_TENANT = SOURCE_DIR / "tests" / "simulate" / "tenants" / "acme.yaml"

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SOURCE_DIR
+from conftest import SOURCE_DIR, python_env
 
 EXAMPLES = SOURCE_DIR / "examples" / "python"
 
 
 def run(script: str, *args: str) -> str:
     done = subprocess.run([sys.executable, str(EXAMPLES / script), *args], capture_output=True,
-                          text=True, env=dict(os.environ), check=False, timeout=300)
+                          text=True, env=python_env(), check=False, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

@@ -16,7 +16,7 @@ from typing import Set
 import pytest
 
 import callplan
-from conftest import ACME
+from conftest import ACME, python_env
 
 HERE = Path(__file__).resolve().parent
 PACKAGE_DIR = Path(callplan.__file__).resolve().parent
@@ -52,7 +52,7 @@ def test_mypy_rejects_misuse(tmp_path: Path) -> None:
 
 def test_the_usage_script_runs() -> None:
     run = subprocess.run([sys.executable, str(HERE / "typing_usage.py"), str(ACME)],
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, env=python_env(), check=False)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
