@@ -68,6 +68,15 @@ def phone(server: ServerProcess, tmp_path: Path, name: str, device: str,
     return p
 
 
+
+def bob_calls_alice(alice: Baresip, bob: Baresip) -> None:
+    """Bob dials Alice's extension (101) and she answers: both phones in the call."""
+    bob.command("dial", "101")
+    alice.wait_event("CALL_INCOMING")
+    alice.command("accept")
+    alice.wait_event("CALL_ESTABLISHED")
+    bob.wait_event("CALL_ESTABLISHED")
+
 def test_baresip_registers_over_udp_and_tcp(server: ServerProcess, tmp_path: Path) -> None:
     udp = phone(server, tmp_path, "alice", "alice-desk", "udp")
     tcp = phone(server, tmp_path, "bob", "bob-desk", "tcp")
@@ -87,11 +96,7 @@ def test_baresip_calls_a_colleague_and_hangs_up(server: ServerProcess, tmp_path:
     bob = phone(server, tmp_path, "bob", "bob-desk", bob_transport)
     alice.wait_registered()
     bob.wait_registered()
-    bob.command("dial", "101")
-    alice.wait_event("CALL_INCOMING")
-    alice.command("accept")
-    alice.wait_event("CALL_ESTABLISHED")
-    bob.wait_event("CALL_ESTABLISHED")
+    bob_calls_alice(alice, bob)
     time.sleep(0.3)  # a little audio
     (alice if hangs_up == "alice" else bob).command("hangup")
     alice.wait_event("CALL_CLOSED")
@@ -135,11 +140,7 @@ def test_hold_and_resume_through_the_server(server: ServerProcess, tmp_path: Pat
     bob = phone(server, tmp_path, "bob", "bob-desk", "udp")
     alice.wait_registered()
     bob.wait_registered()
-    bob.command("dial", "101")
-    alice.wait_event("CALL_INCOMING")
-    alice.command("accept")
-    alice.wait_event("CALL_ESTABLISHED")
-    bob.wait_event("CALL_ESTABLISHED")
+    bob_calls_alice(alice, bob)
     before = len(remote_sdp_events(alice))
     bob.command("hold")
     deadline = time.monotonic() + 5
@@ -211,11 +212,7 @@ def test_baresip_transfers_a_call_to_a_colleague(server: ServerProcess, tmp_path
     carol = phone(server, tmp_path, "carol", "carol-desk", "udp")
     for p in (alice, bob, carol):
         p.wait_registered()
-    bob.command("dial", "101")
-    alice.wait_event("CALL_INCOMING")
-    alice.command("accept")
-    alice.wait_event("CALL_ESTABLISHED")
-    bob.wait_event("CALL_ESTABLISHED")
+    bob_calls_alice(alice, bob)
     alice.command("transfer", "103")
     carol.wait_event("CALL_INCOMING")
     carol.command("accept")
@@ -378,11 +375,7 @@ def test_a_flooding_phone_does_not_silence_the_others_on_its_address(tmp_path: P
         bob = phone(server, tmp_path, "bob", "bob-desk", "udp")
         alice.wait_registered()
         bob.wait_registered()
-        bob.command("dial", "101")
-        alice.wait_event("CALL_INCOMING")
-        alice.command("accept")
-        alice.wait_event("CALL_ESTABLISHED")
-        bob.wait_event("CALL_ESTABLISHED")
+        bob_calls_alice(alice, bob)
         bob.command("hangup")
         alice.wait_event("CALL_CLOSED")
         bob.wait_event("CALL_CLOSED")
