@@ -17,10 +17,13 @@
 // its own call, and only in a request whose From or To tag is the caller's tag. A token that
 // is forged, altered, signed with another key, expired, or from another dialog is refused.
 //
-// Thread safety: a DialogTokens is immutable after construction.
+// Thread safety: issue() and verify() may run on several threads at once: the prepared
+// OpenSSL objects are only read (each call works on its own copy), the nonce counter is atomic.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +64,9 @@ class DialogTokens {
 
   // `secret`: at least 16 bytes (the server keeps 32 random bytes in its state directory).
   explicit DialogTokens(std::string secret);
+  ~DialogTokens();
+  DialogTokens(const DialogTokens&) = delete;
+  DialogTokens& operator=(const DialogTokens&) = delete;
 
   // "cp1.<base64url>": the user part of a URI (only unreserved characters).
   std::string issue(std::string_view call_id, const DialogTicket& ticket) const;
@@ -74,9 +80,20 @@ class DialogTokens {
   static bool looks_like_token(std::string_view user) { return user.starts_with(prefix); }
 
  private:
+  struct Prepared;  // OpenSSL's algorithms fetched and keyed once (dialog_token.cpp)
+
   std::string mac(std::string_view call_id, std::string_view payload) const;
+  std::string aes_ctr(std::string_view nonce, std::string_view in) const;
+  std::string next_nonce() const;
+
   std::string secret_;
-  std::string cipher_key_;  // AES-256 key derived from secret_
+  std::unique_ptr<Prepared> prepared_;
+  // Nonces: 96 random bits drawn once, then the low 64 counted up per token (NIST SP 800-38D
+  // 8.2.1's deterministic construction), instead of asking the DRBG for every token, which
+  // cost a system call and a lock per call. Processes sharing a secret (restarts, cluster
+  // nodes) start from independent random points, so their nonces do not meet.
+  std::uint32_t nonce_high_ = 0;
+  mutable std::atomic<std::uint64_t> nonce_low_{0};
 };
 
 // 32 random bytes from OpenSSL (a per-process secret when nothing is kept).

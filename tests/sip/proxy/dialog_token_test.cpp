@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <set>
 #include <string>
 
 #include "sip/uri.hpp"
@@ -25,6 +27,28 @@ DialogTicket trunk_ticket() {
           .phone = Peer{.protocol = Protocol::udp,
                         .address = asio::ip::make_address("127.0.0.1"),
                         .port = 23020}};
+}
+
+// The bytes under a token's base64url (RFC 4648 section 5, no padding).
+std::optional<std::string> from_token_bytes(std::string_view token) {
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  if (!token.starts_with(DialogTokens::prefix)) return std::nullopt;
+  token.remove_prefix(DialogTokens::prefix.size());
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : token) {
+    const auto pos = alphabet.find(c);
+    if (pos == std::string_view::npos) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
 }
 
 DialogTicket inside_ticket(std::int64_t expires, std::string caller_tag) {
@@ -69,19 +93,7 @@ TEST(SipDialogToken, NamesNothingOfTheInsideToWhoeverDecodesIt) {
   // The carrier sees the token (our Contact toward it): base64 alone would show the phone.
   DialogTokens tokens(kKey);
   const std::string token = tokens.issue(kCallId, trunk_ticket());
-  std::string decoded;  // the token's bytes, decoded as anyone can
-  std::uint32_t acc = 0;
-  int bits = 0;
-  constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  for (char c : token.substr(DialogTokens::prefix.size())) {
-    acc = (acc << 6) | static_cast<std::uint32_t>(alphabet.find(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      decoded.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
+  const std::string decoded = from_token_bytes(token).value();  // as anyone can decode it
   for (std::string_view inside : {"e2e-bob-desk", "sip:bob@127.0.0.1:23020", "127.0.0.1"})
     EXPECT_EQ(decoded.find(inside), std::string::npos) << inside;
   // A fresh nonce per token: the same ticket twice gives two tokens, both valid.
@@ -101,6 +113,23 @@ TEST(SipDialogToken, AnyChangedCharacterIsRefused) {
     EXPECT_FALSE(tokens.verify(forged, kCallId, "1928301774", "x", kNow, &why)) << i;
     EXPECT_TRUE(why == TokenRefusal::bad_signature || why == TokenRefusal::malformed)
         << i << ": " << to_string(why);
+  }
+}
+
+// The nonces are counted, not drawn per token: never the same twice in one process, and two
+// processes with one secret (a restart, cluster nodes) read each other's tokens.
+TEST(SipDialogToken, EveryTokenHasItsOwnNonceAndAnotherInstanceReadsIt) {
+  DialogTokens first(kKey);
+  DialogTokens second(kKey);
+  std::set<std::string> nonces;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string token = (i % 2 == 0 ? first : second).issue(kCallId, trunk_ticket());
+    const std::optional<std::string> raw = from_token_bytes(token);
+    ASSERT_TRUE(raw);
+    EXPECT_TRUE(nonces.insert(raw->substr(0, 12)).second) << "nonce used twice at token " << i;
+    EXPECT_TRUE((i % 2 == 0 ? second : first)
+                    .verify(token, kCallId, "1928301774", "", kNow))
+        << "token " << i << " refused by the other instance";
   }
 }
 
