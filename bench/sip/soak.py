@@ -62,6 +62,8 @@ def main() -> int:
                     help="seconds before the flatness check starts (default: a fifth of the run)")
     ap.add_argument("--tolerance", type=float, default=0.10)
     ap.add_argument("--port-base", type=int, default=22000)
+    ap.add_argument("--callplan-args", default="",
+                    help="extra options for callplan serve (space-separated)")
     ap.add_argument("--json", default=str(ROOT / "build/bench-sip-soak.json"))
     args = ap.parse_args()
 
@@ -76,7 +78,8 @@ def main() -> int:
     print(f"soak: {platform.node()}, {os.cpu_count()} cores, {args.rate} calls/s for "
           f"{args.minutes} min ({calls} calls); logs in {workdir}", flush=True)
 
-    server = start_callplan(args.callplan, server_port, trunk_port, workdir)
+    server = start_callplan(args.callplan, server_port, trunk_port, workdir,
+                            extra=args.callplan_args.split())
     peers = []
     samples: list[dict[str, float]] = []
     try:

@@ -60,6 +60,14 @@ void Proxy::own_media_voicemail_over(std::uint64_t call_id, int status, std::str
   close_record(own_media_key(call_id), by, status);
 }
 
+void Proxy::end_dialog(const std::string& key, std::string_view call_id, std::string_view tag1,
+                       std::string_view tag2, std::string_view ended_by) {
+  dialogs_.remove(call_id, tag1, tag2);
+  trunk_dialogs_.remove(key);
+  flows_.erase(key);
+  close_record(key, ended_by);
+}
+
 void Proxy::close_record(const std::string& dialog_key, std::string_view ended_by, int status) {
   auto it = open_records_.find(dialog_key);
   if (it == open_records_.end()) return;

@@ -92,10 +92,8 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
   std::string tag2(to_tag);
   // Who hung up, for the call record: the side whose tag is the caller's From tag.
   std::string ended_by = is_bye ? bye_sender(request) : std::string();
-  auto dialog_over = [this, call_id, tag1, tag2, ended_by] {
-    dialogs_.remove(call_id, tag1, tag2);
-    flows_.erase(DialogSet::key(call_id, tag1, tag2));
-    close_record(DialogSet::key(call_id, tag1, tag2), ended_by);
+  auto dialog_over = [this, key, call_id, tag1, tag2, ended_by] {
+    end_dialog(key, call_id, tag1, tag2, ended_by);
   };
   ClientCallbacks callbacks{
       .on_response =
@@ -192,9 +190,7 @@ void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer&
   std::string tag1(request.from.tag());
   std::string tag2(request.to.tag());
   auto dialog_over = [this, key, call_id, tag1, tag2, ended_by] {
-    dialogs_.remove(call_id, tag1, tag2);
-    trunk_dialogs_.remove(key);
-    close_record(key, ended_by);
+    end_dialog(key, call_id, tag1, tag2, ended_by);
   };
   ClientCallbacks callbacks{
       .on_response =

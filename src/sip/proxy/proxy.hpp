@@ -190,6 +190,11 @@ class Proxy {
   // `status` (when not 0) is the caller's final status after all: a call the own media
   // side could not take to voicemail after the proxy was done with it.
   void close_record(const std::string& dialog_key, std::string_view ended_by, int status = 0);
+  // A dialog is over (its BYE answered or timed out): everything kept for it goes, in every
+  // table that holds dialogs (call_end.cpp). One place, so no table is forgotten: the flows of
+  // calls through the trunk were, and grew by one entry per call.
+  void end_dialog(const std::string& key, std::string_view call_id, std::string_view tag1,
+                  std::string_view tag2, std::string_view ended_by);
   // The key of a record the own media side closes (a call it answered): "own-media:<call>".
   static std::string own_media_key(std::uint64_t call);
   void emit(CallRecord& record);  // the log line and the record
