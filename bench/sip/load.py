@@ -124,9 +124,15 @@ class Server:
 
 def start_callplan(binary: str, port: int, trunk_port: int, workdir: Path,
                    tenant: Path = HERE / "tenant.yaml", extra: list[str] | None = None) -> Server:
+    """serve with its defaults (the state store, call records and the media process on), its
+    state directory in the run's own folder rather than /var/lib/callplan, so that runs never
+    share one (or take a lock another server holds)."""
+    extra = list(extra or [])
+    if "--state-dir" not in extra and "--memory-only" not in extra:
+        extra += ["--state-dir", str(workdir / "state")]
     return Server("callplan", [binary, "serve", str(tenant), "--listen", f"udp:{SERVER_IP}:{port}",
                                "--trunk", f"{TRUNK_IP}:{trunk_port}", "--log-level", "error",
-                               *(extra or [])],
+                               *extra],
                   r"callplan serve: ready", workdir, port)
 
 
