@@ -326,12 +326,17 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
 
 
 def perf_summary(data: Path) -> list[str]:
-    """Where the media process spent its time: each symbol's share with what it calls
-    (perf's "children"), the heaviest first; the whole report is left next to perf.data."""
-    out = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--children", "--sort", "symbol",
-                          "-g", "none", "--percent-limit", "2"], capture_output=True, text=True).stdout
-    data.with_suffix(".txt").write_text(out)
-    return [line.strip() for line in out.splitlines() if line.strip() and not line.startswith("#")][:40]
+    """Where the media process spent its time: the symbols with the most samples of their own,
+    the heaviest first. Both reports are left next to perf.data: perf-self.txt (own samples)
+    and perf-children.txt (with what each symbol calls)."""
+    def report(mode: str) -> str:
+        return subprocess.run(["perf", "report", "-i", str(data), "--stdio", mode, "--sort", "dso,symbol",
+                               "-g", "none", "--percent-limit", "0.5"], capture_output=True, text=True).stdout
+
+    own = report("--no-children")
+    data.with_name("perf-self.txt").write_text(own)
+    data.with_name("perf-children.txt").write_text(report("--children"))
+    return [" ".join(line.split()) for line in own.splitlines() if line.strip() and not line.startswith("#")][:30]
 
 
 def sipp_summary(p: Process) -> dict:
@@ -461,7 +466,7 @@ def main() -> int:
     parser.add_argument("--legs", type=int, default=200, help="concurrent calls, half menus, half voicemail")
     parser.add_argument("--seconds", type=float, default=60, help="the measured window")
     parser.add_argument("--rate", type=float, default=20, help="new calls per second, per sipp")
-    parser.add_argument("--key-interval", type=float, default=2.5, help="seconds between a menu caller's keys")
+    parser.add_argument("--key-interval", type=float, default=3.0, help="seconds between a menu caller's keys")
     parser.add_argument("--greeting-margin", type=float, default=2.0,
                         help="seconds the voicemail caller waits beyond the greeting and the tone")
     parser.add_argument("--ports", default="39000-39999")
