@@ -253,7 +253,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
                               "--trunk", f"{TRUNK_IP}:{layout.trunk}",
                               "--rtp-ports", f"{layout.rtp_lo}-{layout.rtp_hi}",
                               "--state-dir", str(folder / "state"), "--cdr", str(folder / "cdr.jsonl"),
-                              "--rate-limit", "0", "--endpoint-rate-limit", "0", "--log-level", "info"],
+                              "--rate-limit", "0", "--endpoint-rate-limit", "0", "--log-level", "info",
+                              "--log-limit", "0"],
                     folder)
     sniffer = perf = None
     sipps: list[Process] = []
