@@ -53,7 +53,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_tenant  # noqa: E402
 import caller_streams  # noqa: E402
-from media_bench import context_switches, cpu_seconds, load_average  # noqa: E402
+from media_bench import cpu_seconds, load_average  # noqa: E402
 
 SERVER_IP, TRUNK_IP = "127.0.0.1", "127.0.0.2"
 CALLER = "+15559990000"
@@ -175,6 +175,19 @@ class Sample:
     cpu: dict[str, float] = field(default_factory=dict)
 
 
+def switches(pid: int) -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of every thread of a process: the first are
+    its own waits (about one per wake-up), the second other threads taking its core."""
+    voluntary = involuntary = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("voluntary_ctxt_switches"):
+                voluntary += int(line.split()[1])
+            elif line.startswith("nonvoluntary_ctxt_switches"):
+                involuntary += int(line.split()[1])
+    return voluntary, involuntary
+
+
 def threads(pid: int) -> int:
     try:
         return len(os.listdir(f"/proc/{pid}/task"))
@@ -281,7 +294,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
             samples.append(sample)
             if not window and now >= opens:
                 window = {"start": time.time(), "cpu": sample.cpu, "load": load_average(),
-                          "switches": context_switches(media_pid),
+                          "switches": switches(media_pid),
                           "sipp_threads": {p.name: threads(p.proc.pid) for p in sipps}}
                 if args.perf:
                     perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(media_pid),
@@ -289,7 +302,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if window and "end" not in window and now >= opens + args.seconds:
                 window.update(end=time.time(), cpu_end=sample.cpu, load_end=load_average(),
-                              switches_end=context_switches(media_pid),
+                              switches_end=switches(media_pid),
                               sipp_running=[p.proc.poll() is None for p in sipps])
                 # The packet timing comes after the CPU window: the packet socket's tap costs
                 # every sender a copy of each packet (about 8 % of the media process's CPU).
@@ -366,7 +379,9 @@ def analyse(args, folder, layout, samples, window, cpu_start, cpu_done, load_sta
             "legs_min": min(counts), "legs_max": max(counts),
             "load": [window["load"], window["load_end"]],
             "every_sipp_still_calling": all(window["sipp_running"]),
-            "media_switches_per_s": round((window["switches_end"] - window["switches"]) / span),
+            "media_switches_per_s": {
+                "voluntary": round((window["switches_end"][0] - window["switches"][0]) / span),
+                "involuntary": round((window["switches_end"][1] - window["switches"][1]) / span)},
             "sipp_threads": window["sipp_threads"],
         }
         for name in window["cpu"]:
