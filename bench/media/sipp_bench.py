@@ -254,8 +254,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     check = subprocess.run([args.binary, "check", str(tenant)], capture_output=True, text=True)
     if check.returncode != 0:
         raise SystemExit(f"callplan check {tenant}: exit {check.returncode}\n{check.stdout}{check.stderr}")
-    key_times = caller_streams.menu_caller(folder / "menu_caller.pcap", keys, FIRST_KEY_AT,
-                                           args.key_interval, hold)
+    caller_streams.menu_caller(folder / "menu_caller.pcap", keys, FIRST_KEY_AT, args.key_interval, hold)
     audio_seconds = caller_streams.voicemail_caller(folder / "voicemail_caller.pcap", hold - wait)
     menu_xml = scenario(folder, "menu_caller", CALLER_PCAP=str(folder / "menu_caller.pcap"),
                         HOLD_MS=str(int(hold * 1000) + 500))
@@ -335,7 +334,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     log = serve.text()
     cdrs = parse_cdrs(folder / "cdr.jsonl")
     return analyse(args, folder, layout, samples, window, cpu_start, cpu_done, load_start, load_done,
-                   log, cdrs, sipps, timing, depth=depth, key_times=key_times, audio_seconds=audio_seconds,
+                   log, cdrs, sipps, timing, depth=depth, audio_seconds=audio_seconds,
                    greeting=greeting, wait=wait, hold=hold, ramp=ramp, serve_exit=rc)
 
 
@@ -364,7 +363,7 @@ def sipp_summary(p: Process) -> dict:
 
 
 def analyse(args, folder, layout, samples, window, cpu_start, cpu_done, load_start, load_done, log, cdrs,
-            sipps, timing, *, depth, key_times, audio_seconds, greeting, wait, hold, ramp, serve_exit) -> dict:
+            sipps, timing, *, depth, audio_seconds, greeting, wait, hold, ramp, serve_exit) -> dict:
     result: dict = {"legs_asked": args.legs, "seconds": args.seconds, "menu_depth": depth,
                     "key_interval_s": args.key_interval, "hold_s": hold, "ramp_s": ramp,
                     "greeting_s": round(greeting, 2), "voicemail_wait_s": round(wait, 2),
@@ -490,7 +489,8 @@ def main() -> int:
                         help="after the CPU window: how long to time the packets")
     parser.add_argument("--no-sniff", dest="sniff", action="store_false",
                         help="do not time the packets (the sniffer needs root)")
-    parser.add_argument("--perf", action="store_true", help="perf record the media process over the window")
+    parser.add_argument("--perf", action="store_true",
+                        help="perf record the media process over the window (needs perf: Debian linux-perf)")
     parser.add_argument("--keep", type=Path, help="keep the run's files (tenant, pcaps, logs, state) here")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
