@@ -156,9 +156,13 @@ def scenario(folder: Path, name: str, **replace: str) -> Path:
     return path
 
 
+def pinned(cpus: str | None) -> list[str]:
+    return ["taskset", "-c", cpus] if cpus else []
+
+
 def sipp(folder: Path, name: str, scenario_file: Path, layout: Layout, *, port: int, media_port: int,
-         called: str, calls: int, rate: float, timeout_s: float) -> Process:
-    args = [shutil.which("sipp") or "sipp", "-sf", str(scenario_file), "-i", TRUNK_IP, "-p", str(port),
+         called: str, calls: int, rate: float, timeout_s: float, cpus: str | None = None) -> Process:
+    args = [*pinned(cpus), shutil.which("sipp") or "sipp", "-sf", str(scenario_file), "-i", TRUNK_IP, "-p", str(port),
             "-mi", TRUNK_IP, "-mp", str(media_port), "-m", str(calls), "-l", str(calls),
             "-r", f"{rate:g}", "-nostdin", "-timeout", f"{int(timeout_s)}s",
             "-buff_size", str(4 << 20), "-key", "called", called, "-key", "caller", CALLER,
@@ -261,7 +265,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     voicemail_xml = scenario(folder, "voicemail_caller", CALLER_PCAP=str(folder / "voicemail_caller.pcap"),
                              WAIT_MS=str(int(wait * 1000)), BYE_TIMEOUT_MS=str(int((hold + 60) * 1000)))
 
-    serve = Process("serve", [args.binary, "serve", str(tenant), "--listen", f"udp:{SERVER_IP}:{layout.sip}",
+    serve = Process("serve", [*pinned(args.serve_cpus), args.binary, "serve", str(tenant), "--listen", f"udp:{SERVER_IP}:{layout.sip}",
                               "--trunk", f"{TRUNK_IP}:{layout.trunk}",
                               "--rtp-ports", f"{layout.rtp_lo}-{layout.rtp_hi}",
                               "--state-dir", str(folder / "state"), "--cdr", str(folder / "cdr.jsonl"),
@@ -278,10 +282,11 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         load_start = load_average()
         cpu_start = cpu_of(pids)
         sipps = [sipp(folder, "sipp-menu", menu_xml, layout, port=layout.menu_sip, media_port=layout.menu_media,
-                      called=bench_tenant.MENU_NUMBER, calls=menu_calls, rate=args.rate, timeout_s=hold + 120),
+                      called=bench_tenant.MENU_NUMBER, calls=menu_calls, rate=args.rate, timeout_s=hold + 120,
+                      cpus=args.sipp_cpus),
                  sipp(folder, "sipp-voicemail", voicemail_xml, layout, port=layout.voicemail_sip,
                       media_port=layout.voicemail_media, called=bench_tenant.VOICEMAIL_NUMBER,
-                      calls=voicemail_calls, rate=args.rate, timeout_s=hold + 120)]
+                      calls=voicemail_calls, rate=args.rate, timeout_s=hold + 120, cpus=args.sipp_cpus)]
         for p in sipps:
             pids[p.name] = p.proc.pid
         samples: list[Sample] = []
@@ -491,6 +496,8 @@ def main() -> int:
                         help="do not time the packets (the sniffer needs root)")
     parser.add_argument("--perf", action="store_true",
                         help="perf record the media process over the window (needs perf: Debian linux-perf)")
+    parser.add_argument("--serve-cpus", help="taskset CPU list for serve and its media process (e.g. 0)")
+    parser.add_argument("--sipp-cpus", help="taskset CPU list for the sipp callers (e.g. 1)")
     parser.add_argument("--keep", type=Path, help="keep the run's files (tenant, pcaps, logs, state) here")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
