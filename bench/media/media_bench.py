@@ -19,6 +19,9 @@ pair shares the machine's load. The far ends are one Python process with one UDP
 all of its work is a few microseconds per packet, well within 20 ms for 200 legs; its own
 lateness is reported so that a run where it fell behind is visible. Loopback only, ports
 28000-28499 by default (--ports).
+
+The same calls through `callplan serve`, with sipp as the callers and RTP on the wire:
+bench/media/sipp_bench.py.
 """
 
 from __future__ import annotations
