@@ -4,10 +4,10 @@
 // the order a depth-first walk from the entries meets them, so a branch's steps stay together.
 // Pure (no DOM), so that it is tested in Node.js (layout.test.js).
 
-export const NODE_WIDTH = 240;
+export const NODE_WIDTH = 200;
 export const LINE_HEIGHT = 15;
 export const PADDING = 8;
-export const COLUMN_GAP = 70;
+export const COLUMN_GAP = 140; // room for an edge's label ("closed (office_hours)")
 export const ROW_GAP = 18;
 
 // The lines drawn in a node: its title, then its details.
