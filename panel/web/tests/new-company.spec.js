@@ -253,28 +253,32 @@ test('an administrator sets up a new company from nothing; the files check clean
     await page.setViewportSize({ width: 1280, height: 1600 });
   }
 
-  // A second number on the main plan, then by keyboard alone pointed at a new plan of its
-  // own, then removed with that plan: the file is back to what it was, byte for byte.
+  // A second number straight to a user (a plan of one transfer that follows 002's personal
+  // plan), then by keyboard alone pointed at a new plan of its own, then removed with that
+  // plan: the file is what it was, plus the user's plan.
   await page.getByRole('button', { name: 'Numbers', exact: true }).click();
   await page.getByRole('button', { name: 'Add number' }).click();
   await page.getByLabel('Number', { exact: true }).fill('+31881234568');
   await page.getByLabel('Label').fill('Support line');
-  await page.getByRole('combobox', { name: 'Call plan' }).selectOption('main');
+  await page.getByRole('combobox', { name: 'Call plan' }).selectOption({ label: 'Ring 002 Bram Jansen (their personal plan)' });
   await page.getByRole('button', { name: 'Review and save' }).click();
-  await (await saveDialog(page)).dialog.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('number-+31881234568')).toContainText('Main line (main)');
+  const direct = await saveDialog(page);
+  expect(direct.diff).toContain('+  - id: user-002\n+    label: Rings Bram Jansen\n');
+  expect(direct.callers).toContain('calls to +31 88 123 4568 (Support line) now: ');
+  await direct.dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('number-+31881234568')).toContainText('Rings Bram Jansen (user-002)');
 
   await page.getByRole('button', { name: 'Change +31881234568' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('Number', { exact: true })).toHaveValue('+31881234568');
   await page.getByRole('combobox', { name: 'Call plan' }).focus();
-  await page.keyboard.press('ArrowDown'); // after main: a new plan
+  await page.keyboard.press('ArrowDown'); // after the plans main and user-002: a new plan
   await expect(page.getByRole('combobox', { name: 'Call plan' })).toHaveValue(/new/);
   await page.keyboard.press('Tab');
   await page.keyboard.type('support');
   await page.keyboard.press('Enter'); // submits: the save dialog
   const change = page.getByRole('dialog');
-  await expect(change.getByTestId('text-diff')).toContainText('-    plan: main');
+  await expect(change.getByTestId('text-diff')).toContainText('-    plan: user-002');
   await expect(change.getByTestId('text-diff')).toContainText('+    plan: support');
   await expect(change.getByTestId('routing-diff')).toContainText('+31 88 123 4568');
   await tabTo(page, 'Save');
@@ -288,6 +292,9 @@ test('an administrator sets up a new company from nothing; the files check clean
   await page.getByRole('button', { name: 'Review and save' }).click();
   await (await saveDialog(page)).dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('number-+31881234568')).toHaveCount(0);
-  expect(fs.readFileSync(tenant(), 'utf8')).toBe(saved);
+  const final = fs.readFileSync(tenant(), 'utf8');
+  const userPlan = final.slice(final.indexOf('  - id: user-002\n'), final.indexOf('numbers:\n'));
+  expect(userPlan).toBe('  - id: user-002\n    label: Rings Bram Jansen\n    steps:\n      - transfer:\n          to: "002"\n');
+  expect(final.replace(userPlan, '')).toBe(saved);
   await context.close();
 });
