@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "panel/number_changes.hpp"
 #include "panel/plan_changes.hpp"
 #include "panel/sip_secret.hpp"
 
@@ -46,10 +47,7 @@ std::optional<UserPlace> find_user(FileEdits& edits, const TenantFiles& files,
 }
 
 std::string text_of(const nlohmann::json& value, const std::string& what) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  throw ChangeError("bad-change", fmt::format("{}: a text, number or true/false is expected", what));
+  return change_text(value, what);
 }
 
 void check_field(const std::string& field, const std::string& where) {
@@ -82,14 +80,7 @@ void add_user(const nlohmann::json& change, const TenantFiles& files, FileEdits&
     if (text.empty()) continue;
     entry.entries.emplace_back(field, YamlValue::scalar(text));
   }
-  // Into the file that holds the users: after the last user of the last such file.
-  if (const auto target = holder(edits, files, "users")) {
-    YamlEditor& editor = edits.editor(*target);
-    editor.insert_item({std::string("users")}, users_list(editor.expected())->items.size(), entry);
-    return;
-  }
-  const std::string top = files.top.lexically_relative(files.root).string();
-  edits.editor(top).set_key({}, "users", YamlValue::sequence({entry}));
+  append_entry(edits, files, "users", entry);
 }
 
 void update_user(const nlohmann::json& change, const TenantFiles& files, FileEdits& edits,
@@ -159,14 +150,7 @@ void add_device(const nlohmann::json& change, const TenantFiles& files, FileEdit
       "sip", YamlValue::map({{"ha1_md5", YamlValue::scalar(digest_ha1_md5(
                                              made.username, tenant_login, made.password))}}));
   credentials.push_back(std::move(made));
-  if (const auto target = holder(edits, files, "devices")) {
-    YamlEditor& editor = edits.editor(*target);
-    editor.insert_item({std::string("devices")}, editor.expected().find("devices")->items.size(),
-                       entry);
-    return;
-  }
-  const std::string top = files.top.lexically_relative(files.root).string();
-  edits.editor(top).set_key({}, "devices", YamlValue::sequence({entry}));
+  append_entry(edits, files, "devices", entry);
 }
 
 std::uint32_t seconds_in(const nlohmann::json& change, const char* key, const std::string& where) {
@@ -253,6 +237,24 @@ std::optional<PlanPlace> find_plan(FileEdits& edits, const TenantFiles& files, c
   return std::nullopt;
 }
 
+std::string change_text(const nlohmann::json& value, const std::string& what) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  throw ChangeError("bad-change", fmt::format("{}: a text, number or true/false is expected", what));
+}
+
+void append_entry(FileEdits& edits, const TenantFiles& files, const std::string& key,
+                  const YamlValue& entry) {
+  if (const auto target = holder(edits, files, key.c_str())) {
+    YamlEditor& editor = edits.editor(*target);
+    editor.insert_item({key}, editor.expected().find(key)->items.size(), entry);
+    return;
+  }
+  const std::string top = files.top.lexically_relative(files.root).string();
+  edits.editor(top).set_key({}, key, YamlValue::sequence({entry}));
+}
+
 const std::vector<std::string>& user_fields() {
   static const std::vector<std::string> fields = {
       "extension", "first_name", "last_name", "email", "role",
@@ -290,6 +292,7 @@ void apply_changes(const nlohmann::json& changes, const TenantFiles& files, File
     else if (op == "remove_user") remove_user(change, files, edits, where);
     else if (op == "add_device") add_device(change, files, edits, where, tenant_login, credentials);
     else if (apply_plan_change(change, files, edits, where)) continue;
+    else if (apply_number_change(change, files, edits, where)) continue;
     else throw ChangeError("bad-change", fmt::format("{}: unknown op `{}`", where, op));
   }
 }

@@ -70,6 +70,16 @@ struct PlanPlace {
 };
 std::optional<PlanPlace> find_plan(FileEdits& edits, const TenantFiles& files, const std::string& id);
 
+// Appends `entry` to the top-level list `key` (`users`, `numbers`, `plans` ...): after the
+// last item of the last file that holds such a list, written like its siblings; when no file
+// has one (a new company), as a new `key:` at the end of the top file.
+void append_entry(FileEdits& edits, const TenantFiles& files, const std::string& key,
+                  const YamlValue& entry);
+
+// A change's value as the text it is written with: a string as is, a number or true/false
+// as YAML writes them; anything else is a bad-change naming `what`.
+std::string change_text(const nlohmann::json& value, const std::string& what);
+
 // Applies `changes` (a JSON array) in order. Throws ChangeError, or EditError when the
 // writer refuses (a read-only node, an unsupported layout).
 void apply_changes(const nlohmann::json& changes, const TenantFiles& files, FileEdits& edits,

@@ -18,7 +18,13 @@ std::string read_back(const std::string& written) {
 
 TEST(ScalarText, PlainWhenNothingNeedsQuotes) {
   EXPECT_EQ(minimal_scalar("Reception", false), "Reception");
-  EXPECT_EQ(minimal_scalar("001", false), "001");  // text is kept as written by the loader
+  // Text to callplan, but a number to other YAML readers when plain: quoted as the SPEC does.
+  EXPECT_EQ(minimal_scalar("001", false), "\"001\"");
+  EXPECT_EQ(minimal_scalar("+31881234567", true), "\"+31881234567\"");
+  EXPECT_EQ(minimal_scalar("08:30", false), "\"08:30\"");
+  EXPECT_EQ(minimal_scalar("30", false), "30");
+  EXPECT_EQ(minimal_scalar("1", false), "1");
+  EXPECT_EQ(minimal_scalar("12:345", false), "12:345");
   EXPECT_EQ(minimal_scalar("a:b", false), "a:b");
 }
 

@@ -23,6 +23,7 @@ if(TARGET callplan_panel)
     accounts_test.cpp
     api_test.cpp
     guards_test.cpp
+    number_changes_test.cpp
     plan_changes_test.cpp
     settings_dashboard_test.cpp
     static_files_test.cpp
@@ -34,7 +35,8 @@ if(TARGET callplan_panel)
   add_executable(callplan_panel_tests ${_panel_tests})
   target_link_libraries(callplan_panel_tests PRIVATE callplan_panel GTest::gtest_main)
   target_compile_definitions(callplan_panel_tests PRIVATE
-    CALLPLAN_EXAMPLES="${PROJECT_SOURCE_DIR}/examples")
+    CALLPLAN_EXAMPLES="${PROJECT_SOURCE_DIR}/examples"
+    CALLPLAN_FIXTURES="${CMAKE_CURRENT_LIST_DIR}/fixtures")
   callplan_warnings(callplan_panel_tests)
   gtest_discover_tests(callplan_panel_tests DISCOVERY_TIMEOUT 60
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
@@ -45,7 +47,8 @@ endif()
 find_program(CALLPLAN_NODE node)
 if(CALLPLAN_NODE)
   add_test(NAME panel_plan_steps
-           COMMAND ${CALLPLAN_NODE} --test ${PROJECT_SOURCE_DIR}/panel/web/src/plan/steps.test.js)
+           COMMAND ${CALLPLAN_NODE} --test ${PROJECT_SOURCE_DIR}/panel/web/src/plan/steps.test.js
+                   ${PROJECT_SOURCE_DIR}/panel/web/src/graph/layout.test.js)
   set_tests_properties(panel_plan_steps PROPERTIES LABELS panel)
 endif()
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 
+// Stops the servers global-setup.js started, by their process ids.
 export default async function globalTeardown() {
-  const pid = Number(process.env.CALLPLAN_PANEL_PID);
-  if (pid) {
+  for (const pid of (process.env.CALLPLAN_PANEL_PIDS || '').split(',').filter(Boolean).map(Number)) {
     try {
       process.kill(pid, 'SIGTERM');
     } catch { /* already gone */ }

@@ -1,5 +1,7 @@
 #include "panel/yaml_edit/scalar_text.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace callplan::panel {
@@ -72,7 +74,25 @@ std::string double_quoted(std::string_view text) {
   return out;
 }
 
+bool number_like(std::string_view text) {
+  std::string_view digits = text;
+  if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) digits.remove_prefix(1);
+  const auto all_digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (all_digits(digits))  // "+31881234567", "001", "-0": not "30", "-5"
+    return text.front() == '+' || (digits.size() > 1 && digits.front() == '0');
+  // YAML 1.1's base 60 ("08:30" is 510 there).
+  const std::size_t colon = text.find(':');
+  return colon != std::string_view::npos && all_digits(text.substr(0, colon)) &&
+         all_digits(text.substr(colon + 1)) && text.size() - colon == 3;
+}
+
 std::string minimal_scalar(std::string_view text, bool in_flow) {
+  // A phone number, an extension with a leading zero or a time of day is text to callplan
+  // however it is written, but a plain one is a number to other YAML readers (+31881234567
+  // is 31881234567, 001 is 1, 08:30 is 510 in YAML 1.1): written as the SPEC writes them.
+  if (number_like(text)) return double_quoted(text);
   if (plain_safe(text, in_flow)) return std::string(text);
   if (single_quote_safe(text)) return single_quoted(text);
   return double_quoted(text);
@@ -84,6 +104,9 @@ std::string scalar_in_style(std::string_view text, SpanNode::Quote preferred, bo
       return single_quote_safe(text) ? single_quoted(text) : double_quoted(text);
     case SpanNode::Quote::double_: return double_quoted(text);
     case SpanNode::Quote::plain:
+      // The file writes it plain (`to: 001`): so does the new text, when it can.
+      if (plain_safe(text, in_flow)) return std::string(text);
+      break;
     case SpanNode::Quote::literal:
     case SpanNode::Quote::folded: break;
   }

@@ -20,7 +20,12 @@ bool single_quote_safe(std::string_view text);
 std::string single_quoted(std::string_view text);
 std::string double_quoted(std::string_view text);
 
-// The least quoting: plain, else 'single', else "double".
+// True for text that is callplan's text in any quoting but a number to a YAML 1.1 or 1.2
+// reader when plain: "+31881234567", "001", "08:30" (not "30").
+bool number_like(std::string_view text);
+
+// The least quoting: plain, else 'single', else "double"; number-like text double-quoted,
+// as the SPEC writes numbers and extensions.
 std::string minimal_scalar(std::string_view text, bool in_flow);
 
 // `text` in the style `preferred` when it fits, else the least quoting that does. Block

@@ -37,6 +37,7 @@ export const api = {
   preview: (changes) => call('POST', '/api/preview', { changes }),
   save: (version, changes) => call('POST', '/api/save', { version, changes }),
   simulate: (to, at) => call('POST', '/api/simulate', { to, at }),
+  graph: (what) => call('POST', '/api/graph', what),
   password: (current, next) => call('POST', '/api/password', { current, new: next }),
   dashboard: () => call('GET', '/api/dashboard'),
   userPassword: (extension, next) => call('POST', '/api/user-password', { extension, new: next }),

@@ -1,7 +1,6 @@
 // Dutch and English. The choice is kept in localStorage; the first visit follows the browser.
 // The screens' own texts are in screens/screen_texts.js (looked up after these).
 import { screenTexts } from '../screens/screen_texts.js';
-import planTexts from './i18n-plan.js';
 
 const texts = {
   en: {
@@ -16,6 +15,7 @@ const texts = {
     'nav.dashboard': 'Dashboard',
     'nav.users': 'Users',
     'nav.plans': 'Call plans',
+    'nav.numbers': 'Numbers',
     'nav.settings': 'My settings',
     'nav.logout': 'Log out',
     'nav.language': 'Nederlands',
@@ -109,6 +109,7 @@ const texts = {
     'nav.dashboard': 'Dashboard',
     'nav.users': 'Gebruikers',
     'nav.plans': 'Belplannen',
+    'nav.numbers': 'Nummers',
     'nav.settings': 'Mijn instellingen',
     'nav.logout': 'Uitloggen',
     'nav.language': 'English',
@@ -192,9 +193,12 @@ const texts = {
   },
 };
 
-// Each screen's own texts, in files of their own so that parallel work merges cleanly.
-for (const extra of [planTexts])
+// A screen's own texts (the plan editor's, the numbers and graph screens'), in files of
+// their own: each screen's chunk adds them when it loads, so that the first script carries
+// only what the login and the header say (docs/performance.md, "First screen and bundle").
+export function registerTexts(extra) {
   for (const code of Object.keys(texts)) Object.assign(texts[code], extra[code]);
+}
 
 function initial() {
   const saved = globalThis.localStorage?.getItem('callplan.lang');
