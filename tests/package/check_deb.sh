@@ -70,8 +70,12 @@ got=$("$root/usr/bin/callplan" --version)
 # The example configuration is a valid tenant as installed (its include files found in /etc).
 (cd / && "$root/usr/bin/callplan" check --strict "$root/etc/callplan/acme.yaml") ||
   fail "the example tenant in /etc/callplan does not check clean"
+# In a sanitized tree the module needs the ASan runtime loaded before python3 (tests.cmake).
+preload=()
+[ -z "${CALLPLAN_MODULE_PRELOAD:-}" ] ||
+  preload=(LD_PRELOAD="$CALLPLAN_MODULE_PRELOAD" ASAN_OPTIONS=detect_leaks=0)
 module=$(cd / && env -u PYTHONPATH PYTHONPATH="$root/usr/$pydir" PYTHONDONTWRITEBYTECODE=1 \
-  /usr/bin/python3 -c 'import callplan; print(callplan.__file__)')
+  "${preload[@]}" /usr/bin/python3 -c 'import callplan; print(callplan.__file__)')
 [[ "$module" == "$root/usr/$pydir/callplan/"* ]] || fail "python3 imported callplan from $module"
 # The unit as installed, against this machine's systemd (its targets, /bin/kill), with the
 # binary the package installs: /usr/bin/callplan read as the unpacked one.
