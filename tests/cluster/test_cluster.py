@@ -561,6 +561,8 @@ def test_a_voicemail_at_a_lights_the_lamp_of_a_phone_at_b(lab: Lab) -> None:
     assert watcher.wait() == EXIT_OK, f"{watcher.report()}\n{lab.b.stderr_text()}"
     lit = watcher.received("NOTIFY")[1]
     assert "Voice-Message: 1/0" in lit.text
-    assert lit.time - told < 2.0, "B told its watcher at once, not at a poll"
+    # B has none of it in its own store: the count came from A through Redis, and B told its
+    # watcher when it arrived (A's reload, its resync, B's NOTIFY: well under a second).
+    assert lit.time - told < 4.0, (lit.time, told)
     assert lab.redis.cli("HGET", f"callplan:{{{COMPANY}}}:mailboxes",
                          f"102\n{lab.a.node_name}") == "1 0"
