@@ -103,9 +103,14 @@ void SharedMailboxes::resync(std::function<void()> done) {
   done_ = std::move(done);
   // 1. This node's counts, counted again and written: Redis may have lost them or missed
   //    changes, and a node that restarted has its store's messages to announce.
+  //    Empty mailboxes this node never announced are left out (most of them, at scale); one
+  //    that Redis still holds a count of from this node's earlier run is corrected below.
   if (host_.own_counts) {
-    for (const OwnMailboxCount& own : host_.own_counts())
-      own_.insert_or_assign(mailbox(own.company, own.extension), own.count);
+    for (const OwnMailboxCount& own : host_.own_counts()) {
+      const std::string key = mailbox(own.company, own.extension);
+      if (own.count != MailboxCount{} || own_.contains(key))
+        own_.insert_or_assign(key, own.count);
+    }
   }
   for (const auto& [key, count] : own_) {
     const auto lf = key.find('\n');
@@ -144,7 +149,17 @@ void SharedMailboxes::snapshot(const std::string& company, const redisReply* rep
       continue;
     const std::string_view extension = field.substr(0, lf);
     const std::string_view node = field.substr(lf + 1);
-    if (node == node_) continue;
+    if (node == node_) {
+      // This node's, as Redis has it after the writes above: a count of an earlier run that
+      // this run has not announced (its messages were heard or deleted meanwhile) is put
+      // right.
+      const std::string key = mailbox(company, extension);
+      if (!own_.contains(key) && count != MailboxCount{}) {
+        own_.insert_or_assign(key, MailboxCount{});
+        send(company, extension, MailboxCount{});
+      }
+      continue;
+    }
     fresh[mailbox(company, extension)].emplace(std::string(node), count);
   }
   // Gone from Redis: counted as nothing (their watchers hear it).

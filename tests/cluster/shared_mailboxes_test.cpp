@@ -79,6 +79,28 @@ TEST_F(SharedMailboxesTest, CountsComeBackAfterRedisRestartedEmpty) {
   }));
 }
 
+TEST_F(SharedMailboxesTest, ANodeRestartedWithAnEmptierStoreCorrectsItsCount) {
+  PartsNode b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  b.shared->start();
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+  {
+    PartsNode a(io_, redis_->address(), "udp:10.0.0.1:5060");
+    a.shared->start();
+    ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+    a.mailboxes->counted("acme", "101", {.new_messages = 2, .old_messages = 0});
+    ASSERT_TRUE(run_until([&] { return b.mailboxes->elsewhere("acme", "101").new_messages == 2; }));
+  }  // A stops; its count stays (its messages are on its disk)
+  io_.run_for(30ms);
+  EXPECT_EQ(b.mailboxes->elsewhere("acme", "101").new_messages, 2);
+  // A comes back and its store has nothing now (heard and deleted meanwhile): it says so.
+  PartsNode a(io_, redis_->address(), "udp:10.0.0.1:5060");
+  a.shared->start();
+  ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+  ASSERT_TRUE(run_until([&] { return b.mailboxes->elsewhere("acme", "101").new_messages == 0; }));
+  EXPECT_EQ(redis_->command({"HGET", mailboxes_key("acme"), "101\nudp:10.0.0.1:5060"}),
+            std::vector<std::string>{"0 0"});
+}
+
 TEST_F(SharedMailboxesTest, CallRecordsGoToTheCompanysStreamAndWaitForRedis) {
   PartsNode a(io_, redis_->address(), "udp:10.0.0.1:5060");
   PartsNode b(io_, redis_->address(), "udp:10.0.0.2:5060");
