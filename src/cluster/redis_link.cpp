@@ -25,7 +25,7 @@ RedisLink::RedisLink(asio::io_context& io, RedisAddress address, std::string cha
                      RedisLinkOptions options)
     : io_(io),
       address_(std::move(address)),
-      channel_(std::move(channel)),
+      channels_{std::move(channel)},
       scripts_(std::move(scripts)),
       handlers_(std::move(handlers)),
       options_(options),
@@ -106,9 +106,14 @@ void RedisLink::connected(const redisAsyncContext* context, int status) {
     });
     redisAsyncCommandArgv(commands_, &RedisLink::on_reply, done, 3, argv, lengths);
   }
-  const char* argv[] = {"SUBSCRIBE", channel_.c_str()};
-  const std::size_t lengths[] = {9, channel_.size()};
-  redisAsyncCommandArgv(subscriber_, &RedisLink::on_subscription, this, 2, argv, lengths);
+  std::vector<const char*> argv = {"SUBSCRIBE"};
+  std::vector<std::size_t> lengths = {9};
+  for (const std::string& channel : channels_) {
+    argv.push_back(channel.c_str());
+    lengths.push_back(channel.size());
+  }
+  redisAsyncCommandArgv(subscriber_, &RedisLink::on_subscription, this,
+                        static_cast<int>(argv.size()), argv.data(), lengths.data());
 }
 
 void RedisLink::disconnected(const redisAsyncContext* context, int) {
@@ -133,13 +138,17 @@ void RedisLink::subscribed_reply(const redisReply* reply) {
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3) return;
   std::string_view kind = text_of(reply->element[0]);
   if (kind == "subscribe") {
+    // One confirmation per channel, each with the count so far: ready after the last.
+    if (reply->element[2]->type != REDIS_REPLY_INTEGER ||
+        reply->element[2]->integer < static_cast<long long>(channels_.size()))
+      return;
     ready_ = true;
     connecting_.cancel();
     announced_down_ = false;
     backoff_ = options_.retry_min;
     if (handlers_.ready) handlers_.ready();
   } else if (kind == "message" && handlers_.message) {
-    handlers_.message(text_of(reply->element[2]));
+    handlers_.message(text_of(reply->element[1]), text_of(reply->element[2]));
   }
 }
 

@@ -1,11 +1,12 @@
 // cluster/redis_link.hpp — the node's two connections to Redis, on the node's event loop
 // (hiredis_asio.hpp): one for commands (scripts, HGETALL), one subscribed to the cluster's
-// channel (a subscribed connection can send nothing else). Connects, loads the scripts,
+// channels (a subscribed connection can send nothing else). Connects, loads the scripts,
 // subscribes, and says `ready`; when either connection is lost (or `drop()` is called) both
 // are closed, `down` is said once, and it connects again after a back-off that doubles from
 // `retry_min` to `retry_max` (reset once ready again).
 //
 //   RedisLink link(io, address, channel, {script...}, handlers, options);
+//   link.add_channel(other); link.add_script(source);   // before start(), for more parts
 //   link.start();
 //   link.command({"HGETALL", key}, [](const redisReply* r) { ... });  // r null: lost
 //
@@ -47,7 +48,8 @@ class RedisLink {
     std::function<void()> ready;                       // connected, scripts loaded, subscribed
     std::function<void(std::string_view why)> down;    // once per outage (ready -> lost), or
                                                        // once for the first failed attempt
-    std::function<void(std::string_view payload)> message;  // published on the channel
+    // Published on one of the channels.
+    std::function<void(std::string_view channel, std::string_view payload)> message;
     std::function<void(std::string_view line)> debug;  // each attempt, for --log-level debug
   };
   using Reply = std::function<void(const redisReply* reply)>;
@@ -58,6 +60,9 @@ class RedisLink {
   RedisLink(const RedisLink&) = delete;
   RedisLink& operator=(const RedisLink&) = delete;
 
+  // One more channel to subscribe to, one more script to load at every connect; before start().
+  void add_channel(std::string channel) { channels_.push_back(std::move(channel)); }
+  void add_script(std::string source) { scripts_.push_back(std::move(source)); }
   void start();
   bool ready() const { return ready_; }
   // Sends a command (arguments binary-safe); false, and `done` is not called, when the link
@@ -84,7 +89,7 @@ class RedisLink {
 
   asio::io_context& io_;
   RedisAddress address_;
-  std::string channel_;
+  std::vector<std::string> channels_;
   std::vector<std::string> scripts_;
   Handlers handlers_;
   RedisLinkOptions options_;

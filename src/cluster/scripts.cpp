@@ -29,13 +29,13 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 )lua";
 
-Script make(const char* source) {
-  Script s{source, {}};
+}  // namespace
+
+Script script_of(std::string source) {
+  Script s{std::move(source), {}};
   s.sha1 = sha1_hex(s.source);
   return s;
 }
-
-}  // namespace
 
 std::string sha1_hex(const std::string& text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -48,12 +48,12 @@ std::string sha1_hex(const std::string& text) {
 }
 
 const Script& put_script() {
-  static const Script script = make(kPut);
+  static const Script script = script_of(kPut);
   return script;
 }
 
 const Script& del_script() {
-  static const Script script = make(kDel);
+  static const Script script = script_of(kDel);
   return script;
 }
 

@@ -23,6 +23,8 @@ struct Script {
 
 const Script& put_script();
 const Script& del_script();
+// A script with its digest (for the other parts' scripts).
+Script script_of(std::string source);
 
 std::string sha1_hex(const std::string& text);
 

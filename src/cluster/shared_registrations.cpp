@@ -39,7 +39,9 @@ SharedRegistrations::SharedRegistrations(asio::io_context& io, sip::Location& lo
   RedisLink::Handlers handlers{
       .ready = [this] { link_ready(); },
       .down = [this](std::string_view why) { link_down(why); },
-      .message = [this](std::string_view payload) { message(payload); },
+      .message = [this](std::string_view channel, std::string_view payload) {
+        dispatch(channel, payload);
+      },
       .debug = [this](std::string_view line) { log_(Level::debug, line); }};
   link_ = std::make_unique<RedisLink>(
       io_, options_.redis, std::string(kChannel),
@@ -50,6 +52,13 @@ SharedRegistrations::SharedRegistrations(asio::io_context& io, sip::Location& lo
 SharedRegistrations::~SharedRegistrations() {
   destroyed_ = true;
   link_.reset();  // pending replies are called with null here: they see destroyed_
+}
+
+void SharedRegistrations::add(SharedPart& part, std::string channel,
+                              const std::vector<std::string>& scripts) {
+  if (!channel.empty()) link_->add_channel(channel);
+  for (const std::string& script : scripts) link_->add_script(script);
+  parts_.push_back(PartOnChannel{std::move(channel), &part});
 }
 
 void SharedRegistrations::start() { link_->start(); }
@@ -74,6 +83,10 @@ void SharedRegistrations::link_ready() {
   resyncing_ = true;
   in_step_ = false;
   held_.clear();
+  ++generation_;
+  parts_left_ = parts_.size() + 1;  // the registrations' own read, below, is the last one
+  for (const PartOnChannel& p : parts_)
+    p.part->resync([this, generation = generation_] { part_done(generation); });
   resync_started_ = Clock::now();
   pushed_ = 0;
   loaded_own_ = 0;
@@ -88,7 +101,7 @@ void SharedRegistrations::link_ready() {
   std::vector<std::string> companies = served_.all();
   snapshots_left_ = companies.size();
   if (companies.empty()) {
-    resync_done();
+    part_done(generation_);
     return;
   }
   for (std::string& company : companies) {
@@ -109,17 +122,28 @@ void SharedRegistrations::link_down(std::string_view why) {
   resyncing_ = false;
   snapshots_left_ = 0;
   held_.clear();
+  ++generation_;
+  for (const PartOnChannel& p : parts_) p.part->down();
   log_(Level::warning,
        fmt::format("cluster: Redis at {} unreachable ({}); registering and routing from this "
                    "node's memory until it is back, then catching up (docs/cluster.md)",
                    options_.redis.to_string(), why));
 }
 
-void SharedRegistrations::message(std::string_view payload) {
+void SharedRegistrations::dispatch(std::string_view channel, std::string_view payload) {
   if (resyncing_) {  // applied after the read, which they may be newer than
-    held_.emplace_back(payload);
+    held_.emplace_back(channel, payload);
     return;
   }
+  if (channel == kChannel) {
+    message(payload);
+    return;
+  }
+  for (const PartOnChannel& p : parts_)
+    if (p.channel == channel) p.part->message(payload);
+}
+
+void SharedRegistrations::message(std::string_view payload) {
   std::optional<Change> change = decode_change(payload);
   if (!change) {
     log_(Level::debug, "cluster: a message on the channel that is not a change: ignored");
@@ -269,7 +293,12 @@ void SharedRegistrations::snapshot(const std::string& company, const redisReply*
       if (!k.ours && k.company == company && !seen.contains(binding_field(username, k.contact)))
         gone.emplace_back(username, k.contact);
   for (const auto& [username, contact] : gone) apply_del(username, contact);
-  if (--snapshots_left_ == 0) resync_done();
+  if (--snapshots_left_ == 0) part_done(generation_);
+}
+
+void SharedRegistrations::part_done(std::uint64_t generation) {
+  if (destroyed_ || generation != generation_ || !resyncing_) return;
+  if (--parts_left_ == 0) resync_done();
 }
 
 void SharedRegistrations::resync_done() {
@@ -290,16 +319,18 @@ void SharedRegistrations::resync_done() {
     }
   const auto took =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - resync_started_);
+  std::string parts;
+  for (const PartOnChannel& p : parts_) parts += "; " + p.part->summary();
   log_(Level::notice,
        fmt::format("cluster: in step with Redis at {} in {} ms: {} binding(s) of other nodes "
                    "({} more over TCP, not reachable from this node), {} of this node ({} "
-                   "written again, {} back from Redis)",
+                   "written again, {} back from Redis){}",
                    options_.redis.to_string(), took.count(), others, others_tcp, own, pushed_,
-                   loaded_own_));
+                   loaded_own_, parts));
   synced_once_ = true;
-  std::vector<std::string> held = std::move(held_);
+  std::vector<std::pair<std::string, std::string>> held = std::move(held_);
   held_.clear();
-  for (const std::string& m : held) message(m);
+  for (const auto& [channel, payload] : held) dispatch(channel, payload);
 }
 
 void SharedRegistrations::companies_changed() {

@@ -2,6 +2,7 @@
 // Redis and in each node's own location service (SPEC 12, docs/cluster.md).
 //
 //   SharedRegistrations shared(io, location, options, served);
+//   shared.add(part, channel, scripts);                // more shared state (shared_part.hpp)
 //   shared.start();  shared.wait_until_in_step(3s);   // before the node serves
 //   location.on_bindings(... shared.bindings_changed(username, stored) ...);
 //   shared.begin_register();  registrar.handle(...);  shared.end_register(send_the_200);
@@ -44,6 +45,7 @@
 #include "cluster/binding_record.hpp"
 #include "cluster/redis_address.hpp"
 #include "cluster/redis_link.hpp"
+#include "cluster/shared_part.hpp"
 #include "sip/registrar/location.hpp"
 
 struct redisReply;
@@ -55,6 +57,9 @@ struct ClusterOptions {
   std::string node;  // this node's name in the records: its first --listen address
   std::chrono::milliseconds confirm_timeout{1000};  // a REGISTER's longest wait for Redis
   RedisLinkOptions link{};
+  // --cluster-secret-file's bytes (cluster_secret.hpp), "" for none: each node then signs its
+  // dialogs with its own key. Used by the server, not sent to Redis.
+  std::string secret{};
 };
 
 // What a node knows of its companies, from the server.
@@ -86,8 +91,13 @@ class SharedRegistrations {
   SharedRegistrations(const SharedRegistrations&) = delete;
   SharedRegistrations& operator=(const SharedRegistrations&) = delete;
 
+  // Another part shared through the same link (shared_part.hpp), on its own channel ("" for
+  // none: it only writes); before start(). `part` outlives this object's use of it (until destruction).
+  void add(SharedPart& part, std::string channel, const std::vector<std::string>& scripts);
+  RedisLink& link() { return *link_; }
+
   void start();
-  // Runs the event loop until the first resync is done or `limit` passed (before the node
+  // Runs the event loop until the first resync (of every part) is done or `limit` passed (before the node
   // binds its SIP ports, so its first call sees every node's phones); true when in step.
   bool wait_until_in_step(std::chrono::milliseconds limit);
   bool in_step() const { return in_step_; }
@@ -124,7 +134,9 @@ class SharedRegistrations {
 
   void link_ready();
   void link_down(std::string_view why);
+  void dispatch(std::string_view channel, std::string_view payload);
   void message(std::string_view payload);
+  void part_done(std::uint64_t generation);
   void apply(const Change& change);
   void apply_put(std::string_view company, std::string_view username, std::string_view contact,
                  std::string_view value);
@@ -158,7 +170,15 @@ class SharedRegistrations {
   std::map<std::uint64_t, Pending> pending_;
   bool resyncing_ = false;
   std::size_t snapshots_left_ = 0;
-  std::vector<std::string> held_;  // messages that came during a resync
+  struct PartOnChannel {
+    std::string channel;
+    SharedPart* part;
+  };
+  std::vector<PartOnChannel> parts_;
+  std::uint64_t generation_ = 0;  // of the resync under way: parts' late `done`s are ignored
+  std::size_t parts_left_ = 0;    // parts (this one included) not yet in step
+  // Messages that came during a resync: channel, payload.
+  std::vector<std::pair<std::string, std::string>> held_;
   bool in_step_ = false;
   bool synced_once_ = false;    // the first resync (start) is done
   SteadyTime resync_started_{};

@@ -3,125 +3,25 @@
 // (cluster/shared_registrations.hpp). Skipped without redis-server, failed under CI=true.
 #include "cluster/shared_registrations.hpp"
 
-#include <hiredis/hiredis.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "cluster/binding_record.hpp"
 #include "cluster/scripts.hpp"
-
-extern char** environ;
+#include "redis_server.hpp"
 
 namespace callplan::cluster {
 namespace {
 
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
-
-bool on_path(const char* program) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    if (::access((dirs.substr(start, end - start) + "/" + program).c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-// redis-server on <dir>/redis.sock, no persistence: a restart is an empty Redis.
-class RedisServer {
- public:
-  explicit RedisServer(fs::path dir) : dir_(std::move(dir)), socket_(dir_ / "redis.sock") {}
-  ~RedisServer() { stop(SIGKILL); }
-
-  void start() {
-    fs::remove(socket_);
-    std::vector<std::string> args = {"redis-server", "--port", "0", "--unixsocket", socket_.string(),
-                                     "--save", "", "--appendonly", "no", "--dir", dir_.string(),
-                                     "--logfile", (dir_ / "redis.log").string()};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ASSERT_EQ(::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ), 0);
-    for (int i = 0; i < 250; ++i) {
-      if (ping()) return;
-      std::this_thread::sleep_for(20ms);
-    }
-    FAIL() << "redis-server did not answer on " << socket_ << " within 5 s";
-  }
-
-  void stop(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGCONT);
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  void pause() { ::kill(pid_, SIGSTOP); }
-  void resume() { ::kill(pid_, SIGCONT); }
-
-  RedisAddress address() const {
-    return RedisAddress{.kind = RedisAddress::Kind::unix_socket, .host = {}, .port = 0,
-                        .path = socket_.string()};
-  }
-
-  // A blocking client, for the test's own look at what Redis holds.
-  std::vector<std::string> command(const std::vector<std::string>& args) const {
-    std::vector<std::string> out;
-    redisContext* c = redisConnectUnix(socket_.c_str());
-    if (c == nullptr || c->err != 0) {
-      if (c) redisFree(c);
-      return out;
-    }
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const std::string& a : args) {
-      argv.push_back(a.c_str());
-      lengths.push_back(a.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    if (reply != nullptr) {
-      if (reply->type == REDIS_REPLY_ARRAY) {
-        for (std::size_t i = 0; i < reply->elements; ++i)
-          out.emplace_back(reply->element[i]->str, reply->element[i]->len);
-      } else if (reply->type == REDIS_REPLY_INTEGER) {
-        out.push_back(std::to_string(reply->integer));
-      } else if (reply->str != nullptr) {
-        out.emplace_back(reply->str, reply->len);
-      }
-      freeReplyObject(reply);
-    }
-    redisFree(c);
-    return out;
-  }
-
- private:
-  bool ping() const {
-    auto out = command({"PING"});
-    return !out.empty() && out.front() == "PONG";
-  }
-
-  fs::path dir_;
-  fs::path socket_;
-  pid_t pid_ = -1;
-};
 
 // One node: its location service and its SharedRegistrations, on the shared event loop.
 struct Node {
@@ -164,37 +64,8 @@ struct Node {
   std::unique_ptr<SharedRegistrations> shared;
 };
 
-class SharedRegistrationsTest : public ::testing::Test {
+class SharedRegistrationsTest : public test_redis::RedisTest {
  protected:
-  void SetUp() override {
-    if (!on_path("redis-server")) {
-      if (const char* ci = std::getenv("CI"); ci != nullptr && std::string(ci) == "true")
-        FAIL() << "redis-server is not installed (scripts/install-deps.sh)";
-      GTEST_SKIP() << "redis-server (Debian redis-server) is not installed";
-    }
-    char pattern[] = "/tmp/callplan-cluster-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    redis_ = std::make_unique<RedisServer>(dir_);
-    redis_->start();
-  }
-  void TearDown() override {
-    redis_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-  }
-
-  // Runs the loop until `done` or 3 s; whether `done` came true.
-  bool run_until(const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + 3s;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io_.run_one_for(10ms);
-      if (io_.stopped()) io_.restart();
-    }
-    return true;
-  }
-
   std::string owner_of(const std::string& username, const std::string& contact) {
     auto out = redis_->command({"HGET", bindings_key("acme"), binding_field(username, contact)});
     if (out.empty()) return {};
@@ -205,10 +76,6 @@ class SharedRegistrationsTest : public ::testing::Test {
   bool reachable(Node& node, const std::string& username) {
     return node.location.registered(username, std::chrono::steady_clock::now());
   }
-
-  fs::path dir_;
-  std::unique_ptr<RedisServer> redis_;
-  asio::io_context io_;
 };
 
 TEST_F(SharedRegistrationsTest, ARegisterIsAnsweredAfterRedisAndReachesTheOtherNode) {

@@ -1,19 +1,21 @@
 # `callplan serve --cluster` (SPEC 12, docs/cluster.md), label "cluster":
 # - callplan_cluster_tests (gtest): the Redis address, the record and message formats, the
-#   scripts' digests; and two nodes' shared registrations against a redis-server each test
-#   starts on a Unix socket and stops by its PID (answer after confirmation, Redis restarted
-#   empty, a node started later or without Redis, a TCP binding, a hanging Redis, the scripts'
-#   guards); about 2 s.
+#   scripts' digests, the cluster secret; and two nodes' shared registrations, round-robin
+#   positions, message-waiting counts and call records against a redis-server each test
+#   starts on a Unix socket and stops by its PID (redis_server.hpp, parts_node.hpp); about 5 s.
 # - cluster_e2e (pytest, tests/cluster/test_cluster.py): a redis-server on a Unix socket
-#   started by each test and stopped by its PID, two nodes on 127.0.0.1 and 127.0.0.3, sipp
-#   phones and trunk; ports 29300-29799. About 12 s. Without sipp or redis-server it skips,
+#   started by each test and stopped by its PID, two or three nodes on 127.0.0.1/.3/.4, sipp
+#   phones and trunk; ports 37000-37999. About 30 s. Without sipp or redis-server it skips,
 #   and fails under CI=true.
 # Included by tests/CMakeLists.txt. One file per line, sorted, so parallel additions merge.
 if(TARGET callplan_cluster)
   set(_cluster_tests
     binding_record_test.cpp
+    cluster_secret_test.cpp
     redis_address_test.cpp
+    shared_mailboxes_test.cpp
     shared_registrations_test.cpp
+    shared_round_robin_test.cpp
   )
   list(TRANSFORM _cluster_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
   add_executable(callplan_cluster_tests ${_cluster_tests})
@@ -29,7 +31,7 @@ if(TARGET callplan_cli AND TARGET callplan_cluster)
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(cluster_e2e PROPERTIES
     LABELS "cluster"
-    TIMEOUT 120  # about 12 s measured; room for a loaded machine
+    TIMEOUT 120  # about 30 s measured; room for a loaded machine
     ENVIRONMENT "CALLPLAN_BIN=$<TARGET_FILE:callplan_cli>"
     SKIP_REGULAR_EXPRESSION "SKIPPED .*is not installed")
 endif()

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "callplan/error.hpp"
+#include "cluster/cluster_secret.hpp"
 #include "cluster/redis_address.hpp"
 #include "commands.hpp"
 #include "serve_metrics.hpp"
@@ -70,13 +71,25 @@ struct ServeCliOptions {
   unsigned cluster_retry_max = 5000;      // ms between attempts to reach Redis, at most
   unsigned cluster_confirm_timeout = 1000;  // ms a REGISTER waits for Redis, at most
   unsigned cluster_start_wait = 3000;     // ms the start waits for the first read of Redis
+  std::string cluster_secret_file;        // the secret shared by every node, "" for none
+  unsigned cluster_tcp_expires = 300;     // s: the longest registration over TCP
 };
 
 // --cluster and its options into `options.cluster`; false with `error` set.
 bool cluster_options(const ServeCliOptions& o, sip::ServerOptions& options, std::string& error) {
   if (o.cluster.empty()) {
     if (!o.cluster_node.empty()) error = "--cluster-node goes with --cluster";
+    if (!o.cluster_secret_file.empty()) error = "--cluster-secret-file goes with --cluster";
     return error.empty();
+  }
+  if (!o.cluster_secret_file.empty()) {
+    std::string why;
+    auto secret = cluster::read_cluster_secret(o.cluster_secret_file, why);
+    if (!secret) {
+      error = fmt::format("--cluster-secret-file {}", why);
+      return false;
+    }
+    options.cluster.secret = std::move(*secret);
   }
   std::string why;
   auto redis = cluster::parse_redis_address(o.cluster, &why);
@@ -103,6 +116,7 @@ bool cluster_options(const ServeCliOptions& o, sip::ServerOptions& options, std:
       std::min(options.cluster.link.retry_min, options.cluster.link.retry_max);
   options.cluster.confirm_timeout = std::chrono::milliseconds(o.cluster_confirm_timeout);
   options.cluster_start_wait = std::chrono::milliseconds(o.cluster_start_wait);
+  options.registrar.max_expires_connection = o.cluster_tcp_expires;
   return true;
 }
 
@@ -422,6 +436,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Longest wait in ms of a REGISTER's answer for Redis's confirmation; then it "
                   "is answered and the node reconnects (default 1000)")
       ->check(CLI::Range(10u, 60000u));
+  cmd->add_option("--cluster-secret-file", o->cluster_secret_file,
+                  "A file of at least 32 secret bytes, the same on every node (not readable by "
+                  "others): any node then relays the in-dialog requests of every node's calls "
+                  "(docs/cluster.md)");
+  cmd->add_option("--cluster-tcp-expires", o->cluster_tcp_expires,
+                  "Longest registration in s of a phone over TCP: its binding lives only as "
+                  "long as this node (default 300)")
+      ->check(CLI::Range(60u, 86400u));
   cmd->add_option("--cluster-start-wait", o->cluster_start_wait,
                   "Longest wait in ms at start for the first read of Redis before serving "
                   "(default 3000)")

@@ -23,6 +23,18 @@ std::string contact_of(const Message& m) {
 
 }  // namespace
 
+bool Proxy::names_us(const Uri& uri, const Message& request) const {
+  if (is_us(uri)) return true;
+  if (!config_.tokens_of_every_node) return false;
+  const std::string user = unescape(uri.user);
+  if (!DialogTokens::looks_like_token(user)) return false;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  return tokens_.verify(user, request.call_id, request.from.tag(), request.to.tag(), now)
+      .has_value();
+}
+
 bool Proxy::adopt_dialog(const Message& request, const Peer& from) {
   const std::string_view from_tag = request.from.tag();
   const std::string_view to_tag = request.to.tag();
@@ -33,7 +45,8 @@ bool Proxy::adopt_dialog(const Message& request, const Peer& from) {
   std::optional<DialogTicket> ticket;
   std::string token;
   auto try_uri = [&](const Uri& uri) {
-    if (ticket || !is_us(uri)) return;
+    // A cluster node's token names that node's address: any node may relay its dialogs.
+    if (ticket || !(is_us(uri) || config_.tokens_of_every_node)) return;
     std::string user = unescape(uri.user);
     if (!DialogTokens::looks_like_token(user)) return;
     ticket = tokens_.verify(user, request.call_id, from_tag, to_tag, now);

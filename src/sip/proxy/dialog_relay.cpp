@@ -39,7 +39,7 @@ static std::optional<Hop> next_hop(const Proxy& proxy, const Message& request) {
   NameAddr route;
   if (!routes.empty() && parse_name_addr(routes[0], route, {.require_brackets = true}) ==
                              NameAddrError::none &&
-      proxy.is_us(route.uri)) {
+      proxy.names_us(route.uri, request)) {
     hop.pop_route = true;
     next = 1;
   }

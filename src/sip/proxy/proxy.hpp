@@ -74,6 +74,10 @@ struct ProxyConfig {
   // The key of the dialog tokens (dialog_token.hpp): kept in the state directory so dialogs
   // survive a restart; "" for a random one that dies with the process.
   std::string dialog_secret;
+  // `--cluster-secret-file` (docs/cluster.md): every node signs with the same key, so a
+  // token that verifies names a node of this cluster, whichever address it is written with:
+  // an in-dialog request reaching this node with another node's Record-Route is relayed here.
+  bool tokens_of_every_node = false;
 };
 
 struct ProxyStats {
@@ -127,6 +131,9 @@ class Proxy {
   bool is_us(const Uri& uri) const;
   // Is address:port one we listen on (any protocol)?
   bool is_us(const Peer& peer) const;
+  // A Route (or Request-URI) of `request`'s dialog that names us: our address, or with
+  // tokens_of_every_node, a dialog token of this dialog signed with the cluster's key.
+  bool names_us(const Uri& uri, const Message& request) const;
 
   std::size_t calls_in_progress() const;
   // What the phone of SIP username `username` is doing now (activity.cpp).

@@ -86,6 +86,10 @@ RegisterOutcome Registrar::handle(const Message& request, std::string_view usern
   bool wildcard = false;
   std::size_t values = 0;
   std::vector<RequestedContact> requested;
+  std::uint32_t max_expires = policy_.max_expires;
+  if (from.protocol == Protocol::tcp && policy_.max_expires_connection != 0)
+    max_expires = std::max(policy_.min_expires,
+                           std::min(max_expires, policy_.max_expires_connection));
   std::optional<RegisterOutcome> failure;
   request.for_each_value(HeaderId::contact, [&](std::string_view value) {
     ++values;
@@ -124,7 +128,7 @@ RegisterOutcome Registrar::handle(const Message& request, std::string_view usern
       failure->min_expires = std::to_string(policy_.min_expires);
       return false;
     }
-    r.expires = static_cast<std::uint32_t>(std::min<std::uint64_t>(expires, policy_.max_expires));
+    r.expires = static_cast<std::uint32_t>(std::min<std::uint64_t>(expires, max_expires));
     requested.push_back(r);
     return true;
   });

@@ -40,6 +40,10 @@ struct RegistrarPolicy {
   std::uint32_t min_expires = 60;
   std::uint32_t max_expires = 7200;
   std::size_t max_contacts = 10;
+  // Over TCP, at most this many seconds (0: max_expires). `serve --cluster` caps them (300 s by
+  // default, docs/cluster.md): a TCP binding dies with the node holding its connection, and
+  // the phone comes back, at another node, when it registers again.
+  std::uint32_t max_expires_connection = 0;
 };
 
 struct RegisterOutcome {

@@ -67,6 +67,8 @@ void Server::Impl::mailbox_call_over(const MailboxCallOver& over) {
 // The store was written by the media process a moment ago: the phones watching the mailbox
 // learn it now rather than at the next 5 s poll (SPEC 10; RFC 3842).
 void Server::Impl::mailbox_changed(std::string_view company, std::string_view extension) {
+  // --cluster: the new count goes to the other nodes too, watched here or not.
+  if (shared_mailboxes) mailbox_count(company, extension);
   notifier.changed("message-summary", fmt::format("{}/{}", company, extension));
 }
 

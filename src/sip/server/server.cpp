@@ -7,6 +7,7 @@
 
 #include "callplan/error.hpp"
 #include "callplan/report.hpp"
+#include "cluster/cluster_secret.hpp"
 #include "sip/companies/tenant_files.hpp"
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
@@ -29,6 +30,15 @@ ServerOptions within_descriptor_limit(ServerOptions options, DescriptorLimit& fd
   options.transport.max_connections =
       connections_within(fds.soft, options.transport.max_connections);
   return options;
+}
+
+// The key of the dialog tokens: derived from the cluster secret, the same on every node
+// (docs/cluster.md), or this node's own, kept in its state directory.
+std::string dialog_key(const ServerOptions& options) {
+  if (!options.cluster.secret.empty())
+    return callplan::cluster::derive_key(options.cluster.secret,
+                                         callplan::cluster::kDialogTokenLabel);
+  return options.state_dir.empty() ? std::string() : load_dialog_secret(options.state_dir);
 }
 
 }  // namespace
@@ -62,6 +72,9 @@ Server::Impl::Impl(ServerOptions o)
                                                              line);
                                                 })),
       cluster(make_cluster()),
+      shared_round_robin(make_shared_round_robin()),
+      shared_mailboxes(make_shared_mailboxes()),
+      shared_call_records(make_shared_call_records()),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
@@ -71,19 +84,13 @@ Server::Impl::Impl(ServerOptions o)
                                    ? std::function<void(std::string_view)>(
                                          [this](std::string_view line) { log.write(LogLevel::info, line); })
                                    : nullptr,
-                        .record = call_records || options.metrics
+                        .record = call_records || options.metrics || cluster
                                       ? std::function<void(const CallRecord&)>(
                                             [this](const CallRecord& r) { call_ended(r); })
                                       : nullptr,
-                        .routing_state_changed =
-                            state ? std::function<void(std::string_view, const RoutingState&)>(
-                                        [this](std::string_view company, const RoutingState& rs) {
-                                          state->routing_state_changed(company, rs);
-                                        })
-                                  : nullptr,
-                        .dialog_secret = options.state_dir.empty()
-                                             ? std::string()
-                                             : load_dialog_secret(options.state_dir)}),
+                        .routing_state_changed = routing_state_hook(),
+                        .dialog_secret = dialog_key(options),
+                        .tokens_of_every_node = !options.cluster.secret.empty()}),
       notifier(layer, timers, transport),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
@@ -99,11 +106,8 @@ Server::Impl::Impl(ServerOptions o)
         return nullptr;
       }};
   notifier.add(std::make_unique<MessageSummaryPackage>(
-      served,
-      [root = options.voicemail_dir](std::string_view company, std::string_view extension) {
-        auto box = voicemail::Mailbox::make(company, extension);
-        if (root.empty() || !box) return voicemail::MessageCounts{};
-        return voicemail::count_messages(root, *box);
+      served, [this](std::string_view company, std::string_view extension) {
+        return mailbox_count(company, extension);
       }));
   notifier.add(std::make_unique<DialogPackage>(
       served,
@@ -240,6 +244,105 @@ std::unique_ptr<callplan::cluster::SharedRegistrations> Server::Impl::make_clust
       });
 }
 
+std::unique_ptr<callplan::cluster::SharedRoundRobin> Server::Impl::make_shared_round_robin() {
+  if (!cluster) return nullptr;
+  callplan::cluster::RoundRobinHost host{
+      .routing_of = [this](std::string_view login) -> RoutingState* {
+        for (const auto& company : companies.all())
+          if (company->login() == login) return company->routing.get();
+        return nullptr;
+      },
+      .companies = [this] {
+        std::vector<std::string> logins;
+        for (const auto& company : companies.all()) logins.push_back(company->login());
+        return logins;
+      },
+      // Kept in the state directory too: a node that starts while Redis is away goes on
+      // from the newest position it heard of.
+      .applied = [this](std::string_view company, const RoutingState& routing) {
+        if (state) state->routing_state_changed(company, routing);
+      }};
+  auto shared = std::make_unique<callplan::cluster::SharedRoundRobin>(
+      cluster->link(), options.cluster.node, std::move(host));
+  cluster->add(*shared, std::string(callplan::cluster::kRoundRobinChannel),
+               callplan::cluster::SharedRoundRobin::scripts());
+  return shared;
+}
+
+std::unique_ptr<callplan::cluster::SharedMailboxes> Server::Impl::make_shared_mailboxes() {
+  if (!cluster) return nullptr;
+  callplan::cluster::MailboxHost host{
+      .companies = [this] {
+        std::vector<std::string> logins;
+        for (const auto& company : companies.all()) logins.push_back(company->login());
+        return logins;
+      },
+      .own_counts = [this] {
+        std::vector<callplan::cluster::OwnMailboxCount> counts;
+        if (options.voicemail_dir.empty()) return counts;
+        for (const auto& company : companies.all()) {
+          const Engine& engine = *company->directory->engine();
+          for (UserIndex user = 0; user < engine.user_count(); ++user) {
+            if (!engine.has_voicemail(user)) continue;
+            auto box = voicemail::Mailbox::make(company->login(), engine.extension(user));
+            if (!box) continue;
+            const voicemail::MessageCounts c = voicemail::count_messages(options.voicemail_dir, *box);
+            counts.push_back({.company = company->login(),
+                              .extension = std::string(engine.extension(user)),
+                              .count = {.new_messages = c.new_messages,
+                                        .old_messages = c.old_messages}});
+          }
+        }
+        return counts;
+      },
+      // Another node's count came in on the event loop, not in a received message: the
+      // NOTIFY starts timers, so the clock is synced before and the driver re-armed after.
+      .changed = [this](std::string_view company, std::string_view extension) {
+        timers.set_now(TimerQueue::Clock::now());
+        notifier.changed("message-summary", fmt::format("{}/{}", company, extension));
+        driver.rearm();
+      }};
+  auto shared = std::make_unique<callplan::cluster::SharedMailboxes>(
+      cluster->link(), options.cluster.node, std::move(host));
+  cluster->add(*shared, std::string(callplan::cluster::kMailboxChannel),
+               callplan::cluster::SharedMailboxes::scripts());
+  return shared;
+}
+
+std::unique_ptr<callplan::cluster::SharedCallRecords> Server::Impl::make_shared_call_records() {
+  if (!cluster) return nullptr;
+  auto shared = std::make_unique<callplan::cluster::SharedCallRecords>(
+      cluster->link(), options.cluster.node, callplan::cluster::CallRecordLimits{},
+      [this](std::string_view line) { log.write(LogLevel::warn, "cluster", line); });
+  cluster->add(*shared, "", {});
+  return shared;
+}
+
+voicemail::MessageCounts Server::Impl::mailbox_count(std::string_view company,
+                                                     std::string_view extension) {
+  voicemail::MessageCounts counts;
+  auto box = voicemail::Mailbox::make(company, extension);
+  if (!options.voicemail_dir.empty() && box)
+    counts = voicemail::count_messages(options.voicemail_dir, *box);
+  if (!shared_mailboxes) return counts;
+  // This node's store, sent to the others when it changed; plus what theirs hold.
+  shared_mailboxes->counted(company, extension,
+                            {.new_messages = counts.new_messages,
+                             .old_messages = counts.old_messages});
+  const auto elsewhere = shared_mailboxes->elsewhere(company, extension);
+  counts.new_messages += elsewhere.new_messages;
+  counts.old_messages += elsewhere.old_messages;
+  return counts;
+}
+
+std::function<void(std::string_view, const RoutingState&)> Server::Impl::routing_state_hook() {
+  if (!state && !shared_round_robin) return nullptr;
+  return [this](std::string_view company, const RoutingState& routing) {
+    if (state) state->routing_state_changed(company, routing);
+    if (shared_round_robin) shared_round_robin->positions_changed(company, routing);
+  };
+}
+
 void Server::Impl::flush_state() {
   if (!state) return;
   if (!state->flush(std::chrono::seconds(5))) {
@@ -311,6 +414,8 @@ void Server::Impl::stamp(const Peer& from, std::string_view bytes,
 
 void Server::Impl::call_ended(const CallRecord& record) {
   if (call_records) call_records->write(record);
+  if (shared_call_records && !record.company.empty())
+    shared_call_records->add(record.company, record.json());
   if (options.metrics) options.metrics->call_ended(record.disposition);
 }
 
@@ -436,6 +541,11 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
           "cluster: not in step with Redis at {} after {} ms; serving from this node's memory "
           "and catching up when it answers",
           impl_->options.cluster.redis.to_string(), impl_->options.cluster_start_wait.count()));
+    if (impl_->options.cluster.secret.empty())
+      impl_->log.notice(
+          "cluster: no --cluster-secret-file: this node signs its calls' dialogs with its own "
+          "key, so their in-dialog requests (BYE, re-INVITE) are relayed only by this node "
+          "(docs/cluster.md)");
   }
   for (const auto& company : impl_->companies.all())
     company->directory->refresh_presence(impl_->location, impl_->timers.now());

@@ -10,7 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/shared_call_records.hpp"
+#include "cluster/shared_mailboxes.hpp"
 #include "cluster/shared_registrations.hpp"
+#include "cluster/shared_round_robin.hpp"
 #include "provision/phone_files.hpp"
 #include "sip/b2bua/mailbox_call.hpp"
 #include "sip/b2bua/own_media.hpp"
@@ -35,6 +38,7 @@
 #include "sip/transport/timer_driver.hpp"
 #include "sip/transport/timer_queue.hpp"
 #include "sip/transport/transport.hpp"
+#include "voicemail/voicemail_store.hpp"
 
 namespace callplan::sip {
 
@@ -68,6 +72,12 @@ struct Server::Impl final : TransactionUser {
   void restore_state();
   void flush_state();  // at the stop: logs when the store could not write everything
   std::unique_ptr<callplan::cluster::SharedRegistrations> make_cluster();  // null without --cluster
+  std::unique_ptr<callplan::cluster::SharedRoundRobin> make_shared_round_robin();  // the same
+  std::unique_ptr<callplan::cluster::SharedMailboxes> make_shared_mailboxes();      // the same
+  std::unique_ptr<callplan::cluster::SharedCallRecords> make_shared_call_records();  // the same
+  // The proxy's hook after each step of a call: round-robin positions to the state store and
+  // to the other nodes (null when neither is there).
+  std::function<void(std::string_view, const RoutingState&)> routing_state_hook();
 
   // check_sync.cpp (--provision): after a load, the companies' tenants to the endpoint; after
   // a reload, NOTIFY check-sync to the registrations of every phone whose file changed.
@@ -88,6 +98,9 @@ struct Server::Impl final : TransactionUser {
   std::unique_ptr<MailboxCalls> make_mailbox_calls();
   // A mailbox's messages changed (stored, heard, deleted): its watchers get a NOTIFY now.
   void mailbox_changed(std::string_view company, std::string_view extension);
+  // A mailbox's counts for message waiting: this node's voicemail store, and with --cluster
+  // the other nodes' counts (this node's own is sent to them when it changed).
+  voicemail::MessageCounts mailbox_count(std::string_view company, std::string_view extension);
   // A *97 / *98 call is over: its log line and call detail record.
   void mailbox_call_over(const MailboxCallOver& over);
   // *97 / *98 from an authenticated device of `company` (requests.cpp hands them over).
@@ -140,6 +153,9 @@ struct Server::Impl final : TransactionUser {
   // --cluster: the registrations of every node (null: this node alone). Registrations then
   // live in Redis, not in the state store (docs/cluster.md).
   std::unique_ptr<callplan::cluster::SharedRegistrations> cluster;
+  std::unique_ptr<callplan::cluster::SharedRoundRobin> shared_round_robin;  // --cluster
+  std::unique_ptr<callplan::cluster::SharedMailboxes> shared_mailboxes;       // --cluster
+  std::unique_ptr<callplan::cluster::SharedCallRecords> shared_call_records;  // --cluster
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   asio::signal_set signals;
