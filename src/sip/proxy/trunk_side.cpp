@@ -1,5 +1,9 @@
 #include "sip/proxy/trunk_side.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "sip/scanner.hpp"
 
 namespace callplan::sip {
@@ -42,6 +46,12 @@ void write_max_forwards(MessageWriter& w, const Message& m) {
            static_cast<std::uint64_t>(m.max_forwards < 0 ? 70 : (m.max_forwards > 0 ? m.max_forwards - 1 : 0)));
 }
 
+// The message's CSeq with its number moved by `shift` (never below 1).
+void write_cseq(MessageWriter& w, const Message& m, std::int64_t shift) {
+  const std::int64_t number = std::max<std::int64_t>(1, static_cast<std::int64_t>(m.cseq.number) + shift);
+  w.header("CSeq", fmt::format("{} {}", number, m.cseq.method_text));
+}
+
 }  // namespace
 
 std::vector<std::string> via_values(const Message& request) {
@@ -75,7 +85,8 @@ std::string trunk_invite(const Message& invite, const TrunkInvite& parts) {
 }
 
 std::string response_for_phone(std::span<const std::string> phone_vias,
-                               const Message& carrier_response, std::string_view phone_from) {
+                               const Message& carrier_response, std::string_view phone_from,
+                               std::uint32_t cseq_shift) {
   std::string out;
   MessageWriter w(out);
   w.status_line(carrier_response.status_code, carrier_response.reason_phrase);
@@ -84,6 +95,10 @@ std::string response_for_phone(std::span<const std::string> phone_vias,
     if (h.id == HeaderId::via || h.id == HeaderId::content_length) continue;
     if (h.id == HeaderId::from) {
       w.header("From", phone_from);
+      continue;
+    }
+    if (h.id == HeaderId::cseq && cseq_shift != 0) {
+      write_cseq(w, carrier_response, -static_cast<std::int64_t>(cseq_shift));
       continue;
     }
     w.header(h.name, h.value);
@@ -114,6 +129,10 @@ std::string request_for_carrier(const Message& phone_request, const TrunkDialog&
     if (inside_only(h) || h.id == HeaderId::max_forwards) continue;
     if (h.id == HeaderId::from) {
       w.header("From", dialog.trunk_from);
+      continue;
+    }
+    if (h.id == HeaderId::cseq && dialog.cseq_shift != 0) {
+      write_cseq(w, phone_request, dialog.cseq_shift);
       continue;
     }
     w.header(h.name, h.value);
