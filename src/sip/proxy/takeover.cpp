@@ -121,7 +121,7 @@ void Proxy::taken_over(const std::string& key, const DialogIds& ids, std::uint64
   dialogs_.remove(ids.call_id, ids.tag1, ids.tag2);
   flows_.erase(key);
   trunk_dialogs_.remove(key);
-  if (config_.log) config_.log(fmt::format("call {}: the relay hands the dialog to the own media side", call));
+  if (config_.log) config_.log(fmt::format("call {}: the relay hands the dialog to the own media side", ids.call_id));
 }
 
 void Proxy::forget_taken_over(std::uint64_t call) {

@@ -182,8 +182,13 @@ def direct_caller(lab: Lab, tmp_path: Path, rtp: RtpPeer, ending: str, pause_ms:
         hold = text[start:end].replace("a=fmtp:101 0-15\n\n    ]]>", "a=fmtp:101 0-15\n      a=recvonly\n\n    ]]>")
         assert hold != text[start:end]
         text = text[:start] + hold.replace("serve's re-INVITE", "the phone's hold, relayed") + text[start:]
+    part = (SCENARIOS / f"own_media_hangup_{ending}.part").read_text()
+    if ending == "caller":
+        # The last message the carrier received is serve's ACK, whose To is the carrier
+        # itself: its own BYE names serve by the dialog's tag instead of [last_To:].
+        part = part.replace("[last_To:]", "To: <sip:[called]@[remote_ip]:[remote_port]>[peer_tag_param]")
     scenario = tmp_path / f"taken-{ending}.xml"
-    scenario.write_text(text.replace("HANGUP", (SCENARIOS / f"own_media_hangup_{ending}.part").read_text()))
+    scenario.write_text(text.replace("HANGUP", part))
     time.sleep(0.2)
     return lab.peer("carrier", str(scenario), local_ip=TRUNK_IP,
                     local_port=free_udp_port(TRUNK_IP), remote=lab.server.hostport,
