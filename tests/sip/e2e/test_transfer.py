@@ -12,8 +12,8 @@ offer of a media leg of serve's) and carries the transfer out the same way. The 
 transfer (REFER with Replaces, RFC 5589) is linphonec's: the phone holds the outside call,
 calls a colleague, and joins the two; serve sends the colleague an INVITE with Replaces.
 
-Part of the sip_e2e ctest; about 43 s for the seven tests (the four of relayed calls: 6.5,
-6.5, 2.5 and 10 s)."""
+Part of the sip_e2e ctest; about 47 s for the eight tests (the five of relayed calls: 6.5,
+6.5, 2.5, 10 and 3.5 s)."""
 
 from __future__ import annotations
 
@@ -391,3 +391,27 @@ def test_attended_transfer_of_an_outside_call_with_linphonec(tmp_path: Path) -> 
     assert rc == 0, f"serve did not stop cleanly (exit {rc})\n{lab.server.stderr_text()}"
     bad = [line for line in lab.server.lines if CRASH.search(line)]
     assert not bad, "server stderr:\n" + "\n".join(bad[:20])
+
+
+def test_an_attended_transfer_naming_no_call_leaves_the_call_with_the_phone(tmp_path: Path) -> None:
+    """A phone (sipp) answers a carrier's call and sends REFER with a Replaces that names no
+    call serve relays: serve takes the call over (the carrier's and the phone's re-INVITEs),
+    answers 202, NOTIFY 100 and NOTIFY 481 (terminated), and the call stays with the phone:
+    the carrier's BYE reaches it. About 3 s."""
+    lab = Lab(tmp_path)
+    rtp = FollowingRtpPeer(TRUNK_IP)
+    try:
+        lab.start_server(extra_args=["--rtp-ports", RTP_PORTS])
+        lab.server.wait_for(r"media side: connected to process", 10)
+        phone = lab.phone("alice-desk", str(SCENARIOS / "device_refer_unknown_replaces.xml"),
+                          pause_ms=500, timeout_s=20)
+        carrier = direct_caller(lab, tmp_path, rtp, "caller", pause_ms=1500)
+        lab.server.wait_for(r"replacing call nosuchcall@example, which serve does not know", 8)
+        expect_ok(phone, carrier)  # NOTIFY 481 checked by the phone; the BYE passed on
+        assert_carrier_saw_no_transfer(carrier)
+        for m in carrier.messages():
+            assert "e2e-alice-desk" not in m.text, m.text
+    finally:
+        rtp.close()
+        rc = lab.close()
+    assert rc == 0, f"serve did not stop cleanly (exit {rc})\n{lab.server.stderr_text()}"
