@@ -295,6 +295,8 @@ class OwnMedia {
   // transfer rings its target). `then(ok)` runs when the phone answered; without `then`, a
   // phone that refuses ends the call.
   void reconnect_phone(const LegPtr& leg, std::function<void(bool ok)> then = {});
+  void offer_to_phone(const LegPtr& leg, bool must_connect, std::function<void(bool)> then, int attempt);
+  void phone_not_reconnected(const LegPtr& leg, bool must_connect, std::string_view why);
   // Our BYE to both sides (`why` in its Reason), the call's end reported, the legs closed.
   void end_both(const LegPtr& leg, std::string_view why);
   ReplacesLookup on_replaces_;

@@ -21,6 +21,8 @@
 // Nothing of the inside goes to the carrier: the re-INVITE is written from what the carrier
 // already knows (our identity and Contact toward it) and carries the media process's SDP.
 #include <algorithm>
+#include <chrono>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -177,70 +179,93 @@ void OwnMedia::reconnect_phone(const LegPtr& leg, std::function<void(bool ok)> t
     if (then) then(o.media == MediaState::open);
     return;
   }
-  // Without `then` (the call comes back to the phone) a failure ends the call; with it (the
-  // take-over) the call goes on and `then` says so.
-  auto failed = [this, leg, then](std::string_view why) {
-    if (then) {
-      log_(fmt::format("call {}: the phone {} keeps sending its media to the carrier's address ({})",
-                       leg->dialog.invite.call_id, leg->out.device, why));
-      then(false);
-      return;
-    }
-    log_(fmt::format("call {}: the phone {} did not take the call back ({}): ending it",
-                     leg->dialog.invite.call_id, leg->out.device, why));
-    end_both(leg, "the phone did not take the call back");
-  };
-  o.waiting.push_back([this, leg, then, failed](bool ok) {
-    if (leg->over) {
+  const bool must_connect = !then;  // the call comes back to it: no phone, no call
+  o.waiting.push_back([this, leg, then, must_connect, key = o.key](bool ok) {
+    if (leg->over || leg->out.key != key) {
       if (then) then(false);
       return;
     }
-    PhoneSide& side = leg->out;
     if (!ok) {
-      failed("no media leg");
+      phone_not_reconnected(leg, must_connect, "no media leg");
+      if (then) then(false);
       return;
     }
-    auto path = std::make_shared<DialogPath>(DialogPath{.call_id = side.call_id,
-                                                        .from = side.from,
-                                                        .to = side.to,
-                                                        .target = side.target,
-                                                        .routes = side.routes,
-                                                        .peer = side.peer,
-                                                        .contact = our_contact(transport_, side.peer.protocol),
-                                                        .cseq = side.cseq});
-    send_reinvite(sip(), path, side.offer, [this, leg, path, then, failed](int status, const Message* answer) {
-      if (leg->over) {
-        if (then) then(false);
-        return;
-      }
-      PhoneSide& back = leg->out;
-      back.cseq = path->cseq;
-      back.target = path->target;
-      if (status < 200 || status >= 300 || answer == nullptr || answer->body.empty()) {
-        close_side(back);  // its media stays where it was
-        failed(fmt::format("{}", status));
-        return;
-      }
-      back.session.our_sdp = back.offer;
-      back.session.their_origin.assign(sdp_origin(answer->body));
-      control_.request({{"op", "answer"}, {"leg", back.name}, {"sdp", std::string(answer->body)}},
-                       [this, leg, then, failed](const nlohmann::json& reply) {
-                         if (leg->over) {
-                           if (then) then(false);
-                           return;
-                         }
-                         if (!reply.value("ok", false)) {
-                           close_side(leg->out);
-                           failed("its SDP answer was refused");
-                           return;
-                         }
-                         // A blind transfer ringing its target keeps the caller on ringback.
-                         if (!leg->transfer.active || leg->transfer.attended) bridge(leg);
-                         if (then) then(true);
-                       });
-    });
+    offer_to_phone(leg, must_connect, then, 0);
   });
   open_phone_side(leg, o);
+}
+
+// The re-INVITE itself. A 491 (the phone has a transaction of its own going, a REFER's
+// NOTIFY or a hold) is tried again after 2.1 to 4 s (RFC 3261 14.1), up to twice; `then`
+// hears of the first outcome meanwhile, so a transfer never waits for it.
+void OwnMedia::offer_to_phone(const LegPtr& leg, bool must_connect, std::function<void(bool)> then,
+                              int attempt) {
+  PhoneSide& side = leg->out;
+  auto path = std::make_shared<DialogPath>(DialogPath{.call_id = side.call_id,
+                                                      .from = side.from,
+                                                      .to = side.to,
+                                                      .target = side.target,
+                                                      .routes = side.routes,
+                                                      .peer = side.peer,
+                                                      .contact = our_contact(transport_, side.peer.protocol),
+                                                      .cseq = side.cseq});
+  send_reinvite(sip(), path, side.offer,
+                [this, leg, path, then, must_connect, attempt, key = side.key](int status, const Message* answer) {
+    if (leg->over || leg->out.key != key) {
+      if (then) then(false);
+      return;
+    }
+    PhoneSide& back = leg->out;
+    back.cseq = path->cseq;
+    back.target = path->target;
+    if (status == 491 && attempt < 2) {
+      if (then) then(false);  // the transfer goes on; the phone's media follows when it can
+      static thread_local std::mt19937 random{std::random_device{}()};
+      auto wait = std::chrono::milliseconds(std::uniform_int_distribution<int>(2100, 4000)(random));
+      std::weak_ptr<Leg> weak = leg;
+      timers_.start(wait, [this, weak, must_connect, attempt, key] {
+        auto l = weak.lock();
+        if (!l || l->over || l->out.key != key || l->out.media != MediaState::open) return;
+        offer_to_phone(l, must_connect, {}, attempt + 1);
+      });
+      return;
+    }
+    if (status < 200 || status >= 300 || answer == nullptr || answer->body.empty()) {
+      close_side(back);  // its media stays where it was
+      phone_not_reconnected(leg, must_connect, fmt::format("{}", status));
+      if (then) then(false);
+      return;
+    }
+    back.session.our_sdp = back.offer;
+    back.session.their_origin.assign(sdp_origin(answer->body));
+    control_.request({{"op", "answer"}, {"leg", back.name}, {"sdp", std::string(answer->body)}},
+                     [this, leg, then, must_connect](const nlohmann::json& reply) {
+                       if (leg->over) {
+                         if (then) then(false);
+                         return;
+                       }
+                       if (!reply.value("ok", false)) {
+                         close_side(leg->out);
+                         phone_not_reconnected(leg, must_connect, "its SDP answer was refused");
+                         if (then) then(false);
+                         return;
+                       }
+                       // A blind transfer ringing its target keeps the caller on ringback.
+                       if (!leg->transfer.active || leg->transfer.attended) bridge(leg);
+                       if (then) then(true);
+                     });
+  });
+}
+
+void OwnMedia::phone_not_reconnected(const LegPtr& leg, bool must_connect, std::string_view why) {
+  if (!must_connect) {
+    log_(fmt::format("call {}: the phone {} keeps sending its media to the carrier's address ({})",
+                     leg->dialog.invite.call_id, leg->out.device, why));
+    return;
+  }
+  log_(fmt::format("call {}: the phone {} did not take the call back ({}): ending it",
+                   leg->dialog.invite.call_id, leg->out.device, why));
+  end_both(leg, "the phone did not take the call back");
 }
 
 void OwnMedia::end_both(const LegPtr& leg, std::string_view why) {
