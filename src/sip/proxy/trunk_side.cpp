@@ -28,10 +28,21 @@ bool inside_only(const Header& h) {
 
 // An SDP body with the origin's username (RFC 4566 5.2: the user's login on the originating
 // host; phones write their SIP username there) replaced by "-", which the RFC allows when
-// there is none: the device username of the inside stays inside. Other bodies unchanged.
+// there is none, and without `a=ssrc:... cname:` lines (where baresip writes its SIP URI):
+// the device username of the inside stays inside. Other bodies unchanged.
 std::string without_origin_user(std::string_view body) {
   if (!body.starts_with("v=0")) return std::string(body);
-  std::string out(body);
+  std::string out;
+  out.reserve(body.size());
+  // RFC 5576 source attributes naming the phone: `a=ssrc:<id> cname:sip:<device>@<addr>:<port>`
+  // (baresip writes its SIP identity there). RTP works without them; they go.
+  for (std::size_t at = 0; at < body.size();) {
+    std::size_t end = body.find('\n', at);
+    end = end == std::string_view::npos ? body.size() : end + 1;
+    std::string_view line = body.substr(at, end - at);
+    if (!(line.starts_with("a=ssrc:") && line.find(" cname:") != std::string_view::npos)) out += line;
+    at = end;
+  }
   std::size_t line = out.find("\no=");
   if (line == std::string::npos) return out;
   const std::size_t user = line + 3;

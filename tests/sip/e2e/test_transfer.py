@@ -12,8 +12,8 @@ offer of a media leg of serve's) and carries the transfer out the same way. The 
 transfer (REFER with Replaces, RFC 5589) is linphonec's: the phone holds the outside call,
 calls a colleague, and joins the two; serve sends the colleague an INVITE with Replaces.
 
-Part of the sip_e2e ctest; about 47 s for the eight tests (the five of relayed calls: 6.5,
-6.5, 2.5, 10 and 3.5 s)."""
+Part of the sip_e2e ctest; about 49 s for the nine tests (the six of relayed calls: 6.5,
+6.5, 2.5, 10, 3.5 and 2 s)."""
 
 from __future__ import annotations
 
@@ -415,3 +415,62 @@ def test_an_attended_transfer_naming_no_call_leaves_the_call_with_the_phone(tmp_
         rtp.close()
         rc = lab.close()
     assert rc == 0, f"serve did not stop cleanly (exit {rc})\n{lab.server.stderr_text()}"
+
+
+def test_blind_transfer_of_a_phones_call_out_to_the_carrier(office, tmp_path: Path) -> None:
+    """Alice calls an outside number (relayed end to end to the trunk) and transfers that call
+    to Bob: serve takes it over with a re-INVITE in the dialog the carrier answered, showing
+    Alice's caller ID as before, and the carrier's next request comes from serve (the BYE
+    when Bob hangs up). About 4 s."""
+    lab, alice, bob, _ = office
+    text = (SCENARIOS / "trunk_uas_answer.xml").read_text()
+    reinvite = """  <recv request="ACK" crlf="true"/>
+  <recv request="INVITE" crlf="true"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=carrier 53655765 2353687638 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK" crlf="true"/>
+"""
+    assert text.count('  <recv request="ACK" crlf="true"/>\n') == 1
+    scenario = tmp_path / "trunk-taken-over.xml"
+    scenario.write_text(text.replace('  <recv request="ACK" crlf="true"/>\n', reinvite))
+    trunk = lab.trunk_uas(str(scenario), timeout_s=20)
+    time.sleep(0.2)
+    alice.command("dial", EXTERNAL)
+    alice.wait_event("CALL_ESTABLISHED", 5)
+    time.sleep(0.3)
+    alice.command("transfer", "102")
+    lab.server.wait_for(r"taken over from the proxy", 5)
+    bob.wait_event("CALL_INCOMING", 5)
+    bob.command("accept")
+    bob.wait_event("CALL_ESTABLISHED", 5)
+    lab.server.wait_for(r"transferred by e2e-alice-desk to 102", 5)
+    time.sleep(0.3)
+    bob.command("hangup")
+    expect_ok(trunk)  # serve's re-INVITE answered, then serve's BYE
+    received = [m for m in trunk.messages() if m.direction == "received" and m.method == "INVITE"]
+    assert len(received) == 2, [m.first_line for m in trunk.messages()]
+    first, again = received
+    assert again.header("Call-ID") == first.header("Call-ID")
+    assert "+31850000001" in (again.header("From") or ""), again.text  # Alice's caller ID, as before
+    assert_carrier_saw_no_transfer(trunk, alice, bob)

@@ -74,5 +74,35 @@ TEST(TrunkSide, TheCarriersAnswerComesBackWithThePhonesNumber) {
   EXPECT_NE(out.find("z9hG4bKphone"), std::string::npos);
 }
 
+TEST(TrunkSide, TheSdpLosesWhatNamesThePhone) {
+  std::string reinvite =
+      "INVITE sip:+31201234567@198.51.100.7:5080 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKphone2\r\n"
+      "Route: <sip:cp1.tok@192.0.2.1;lr>\r\n"
+      "Max-Forwards: 70\r\n"
+      "From: <sip:e2e-alice-desk@192.0.2.1>;tag=p1\r\n"
+      "To: <sip:+31201234567@198.51.100.7>;tag=c9\r\n"
+      "Call-ID: a84b4c76e66710\r\n"
+      "CSeq: 4 INVITE\r\n"
+      "Contact: <sip:e2e-alice-desk@10.0.0.5:5062>\r\n"
+      "Content-Type: application/sdp\r\n"
+      "Content-Length: 136\r\n\r\n"
+      "v=0\r\n"
+      "o=e2e-alice-desk 1 2 IN IP4 10.0.0.5\r\n"
+      "s=-\r\n"
+      "m=audio 4000 RTP/AVP 0\r\n"
+      "a=ssrc:3528 cname:sip:e2e-alice-desk@10.0.0.5:5062\r\n"
+      "a=sendonly\r\n";
+  Message m;
+  ASSERT_TRUE(parse_message(reinvite, m).ok()) << reinvite;
+  std::string out = request_for_carrier(m, dialog(0), "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKus", true);
+  Message sent;
+  ASSERT_TRUE(parse_message(out, sent).ok()) << out;
+  EXPECT_EQ(out.find("e2e-alice-desk"), std::string::npos) << out;
+  EXPECT_NE(sent.body.find("o=- 1 2 IN IP4"), std::string_view::npos) << out;
+  EXPECT_NE(sent.body.find("a=sendonly\r\n"), std::string_view::npos) << out;  // the rest stays
+  EXPECT_EQ(sent.find(HeaderId::contact)->value, "<sip:cp1.tok@192.0.2.1>");
+}
+
 }  // namespace
 }  // namespace callplan::sip
