@@ -30,6 +30,17 @@ void AnsweredDialog::take(ServerId invite_txn, const Message& request, std::stri
   session.their_origin.assign(sdp_origin(invite.body));
 }
 
+void AnsweredDialog::adopt(std::string invite_text, std::string_view our_tag, const Peer& remote,
+                           std::uint32_t last_cseq) {
+  invite_bytes = std::move(invite_text);
+  (void)parse_message(invite_bytes, invite);  // dialog_as_invite writes a valid request
+  to_tag.assign(our_tag);
+  caller = remote;
+  answered = true;
+  local_cseq = last_cseq;
+  key = dialog_key(invite.call_id, invite.from.tag(), to_tag);
+}
+
 void AnsweredDialog::answer(const SipSide& sip, std::string_view sdp, std::function<void()> no_ack) {
   if (answered) return;
   answered = true;
@@ -80,7 +91,7 @@ bool AnsweredDialog::bye(const SipSide& sip, std::string_view why) {
   w.header("From", fmt::format("{};tag={}", invite.to.text, to_tag));
   w.header("To", invite.from.text);
   w.header("Call-ID", invite.call_id);
-  w.header("CSeq", "1 BYE");  // our first request in the dialog: our CSeq space starts here
+  w.header("CSeq", fmt::format("{} BYE", ++local_cseq));  // our first: our CSeq space starts at 1
   w.header("Reason", fmt::format("SIP;cause=200;text=\"{}\"", why));
   w.finish();
   sip.layer.send_request(caller, std::move(out), branch, Method::bye,

@@ -56,6 +56,12 @@ class AnsweredDialog {
   // Our 200 with `sdp` (the media process's answer to the INVITE's offer), resent until the
   // ACK; `no_ack` runs when none came in 64*T1. From then on the dialog is `key`.
   void answer(const SipSide& sip, std::string_view sdp, std::function<void()> no_ack);
+  // A dialog serve did not answer but takes over from the proxy (takeover.cpp): `invite` is
+  // the dialog written as a UAS would have kept its INVITE (dialog_as_invite), `our_tag` the
+  // tag serve now plays, `remote` where the other side is reached; answered already, and our
+  // requests in it go on from CSeq `last_cseq`.
+  void adopt(std::string invite_text, std::string_view our_tag, const Peer& remote,
+             std::uint32_t last_cseq);
   // A final refusal of the INVITE instead (480, 488...), with `why` in a Warning (399).
   void refuse(const SipSide& sip, int status, std::string_view reason, std::string_view why);
   // An ACK in this dialog: for our 200 or for the 2xx of a re-INVITE. False when it is not
@@ -76,6 +82,7 @@ class AnsweredDialog {
   Peer caller;                    // where the INVITE came from
   std::string key;                // Call-ID + the caller's tag + ours, once answered
   bool answered = false;
+  std::uint32_t local_cseq = 0;   // the last CSeq of our own requests in the dialog
   DialogMedia session;            // its SDP as answered, and the caller's later offers
 
  private:

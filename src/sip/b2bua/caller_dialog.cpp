@@ -32,13 +32,16 @@ void OwnMedia::answer(const LegPtr& leg) {
 }
 
 bool OwnMedia::ack(const Message& ack) {
-  auto it = dialogs_.find(dialog_key(ack.call_id, ack.from.tag(), ack.to.tag()));
+  const std::string key = dialog_key(ack.call_id, ack.from.tag(), ack.to.tag());
+  auto it = dialogs_.find(key);
   if (it == dialogs_.end()) return false;
   LegPtr leg = it->second;
   // Ours either way: the ACK of a 2xx of ours, or a stray one of a dialog of ours, absorbed.
-  if (ack.call_id == leg->out.call_id)
+  // The side is told by the dialog, not the Call-ID: a call taken over from the proxy has
+  // one Call-ID on both sides (takeover.cpp).
+  if (key == leg->out.key)
     (void)offer_acked(leg->out.session, ack);
-  else if (ack.call_id == leg->next.call_id)
+  else if (key == leg->next.key)
     (void)offer_acked(leg->next.session, ack);
   else
     (void)leg->dialog.ack(ack);
@@ -46,14 +49,15 @@ bool OwnMedia::ack(const Message& ack) {
 }
 
 bool OwnMedia::in_dialog(ServerId txn, const Message& request, const Peer& from) {
-  auto it = dialogs_.find(dialog_key(request.call_id, request.from.tag(), request.to.tag()));
+  const std::string key = dialog_key(request.call_id, request.from.tag(), request.to.tag());
+  auto it = dialogs_.find(key);
   if (it == dialogs_.end()) return false;
   LegPtr leg = it->second;
-  // The phone's side of a call a menu answered (phone_legs.cpp, transfer.cpp).
-  const bool from_phone = request.call_id == leg->out.call_id ||
-                          (leg->transfer.active && request.call_id == leg->next.call_id);
+  // The phone's side of a call a menu answered (phone_legs.cpp, transfer.cpp), told by its
+  // dialog: a call taken over from the proxy has one Call-ID on both sides (takeover.cpp).
+  const bool from_phone = key == leg->out.key || (leg->transfer.active && key == leg->next.key);
   if (request.method == Method::bye && from_phone) {
-    if (request.call_id == leg->out.call_id) {
+    if (key == leg->out.key) {
       phone_hung_up(leg, txn, request);
     } else {  // the target of a transfer hung up at once: as the phone it replaced would
       layer_.respond(txn, build_response(request, 200, "OK"));
@@ -92,7 +96,7 @@ bool OwnMedia::in_dialog(ServerId txn, const Message& request, const Peer& from)
     return true;
   }
   if (request.method == Method::invite || request.method == Method::update) {
-    offer(leg, txn, request, from, from_phone);
+    offer(leg, txn, request, from, from_phone ? (key == leg->out.key ? &leg->out : &leg->next) : nullptr);
     return true;
   }
   HeaderLine allow{"Allow", kOwnDialogAllow};
@@ -103,8 +107,7 @@ bool OwnMedia::in_dialog(ServerId txn, const Message& request, const Peer& from)
 // A re-INVITE or UPDATE of either side (hold, resume, a refresh): answered from that side's
 // own media leg, never passed to the other side (dialog_offer.hpp).
 void OwnMedia::offer(const LegPtr& leg, ServerId txn, const Message& request, const Peer& from,
-                     bool from_phone) {
-  PhoneSide* phone = !from_phone ? nullptr : request.call_id == leg->out.call_id ? &leg->out : &leg->next;
+                     PhoneSide* phone) {
   DialogMedia* session = phone != nullptr ? &phone->session : &leg->dialog.session;
   if (phone != nullptr) session->leg = phone->media == MediaState::open ? phone->name : std::string();
   else session->leg = leg->media == Leg::Media::open ? leg->name : std::string();

@@ -61,6 +61,12 @@ struct OwnMedia::Leg {
   PhoneSide out;
   unsigned out_count = 0;         // phone-side media legs opened so far (names stay unique)
   bool bridged = false;           // the caller talks with the phone that answered
+  // Taken over from the proxy at the phone's REFER (takeover.cpp): the caller is the carrier,
+  // `dialog` the carrier's dialog as serve now plays the phone in it, `out` the phone's as
+  // serve plays the carrier; `out` has no media leg until the call comes back to it
+  // (reconnect_phone: the phone's media still goes where the carrier's went).
+  bool taken = false;
+  std::string carrier_ack;        // the ACK of our re-INVITE's 2xx (resent for a stray 2xx)
 
   // A transfer by the phone in `out` (transfer.cpp): the target rings on `next`; `out`
   // stays (unbridged, so on hold) until the target answers, or the call comes back to it.
@@ -71,6 +77,10 @@ struct OwnMedia::Leg {
     std::string transferor;       // the SIP username of the phone that transferred
     std::uint64_t call = 0;       // the proxy's call that rings the target
     bool reported = false;        // the REFER's final NOTIFY went out
+    // Attended (RFC 5589, attended.cpp): `next` is our INVITE with Replaces to the target, the
+    // caller stays bridged to the transferor meanwhile (it holds the call), and the REFER's
+    // final NOTIFY says how that INVITE ended.
+    bool attended = false;
   };
   Transfer transfer;
   PhoneSide next;

@@ -14,6 +14,9 @@
 //              and the offer of a media leg of our own); the caller hears ringback; the first
 //              phone to answer is ACKed and its media leg `bridge`d to the caller's
 
+//   transfer   a phone bridged to such a caller sends REFER (transfer.cpp): blind, or attended
+//              with Replaces (attended.cpp); a phone in a call the proxy relays end to end
+//              with the carrier is taken over at its REFER (takeover.cpp)
 //   voicemail  200 + SDP, the greeting, the tone and the recording (the media process stores
 //              it and queues its mail); serve sends BYE when the recording ends, and the
 //              caller's BYE ends the recording
@@ -28,12 +31,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "sip/b2bua/dialog_offer.hpp"
+#include "sip/b2bua/dialog_request.hpp"
 #include "sip/media_side/control_client.hpp"
 #include "sip/message.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -139,6 +145,52 @@ class OwnMedia {
   // back to the phone that transferred it; when that phone has hung up, it rings again.
   void transfer_failed(std::uint64_t call);
 
+  // takeover.cpp — a call the proxy relays end to end between a phone and the carrier,
+  // taken over at the phone's REFER: serve re-INVITEs the carrier (inside the carrier's own
+  // dialog) with the offer of a media leg of its own, and from then on the call is anchored
+  // here as after a menu, with the carrier as the caller and the phone as the phone that
+  // answered; the REFER is then carried out as for such a call. Both sides keep the dialog
+  // they know (one Call-ID and pair of tags): serve plays the phone toward the carrier and
+  // the carrier toward the phone.
+  struct Handover {
+    std::uint64_t call = 0;           // the proxy's call number: the leg is "c<call>"
+    std::string call_id;
+    std::string carrier;              // the carrier's identity in the dialog, with its tag
+    std::string as_phone;             // the phone's identity as the carrier knows it, with its tag
+    std::string carrier_target;       // the carrier's remote target
+    std::vector<std::string> carrier_routes;  // its route set, in Route order
+    Peer carrier_peer;                // where requests to the carrier go
+    std::string our_contact;          // our Contact the carrier knows ("<sip:cp1....@serve>")
+    std::uint32_t carrier_cseq = 0;   // the last CSeq the carrier used (in its numbering)
+    std::uint32_t cseq_to_carrier = 0;  // the last CSeq the carrier got from the phone's side
+    std::string phone;                // the phone's own identity, with its tag
+    std::string phone_target;         // its Contact
+    Peer phone_peer;                  // its flow
+    std::uint32_t cseq_to_phone = 0;  // the last CSeq the phone got from the carrier's side
+    std::string device;               // its SIP username
+  };
+  // Once the carrier answered the re-INVITE (`taken`: the call is ours now, the proxy forgets
+  // its dialog), or refused it (the REFER was refused, the call stays proxied as it was and
+  // `cseq_to_carrier` is the last CSeq serve used toward the carrier).
+  using TakenHandler =
+      std::function<void(std::uint64_t call, bool taken, std::uint32_t cseq_to_carrier)>;
+  void take_over(ServerId refer_txn, const Message& refer, Handover handover, TakenHandler done);
+  // A take-over of the call waits for the carrier's answer.
+  bool taking_over(std::uint64_t call) const { return taking_.contains(call); }
+
+  // attended.cpp — the phones' call an attended transfer replaces (RFC 3891), as the proxy
+  // relays it: the target's side of it. nullopt: no such dialog (or not one between phones).
+  struct ReplacedCall {
+    std::string target;   // the target phone's Contact: our INVITE's Request-URI
+    std::string party;    // its identity in that call, without its tag
+    Peer peer;            // where it is reached (its flow)
+    std::string device;   // its SIP username
+    ReplacesId replaces;  // the dialog as the target knows it (to-tag: its own)
+  };
+  using ReplacesLookup =
+      std::function<std::optional<ReplacedCall>(const ReplacesId& id, std::string_view transferor)>;
+  void on_replaces(ReplacesLookup lookup) { on_replaces_ = std::move(lookup); }
+
   void announce(const CallerSide& side, const PromptText& prompt);
   void menu(const CallerSide& side, const PromptText& prompt, std::uint32_t timeout_seconds);
   // Stops a menu prompt and its collect (a re-prompt, or routing moved on). An announcement
@@ -204,8 +256,9 @@ class OwnMedia {
   void record(const LegPtr& leg);
   void on_event(const LegPtr& leg, const nlohmann::json& event);
   void hang_up(const LegPtr& leg, std::string_view why);  // our BYE to the caller
+  // A re-INVITE or UPDATE of either side: the caller's (`phone` nullptr) or a phone's.
   void offer(const LegPtr& leg, ServerId txn, const Message& request, const Peer& from,
-             bool from_phone);                             // a re-INVITE or UPDATE of either side
+             PhoneSide* phone);
   SipSide sip() const;
   void close(const LegPtr& leg);                           // the media process's leg
   void close_leg(const std::string& name);
@@ -228,6 +281,26 @@ class OwnMedia {
   std::function<void(std::string_view, std::string_view)> on_message_stored_;
   // transfer.cpp
   void refer(const LegPtr& leg, ServerId txn, const Message& request);
+  // The transfer did not happen: back to the phone that transferred, with `sipfrag` in the
+  // REFER's final NOTIFY when it was not sent yet.
+  void transfer_failed(const LegPtr& leg, std::string_view sipfrag);
+  // attended.cpp
+  void attended(const LegPtr& leg, ServerId txn, const Message& request, const ReferTarget& where);
+  void invite_replacing(const LegPtr& leg, const ReplacedCall& replaced);
+  // takeover.cpp
+  struct Taking;
+  void taken(const std::shared_ptr<Taking>& taking, const Message& answer);
+  // The phone of a call taken over has no media leg of serve's (its media went to the
+  // carrier): a re-INVITE with the offer of a new one, then the bridge (not while a blind
+  // transfer rings its target). `then(ok)` runs when the phone answered; without `then`, a
+  // phone that refuses ends the call.
+  void reconnect_phone(const LegPtr& leg, std::function<void(bool ok)> then = {});
+  void offer_to_phone(const LegPtr& leg, bool must_connect, std::function<void(bool)> then, int attempt);
+  void phone_not_reconnected(const LegPtr& leg, bool must_connect, std::string_view why);
+  // Our BYE to both sides (`why` in its Reason), the call's end reported, the legs closed.
+  void end_both(const LegPtr& leg, std::string_view why);
+  ReplacesLookup on_replaces_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Taking>> taking_;
   void notify_transferor(const LegPtr& leg, std::string_view sipfrag, bool final);
   void transfer_answered(const LegPtr& leg, const Message& answer, const Peer& to,
                          std::string_view device);

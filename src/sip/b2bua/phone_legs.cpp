@@ -39,15 +39,6 @@ std::string random_hex() {
   return fmt::format("{:016x}", random());
 }
 
-// A From value without its parameters (the tag goes: ours is added), display name kept.
-std::string identity_of(std::string_view value) {
-  NameAddr na;
-  if (parse_name_addr(value, na, {}) != NameAddrError::none) return std::string(value);
-  if (na.display_name.empty()) return fmt::format("<{}>", na.uri.text);
-  if (na.display_quoted) return fmt::format("\"{}\" <{}>", na.display_name, na.uri.text);
-  return fmt::format("{} <{}>", na.display_name, na.uri.text);
-}
-
 }  // namespace
 
 bool OwnMedia::answered(std::uint64_t call) const {
@@ -250,10 +241,17 @@ void OwnMedia::bridge(const LegPtr& leg) {
 
 bool OwnMedia::stray_answer(const Message& answer) {
   if (answer.status_code < 200 || answer.status_code >= 300) return false;
-  auto it = dialogs_.find(dialog_key(answer.call_id, answer.to.tag(), answer.from.tag()));
+  const std::string key = dialog_key(answer.call_id, answer.to.tag(), answer.from.tag());
+  auto it = dialogs_.find(key);
   if (it == dialogs_.end()) return false;
-  const PhoneSide& side = it->second->out.call_id == answer.call_id ? it->second->out : it->second->next;
-  if (side.call_id != answer.call_id) return false;
+  const Leg& leg = *it->second;
+  if (key == leg.dialog.key) {  // our re-INVITE's 2xx from the carrier of a call taken over
+    if (leg.carrier_ack.empty()) return false;
+    transport_.send(leg.dialog.caller, leg.carrier_ack);
+    return true;
+  }
+  const PhoneSide& side = key == leg.out.key ? leg.out : leg.next;
+  if (side.call_id != answer.call_id || side.key != key) return false;
   transport_.send(side.peer, ack_for_phone(side));
   return true;
 }

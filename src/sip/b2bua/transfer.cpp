@@ -16,11 +16,14 @@
 //                          extension, as if called; nobody answering that ends the call)
 //
 // The time a target may ring is the proxy's (ProxyConfig::transfer_timeout, 30 s by default).
-// Attended transfer (Refer-To with Replaces) is refused with 501 for now.
+// Attended transfer (Refer-To with Replaces) is attended.cpp's; a call the proxy relayed
+// end to end is taken over first (takeover.cpp).
+#include <optional>
 #include <span>
 
 #include <fmt/format.h>
 
+#include "sip/b2bua/dialog_request.hpp"
 #include "sip/b2bua/leg.hpp"
 #include "sip/b2bua/own_media.hpp"
 #include "sip/name_addr.hpp"
@@ -39,25 +42,24 @@ void OwnMedia::refer(const LegPtr& leg, ServerId txn, const Message& request) {
     return;
   }
   const Header* refer_to = request.find("Refer-To");
-  NameAddr to;
-  if (refer_to == nullptr || parse_name_addr(refer_to->value, to, {}) != NameAddrError::none ||
-      to.uri.user.empty()) {
+  std::optional<ReferTarget> where = refer_to != nullptr ? parse_refer_to(refer_to->value) : std::nullopt;
+  if (!where || (!where->replaces && where->user.empty())) {
     layer_.respond(txn, build_response(request, 400, "Bad Refer-To"));
     return;
   }
-  std::string target = unescape(to.uri.user);
-  if (refer_to->value.find('?') != std::string_view::npos) {  // Replaces: attended
-    HeaderLine line{"Warning", "399 callplan \"attended transfer is not supported yet\""};
-    layer_.respond(txn, build_response(request, 501, "Not Implemented", {.extra = std::span(&line, 1)}));
+  if (where->replaces) {  // attended (RFC 5589): attended.cpp
+    attended(leg, txn, request, *where);
     return;
   }
+  std::string target = where->user;
   layer_.respond(txn, build_response(request, 202, "Accepted"));
   leg->transfer = Leg::Transfer{.active = true,
                                 .recall = false,
                                 .target = target,
                                 .transferor = leg->out.device,
                                 .call = 0,
-                                .reported = false};
+                                .reported = false,
+                                .attended = false};
   leg->next = PhoneSide{};
   notify_transferor(leg, "SIP/2.0 100 Trying", false);
   notify_transferor(leg, "SIP/2.0 200 OK", true);
@@ -178,18 +180,25 @@ void OwnMedia::transferor_hung_up(const LegPtr& leg, ServerId txn, const Message
 
 void OwnMedia::transfer_failed(std::uint64_t call) {
   auto it = legs_.find(call);
-  if (it == legs_.end() || !it->second->transfer.active || it->second->over) return;
-  LegPtr leg = it->second;
+  if (it == legs_.end()) return;
+  transfer_failed(it->second, "SIP/2.0 480 Temporarily Unavailable");
+}
+
+void OwnMedia::transfer_failed(const LegPtr& leg, std::string_view sipfrag) {
+  if (!leg->transfer.active || leg->over) return;
   Leg::Transfer was = leg->transfer;
   if (!leg->next.key.empty()) dialogs_.erase(leg->next.key);
   close_side(leg->next);
   leg->next = PhoneSide{};
   leg->transfer = Leg::Transfer{};
   if (leg->out.answered && !leg->out.key.empty()) {
-    if (!was.reported) notify_transferor(leg, "SIP/2.0 480 Temporarily Unavailable", true);
+    if (!was.reported) notify_transferor(leg, sipfrag, true);
     log_(fmt::format("call {}: the transfer to {} was not answered: back to {}", leg->dialog.invite.call_id,
                      was.target, was.transferor));
-    bridge(leg);
+    if (leg->out.media != MediaState::open)
+      reconnect_phone(leg);  // a call taken over: the phone's media comes to serve now
+    else if (!was.attended)
+      bridge(leg);  // an attended transfer never unbridged it
     return;
   }
   if (was.recall || was.transferor.empty()) {
@@ -209,7 +218,8 @@ void OwnMedia::transfer_failed(std::uint64_t call) {
                                 .target = {},
                                 .transferor = was.transferor,
                                 .call = 0,
-                                .reported = false};
+                                .reported = false,
+                                .attended = false};
   std::uint64_t id = on_transfer_ ? on_transfer_(leg->call, "", was.transferor) : 0;
   if (!leg->transfer.active || leg->transfer.call != 0) return;
   leg->transfer.call = id;

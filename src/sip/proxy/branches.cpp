@@ -200,20 +200,47 @@ void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
   const bool to_carrier = branch.device == "trunk";
   if (from_carrier == to_carrier) return;  // inside to inside, or trunk to trunk
   std::string key = DialogSet::key(response.call_id, response.from.tag(), response.to.tag());
+  // The route set beyond us, in the order Route headers go to the carrier (RFC 3261 12.1):
+  // the Record-Route of the carrier's INVITE in order, or of the carrier's 2xx reversed.
+  std::vector<std::string> carrier_routes;
+  const Message& routed = to_carrier ? response : call.invite;
+  routed.for_each_value(HeaderId::record_route, [&](std::string_view value) {
+    NameAddr route;
+    if (parse_name_addr(value, route, {.require_brackets = true}) == NameAddrError::none &&
+        is_us(route.uri))
+      return true;  // our own entry
+    carrier_routes.emplace_back(value);
+    return true;
+  });
+  if (to_carrier) std::reverse(carrier_routes.begin(), carrier_routes.end());
+  TrunkDialog dialog;
   if (to_carrier) {
-    trunk_dialogs_.add(key, TrunkDialog{.phone_from = std::string(call.invite.from.text),
-                                        .trunk_from = call.trunk_from,
-                                        .phone_contact = std::string(contact_uri(call.invite)),
-                                        .our_contact = our_contact(call.trunk_token),
-                                        .phone = call.caller});
+    dialog = TrunkDialog{.phone_from = std::string(call.invite.from.text),
+                         .trunk_from = call.trunk_from,
+                         .phone_contact = std::string(contact_uri(call.invite)),
+                         .our_contact = our_contact(call.trunk_token),
+                         .phone = call.caller};
+    dialog.device = call.record.caller_device;
+    dialog.carrier.assign(response.to.text);
+    dialog.carrier_target.assign(contact_uri(response));
+    dialog.phone_cseq = call.invite.cseq.number;
   } else {
     std::string answerer(response.to.text);
-    trunk_dialogs_.add(key, TrunkDialog{.phone_from = answerer,
-                                        .trunk_from = answerer,
-                                        .phone_contact = std::string(contact_uri(response)),
-                                        .our_contact = our_contact(answer_token(call, branch, response)),
-                                        .phone = branch.to});
+    dialog = TrunkDialog{.phone_from = answerer,
+                         .trunk_from = answerer,
+                         .phone_contact = std::string(contact_uri(response)),
+                         .our_contact = our_contact(answer_token(call, branch, response)),
+                         .phone = branch.to};
+    dialog.device = branch.device;
+    dialog.carrier.assign(call.invite.from.text);
+    dialog.carrier_target.assign(contact_uri(call.invite));
+    dialog.carrier_cseq = call.invite.cseq.number;
   }
+  dialog.call = call.id;
+  dialog.carrier_routes = std::move(carrier_routes);
+  dialog.directory = call.directory;
+  dialog.routing = call.routing;
+  trunk_dialogs_.add(key, std::move(dialog));
 }
 
 // The sides of an answered dialog that are reached by their flow (reach.hpp): a TCP caller or
@@ -293,6 +320,7 @@ void Proxy::on_branch_response(std::uint64_t call_id, std::size_t index,
     if (branch.done) return;  // a retransmission of the answer
     remember_trunk_dialog(*call, branch, response);
     remember_flows(*call, branch, response);
+    remember_phone_dialog(*call, branch, response);  // takeover.cpp: attended transfers
     branch.done = true;
     branch.status = status;
     call->winner = index;

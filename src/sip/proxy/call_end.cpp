@@ -63,9 +63,14 @@ void Proxy::own_media_voicemail_over(std::uint64_t call_id, int status, std::str
 void Proxy::end_dialog(const std::string& key, std::string_view call_id, std::string_view tag1,
                        std::string_view tag2, std::string_view ended_by) {
   dialogs_.remove(call_id, tag1, tag2);
+  forget_dialog_state(key);
+  close_record(key, ended_by);
+}
+
+void Proxy::forget_dialog_state(const std::string& key) {
   trunk_dialogs_.remove(key);
   flows_.erase(key);
-  close_record(key, ended_by);
+  phone_dialogs_.erase(key);
 }
 
 void Proxy::close_record(const std::string& dialog_key, std::string_view ended_by, int status) {

@@ -1,4 +1,6 @@
 // In-dialog requests and stray responses: relayed only inside dialogs this proxy set up.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sip/proxy/dialogs.hpp"
@@ -9,6 +11,17 @@
 
 namespace callplan::sip {
 namespace {
+
+// The URI of a message's first Contact ("" when none parses).
+std::string_view first_contact(const Message& m) {
+  std::string_view uri;
+  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
+    NameAddr na;
+    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
+    return false;
+  });
+  return uri;
+}
 
 struct Hop {
   Peer peer;
@@ -60,6 +73,12 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
   std::string_view from_tag = request.from.tag();
   std::string_view to_tag = request.to.tag();
   if (config_.own_media && config_.own_media->in_dialog(txn, request, from)) return;
+  if (taken_over_.contains(DialogSet::key(request.call_id, from_tag, to_tag))) {
+    // A dialog serve took over (takeover.cpp) and has ended since: never relayed again (the
+    // phone's and the carrier's requests name the same dialog, and its token still verifies).
+    layer_.respond(txn, build_response(request, 481, "Call/Transaction Does Not Exist"));
+    return;
+  }
   if (!dialogs_.touch(request.call_id, from_tag, to_tag, timers_.now()) &&
       !adopt_dialog(request, from)) {  // set up before a restart (dialog_adopt.cpp)
     layer_.respond(txn, build_response(request, 481, "Call/Transaction Does Not Exist"));
@@ -70,7 +89,7 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
     return;
   }
   std::string key = DialogSet::key(request.call_id, from_tag, to_tag);
-  if (const TrunkDialog* trunk_dialog = trunk_dialogs_.find(key)) {
+  if (TrunkDialog* trunk_dialog = trunk_dialogs_.find(key)) {
     relay_trunk_dialog(txn, request, from, key, *trunk_dialog);
     return;
   }
@@ -113,6 +132,7 @@ void Proxy::in_dialog(ServerId txn, const Message& request, const Peer& from) {
 
 void Proxy::ack(const Message& ack, const Peer& from) {
   if (config_.own_media && config_.own_media->ack(ack)) return;
+  if (taken_over_.contains(DialogSet::key(ack.call_id, ack.from.tag(), ack.to.tag()))) return;
   if (!dialogs_.touch(ack.call_id, ack.from.tag(), ack.to.tag(), timers_.now()) &&
       !adopt_dialog(ack, from))
     return;
@@ -151,20 +171,23 @@ static Peer phone_peer(const TrunkDialog& dialog) { return reach(dialog.phone_co
 // A dialog through the trunk: the same relay as above, with trunk_side.hpp's rewriting so the
 // carrier sees nothing of the inside, and the phone its own From.
 void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
-                               const std::string& key, const TrunkDialog& dialog) {
+                               const std::string& key, TrunkDialog& dialog) {
   const bool from_carrier = is_trunk(from);
   if (!from_carrier && request.method == Method::refer) {
     // A phone transferring a call it has with the carrier: the REFER never goes there (it
-    // names the inside, and the carrier would carry the transfer out itself). Calls serve
-    // anchors (after a menu) are transferred by serve (src/sip/b2bua/transfer.cpp); a call
-    // proxied end to end is not yet (docs/sip-server.md "callplan's own media side").
-    HeaderLine line{"Warning",
-                    "399 callplan \"this call is not anchored by callplan: it cannot be transferred yet\""};
-    layer_.respond(txn, build_response(request, 403, "Forbidden", {.extra = std::span(&line, 1)}));
-    if (config_.log)
-      config_.log(fmt::format("call {}: REFER from a phone in a call with the carrier refused (403)",
-                              request.call_id));
+    // names the inside, and the carrier would carry the transfer out itself). Serve takes
+    // the call over and carries the transfer out itself (takeover.cpp).
+    take_over(txn, request, key, dialog);
     return;
+  }
+  // What a take-over needs: the CSeq numbers each side has used, and the carrier's remote
+  // target, which its re-INVITE or UPDATE may refresh (RFC 3261 12.2).
+  if (request.method != Method::ack && request.method != Method::cancel) {
+    std::uint32_t& last = from_carrier ? dialog.carrier_cseq : dialog.phone_cseq;
+    last = std::max(last, request.cseq.number);
+  }
+  if (from_carrier && (request.method == Method::invite || request.method == Method::update)) {
+    if (std::string_view target = first_contact(request); !target.empty()) dialog.carrier_target.assign(target);
   }
   Peer to;
   std::string branch = layer_.new_branch();
@@ -197,11 +220,16 @@ void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer&
           [this, txn, key, is_bye, from_carrier, phone_vias = std::move(phone_vias),
            dialog_over](const Message& response) {
             if (response.status_code == 100) return;
-            const TrunkDialog* d = trunk_dialogs_.find(key);
+            TrunkDialog* d = trunk_dialogs_.find(key);
             if (d == nullptr) return;  // gone meanwhile (expired): nothing to translate with
+            if (!from_carrier && response.status_code >= 200 && response.status_code < 300 &&
+                (response.cseq.method == Method::invite || response.cseq.method == Method::update)) {
+              if (std::string_view target = first_contact(response); !target.empty())
+                d->carrier_target.assign(target);  // the carrier's answer refreshes it too
+            }
             layer_.respond(txn, from_carrier ? response_for_carrier(response, *d)
                                              : response_for_phone(phone_vias, response,
-                                                                  d->phone_from));
+                                                                  d->phone_from, d->cseq_shift));
             if (is_bye && response.status_code >= 200) dialog_over();
           },
       .on_timeout =

@@ -36,8 +36,7 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
       config_(std::move(config)),
       tokens_(config_.dialog_secret.empty() ? random_dialog_secret() : config_.dialog_secret) {
   dialogs_.on_forget([this](const std::string& key) {
-    trunk_dialogs_.remove(key);
-    flows_.erase(key);
+    forget_dialog_state(key);
     close_record(key, "expired");
   });
   if (config_.own_media) {
@@ -48,6 +47,10 @@ Proxy::Proxy(TransactionLayer& layer, TimerQueue& timers, Transport& transport,
     config_.own_media->on_ended([this](std::uint64_t call, std::string_view by) {
       anchored_calls_.erase(call);
       close_record(own_media_key(call), by);
+      forget_taken_over(call);
+    });
+    config_.own_media->on_replaces([this](const ReplacesId& id, std::string_view transferor) {
+      return replaced_call(id, transferor);
     });
     config_.own_media->on_voicemail_over(
         [this](std::uint64_t call, int status, std::string_view by) {

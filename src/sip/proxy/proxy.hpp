@@ -36,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "callplan/session.hpp"
@@ -202,6 +203,8 @@ class Proxy {
   // calls through the trunk were, and grew by one entry per call.
   void end_dialog(const std::string& key, std::string_view call_id, std::string_view tag1,
                   std::string_view tag2, std::string_view ended_by);
+  // What the tables besides `dialogs_` keep for a dialog (its end, or its expiry in `dialogs_`).
+  void forget_dialog_state(const std::string& key);
   // The key of a record the own media side closes (a call it answered): "own-media:<call>".
   static std::string own_media_key(std::uint64_t call);
   void emit(CallRecord& record);  // the log line and the record
@@ -211,7 +214,23 @@ class Proxy {
   bool is_trunk(const Peer& peer) const;
   // trunk_side.cpp's rewriting, applied by the relay (dialog_relay.cpp) to trunk dialogs.
   void relay_trunk_dialog(ServerId txn, const Message& request, const Peer& from,
-                          const std::string& key, const TrunkDialog& dialog);
+                          const std::string& key, TrunkDialog& dialog);
+  // takeover.cpp: a phone's REFER in a dialog with the carrier: the own media side takes the
+  // call over (a re-INVITE of the carrier) and carries the transfer out; refused 403 without
+  // one. Once taken, the dialog is the own media side's: it leaves the relay's tables.
+  void take_over(ServerId txn, const Message& refer, const std::string& key, TrunkDialog& dialog);
+  struct DialogIds {
+    std::string call_id;
+    std::string tag1;
+    std::string tag2;
+  };
+  void taken_over(const std::string& key, const DialogIds& ids, std::uint64_t call, bool taken,
+                  std::uint32_t cseq);
+  // A call taken over has ended: its dialog is refused a while longer, then forgotten.
+  void forget_taken_over(std::uint64_t call);
+  // The phones' call an attended transfer names (Replaces), if `transferor` is in it.
+  std::optional<OwnMedia::ReplacedCall> replaced_call(const ReplacesId& id,
+                                                      std::string_view transferor) const;
   void ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDialog& dialog);
   std::string our_contact(std::string_view token) const;
   // The carrier calling in, answered by a phone: the token of our Contact in that answer.
@@ -250,6 +269,26 @@ class Proxy {
     Peer callee;
   };
   std::unordered_map<std::string, DialogFlows> flows_;  // by DialogSet::key
+  // The answered calls between two phones, by DialogSet::key: what an attended transfer
+  // needs to send the INVITE with Replaces to the side that is not transferring (takeover.cpp).
+  struct PhoneParty {
+    std::string device;    // SIP username
+    std::string identity;  // its From (the caller) or To (the callee), with its tag
+    std::string tag;
+    std::string contact;   // its Contact URI
+    Peer flow;             // where it is reached
+  };
+  struct PhoneDialog {
+    PhoneParty caller;
+    PhoneParty callee;
+  };
+  std::unordered_map<std::string, PhoneDialog> phone_dialogs_;
+  void remember_phone_dialog(const Call& call, const Branch& branch, const Message& response);
+  // Dialogs the own media side took over (by DialogSet::key): never relayed again; each
+  // forgotten a while after its call ended (late retransmissions get 481 meanwhile).
+  std::unordered_set<std::string> taken_over_;
+  std::unordered_map<std::uint64_t, std::string> taken_key_;  // by call number
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for timers that outlive us
   void remember_flows(const Call& call, const Branch& branch, const Message& response);
   // `to_endpoint`: no Route is left after ours, the hop is the Request-URI (a phone's Contact).
   void reach_by_flow(const Message& request, bool to_endpoint, Peer& hop) const;

@@ -1,5 +1,9 @@
 #include "sip/proxy/trunk_side.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "sip/scanner.hpp"
 
 namespace callplan::sip {
@@ -24,10 +28,21 @@ bool inside_only(const Header& h) {
 
 // An SDP body with the origin's username (RFC 4566 5.2: the user's login on the originating
 // host; phones write their SIP username there) replaced by "-", which the RFC allows when
-// there is none: the device username of the inside stays inside. Other bodies unchanged.
+// there is none, and without `a=ssrc:... cname:` lines (where baresip writes its SIP URI):
+// the device username of the inside stays inside. Other bodies unchanged.
 std::string without_origin_user(std::string_view body) {
   if (!body.starts_with("v=0")) return std::string(body);
-  std::string out(body);
+  std::string out;
+  out.reserve(body.size());
+  // RFC 5576 source attributes naming the phone: `a=ssrc:<id> cname:sip:<device>@<addr>:<port>`
+  // (baresip writes its SIP identity there). RTP works without them; they go.
+  for (std::size_t at = 0; at < body.size();) {
+    std::size_t end = body.find('\n', at);
+    end = end == std::string_view::npos ? body.size() : end + 1;
+    std::string_view line = body.substr(at, end - at);
+    if (!(line.starts_with("a=ssrc:") && line.find(" cname:") != std::string_view::npos)) out += line;
+    at = end;
+  }
   std::size_t line = out.find("\no=");
   if (line == std::string::npos) return out;
   const std::size_t user = line + 3;
@@ -40,6 +55,12 @@ std::string without_origin_user(std::string_view body) {
 void write_max_forwards(MessageWriter& w, const Message& m) {
   w.header("Max-Forwards",
            static_cast<std::uint64_t>(m.max_forwards < 0 ? 70 : (m.max_forwards > 0 ? m.max_forwards - 1 : 0)));
+}
+
+// The message's CSeq with its number moved by `shift` (never below 1).
+void write_cseq(MessageWriter& w, const Message& m, std::int64_t shift) {
+  const std::int64_t number = std::max<std::int64_t>(1, static_cast<std::int64_t>(m.cseq.number) + shift);
+  w.header("CSeq", fmt::format("{} {}", number, m.cseq.method_text));
 }
 
 }  // namespace
@@ -75,7 +96,8 @@ std::string trunk_invite(const Message& invite, const TrunkInvite& parts) {
 }
 
 std::string response_for_phone(std::span<const std::string> phone_vias,
-                               const Message& carrier_response, std::string_view phone_from) {
+                               const Message& carrier_response, std::string_view phone_from,
+                               std::uint32_t cseq_shift) {
   std::string out;
   MessageWriter w(out);
   w.status_line(carrier_response.status_code, carrier_response.reason_phrase);
@@ -84,6 +106,10 @@ std::string response_for_phone(std::span<const std::string> phone_vias,
     if (h.id == HeaderId::via || h.id == HeaderId::content_length) continue;
     if (h.id == HeaderId::from) {
       w.header("From", phone_from);
+      continue;
+    }
+    if (h.id == HeaderId::cseq && cseq_shift != 0) {
+      write_cseq(w, carrier_response, -static_cast<std::int64_t>(cseq_shift));
       continue;
     }
     w.header(h.name, h.value);
@@ -114,6 +140,10 @@ std::string request_for_carrier(const Message& phone_request, const TrunkDialog&
     if (inside_only(h) || h.id == HeaderId::max_forwards) continue;
     if (h.id == HeaderId::from) {
       w.header("From", dialog.trunk_from);
+      continue;
+    }
+    if (h.id == HeaderId::cseq && dialog.cseq_shift != 0) {
+      write_cseq(w, phone_request, dialog.cseq_shift);
       continue;
     }
     w.header(h.name, h.value);

@@ -10,10 +10,13 @@
 // (random values of the phone and the carrier; they name the same dialog on both sides).
 //
 // This is header rewriting in the relay with a little state per dialog (TrunkDialog), not a
-// B2BUA: bodies (SDP) cross untouched, so media flows between the phone and the carrier; a
-// B2BUA for calls that need media or transfer replaces this file.
+// B2BUA: bodies (SDP) cross untouched, so media flows between the phone and the carrier. A
+// phone's REFER never crosses: serve takes the call over (src/sip/proxy/takeover.cpp, the
+// B2BUA's src/sip/b2bua/takeover.cpp), and the dialog leaves this table.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,7 +24,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "callplan/session.hpp"
 #include "sip/message.hpp"
+#include "sip/proxy/directory.hpp"
 #include "sip/transport/peer.hpp"
 #include "sip/writer.hpp"
 
@@ -36,6 +41,22 @@ struct TrunkDialog {
                               // random token per call: a carrier request names its dialog
                               // by Call-ID and tags, the token only keeps it unique)
   Peer phone;                 // where the phone's INVITE came from (its flow)
+
+  // What serve needs to take the call over at the phone's REFER (takeover.cpp). A dialog
+  // known again after a restart (dialog_adopt.cpp) has none of it: it cannot be taken over.
+  std::uint64_t call = 0;              // the proxy's call number
+  std::string device{};                // the phone's SIP username
+  std::string carrier{};               // the carrier's identity in the dialog, with its tag
+  std::string carrier_target{};        // its remote target (a target refresh updates it)
+  std::vector<std::string> carrier_routes{};  // its route set beyond us, in Route order
+  std::uint32_t carrier_cseq = 0;      // the last CSeq of the carrier's requests
+  std::uint32_t phone_cseq = 0;        // the last CSeq of the phone's requests
+  // CSeq numbers serve used itself in the carrier's dialog (a take-over the carrier refused):
+  // added to the phone's requests relayed to the carrier, taken off the answers back, so the
+  // carrier still sees its remote CSeq grow (RFC 3261 12.2.2).
+  std::uint32_t cseq_shift = 0;
+  std::shared_ptr<Directory> directory{};  // the company the call was routed in
+  std::shared_ptr<RoutingState> routing{};
 };
 
 // The trunk dialogs, by DialogSet::key (a request from either side names its dialog by the
@@ -44,6 +65,10 @@ class TrunkDialogs {
  public:
   void add(const std::string& key, TrunkDialog dialog) { by_key_[key] = std::move(dialog); }
   const TrunkDialog* find(const std::string& key) const {
+    auto it = by_key_.find(key);
+    return it == by_key_.end() ? nullptr : &it->second;
+  }
+  TrunkDialog* find(const std::string& key) {
     auto it = by_key_.find(key);
     return it == by_key_.end() ? nullptr : &it->second;
   }
@@ -72,12 +97,15 @@ std::string trunk_invite(const Message& invite, const TrunkInvite& parts);
 std::vector<std::string> via_values(const Message& request);
 
 // A response of the carrier for the phone: the phone's own Via stack (`phone_vias`, from the
-// phone's request) instead of ours, and the phone's own From.
+// phone's request) instead of ours, and the phone's own From; `cseq_shift` taken off its CSeq
+// (the number the phone's request had).
 std::string response_for_phone(std::span<const std::string> phone_vias,
-                               const Message& carrier_response, std::string_view phone_from);
+                               const Message& carrier_response, std::string_view phone_from,
+                               std::uint32_t cseq_shift = 0);
 
 // An in-dialog request of the phone for the carrier: our Via alone, our Route entry popped
-// (the carrier's own Route entries stay), no Record-Route, the caller-ID From, our Contact.
+// (the carrier's own Route entries stay), no Record-Route, the caller-ID From, our Contact,
+// the CSeq number moved up by the dialog's cseq_shift.
 std::string request_for_carrier(const Message& phone_request, const TrunkDialog& dialog,
                                 std::string_view via, bool pop_route);
 

@@ -6,22 +6,57 @@ hears ringback, and bridges the caller to whoever answers. The carrier never see
 anything of the inside. With a short --transfer-timeout (documented in docs/sip-server.md),
 an unanswered transfer comes back to Alice.
 
-Part of the sip_e2e ctest; about 30 s for the four tests."""
+A carrier's call answered straight by a phone is relayed end to end by serve; when that phone
+transfers it, serve takes the call over (a re-INVITE in the carrier's own dialog, with the
+offer of a media leg of serve's) and carries the transfer out the same way. The attended
+transfer (REFER with Replaces, RFC 5589) is linphonec's: the phone holds the outside call,
+calls a colleague, and joins the two; serve sends the colleague an INVITE with Replaces.
+
+Part of the sip_e2e ctest; about 49 s for the nine tests (the six of relayed calls: 6.5,
+6.5, 2.5, 10, 3.5 and 2 s)."""
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
 import pytest
 
+from sip_e2e_linphone import LINPHONEC, Linphonec, write_tone
 from sip_e2e_phones import Baresip
-from sip_e2e_server import TRUNK_IP
+from sip_e2e_server import TRUNK_IP, free_udp_port
 from test_sip_e2e import CRASH, Lab, expect_ok  # noqa: F401
-from test_own_media_calls import (RTP_PORTS, RtpPeer, assert_no_inside,  # noqa: F401
-                                  connect_through_menu, menu_caller)
+from test_own_media_calls import (SCENARIOS, RtpPeer, assert_no_inside,  # noqa: F401
+                                  connect_through_menu, menu_caller, ulaw_level)
 
 TRANSFER_TIMEOUT = 3  # seconds (serve --transfer-timeout), instead of the default 30
+RTP_PORTS = "36000-36499"  # the media process's legs (this file's range: 36000-36999)
+ALICE_DIRECT = "+31850000001"  # rings Alice (101) alone
+EXTERNAL = "+31612345678"
+
+
+class FollowingRtpPeer(RtpPeer):
+    """The carrier's RTP for a call serve takes over: it sends to where RTP last came from
+    (the phone while the call is relayed end to end, serve's media leg after the re-INVITE),
+    as a carrier sends to the address of the latest SDP it got."""
+
+    def _receive(self) -> None:
+        while self.running:
+            try:
+                data, source = self.sock.recvfrom(2048)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if len(data) < 12:
+                continue
+            pt = data[1] & 0x7F
+            payload = data[12:]
+            level = sum(ulaw_level(b) for b in payload) // max(1, len(payload)) if pt == 0 else 0
+            with self.lock:
+                self.remote = source
+                self.received.append((time.monotonic(), pt, level))
 
 
 @pytest.fixture
@@ -29,7 +64,7 @@ def office(tmp_path: Path):
     """serve with its own media side, Alice (101) and Bob (102) on baresip, the RtpPeer."""
     lab = Lab(tmp_path)
     phones: list[Baresip] = []
-    rtp = RtpPeer(TRUNK_IP)
+    rtp = FollowingRtpPeer(TRUNK_IP)
     try:
         lab.start_server(extra_args=["--rtp-ports", RTP_PORTS,
                                      "--transfer-timeout", str(TRANSFER_TIMEOUT)])
@@ -117,21 +152,6 @@ def test_unanswered_transfer_comes_back_to_the_phone(office, tmp_path: Path) -> 
     assert_carrier_saw_no_transfer(carrier, alice, bob)
 
 
-def test_refer_in_a_proxied_carrier_call_never_reaches_the_carrier(office) -> None:
-    """A carrier's call answered straight by Alice (proxied, not anchored by serve): her REFER
-    is answered 403 by serve and never relayed (docs/sip-server.md: not built yet)."""
-    lab, alice, _, _ = office
-    carrier = lab.call("trunk_call_answered.xml", "+31850000001", pause_ms=4000)
-    alice.wait_event("CALL_INCOMING", 5)
-    alice.command("accept")
-    alice.wait_event("CALL_ESTABLISHED", 5)
-    alice.command("transfer", "102")
-    lab.server.wait_for(r"REFER from a phone in a call with the carrier refused \(403\)", 5)
-    carrier.wait()
-    assert carrier.messages(), "the carrier's trace is empty"
-    assert_carrier_saw_no_transfer(carrier, alice)
-
-
 def test_blind_transfer_to_an_external_number(office, tmp_path: Path) -> None:
     """Alice sends the carrier's caller out again: serve's INVITE to the trunk shows Alice's
     caller ID (SPEC 3.8) and nothing of the inside; the caller's BYE ends the trunk's leg."""
@@ -147,3 +167,310 @@ def test_blind_transfer_to_an_external_number(office, tmp_path: Path) -> None:
     assert "+31850000001" in (invite.header("From") or ""), invite.text  # Alice's caller ID
     assert_carrier_saw_no_transfer(trunk, alice, bob)
     assert_carrier_saw_no_transfer(carrier, alice, bob)
+
+
+def direct_caller(lab: Lab, tmp_path: Path, rtp: RtpPeer, ending: str, pause_ms: int,
+                  held_first: bool = False):
+    """The carrier calls Alice's direct number: she answers, and serve relays the call end to
+    end until a REFER makes it take the call over (trunk_call_taken_over.xml). `held_first`:
+    the phone puts the call on hold before (a re-INVITE relayed to the carrier, answered
+    recvonly), as a phone that starts an attended transfer does."""
+    text = (SCENARIOS / "trunk_call_taken_over.xml").read_text()
+    if held_first:
+        start = text.index("  <!-- serve's re-INVITE")
+        end = text.index("HANGUP")
+        hold = text[start:end].replace("a=fmtp:101 0-15\n\n    ]]>", "a=fmtp:101 0-15\n      a=recvonly\n\n    ]]>")
+        assert hold != text[start:end]
+        text = text[:start] + hold.replace("serve's re-INVITE", "the phone's hold, relayed") + text[start:]
+    part = (SCENARIOS / f"own_media_hangup_{ending}.part").read_text()
+    if ending == "caller":
+        # The last message the carrier received is serve's ACK, whose To is the carrier
+        # itself: its own BYE names serve by the dialog's tag instead of [last_To:].
+        part = part.replace("[last_To:]", "To: <sip:[called]@[remote_ip]:[remote_port]>[peer_tag_param]")
+    scenario = tmp_path / f"taken-{ending}.xml"
+    scenario.write_text(text.replace("HANGUP", part))
+    time.sleep(0.2)
+    return lab.peer("carrier", str(scenario), local_ip=TRUNK_IP,
+                    local_port=free_udp_port(TRUNK_IP), remote=lab.server.hostport,
+                    pause_ms=pause_ms, timeout_s=25,
+                    keys={"called": ALICE_DIRECT, "caller": EXTERNAL,
+                          "rtp_port": str(rtp.port)}).start()
+
+
+def answer_direct(lab: Lab, alice: Baresip, rtp: RtpPeer) -> None:
+    """Alice answers the carrier's call; their RTP flows straight between them."""
+    alice.wait_event("CALL_INCOMING", 5)
+    alice.command("accept")
+    alice.wait_event("CALL_ESTABLISHED", 5)
+    rtp.wait_remote(5)  # Alice's RTP reached the carrier: the call is relayed, not anchored
+    assert not any("taken over" in line for line in lab.server.lines)
+
+
+def test_blind_transfer_of_a_carrier_call_answered_straight_by_a_phone(office, tmp_path: Path) -> None:
+    """Alice answered the carrier herself (no menu: serve only relayed the call) and
+    transfers it to Bob with baresip's blind transfer. serve takes the call over (its
+    re-INVITE in the carrier's dialog, answered by the scenario), the caller hears ringback,
+    then Bob; the carrier never sees a REFER, a NOTIFY or anything of the inside. About 8 s."""
+    lab, alice, bob, rtp = office
+    carrier = direct_caller(lab, tmp_path, rtp, "serve", pause_ms=0)
+    answer_direct(lab, alice, rtp)
+    time.sleep(0.3)
+    transferred = time.monotonic()
+    alice.command("transfer", "102")
+    lab.server.wait_for(r"taken over from the proxy", 5)
+    lab.server.wait_for(r"transfers the call to 102", 5)
+    bob.wait_event("CALL_INCOMING", 5)
+    # The caller hears ringback (1 s of tone, 4 s of silence), and nothing of Alice: her
+    # media was moved to serve too (its re-INVITE), so she no longer reaches the carrier.
+    time.sleep(max(0.0, transferred + 2.6 - time.monotonic()))
+    _, on = rtp.loud_share(transferred + 0.4, transferred + 0.9)
+    _, off = rtp.loud_share(transferred + 1.6, transferred + 2.6)
+    assert on > 0.8 and off < 0.2, f"no ringback cadence while Bob rings: {on:.0%} on, {off:.0%} off"
+    bob.command("accept")
+    bob.wait_event("CALL_ESTABLISHED", 5)
+    lab.server.wait_for(r"transferred by e2e-alice-desk to 102", 5)
+    alice.wait_event("CALL_CLOSED", 5)
+    answered = time.monotonic()
+    time.sleep(1.2)
+    count, share = rtp.loud_share(answered + 0.3, answered + 1.2)
+    assert count > 30 and share > 0.9, f"caller hears Bob? {count} packets, {share:.0%} tone"
+    bob.command("hangup")  # serve's BYE to the carrier, in the carrier's own dialog
+    expect_ok(carrier)
+    assert_carrier_saw_no_transfer(carrier, alice, bob)
+    invites = [m for m in carrier.messages() if m.method == "INVITE" and m.direction == "received"]
+    assert len(invites) == 1, "the carrier got one re-INVITE from serve"
+    records = lab.server.call_records(2)
+    [main] = [r for r in records if ";transfer=" not in r["call_id"]]
+    assert main["disposition"] == "answered" and main["answered_by"] == "101", main
+    assert main["ended_by"] == "callee", main  # Bob hung up: serve's BYE to the carrier
+    [rang] = [r for r in records if ";transfer=" in r["call_id"]]
+    assert rang["answered_by"] == "102" and rang["caller"] == "101", rang
+
+
+def test_an_unanswered_transfer_of_a_relayed_call_comes_back_to_the_phone(office, tmp_path: Path) -> None:
+    """The same call, Bob lets it ring: after --transfer-timeout the call comes back to Alice
+    (she rings again when she hung up after the REFER), and the caller hears her again. About
+    9 s."""
+    lab, alice, bob, rtp = office
+    carrier = direct_caller(lab, tmp_path, rtp, "serve", pause_ms=0)
+    answer_direct(lab, alice, rtp)
+    alice.command("transfer", "102")
+    bob.wait_event("CALL_INCOMING", 5)
+    started = time.monotonic()
+    line = lab.server.wait_for(r"transfer to 102 was not answered", TRANSFER_TIMEOUT + 3)
+    assert time.monotonic() - started >= TRANSFER_TIMEOUT - 0.5
+    mark = len(lab.server.lines)
+    bob.wait_event("CALL_CLOSED", 3)
+    if "calling e2e-alice-desk back" in line:
+        wait_count(alice, "CALL_INCOMING", 2, 5)
+        alice.command("accept")
+    back = time.monotonic()
+    lab.server.wait_for(r"connected to the phone", 5, start=mark - 1)
+    time.sleep(1.2)
+    count, share = rtp.loud_share(back + 0.4, back + 1.2)
+    assert count > 25 and share > 0.9, f"the caller is not back with Alice: {count}, {share:.0%}"
+    alice.command("hangup")
+    expect_ok(carrier)
+    assert_carrier_saw_no_transfer(carrier, alice, bob)
+
+
+def test_a_carrier_that_refuses_the_reinvite_keeps_the_call_as_it_was(office, tmp_path: Path) -> None:
+    """A carrier that answers serve's re-INVITE 488: Alice's REFER is refused (503 with a
+    Warning), the call goes on relayed end to end, and Alice's BYE reaches the carrier with a
+    CSeq above the one serve used. About 4 s."""
+    lab, alice, _, rtp = office
+    scenario = tmp_path / "refuses.xml"
+    text = (SCENARIOS / "trunk_call_taken_over.xml").read_text()
+    refused = text[:text.index("  <send>\n    <![CDATA[\n\n      SIP/2.0 200 OK")] + """  <send>
+    <![CDATA[
+
+      SIP/2.0 488 Not Acceptable Here
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="BYE" timeout="10000">
+    <action>
+      <ereg regexp="CSeq: *([0-9]+) BYE" search_in="msg" check_it="true" assign_to="bye,bye_cseq"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="offer,bye,bye_cseq"/>
+</scenario>
+"""
+    scenario.write_text(refused)
+    time.sleep(0.2)
+    carrier = lab.peer("carrier", str(scenario), local_ip=TRUNK_IP, local_port=free_udp_port(TRUNK_IP),
+                       remote=lab.server.hostport, pause_ms=0, timeout_s=20,
+                       keys={"called": ALICE_DIRECT, "caller": EXTERNAL, "rtp_port": str(rtp.port)}).start()
+    answer_direct(lab, alice, rtp)
+    alice.command("transfer", "102")
+    lab.server.wait_for(r"not taken over \(488", 5)
+    time.sleep(0.5)
+    alice.command("hangup")
+    expect_ok(carrier)
+    reinvite, bye = [m for m in carrier.messages()
+                     if m.direction == "received" and m.method in ("INVITE", "BYE")]
+    assert int(bye.header("CSeq").split()[0]) > int(reinvite.header("CSeq").split()[0]), bye.text
+    assert_carrier_saw_no_transfer(carrier, alice)
+
+
+@pytest.mark.skipif(LINPHONEC is None, reason="linphonec (Debian linphone-cli) is not installed")
+def test_attended_transfer_of_an_outside_call_with_linphonec(tmp_path: Path) -> None:
+    """Alice (linphonec) answers the carrier, holds it, calls Bob (linphonec), and joins the
+    two (`transfer 1 --to-call 2`: REFER with Replaces). serve takes the carrier's call over,
+    sends Bob an INVITE with Replaces over his call with Alice, Bob's phone takes it in place of
+    that call, and the caller talks with Bob; Alice is told (NOTIFY 200) and let go. About 12 s."""
+    lab = Lab(tmp_path)
+    rtp = FollowingRtpPeer(TRUNK_IP)
+    phones: list[Linphonec] = []
+    try:
+        lab.start_server(extra_args=["--rtp-ports", RTP_PORTS, "--transfer-timeout", str(TRANSFER_TIMEOUT)])
+        lab.server.wait_for(r"media side: connected to process", 10)
+        for name, device, password in (("alice", "alice-desk", "Alice-desk-pass-1"),
+                                       ("bob", "bob-desk", "Bob-desk-pass-2")):
+            phones.append(Linphonec(tmp_path, name, username=f"e2e-{device}", password=password,
+                                    realm="e2e", server=lab.server.hostport, transport="udp"))
+        alice, bob = phones
+        for p in phones:
+            p.wait_registered(timeout=8)
+        tone = tmp_path / "long-tone.wav"
+        write_tone(tone, seconds=30.0)
+        bob.command(f"play {tone}")  # his microphone, long enough for the joined call
+        carrier = direct_caller(lab, tmp_path, rtp, "caller", pause_ms=4000, held_first=True)
+        alice.wait_line(r"Receiving new incoming call from sip:\+31612345678@", timeout=5)
+        alice.command("answer")
+        alice.wait_line(r"Call 1 with .* connected", timeout=5)
+        rtp.wait_remote(5)
+        mark = alice.mark()
+        alice.command("pause 1")
+        alice.wait_line(r"[Pp]aus", timeout=5, start=mark)
+        alice.command("call 102")
+        bob.wait_line(r"Receiving new incoming call", timeout=5)
+        bob.command("answer")
+        alice.wait_line(r"Call 2 with sip:102@.* connected", timeout=5)
+        mark = alice.mark()
+        alice.command("transfer 1 --to-call 2")
+        lab.server.wait_for(r"taken over from the proxy", 5)
+        lab.server.wait_for(r"transfers the call to e2e-bob-desk \(attended", 5)
+        lab.server.wait_for(r"transferred by e2e-alice-desk to e2e-bob-desk", 5)
+        joined = time.monotonic()
+        alice.wait_line(r"Call 1 with .* ended", timeout=5, start=mark)
+        time.sleep(1.2)
+        count, share = rtp.loud_share(joined + 0.3, joined + 1.2)
+        assert count > 30 and share > 0.9, f"the caller hears Bob? {count} packets, {share:.0%}"
+        bob.wait_line(r"Call \d+ with .* ended", timeout=8)  # the carrier's BYE, passed on
+        expect_ok(carrier)
+        assert_carrier_saw_no_transfer(carrier)
+        for m in carrier.messages():
+            for word in ("e2e-alice-desk", "e2e-bob-desk", f":{alice.sip_port}", f":{bob.sip_port}"):
+                assert word not in m.text, m.text
+    finally:
+        rtp.close()
+        for p in phones:
+            p.close()
+        rc = lab.close()
+    assert rc == 0, f"serve did not stop cleanly (exit {rc})\n{lab.server.stderr_text()}"
+    bad = [line for line in lab.server.lines if CRASH.search(line)]
+    assert not bad, "server stderr:\n" + "\n".join(bad[:20])
+
+
+def test_an_attended_transfer_naming_no_call_leaves_the_call_with_the_phone(tmp_path: Path) -> None:
+    """A phone (sipp) answers a carrier's call and sends REFER with a Replaces that names no
+    call serve relays: serve takes the call over (the carrier's and the phone's re-INVITEs),
+    answers 202, NOTIFY 100 and NOTIFY 481 (terminated), and the call stays with the phone:
+    the carrier's BYE reaches it. About 3 s."""
+    lab = Lab(tmp_path)
+    rtp = FollowingRtpPeer(TRUNK_IP)
+    try:
+        lab.start_server(extra_args=["--rtp-ports", RTP_PORTS])
+        lab.server.wait_for(r"media side: connected to process", 10)
+        phone = lab.phone("alice-desk", str(SCENARIOS / "device_refer_unknown_replaces.xml"),
+                          pause_ms=500, timeout_s=20)
+        carrier = direct_caller(lab, tmp_path, rtp, "caller", pause_ms=1500)
+        lab.server.wait_for(r"replacing call nosuchcall@example, which serve does not know", 8)
+        expect_ok(phone, carrier)  # NOTIFY 481 checked by the phone; the BYE passed on
+        assert_carrier_saw_no_transfer(carrier)
+        for m in carrier.messages():
+            assert "e2e-alice-desk" not in m.text, m.text
+    finally:
+        rtp.close()
+        rc = lab.close()
+    assert rc == 0, f"serve did not stop cleanly (exit {rc})\n{lab.server.stderr_text()}"
+
+
+def test_blind_transfer_of_a_phones_call_out_to_the_carrier(office, tmp_path: Path) -> None:
+    """Alice calls an outside number (relayed end to end to the trunk) and transfers that call
+    to Bob: serve takes it over with a re-INVITE in the dialog the carrier answered, showing
+    Alice's caller ID as before, and the carrier's next request comes from serve (the BYE
+    when Bob hangs up). About 4 s."""
+    lab, alice, bob, _ = office
+    text = (SCENARIOS / "trunk_uas_answer.xml").read_text()
+    reinvite = """  <recv request="ACK" crlf="true"/>
+  <recv request="INVITE" crlf="true"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=carrier 53655765 2353687638 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK" crlf="true"/>
+"""
+    assert text.count('  <recv request="ACK" crlf="true"/>\n') == 1
+    scenario = tmp_path / "trunk-taken-over.xml"
+    scenario.write_text(text.replace('  <recv request="ACK" crlf="true"/>\n', reinvite))
+    trunk = lab.trunk_uas(str(scenario), timeout_s=20)
+    time.sleep(0.2)
+    alice.command("dial", EXTERNAL)
+    alice.wait_event("CALL_ESTABLISHED", 5)
+    time.sleep(0.3)
+    alice.command("transfer", "102")
+    lab.server.wait_for(r"taken over from the proxy", 5)
+    bob.wait_event("CALL_INCOMING", 5)
+    bob.command("accept")
+    bob.wait_event("CALL_ESTABLISHED", 5)
+    lab.server.wait_for(r"transferred by e2e-alice-desk to 102", 5)
+    time.sleep(0.3)
+    bob.command("hangup")
+    expect_ok(trunk)  # serve's re-INVITE answered, then serve's BYE
+    received = [m for m in trunk.messages() if m.direction == "received" and m.method == "INVITE"]
+    assert len(received) == 2, [m.first_line for m in trunk.messages()]
+    first, again = received
+    assert again.header("Call-ID") == first.header("Call-ID")
+    assert "+31850000001" in (again.header("From") or ""), again.text  # Alice's caller ID, as before
+    assert_carrier_saw_no_transfer(trunk, alice, bob)

@@ -10,7 +10,7 @@
 #                    a fraction of a second, so it runs alone (RUN_SERIAL), and first (COST);
 #   sip_e2e_phones   baresip, linphonec, presence, the example company at shifted clock times;
 #   sip_e2e_media    the own media side: announcements, menus, voicemail, transfers (RTP
-#                    ports 30000-30999 and 34000-34999);
+#                    ports 30000-30999, 34000-34999, 36000-36499);
 #   sip_e2e_more     many companies, events, keep-alives, MESSAGE, NAT, restarts;
 #   sip_e2e_mailbox  the mailbox by phone and more of the media side (RTP 35000-35999).
 # SIP ports are the kernel's pick per test (sip_e2e_server.free_udp_port), RTP ranges are
