@@ -4,6 +4,7 @@
 // client for the test's own look at what Redis holds.
 #pragma once
 
+#include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
 #include <spawn.h>
@@ -60,7 +61,17 @@ class RedisServer {
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ASSERT_EQ(::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ), 0);
+    // Its output goes to its log file, never to the test's stdout and stderr: a test that
+    // dies (an ASan report aborts it) would otherwise leave Redis holding ctest's pipe, and
+    // ctest would wait for it until the time-out.
+    posix_spawn_file_actions_t quiet;
+    ::posix_spawn_file_actions_init(&quiet);
+    ::posix_spawn_file_actions_addopen(&quiet, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    ::posix_spawn_file_actions_addopen(&quiet, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    const int spawned = ::posix_spawnp(&pid_, "redis-server", &quiet, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&quiet);
+    ASSERT_EQ(spawned, 0);
     for (int i = 0; i < 250; ++i) {
       if (ping()) return;
       std::this_thread::sleep_for(20ms);
