@@ -1,4 +1,5 @@
 #include "sip/events/notifier.hpp"
+#include "sip/first_contact.hpp"
 
 #include <algorithm>
 #include <array>
@@ -37,16 +38,6 @@ std::string_view event_package(std::string_view event) {
   event = event.substr(0, event.find(';'));
   while (!event.empty() && (event.back() == ' ' || event.back() == '\t')) event.remove_suffix(1);
   return event;
-}
-
-std::string first_contact(const Message& m) {
-  std::string uri;
-  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
-    NameAddr na;
-    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
-    return false;
-  });
-  return uri;
 }
 
 }  // namespace
@@ -93,7 +84,7 @@ void Notifier::subscribe(ServerId txn, const Message& request, const Peer& from,
     layer_.respond(txn, build_response(request, refusal, "Forbidden", {.to_tag = "ev"}));
     return;
   }
-  const std::string contact = first_contact(request);
+  const std::string contact(first_contact_uri(request));
   const std::size_t held = static_cast<std::size_t>(std::count_if(
       subscriptions_.begin(), subscriptions_.end(),
       [&](const auto& entry) { return entry.second->subscriber == subscriber; }));
@@ -168,7 +159,7 @@ void Notifier::in_dialog(ServerId txn, const Message& request, const Peer& from)
     return;
   }
   expiry = std::min(expiry, limits_.maximum);
-  if (std::string contact = first_contact(request); !contact.empty()) s.contact = contact;
+  if (std::string contact(first_contact_uri(request)); !contact.empty()) s.contact = contact;
   s.flow = reach(s.contact, from);
   s.expires = timers_.now() + expiry;
   const std::string expires = std::to_string(expiry.count());

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "sip/proxy/call.hpp"
+#include "sip/first_contact.hpp"
 #include "sip/proxy/dead_bindings.hpp"
 #include "sip/proxy/dialogs.hpp"
 #include "sip/proxy/next_hop.hpp"
@@ -17,17 +18,6 @@ namespace callplan::sip {
 std::string Proxy::via_for(const Peer& to, std::string_view branch) const {
   return fmt::format("SIP/2.0/{} {};branch={}", via_transport(to.protocol),
                      transport_.local(to.protocol).host_port(), branch);
-}
-
-// The first Contact's URI of a message ("" when it has none that parses).
-static std::string_view contact_uri(const Message& m) {
-  std::string_view uri;
-  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
-    NameAddr na;
-    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
-    return false;
-  });
-  return uri;
 }
 
 std::string Proxy::record_route_for(const Peer& caller, std::string_view token) const {
@@ -57,7 +47,7 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
                                   .caller_tag = std::string(call.invite.from.tag()),
                                   .phone_from = std::string(call.invite.from.text),
                                   .trunk_from = call.trunk_from,
-                                  .phone_contact = std::string(contact_uri(call.invite)),
+                                  .phone_contact = std::string(first_contact_uri(call.invite)),
                                   .phone = call.caller});
       }
       send_branch(call, leg.id, *config_.trunk, uri, call.trunk_from, identity, {},
@@ -217,23 +207,23 @@ void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
   if (to_carrier) {
     dialog = TrunkDialog{.phone_from = std::string(call.invite.from.text),
                          .trunk_from = call.trunk_from,
-                         .phone_contact = std::string(contact_uri(call.invite)),
+                         .phone_contact = std::string(first_contact_uri(call.invite)),
                          .our_contact = our_contact(call.trunk_token),
                          .phone = call.caller};
     dialog.device = call.record.caller_device;
     dialog.carrier.assign(response.to.text);
-    dialog.carrier_target.assign(contact_uri(response));
+    dialog.carrier_target.assign(first_contact_uri(response));
     dialog.phone_cseq = call.invite.cseq.number;
   } else {
     std::string answerer(response.to.text);
     dialog = TrunkDialog{.phone_from = answerer,
                          .trunk_from = answerer,
-                         .phone_contact = std::string(contact_uri(response)),
+                         .phone_contact = std::string(first_contact_uri(response)),
                          .our_contact = our_contact(answer_token(call, branch, response)),
                          .phone = branch.to};
     dialog.device = branch.device;
     dialog.carrier.assign(call.invite.from.text);
-    dialog.carrier_target.assign(contact_uri(call.invite));
+    dialog.carrier_target.assign(first_contact_uri(call.invite));
     dialog.carrier_cseq = call.invite.cseq.number;
   }
   dialog.call = call.id;
@@ -249,7 +239,7 @@ void Proxy::remember_trunk_dialog(const Call& call, const Branch& branch,
 void Proxy::remember_flows(const Call& call, const Branch& branch, const Message& response) {
   const bool phone = branch.kind == BranchKind::leg && branch.device != "trunk";
   const bool caller_by_flow =
-      !is_trunk(call.caller) && contact_needs_flow(contact_uri(call.invite), call.caller);
+      !is_trunk(call.caller) && contact_needs_flow(first_contact_uri(call.invite), call.caller);
   if (!phone && !caller_by_flow) return;
   flows_[DialogSet::key(response.call_id, response.from.tag(), response.to.tag())] =
       DialogFlows{std::string(call.invite.from.tag()), caller_by_flow ? call.caller : Peer{},
@@ -276,7 +266,7 @@ std::string Proxy::answer_token(const Call& call, const Branch& branch,
                                              .caller_tag = std::string(call.invite.from.tag()),
                                              .phone_from = answerer,
                                              .trunk_from = answerer,
-                                             .phone_contact = std::string(contact_uri(response)),
+                                             .phone_contact = std::string(first_contact_uri(response)),
                                              .phone = branch.to});
 }
 

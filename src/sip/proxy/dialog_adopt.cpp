@@ -5,23 +5,11 @@
 #include <chrono>
 
 #include "sip/name_addr.hpp"
+#include "sip/first_contact.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/uri.hpp"
 
 namespace callplan::sip {
-namespace {
-
-std::string contact_of(const Message& m) {
-  std::string uri;
-  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
-    NameAddr na;
-    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = std::string(na.uri.text);
-    return false;
-  });
-  return uri;
-}
-
-}  // namespace
 
 bool Proxy::names_us(const Uri& uri, const Message& request) const {
   if (is_us(uri)) return true;
@@ -85,7 +73,7 @@ bool Proxy::adopt_dialog(const Message& request, const Peer& from) {
         // phone says who it is (its From is what the carrier knows it by, since the carrier
         // called it) and where it is; a fresh token for our Contact says it to the carrier.
         std::string self(request.from.text);
-        std::string contact = contact_of(request);
+        std::string contact(first_contact_uri(request));
         std::string fresh = tokens_.issue(request.call_id,
                                           {.side = DialogSide::trunk_in,
                                            .expires = ticket->expires,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sip/proxy/dialogs.hpp"
+#include "sip/first_contact.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
 #include "sip/proxy/reach.hpp"
@@ -11,17 +12,6 @@
 
 namespace callplan::sip {
 namespace {
-
-// The URI of a message's first Contact ("" when none parses).
-std::string_view first_contact(const Message& m) {
-  std::string_view uri;
-  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
-    NameAddr na;
-    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
-    return false;
-  });
-  return uri;
-}
 
 struct Hop {
   Peer peer;
@@ -187,7 +177,7 @@ void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer&
     last = std::max(last, request.cseq.number);
   }
   if (from_carrier && (request.method == Method::invite || request.method == Method::update)) {
-    if (std::string_view target = first_contact(request); !target.empty()) dialog.carrier_target.assign(target);
+    if (std::string_view target = first_contact_uri(request); !target.empty()) dialog.carrier_target.assign(target);
   }
   Peer to;
   std::string branch = layer_.new_branch();
@@ -224,7 +214,7 @@ void Proxy::relay_trunk_dialog(ServerId txn, const Message& request, const Peer&
             if (d == nullptr) return;  // gone meanwhile (expired): nothing to translate with
             if (!from_carrier && response.status_code >= 200 && response.status_code < 300 &&
                 (response.cseq.method == Method::invite || response.cseq.method == Method::update)) {
-              if (std::string_view target = first_contact(response); !target.empty())
+              if (std::string_view target = first_contact_uri(response); !target.empty())
                 d->carrier_target.assign(target);  // the carrier's answer refreshes it too
             }
             layer_.respond(txn, from_carrier ? response_for_carrier(response, *d)

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "sip/b2bua/dialog_request.hpp"
+#include "sip/first_contact.hpp"
 #include "sip/proxy/call.hpp"
 #include "sip/proxy/next_hop.hpp"
 #include "sip/proxy/proxy.hpp"
@@ -26,16 +27,6 @@ namespace {
 // How long a dialog taken over stays refused after its call ended: the lifetime of a
 // transaction (64*T1), for retransmissions crossing the end.
 constexpr std::chrono::seconds kTakenLinger{32};
-
-std::string_view contact_of(const Message& m) {
-  std::string_view uri;
-  m.for_each_value(HeaderId::contact, [&](std::string_view value) {
-    NameAddr na;
-    if (parse_name_addr(value, na, {}) == NameAddrError::none) uri = na.uri.text;
-    return false;
-  });
-  return uri;
-}
 
 }  // namespace
 
@@ -159,7 +150,7 @@ void Proxy::remember_phone_dialog(const Call& call, const Branch& branch, const 
   if (is_trunk(call.caller) || branch.kind != BranchKind::leg || branch.device == "trunk" ||
       call.record.caller_device.empty())
     return;
-  std::string_view caller_contact = contact_of(call.invite);
+  std::string_view caller_contact = first_contact_uri(call.invite);
   phone_dialogs_[DialogSet::key(response.call_id, response.from.tag(), response.to.tag())] = PhoneDialog{
       .caller = {.device = call.record.caller_device,
                  .identity = std::string(call.invite.from.text),
@@ -169,7 +160,7 @@ void Proxy::remember_phone_dialog(const Call& call, const Branch& branch, const 
       .callee = {.device = branch.device,
                  .identity = std::string(response.to.text),
                  .tag = std::string(response.to.tag()),
-                 .contact = std::string(contact_of(response)),
+                 .contact = std::string(first_contact_uri(response)),
                  .flow = branch.to}};
 }
 
