@@ -2,8 +2,11 @@
 # Builds the libFuzzer targets with clang-14 and runs each for a bounded time, as many at once
 # as there are cores (each fuzzer is single-threaded). A crash, leak or time-out fails the run.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 30)
+#        scripts/fuzz.sh --build-only            (build the targets, run none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build_only=false
+[ "${1:-}" = "--build-only" ] && { build_only=true; shift; }
 seconds=${1:-30}
 cmake --preset fuzz >/dev/null
 # Only the fuzz targets (and what they link): the preset also configures the server's other
@@ -13,6 +16,7 @@ for source in tests/fuzz/fuzz_*.cpp; do
   fuzz_targets+=("$(basename "$source" .cpp)")
 done
 cmake --build --preset fuzz -j "$(nproc)" --target "${fuzz_targets[@]}"
+$build_only && exit 0
 
 # One target: its corpus in build/fuzz/corpus/<name>, seeded from tests/fuzz/seeds/<name>;
 # its output in build/fuzz/<name>.log, the last lines printed when it ends.

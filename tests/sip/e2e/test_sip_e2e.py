@@ -238,6 +238,7 @@ def test_digest_sha256_first_when_asked(lab: Lab) -> None:
         assert answer is not None and answer.status == 200, answer and answer.text
 
 
+@pytest.mark.ringing_times
 @callplan_only
 def test_a_device_over_its_own_budget_gets_503_and_its_colleague_does_not(lab: Lab) -> None:
     # --account-rate-limit 2: 2 authenticated requests a second per device, bursts of 20,
@@ -279,6 +280,7 @@ def test_call_rings_registered_device(lab: Lab) -> None:
     assert leg.header("Record-Route"), "the proxy must Record-Route the INVITE"
 
 
+@pytest.mark.ringing_times
 def test_unanswered_call_gets_480(lab: Lab) -> None:
     alice = lab.phone("alice-desk", "device_ring_cancel.xml")
     caller = lab.call("trunk_call_rejected.xml", "+31850000001")
@@ -354,6 +356,7 @@ def test_menu_digit_from_the_media_server_routes_on(lab: Lab) -> None:
     assert 183 in statuses, f"the prompt's early media did not reach the caller: {statuses}"
 
 
+@pytest.mark.ringing_times
 def test_ring_all_one_answers_others_cancelled(lab: Lab) -> None:
     bob = lab.phone("bob-desk", "device_answer.xml", pause_ms=1000)
     carol = lab.phone("carol-desk", "device_ring_cancel.xml")
@@ -364,6 +367,7 @@ def test_ring_all_one_answers_others_cancelled(lab: Lab) -> None:
     assert max(starts) - min(starts) < 0.5, f"ring_all legs start together: {starts}"
 
 
+@pytest.mark.ringing_times
 @callplan_only
 def test_the_answering_users_other_phone_stops_ringing_at_once(lab: Lab) -> None:
     # One user, two phones (two bindings of alice-desk): the first answers, the other must
@@ -449,6 +453,7 @@ def ring_in_turns(lab: Lab, number: str) -> tuple[list[SippPeer], list[float]]:
     return phones, starts
 
 
+@pytest.mark.ringing_times
 @callplan_only
 def test_cascade_rings_one_at_a_time(lab: Lab) -> None:
     (bob, carol, _), (_, t_carol, t_dave) = ring_in_turns(lab, "+31850000003")
@@ -457,6 +462,7 @@ def test_cascade_rings_one_at_a_time(lab: Lab) -> None:
     assert abs(cancel_time(carol) - t_dave) < 1.0
 
 
+@pytest.mark.ringing_times
 @callplan_only
 def test_cascade_skips_a_busy_member_at_once(lab: Lab) -> None:
     bob = lab.phone("bob-desk", "device_busy.xml")
@@ -467,6 +473,7 @@ def test_cascade_skips_a_busy_member_at_once(lab: Lab) -> None:
     assert waited < 1.5, f"after bob's 486 carol should ring at once, not after {waited:.2f} s"
 
 
+@pytest.mark.ringing_times
 @callplan_only
 def test_memory_hunt_keeps_earlier_legs_ringing(lab: Lab) -> None:
     (bob, carol, _), (_, _, t_dave) = ring_in_turns(lab, "+31850000004")
