@@ -14,7 +14,8 @@
 // time-outs, RTP time-outs, recording limits) every 20 ms; blocking work (prompt files, espeak-ng,
 // the voicemail store, the outbox) runs on the engine's worker thread and its result is
 // posted back. Errors are replies or events, never exceptions out of handle().
-// Thread safety: handle(), close_all() and the destructor on the io_context's thread.
+// Thread safety: the constructor, handle(), close_all() and the destructor on the thread that
+// runs the io_context (the packet I/O's io_uring belongs to the thread that made it).
 #pragma once
 
 #include <chrono>
