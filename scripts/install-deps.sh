@@ -25,8 +25,8 @@ packages=(
   # the media side (docs/media.md, docs/voicemail.md): spandsp for in-band DTMF and tones;
   # libsndfile, libsamplerate for prompts; espeak-ng speaks text prompts (a program, never
   # linked); libcurl sends voicemail mail; sox, aiosmtpd and openssl (a STARTTLS mail sink)
-  # for their tests
-  libspandsp-dev espeak-ng sox libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev
+  # for their tests; liburing batches the media process's RTP system calls (src/media/packet_io*)
+  libspandsp-dev liburing-dev espeak-ng sox libsndfile1-dev libsamplerate0-dev libcurl4-openssl-dev
   python3-aiosmtpd openssl
   # the state store of `callplan serve` (docs/state.md): SQLite, embedded; valgrind counts
   # what a REGISTER costs with and without it (bench/sip/state_callgrind.py)

@@ -15,7 +15,9 @@ timestamps at the far end: the interval between consecutive packets of a leg), d
         --binary after=build/release/tools/callplan/callplan --legs 50,100,200 --seconds 20
 
 With several binaries the runs alternate (N=50 before, N=50 after, N=100 before, ...), so each
-pair shares the machine's load. The far ends are one Python process with one UDP socket:
+pair shares the machine's load; `--repeat R` does the whole series R times (A, B, A, B, ...) and
+ends with each binary's range. A binary may carry options for `callplan media` after its path
+(`--binary "syscalls=build/release/tools/callplan/callplan --packet-io syscalls"`). The far ends are one Python process with one UDP socket:
 all of its work is a few microseconds per packet, well within 20 ms for 200 legs; its own
 lateness is reported so that a run where it fell behind is visible. Loopback only, ports
 28000-28499 by default (--ports).
@@ -213,7 +215,8 @@ def in_order(pressed: list[str], got: list[str]) -> int:
     return matched
 
 
-def run(binary: str, legs_n: int, seconds: float, ports: tuple[int, int], warmup: float = 2.0) -> dict:
+def run(binary: str, legs_n: int, seconds: float, ports: tuple[int, int], warmup: float = 2.0,
+        extra: tuple[str, ...] = ()) -> dict:
     lo, hi = ports
     far_port = hi - 1 if (hi - 1) % 2 == 0 else hi - 2
     media_ports = f"{lo}-{far_port - 2}"
@@ -226,7 +229,7 @@ def run(binary: str, legs_n: int, seconds: float, ports: tuple[int, int], warmup
             proc = subprocess.Popen(
                 [binary, "media", "--control", f"unix:{tmp / 'media.sock'}", "--rtp-address", HOST,
                  "--rtp-ports", media_ports, "--state-dir", str(tmp / "state"),
-                 "--prompt-cache", str(tmp / "speech")], stdout=log_file, stderr=log_file)
+                 "--prompt-cache", str(tmp / "speech"), *extra], stdout=log_file, stderr=log_file)
         try:
             return _drive(proc, Control(tmp / "media.sock", proc, log), prompt, legs_n, seconds, far_port, warmup)
         finally:
@@ -428,8 +431,10 @@ def _drive(proc, control: Control, prompt: Path, legs_n: int, seconds: float, fa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--binary", action="append", default=[],
-                        help="LABEL=PATH of a callplan binary (repeat to compare; default "
-                             "after=$CALLPLAN or build/release/tools/callplan/callplan)")
+                        help="LABEL=PATH [OPTION...] of a callplan binary and options for its `media` "
+                             "command (repeat to compare; default after=$CALLPLAN or "
+                             "build/release/tools/callplan/callplan)")
+    parser.add_argument("--repeat", type=int, default=1, help="run the whole series this many times")
     parser.add_argument("--legs", default="50,100,200", help="comma-separated leg counts")
     parser.add_argument("--seconds", type=float, default=20, help="measured window per run")
     parser.add_argument("--ports", default="28000-28499", help="UDP ports LO-HI (the far end takes the top one)")
@@ -437,10 +442,11 @@ def main() -> int:
     args = parser.parse_args()
     binaries = []
     for spec in args.binary or [f"after={os.environ.get('CALLPLAN', 'build/release/tools/callplan/callplan')}"]:
-        label, _, path = spec.partition("=")
+        label, _, rest = spec.partition("=")
+        path, *extra = rest.split()
         if not path or not os.access(path, os.X_OK):
             parser.error(f"--binary {spec}: LABEL=PATH of an executable callplan")
-        binaries.append((label, path))
+        binaries.append((label, path, tuple(extra)))
     lo, _, hi = args.ports.partition("-")
     ports = (int(lo), int(hi))
     counts = [int(n) for n in args.legs.split(",")]
@@ -450,16 +456,28 @@ def main() -> int:
     results = []
     print(f"{'binary':<8} {'legs':>4} {'CPU ms/leg-s':>12} {'switch/s':>8} {'load':>9} {'pkt/leg-s':>9} "
           f"{'interval p0.1/p50/p99.9 ms':>27} {'in 18-22':>8} {'digits lost':>11} {'rec err ms':>10}", flush=True)
-    for n in counts:
-        for label, path in binaries:
-            r = run(path, n, args.seconds, ports)
-            r["binary"] = label
-            results.append(r)
-            iv = r["interval_ms"]
-            print(f"{label:<8} {n:>4} {r['cpu_ms_per_leg_s']:>12.3f} {r['switches_per_s']:>8} "
-                  f"{r['load'][0]:>4.1f}-{r['load'][1]:<4.1f} {r['packets_per_leg_s']:>9.2f} "
-                  f"{iv['p0.1']:>8.2f}/{iv['p50']:>6.2f}/{iv['p99.9']:>6.2f}      {100 * iv['within_18_22']:>7.2f}% "
-                  f"{r['digits_lost']:>5}/{r['digits_pressed']:<5} {r['recording_error_ms_max_abs']:>10}", flush=True)
+    for repetition in range(args.repeat):
+        for n in counts:
+            for label, path, extra in binaries:
+                r = run(path, n, args.seconds, ports, extra=extra)
+                r["binary"] = label
+                r["repetition"] = repetition + 1
+                results.append(r)
+                iv = r["interval_ms"]
+                print(f"{label:<8} {n:>4} {r['cpu_ms_per_leg_s']:>12.3f} {r['switches_per_s']:>8} "
+                      f"{r['load'][0]:>4.1f}-{r['load'][1]:<4.1f} {r['packets_per_leg_s']:>9.2f} "
+                      f"{iv['p0.1']:>8.2f}/{iv['p50']:>6.2f}/{iv['p99.9']:>6.2f}      {100 * iv['within_18_22']:>7.2f}% "
+                      f"{r['digits_lost']:>5}/{r['digits_pressed']:<5} {r['recording_error_ms_max_abs']:>10}", flush=True)
+    if args.repeat > 1:
+        print("ranges over the repetitions (CPU ms per leg-second; sent within 18-22 ms; lost packets "
+              "the process counted):")
+        for n in counts:
+            for label, _, _ in binaries:
+                rs = [r for r in results if r["binary"] == label and r["legs"] == n]
+                cpu = [r["cpu_ms_per_leg_s"] for r in rs]
+                within = [100 * r["interval_ms"]["within_18_22"] for r in rs]
+                print(f"  {label:<10} {n:>4} legs: {min(cpu):.3f}-{max(cpu):.3f} ms; "
+                      f"{min(within):.1f}-{max(within):.1f} %; lost {[r['media_lost'] for r in rs]}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

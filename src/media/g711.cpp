@@ -1,10 +1,13 @@
 // G.711 by its segment structure: a magnitude is biased so that each segment starts at a
 // power of two, the segment is then the position of the top bit and the level the next four
-// bits. Computed, not tabled: 160 samples per 20 ms frame cost nothing, and the code reads as
-// the standard's tables do (tests/media/g711_test.cpp checks every value against them).
+// bits. The per-sample functions compute it, so the code reads as the standard's tables do
+// (tests/media/g711_test.cpp checks every value against them). Whole frames, what every
+// packet of every leg goes through, use tables made once from those functions: 256 values
+// per codec to decode, 65,536 codes per codec to encode (64 KiB each).
 #include "media/g711.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cctype>
 
@@ -83,25 +86,56 @@ std::int16_t alaw_to_linear(std::uint8_t code) noexcept {
   return static_cast<std::int16_t>((bits & 0x80) ? value : -value);
 }
 
+namespace {
+
+struct EncodeTables {
+  std::array<std::uint8_t, 65536> ulaw;
+  std::array<std::uint8_t, 65536> alaw;
+  EncodeTables() noexcept {
+    for (std::size_t i = 0; i < 65536; ++i) {
+      auto sample = static_cast<std::int16_t>(static_cast<std::uint16_t>(i));
+      ulaw[i] = linear_to_ulaw(sample);
+      alaw[i] = linear_to_alaw(sample);
+    }
+  }
+};
+
+struct DecodeTables {
+  std::array<std::int16_t, 256> ulaw;
+  std::array<std::int16_t, 256> alaw;
+  DecodeTables() noexcept {
+    for (std::size_t i = 0; i < 256; ++i) {
+      ulaw[i] = ulaw_to_linear(static_cast<std::uint8_t>(i));
+      alaw[i] = alaw_to_linear(static_cast<std::uint8_t>(i));
+    }
+  }
+};
+
+// Made at the first use (thread-safe static initialisation).
+const EncodeTables& encode_tables() noexcept {
+  static const EncodeTables tables;
+  return tables;
+}
+const DecodeTables& decode_tables() noexcept {
+  static const DecodeTables tables;
+  return tables;
+}
+
+}  // namespace
+
 std::size_t encode(Codec codec, std::span<const std::int16_t> in,
                    std::span<std::uint8_t> out) noexcept {
   std::size_t n = std::min(in.size(), out.size());
-  if (codec == Codec::pcmu) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = linear_to_ulaw(in[i]);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) out[i] = linear_to_alaw(in[i]);
-  }
+  const auto& table = codec == Codec::pcmu ? encode_tables().ulaw : encode_tables().alaw;
+  for (std::size_t i = 0; i < n; ++i) out[i] = table[static_cast<std::uint16_t>(in[i])];
   return n;
 }
 
 std::size_t decode(Codec codec, std::span<const std::uint8_t> in,
                    std::span<std::int16_t> out) noexcept {
   std::size_t n = std::min(in.size(), out.size());
-  if (codec == Codec::pcmu) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = ulaw_to_linear(in[i]);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) out[i] = alaw_to_linear(in[i]);
-  }
+  const auto& table = codec == Codec::pcmu ? decode_tables().ulaw : decode_tables().alaw;
+  for (std::size_t i = 0; i < n; ++i) out[i] = table[in[i]];
   return n;
 }
 

@@ -1,5 +1,8 @@
 #include "media/jitter_buffer.hpp"
 
+#include <iterator>
+#include <utility>
+
 namespace callplan::media {
 
 namespace {
@@ -15,36 +18,46 @@ JitterBuffer::Put JitterBuffer::put(std::uint16_t sequence, std::uint32_t timest
     ++late_;
     return Put::late;
   }
-  auto [it, inserted] = frames_.try_emplace(key);
-  if (!inserted) return Put::duplicate;
-  it->second.timestamp = timestamp;
-  it->second.samples.assign(samples.begin(), samples.end());
+  // In order, the new frame goes last: search from the back.
+  auto at = held_.end();
+  while (at != held_.begin() && std::prev(at)->key >= key) --at;
+  if (at != held_.end() && at->key == key) return Put::duplicate;
+  Held h{key, {}};
+  if (!spare_.empty()) {
+    h.frame.samples = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  h.frame.timestamp = timestamp;
+  h.frame.samples.assign(samples.begin(), samples.end());
+  held_.insert(at, std::move(h));
   return Put::held;
 }
 
-AudioFrame JitterBuffer::release() {
-  auto it = frames_.begin();
-  if (next_ && it->first > *next_) lost_ += it->first - *next_;
-  next_ = it->first + 1;
-  AudioFrame frame = std::move(it->second);
-  frames_.erase(it);
+const AudioFrame* JitterBuffer::release() {
+  Held& first = held_.front();
+  if (next_ && first.key > *next_) lost_ += first.key - *next_;
+  next_ = first.key + 1;
+  if (released_.samples.capacity() > 0) spare_.push_back(std::move(released_.samples));
+  released_ = std::move(first.frame);
+  released_.gap_before = 0;
+  held_.erase(held_.begin());
   if (last_end_) {
-    std::int64_t gap = timestamp_delta(*last_end_, frame.timestamp);
-    frame.gap_before = gap > 0 ? static_cast<std::size_t>(gap) : 0;
+    std::int64_t gap = timestamp_delta(*last_end_, released_.timestamp);
+    released_.gap_before = gap > 0 ? static_cast<std::size_t>(gap) : 0;
   }
-  last_end_ = frame.timestamp + static_cast<std::uint32_t>(frame.samples.size());
-  return frame;
+  last_end_ = released_.timestamp + static_cast<std::uint32_t>(released_.samples.size());
+  return &released_;
 }
 
-std::optional<AudioFrame> JitterBuffer::pop() {
-  if (frames_.empty()) return std::nullopt;
-  bool in_order = !next_ || frames_.begin()->first == *next_;
-  if (in_order || frames_.size() > depth_ || frames_.size() > kMaxHeld) return release();
-  return std::nullopt;
+const AudioFrame* JitterBuffer::pop() {
+  if (held_.empty()) return nullptr;
+  bool in_order = !next_ || held_.front().key == *next_;
+  if (in_order || held_.size() > depth_ || held_.size() > kMaxHeld) return release();
+  return nullptr;
 }
 
-std::optional<AudioFrame> JitterBuffer::drain() {
-  if (frames_.empty()) return std::nullopt;
+const AudioFrame* JitterBuffer::drain() {
+  if (held_.empty()) return nullptr;
   return release();
 }
 

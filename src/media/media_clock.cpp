@@ -6,7 +6,13 @@
 
 namespace callplan::media {
 
-MediaClock::MediaClock(asio::io_context& io) : timer_(io), epoch_(Clock::now()) {}
+MediaClock::MediaClock(asio::io_context& io, PacketIo::Kind packets)
+    : timer_(io), packet_kind_(packets), epoch_(Clock::now()) {}
+
+PacketIo& MediaClock::packets() {
+  if (!packets_) packets_ = PacketIo::make(packet_kind_);
+  return *packets_;
+}
 
 MediaClock::~MediaClock() = default;  // the timer's handler holds a weak alive_: it does nothing
 
@@ -70,11 +76,13 @@ void MediaClock::wake(std::uint64_t generation) {
   armed_ = false;
   ++wakes_;
   const auto now = Clock::now();
+  wake_time_ = now;
   const std::uint64_t current = std::max(tick_of(now), next_tick_);
   std::uint64_t from = next_tick_;
   if (current - from > static_cast<std::uint64_t>(kMaxCatchUp / kGrain)) from = current;  // stalled: no burst of stale frames
 
   in_wake_ = true;
+  if (packets_) packets_->receive(now);  // every socket's datagrams, to the members' receivers
   const std::size_t count = entries_.size();  // members that join during the wake wait for the next
   for (std::size_t i = 0; i < count; ++i) {
     if (Member* m = entries_[i].member) m->on_receive(now);
@@ -88,6 +96,7 @@ void MediaClock::wake(std::uint64_t generation) {
       if (e.member && tick % e.ticks == 0) e.member->on_frame(now);
     }
   }
+  if (packets_) packets_->flush();  // the frames just made, all at once
   in_wake_ = false;
   std::erase_if(entries_, [](const Entry& e) { return e.member == nullptr; });
   last_tick_ = current;

@@ -13,6 +13,10 @@
 // (on_receive), then every member whose frame is due sends it (on_frame). Receiving first
 // means a bridge relays, in the same wake, what its other leg just received.
 //
+// The clock also owns the streams' packet I/O (packet_io.hpp): a wake starts by taking in what
+// arrived on every member's socket (PacketIo::receive), and ends by sending, in one batch, the
+// packets its members queued (PacketIo::flush): a few system calls per wake for all legs.
+//
 // Wakes are points of a 10 ms grid (every ptime SDP allows us, 10-60 ms, is a multiple); only
 // the points where some member is due wake the thread, so legs of 20 ms share each wake. The
 // grid's points are fixed, so the clock does not drift. When the thread was held up, the
@@ -32,6 +36,8 @@
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+
+#include "media/packet_io.hpp"
 
 namespace callplan::media {
 
@@ -54,7 +60,9 @@ class MediaClock {
     virtual ~Member() = default;
   };
 
-  explicit MediaClock(asio::io_context& io);
+  // `packets`: how the members' datagrams are sent and received (packet_io.hpp); made at the
+  // first packets(), on the thread that runs `io`.
+  explicit MediaClock(asio::io_context& io, PacketIo::Kind packets = PacketIo::Kind::automatic);
   ~MediaClock();
   MediaClock(const MediaClock&) = delete;
   MediaClock& operator=(const MediaClock&) = delete;
@@ -63,6 +71,14 @@ class MediaClock {
   // to change its period.
   void join(Member& member, std::chrono::milliseconds period);
   void leave(Member& member) noexcept;
+
+  // The members' packet I/O, received at the start of each wake and flushed at its end.
+  // Throws std::system_error the first time when the kind asked for is refused (Kind::uring).
+  PacketIo& packets();
+
+  // The time the current (or last) wake started: what its members are given as `now`, for
+  // their callbacks that need the time without reading the clock again.
+  Clock::time_point wake_time() const noexcept { return wake_time_; }
 
   std::size_t members() const noexcept { return live_; }
   // How often the thread was woken: the figure this class exists to keep low (tests, bench).
@@ -81,6 +97,8 @@ class MediaClock {
   void wake(std::uint64_t generation);
 
   asio::steady_timer timer_;
+  PacketIo::Kind packet_kind_;
+  std::unique_ptr<PacketIo> packets_;
   Clock::time_point epoch_;
   std::vector<Entry> entries_;
   std::array<std::size_t, kMaxTicks + 1> by_ticks_{};  // members per period, in ticks
@@ -91,6 +109,7 @@ class MediaClock {
   bool in_wake_ = false;
   std::uint64_t generation_ = 0;  // a wait replaced by a later one is void
   std::uint64_t wakes_ = 0;
+  Clock::time_point wake_time_ = Clock::now();
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a handler run after us does nothing
 };
 

@@ -1,9 +1,10 @@
 // The endpoint's state lives in Impl, a member of the MediaClock while it runs: the clock
-// calls it to read its socket and to send its frames, so no asio operation is ever pending on
-// the stream and destroying it is leaving the clock and closing the socket. The socket is a
-// plain non-blocking descriptor, not an asio socket: asio would register it with its reactor,
-// and every arriving packet would wake the thread, which is what the clock is there to avoid.
-// No callback runs after stop().
+// calls it to send its frames, and its socket is registered with the clock's packet I/O,
+// which hands it the datagrams at each wake and sends its packets with every other leg's. No
+// asio operation is ever pending on the stream, and destroying it is leaving the clock and
+// the packet I/O and closing the socket. The socket is a plain non-blocking descriptor, not an
+// asio socket: asio would register it with its reactor, and every arriving packet would wake
+// the thread, which is what the clock is there to avoid. No callback runs after stop().
 #include "media/rtp_stream.hpp"
 
 #include <sys/socket.h>
@@ -21,6 +22,7 @@
 #include "media/dtmf_inband.hpp"
 #include "media/g711.hpp"
 #include "media/rtp_packet.hpp"
+#include "media/sequence_loss.hpp"
 
 namespace callplan::media {
 
@@ -29,41 +31,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using asio::ip::udp;
 
-constexpr std::size_t kMaxDatagram = 2048;
 constexpr std::size_t kMaxFrameSamples = 8 * 60;  // 60 ms at 8 kHz: the longest ptime we send
-// Datagrams read per recvmmsg, and reads per wake at most: a flood on one port cannot hold
-// the thread that every other leg's audio needs.
-constexpr unsigned kReceiveBatch = 8;
-constexpr int kMaxReadsPerWake = 8;
 
 std::uint32_t random32() {
   static thread_local std::mt19937 engine{std::random_device{}()};
   return static_cast<std::uint32_t>(engine());
-}
-
-// Where recvmmsg puts a batch of datagrams. One per thread: every stream of a clock reads on
-// the clock's thread, one after the other, and hands each datagram on before the next read.
-struct ReceiveBatch {
-  std::array<std::array<std::uint8_t, kMaxDatagram>, kReceiveBatch> data{};
-  std::array<sockaddr_storage, kReceiveBatch> from{};
-  std::array<iovec, kReceiveBatch> iov{};
-  std::array<mmsghdr, kReceiveBatch> messages{};
-
-  void reset() noexcept {
-    for (unsigned i = 0; i < kReceiveBatch; ++i) {
-      iov[i] = {data[i].data(), data[i].size()};
-      messages[i] = {};
-      messages[i].msg_hdr.msg_name = &from[i];
-      messages[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      messages[i].msg_hdr.msg_iov = &iov[i];
-      messages[i].msg_hdr.msg_iovlen = 1;
-    }
-  }
-};
-
-ReceiveBatch& receive_batch() {
-  static thread_local ReceiveBatch batch;
-  return batch;
 }
 
 // The leg's UDP socket: a descriptor owned here (see the top of the file for why not asio's).
@@ -95,7 +67,7 @@ std::error_code last_errno() { return {errno, std::system_category()}; }
 
 }  // namespace
 
-class RtpStream::Impl final : public MediaClock::Member {
+class RtpStream::Impl final : public MediaClock::Member, public PacketIo::Receiver {
  public:
   Impl(MediaClock& clock, const PortRange& ports) : clock_(clock) { bind(ports); }
   ~Impl() { stop(); }
@@ -112,18 +84,21 @@ class RtpStream::Impl final : public MediaClock::Member {
   StreamStats stats() const noexcept {
     StreamStats s = stats_;
     s.late = stats_.late + jitter_.late();
-    s.lost = lost_before_ + jitter_.lost();
+    s.lost = loss_.lost();
     return s;
   }
   std::optional<udp::endpoint> remote() const { return remote_; }
   bool latched() const noexcept { return latched_.has_value(); }
-  Clock::duration quiet_for() const noexcept {
-    return Clock::now() - std::max(last_received_, started_);
+  Clock::duration quiet_for(Clock::time_point now) const noexcept {
+    return now - std::max(last_received_, started_);
   }
 
  private:
-  void on_receive(Clock::time_point now) override;
+  void on_receive(Clock::time_point) override {}  // the packet I/O hands datagrams over
   void on_frame(Clock::time_point now) override;
+  void on_datagram(std::span<const std::uint8_t> datagram, const sockaddr& from, socklen_t from_size,
+                   Clock::time_point now) override;
+  void on_send_failed() override { --stats_.sent; }
   void on_datagram(std::span<const std::uint8_t> datagram, const udp::endpoint& from, Clock::time_point now);
   bool accept_source(const udp::endpoint& from, std::uint32_t ssrc, Clock::time_point now);
   void latch(const udp::endpoint& from);
@@ -142,7 +117,7 @@ class RtpStream::Impl final : public MediaClock::Member {
   MediaClock& clock_;
   Descriptor socket_;
   std::uint16_t local_port_ = 0;
-  bool running_ = false;  // a member of the clock: sending and receiving
+  bool running_ = false;  // a member of the clock and its packet I/O: sending and receiving
   std::uint16_t clocked_ptime_ = 0;  // the period it joined the clock with
   Clock::time_point started_{};
   NegotiatedAudio audio_;
@@ -174,7 +149,7 @@ class RtpStream::Impl final : public MediaClock::Member {
   Clock::time_point last_received_{};
   std::uint32_t remote_clock_ = 0;  // the remote timestamp just after its last packet
   JitterBuffer jitter_{kJitterFrames};
-  std::uint64_t lost_before_ = 0;  // lost counted by jitter buffers replaced on SSRC change
+  SequenceLoss loss_;  // of every accepted packet, audio and events alike
   TelephoneEventReceiver events_in_;
   std::unique_ptr<InbandDtmfDetector> inband_;
   std::vector<std::int16_t> decoded_;
@@ -227,19 +202,23 @@ void RtpStream::Impl::start(const NegotiatedAudio& audio, StreamEvents events) {
   inband_.reset();
   if (!audio_.telephone_event) inband_ = std::make_unique<InbandDtmfDetector>();
   // The first frame goes at the clock's next point of this ptime, at most one ptime away.
-  if (running_ && clocked_ptime_ != audio_.ptime_ms) {
-    clock_.leave(*this);
-    running_ = false;
-  }
+  if (running_ && clocked_ptime_ != audio_.ptime_ms) clock_.leave(*this);  // joins again below
   if (!running_) {
+    clock_.packets().add(socket_.get(), *this);  // throws when Kind::uring is refused
     running_ = true;
+    clocked_ptime_ = audio_.ptime_ms;
+    clock_.join(*this, std::chrono::milliseconds(audio_.ptime_ms));
+  } else if (clocked_ptime_ != audio_.ptime_ms) {
     clocked_ptime_ = audio_.ptime_ms;
     clock_.join(*this, std::chrono::milliseconds(audio_.ptime_ms));
   }
 }
 
 void RtpStream::Impl::stop() {
-  if (running_) clock_.leave(*this);
+  if (running_) {
+    clock_.leave(*this);
+    clock_.packets().remove(socket_.get());
+  }
   running_ = false;
   events_ = {};
   source_ = nullptr;
@@ -253,30 +232,14 @@ void RtpStream::Impl::send_digit(char digit, std::chrono::milliseconds duration)
 
 // --- receiving -------------------------------------------------------------------------------
 
-void RtpStream::Impl::on_receive(Clock::time_point now) {
+void RtpStream::Impl::on_datagram(std::span<const std::uint8_t> datagram, const sockaddr& from,
+                                  socklen_t from_size, Clock::time_point now) {
   if (!running_) return;
-  ReceiveBatch& batch = receive_batch();
-  for (int reads = 0; reads < kMaxReadsPerWake; ++reads) {
-    batch.reset();
-    int n = ::recvmmsg(socket_.get(), batch.messages.data(), kReceiveBatch, MSG_DONTWAIT, nullptr);
-    if (n < 0) {
-      // ECONNREFUSED reports an ICMP error for an earlier send to a closed port: it concerns
-      // that one datagram, and reading again gets what is queued. Anything else (EAGAIN:
-      // nothing more) ends this wake's reading.
-      if (errno == ECONNREFUSED || errno == EINTR) continue;
-      return;
-    }
-    for (int i = 0; i < n; ++i) {
-      const mmsghdr& m = batch.messages[static_cast<std::size_t>(i)];
-      udp::endpoint from;
-      std::size_t from_size = std::min<std::size_t>(m.msg_hdr.msg_namelen, from.capacity());
-      std::memcpy(from.data(), m.msg_hdr.msg_name, from_size);
-      from.resize(from_size);
-      on_datagram(std::span<const std::uint8_t>(batch.data[static_cast<std::size_t>(i)].data(), m.msg_len), from, now);
-      if (!running_) return;  // a callback stopped the stream
-    }
-    if (static_cast<unsigned>(n) < kReceiveBatch) return;  // the socket is empty
-  }
+  udp::endpoint source;
+  std::size_t size = std::min<std::size_t>(from_size, source.capacity());
+  std::memcpy(source.data(), &from, size);
+  source.resize(size);
+  on_datagram(datagram, source, now);
 }
 
 void RtpStream::Impl::on_datagram(std::span<const std::uint8_t> datagram, const udp::endpoint& from,
@@ -302,11 +265,14 @@ void RtpStream::Impl::on_datagram(std::span<const std::uint8_t> datagram, const 
   if (remote_ssrc_ != h.ssrc) {
     // A new stream from the other side: its sequence numbers start afresh.
     while (auto frame = jitter_.drain()) deliver(*frame);
-    lost_before_ += jitter_.lost();
     stats_.late += jitter_.late();
     jitter_ = JitterBuffer(kJitterFrames);
+    if (remote_ssrc_) loss_.restart();
     remote_ssrc_ = h.ssrc;
   }
+  // Loss by the stream's sequence numbers, which telephone-event packets share with audio:
+  // the jitter buffer sees audio only, and its holes where a key was pressed are no loss.
+  loss_.on_packet(h.sequence);
   last_received_ = now;
   if (event) {
     auto parsed = parse_telephone_event(packet.payload);
@@ -400,8 +366,10 @@ void RtpStream::Impl::send_packet(bool marker, std::uint8_t pt, std::uint32_t ti
   std::array<std::uint8_t, kRtpHeaderSize + kMaxFrameSamples> wire;
   std::size_t n = write_rtp(h, payload, wire);
   // A send error (no route, ICMP feedback, a full buffer) is not fatal to a call: the next
-  // frame tries again.
-  if (::sendto(socket_.get(), wire.data(), n, 0, remote_->data(), static_cast<socklen_t>(remote_->size())) >= 0)
+  // frame tries again. The packet I/O copies the packet; a send that fails after this
+  // returned takes its count back (on_send_failed).
+  if (clock_.packets().send(socket_.get(), std::span<const std::uint8_t>(wire.data(), n), *remote_->data(),
+                            static_cast<socklen_t>(remote_->size())))
     ++stats_.sent;
 }
 
@@ -487,7 +455,11 @@ std::optional<asio::ip::udp::endpoint> RtpStream::remote() const { return impl_-
 bool RtpStream::latched() const noexcept { return impl_->latched(); }
 
 std::chrono::steady_clock::duration RtpStream::quiet_for() const noexcept {
-  return impl_->quiet_for();
+  return impl_->quiet_for(std::chrono::steady_clock::now());
+}
+
+std::chrono::steady_clock::duration RtpStream::quiet_for(std::chrono::steady_clock::time_point now) const noexcept {
+  return impl_->quiet_for(now);
 }
 
 }  // namespace callplan::media

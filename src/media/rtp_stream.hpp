@@ -9,10 +9,11 @@
 //   io.run();
 //
 // Pacing: the stream is a member of a MediaClock (media_clock.hpp), which wakes the thread
-// once per frame time for every leg: the stream then reads what arrived on its socket without
-// blocking (recvmmsg) and, when its frame is due, sends it. Its socket is never waited on by
-// itself, so a packet's arrival does not wake the thread. A stream made with an io_context
-// alone has a clock of its own.
+// once per frame time for every leg: the clock's packet I/O (packet_io.hpp) first hands the
+// stream what arrived on its socket, then the stream sends its frame when it is due, queued
+// with every other leg's and sent in one batch. Its socket is never waited on by itself, so a
+// packet's arrival does not wake the thread. A stream made with an io_context alone has a
+// clock of its own.
 //
 // Sending: one packet every ptime (20 ms), at fixed deadlines so the clock does not drift;
 // silence when nothing plays — always send (a silent leg looks dead to NATs, to RTP timeouts
@@ -81,7 +82,8 @@ struct StreamStats {
   std::uint64_t foreign = 0;        // from a source other than the latched one
   std::uint64_t unexpected_payload = 0;  // a payload type that was not negotiated
   std::uint64_t late = 0;           // arrived after their place in the stream had passed
-  std::uint64_t lost = 0;           // never arrived (sequence gaps)
+  std::uint64_t lost = 0;           // sequence numbers that never arrived (sequence_loss.hpp):
+                                    // every payload type counts, so RFC 4733 events are no loss
   std::uint64_t latches = 0;        // latches and re-latches
 };
 
@@ -123,6 +125,8 @@ class RtpStream {
   // How long no packet has been accepted from the other side (since start() when none has
   // come yet): the owner's RTP timeout, for a caller who vanished without a BYE.
   std::chrono::steady_clock::duration quiet_for() const noexcept;
+  // The same at `now` (a clock wake's time: no clock read per leg).
+  std::chrono::steady_clock::duration quiet_for(std::chrono::steady_clock::time_point now) const noexcept;
 
  private:
   class Impl;

@@ -7,12 +7,14 @@ if(TARGET callplan_media)
     g711_test.cpp
     jitter_buffer_test.cpp
     media_clock_test.cpp
+    packet_io_test.cpp
     pcap_reader.cpp
     recorder_test.cpp
     rtp_packet_test.cpp
     rtp_stream_test.cpp
     sdp_answer_table_test.cpp
     sdp_test.cpp
+    sequence_loss_test.cpp
     tone_test.cpp
   )
   list(TRANSFORM _media_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/)

@@ -1,5 +1,6 @@
 // `callplan media --control unix:PATH --rtp-address ADDR --rtp-ports LO-HI --state-dir DIR
-// [--sdp-address ADDR] [--prompt-cache DIR] [--smtp URL --mail-from ADDR] [--rtp-timeout S]`
+// [--sdp-address ADDR] [--prompt-cache DIR] [--smtp URL --mail-from ADDR] [--rtp-timeout S]
+// [--packet-io auto|io_uring|syscalls]`
 // — the media process (docs/media.md "The media process and its control protocol"): RTP
 // only, driven by `callplan serve` over the control socket; serve starts it as a child and
 // starts it again when it dies, so the registrar and proxy never go down with the media side.
@@ -35,6 +36,7 @@ struct MediaCliOptions {
   std::string smtp;
   std::string mail_from;
   double rtp_timeout = 30;
+  std::string packet_io = "auto";
 };
 
 int usage(const std::string& message) {
@@ -77,6 +79,9 @@ int run(const MediaCliOptions& o) {
   }
   if (!(o.rtp_timeout >= 0.1 && o.rtp_timeout <= 3600)) return usage("--rtp-timeout: 0.1-3600 seconds");
   config.default_rtp_timeout = std::chrono::milliseconds(static_cast<long>(o.rtp_timeout * 1000));
+  auto packet_io = media::PacketIo::parse_kind(o.packet_io);
+  if (!packet_io) return usage(fmt::format("--packet-io {}: auto, io_uring or syscalls", o.packet_io));
+  config.packet_io = *packet_io;
 
   std::signal(SIGPIPE, SIG_IGN);  // a serve that vanishes is an error code on write, not a death
   asio::io_context io;
@@ -93,7 +98,8 @@ int run(const MediaCliOptions& o) {
   control->start(*engine);
   asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](std::error_code, int) { io.stop(); });
-  log_line(fmt::format("ready: control {}, RTP {} ports {}-{}", o.control, o.rtp_address, lo, hi));
+  log_line(fmt::format("ready: control {}, RTP {} ports {}-{}, packet I/O {}", o.control, o.rtp_address, lo, hi,
+                       engine->packet_io()));
   // A handler that throws (a bug, memory exhausted) is logged and the loop goes on: the other
   // legs keep their audio, and serve's supervisor is left for a process that really died.
   for (;;) {
@@ -126,6 +132,8 @@ void add_media_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--mail-from", o->mail_from, "Sender address of voicemail mail");
   cmd->add_option("--rtp-timeout", o->rtp_timeout,
                   "Seconds without RTP from a leg's peer before the rtp_timeout event (default 30)");
+  cmd->add_option("--packet-io", o->packet_io,
+                  "How RTP is sent and received: auto (io_uring when the kernel allows it), io_uring, syscalls");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -81,12 +81,13 @@ struct Leg {
 struct Engine::Housekeeping final : MediaClock::Member {
   explicit Housekeeping(Engine& e) : engine(e) {}
   void on_receive(MediaClock::Clock::time_point) override {}
-  void on_frame(MediaClock::Clock::time_point) override { engine.tick(); }
+  void on_frame(MediaClock::Clock::time_point now) override { engine.tick(now); }
   Engine& engine;
 };
 
 Engine::Engine(asio::io_context& io, EngineConfig config, Send send, Log log)
-    : io_(io), config_(std::move(config)), send_(std::move(send)), log_(std::move(log)), clock_(io),
+    : io_(io), config_(std::move(config)), send_(std::move(send)), log_(std::move(log)),
+      clock_(io, config_.packet_io),
       alive_(std::make_shared<bool>(true)) {
   PromptCache::Options options;
   if (!config_.prompt_cache.empty()) options.speech_folder = config_.prompt_cache;
@@ -100,6 +101,13 @@ Engine::Engine(asio::io_context& io, EngineConfig config, Send send, Log log)
     outbox_ = std::make_unique<mail::Outbox>(config_.state_dir / "outbox", log_);
     sender_ = std::make_unique<mail::OutboxSender>(*outbox_, mail::smtp_transport(*settings), mail::RetryPolicy{}, log_);
     sender_->start();
+  }
+  // Made now, on the thread that runs `io` (io_uring binds the ring to it), so that a refused
+  // --packet-io io_uring is an error at start and the log can say which is used.
+  try {
+    packet_io_name_ = clock_.packets().name();
+  } catch (const std::system_error& e) {
+    throw std::runtime_error(std::string("--packet-io io_uring: the kernel refuses it: ") + e.what());
   }
   worker_ = std::make_unique<Worker>();
   housekeeping_ = std::make_unique<Housekeeping>(*this);
@@ -426,7 +434,7 @@ void Engine::record(const Request& r, const RecordCmd& c) {
 void Engine::on_audio(Leg& leg, const AudioFrame& frame) {
   if (leg.inbound) leg.inbound->push(frame.samples, frame.gap_before);
   if (!leg.rec || !leg.rec->capturing) return;
-  auto now = Clock::now();
+  auto now = clock_.wake_time();  // frames arrive in the clock's wakes: no clock read per frame
   if (!leg.rec->first_frame) leg.rec->first_frame = now;
   leg.rec->last_frame = now;
   if (auto end = leg.rec->recording.on_frame(frame.timestamp, frame.samples))
@@ -597,19 +605,18 @@ void Engine::close_all() {
   while (!legs_.empty()) destroy(legs_.begin()->first);
 }
 
-void Engine::tick() {
-  auto now = Clock::now();
+void Engine::tick(Clock::time_point now) {
   for (auto& [name, leg_ptr] : legs_) {
     Leg& leg = *leg_ptr;
     if (leg.collect_deadline && now >= *leg.collect_deadline) {
       leg.collect_deadline.reset();
       emit("timeout", name, {{"why", "no_digit"}});
     }
-    if (leg.running && !leg.timeout_reported && leg.stream->quiet_for() >= leg.rtp_timeout) {
+    const auto quiet = leg.stream->quiet_for(now);
+    if (leg.running && !leg.timeout_reported && quiet >= leg.rtp_timeout) {
       leg.timeout_reported = true;
-      emit("rtp_timeout", name,
-           {{"quiet_ms", std::chrono::duration_cast<std::chrono::milliseconds>(leg.stream->quiet_for()).count()}});
-    } else if (leg.timeout_reported && leg.stream->quiet_for() < leg.rtp_timeout) {
+      emit("rtp_timeout", name, {{"quiet_ms", std::chrono::duration_cast<std::chrono::milliseconds>(quiet).count()}});
+    } else if (leg.timeout_reported && quiet < leg.rtp_timeout) {
       leg.timeout_reported = false;  // the peer came back: a later silence is reported again
     }
     if (leg.rec && leg.rec->capturing) {

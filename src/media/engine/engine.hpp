@@ -14,7 +14,8 @@
 // time-outs, RTP time-outs, recording limits) every 20 ms; blocking work (prompt files, espeak-ng,
 // the voicemail store, the outbox) runs on the engine's worker thread and its result is
 // posted back. Errors are replies or events, never exceptions out of handle().
-// Thread safety: handle(), close_all() and the destructor on the io_context's thread.
+// Thread safety: the constructor, handle(), close_all() and the destructor on the thread that
+// runs the io_context (the packet I/O's io_uring belongs to the thread that made it).
 #pragma once
 
 #include <chrono>
@@ -60,6 +61,7 @@ struct EngineConfig {
   std::optional<std::string> smtp_url;  // mail is queued and sent only with it
   std::string mail_from;
   std::chrono::milliseconds default_rtp_timeout{30'000};
+  PacketIo::Kind packet_io = PacketIo::Kind::automatic;  // how RTP is sent and received (packet_io.hpp)
 };
 
 class Engine {
@@ -78,6 +80,8 @@ class Engine {
   // The control connection went away: every leg closes (a recording in progress is kept).
   void close_all();
   std::size_t leg_count() const noexcept { return legs_.size(); }
+  // The packet I/O in use: "io_uring" or "syscalls" (the log's ready line says it).
+  std::string_view packet_io() const noexcept { return packet_io_name_; }
 
  private:
   friend struct Leg;
@@ -113,8 +117,9 @@ class Engine {
   void finish_recording(Leg& leg, int end);
   void split(Leg& leg);
   void destroy(const std::string& name);
-  // Every 20 ms on the media clock: collect and RTP time-outs, a recording's wall-clock ends.
-  void tick();
+  // Every 20 ms on the media clock (`now`: the wake's time): collect and RTP time-outs, a
+  // recording's wall-clock ends.
+  void tick(std::chrono::steady_clock::time_point now);
   struct Housekeeping;
 
   asio::io_context& io_;
@@ -131,6 +136,7 @@ class Engine {
   // A greeting recorded through the mailbox, by leg, until `keep_greeting` or the leg closes.
   std::map<std::string, std::shared_ptr<const Audio>> pending_greetings_;
   std::uint64_t next_serial_ = 1;
+  std::string_view packet_io_name_;
   // Last: its destructor joins the thread, whose jobs use the members above.
   std::unique_ptr<Worker> worker_;
   std::shared_ptr<bool> alive_;  // jobs posted back after the engine is gone do nothing
