@@ -13,6 +13,8 @@ if(TARGET callplan_cluster)
     binding_record_test.cpp
     cluster_secret_test.cpp
     redis_address_test.cpp
+    redis_credentials_test.cpp
+    relay_token_test.cpp
     shared_mailboxes_test.cpp
     shared_registrations_test.cpp
     shared_round_robin_test.cpp
