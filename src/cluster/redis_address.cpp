@@ -76,8 +76,9 @@ std::optional<RedisAddress> parse_redis_address(std::string_view text, std::stri
   std::string_view rest = text.substr(8);
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.find('@') != std::string_view::npos || rest.find('/') != std::string_view::npos) {
-    fail(error, "a user, password or database number in the URL is not supported; protect Redis "
-                "by its address (docs/cluster.md)");
+    fail(error, "a user, password or database number in the URL is not supported (a password on "
+                "the command line is readable by every local user): give it in "
+                "--cluster-auth-file (docs/cluster.md)");
     return std::nullopt;
   }
   if (!parse_tcp(rest, out, error)) return std::nullopt;

@@ -96,6 +96,25 @@ void RedisLink::connected(const redisAsyncContext* context, int status) {
     return;
   }
   if (++connected_ < 2) return;
+  // AUTH first on both: everything after it on a connection runs as that user.
+  if (!options_.credentials.password.empty()) {
+    for (redisAsyncContext* c : {commands_, subscriber_}) {
+      std::vector<const char*> argv = {"AUTH"};
+      std::vector<std::size_t> lengths = {4};
+      if (!options_.credentials.user.empty()) {
+        argv.push_back(options_.credentials.user.c_str());
+        lengths.push_back(options_.credentials.user.size());
+      }
+      argv.push_back(options_.credentials.password.c_str());
+      lengths.push_back(options_.credentials.password.size());
+      auto* done = new Reply([this](const redisReply* reply) {
+        if (reply != nullptr && reply->type == REDIS_REPLY_ERROR)
+          drop(fmt::format("AUTH refused: {}", text_of(reply)));
+      });
+      redisAsyncCommandArgv(c, &RedisLink::on_reply, done, static_cast<int>(argv.size()),
+                            argv.data(), lengths.data());
+    }
+  }
   // The scripts first: the commands that use them come after them on this connection.
   for (const std::string& script : scripts_) {
     const char* argv[] = {"SCRIPT", "LOAD", script.c_str()};

@@ -1,6 +1,7 @@
 // cluster/redis_link.hpp — the node's two connections to Redis, on the node's event loop
 // (hiredis_asio.hpp): one for commands (scripts, HGETALL), one subscribed to the cluster's
-// channels (a subscribed connection can send nothing else). Connects, loads the scripts,
+// channels (a subscribed connection can send nothing else). Connects, authenticates (when
+// Redis asks for a password: RedisLinkOptions::credentials), loads the scripts,
 // subscribes, and says `ready`; when either connection is lost (or `drop()` is called) both
 // are closed, `down` is said once, and it connects again after a back-off that doubles from
 // `retry_min` to `retry_max` (reset once ready again).
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "cluster/redis_address.hpp"
+#include "cluster/redis_credentials.hpp"
 
 struct redisAsyncContext;
 struct redisReply;
@@ -40,6 +42,9 @@ struct RedisLinkOptions {
   // From connect to subscribed: a Redis that accepts connections but does not answer (hung,
   // stopped, a TCP connect whose SYN is dropped) counts as unreachable after this.
   std::chrono::milliseconds connect_timeout{3000};
+  // AUTH on both connections before anything else (redis_credentials.hpp); no password: none.
+  // A refused AUTH is an outage like any other (`down` says why), tried again after the back-off.
+  RedisCredentials credentials{};
 };
 
 class RedisLink {

@@ -197,15 +197,32 @@ void SharedRegistrations::apply_put(std::string_view company, std::string_view u
   k->expires = expires;
   k->cseq = record->cseq;
   k->call_id = record->call_id;
-  // A UDP phone answers whoever sends to its address; a TCP binding is a connection that only
-  // its owner holds (docs/cluster.md, "Not done yet").
-  const bool reachable = record->transport == "udp" || k->ours;
-  if (reachable) {
-    k->in_location = set_location(username, contact, &*record, expires);
-  } else if (k->in_location) {
-    set_location(username, contact, nullptr, {});
-    k->in_location = false;
+  // A UDP phone with a reachable Contact answers whoever sends to it; a TCP binding is a
+  // connection only its owner holds, and a NAT may let only the owner's packets in: those go
+  // through the owner, named by its SIP address (docs/cluster.md).
+  std::optional<sip::Peer> through;
+  if (!k->ours && owner_only(contact, *record)) {
+    through = sip::parse_peer(record->owner);
+    if (!through) {  // a --cluster-node name that is not an address: not reached from here
+      if (k->in_location) set_location(username, contact, nullptr, {});
+      k->in_location = false;
+      k->through_owner = false;
+      return;
+    }
   }
+  k->in_location = set_location(username, contact, &*record, expires, through.value_or(sip::Peer{}));
+  k->through_owner = through.has_value();
+}
+
+bool SharedRegistrations::owner_only(std::string_view contact, const BindingRecord& record) const {
+  if (record.transport != "udp") return true;
+  if (!served_.behind_nat) return false;
+  std::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(record.address, ec);
+  if (ec) return false;  // set_location refuses it anyway
+  return served_.behind_nat(contact, sip::Peer{.protocol = sip::Protocol::udp,
+                                               .address = address,
+                                               .port = record.port});
 }
 
 void SharedRegistrations::apply_del(std::string_view username, std::string_view contact) {
@@ -221,7 +238,8 @@ void SharedRegistrations::apply_del(std::string_view username, std::string_view 
 }
 
 bool SharedRegistrations::set_location(std::string_view username, std::string_view contact,
-                                       const BindingRecord* record, SteadyTime expires) {
+                                       const BindingRecord* record, SteadyTime expires,
+                                       const sip::Peer& through) {
   std::error_code ec;
   asio::ip::address address;
   if (record != nullptr) {
@@ -245,6 +263,7 @@ bool SharedRegistrations::set_location(std::string_view username, std::string_vi
     b.call_id = record->call_id;
     b.cseq = record->cseq;
     b.updated = steady_of(record->updated_ms);
+    b.through = through;
     list.push_back(std::move(b));
   }
   location_.notify(username, was, now);
@@ -306,16 +325,19 @@ void SharedRegistrations::resync_done() {
   in_step_ = true;
   ++counters_.resyncs;
   std::size_t others = 0;
-  std::size_t others_tcp = 0;
+  std::size_t through_owner = 0;
+  std::size_t unreachable = 0;
   std::size_t own = 0;
   for (const auto& [username, list] : users_)
     for (const Known& k : list) {
-      if (k.ours)
+      if (k.ours) {
         ++own;
-      else if (k.in_location)
+      } else if (k.in_location) {
         ++others;
-      else
-        ++others_tcp;
+        if (k.through_owner) ++through_owner;
+      } else {
+        ++unreachable;
+      }
     }
   const auto took =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - resync_started_);
@@ -323,10 +345,10 @@ void SharedRegistrations::resync_done() {
   for (const PartOnChannel& p : parts_) parts += "; " + p.part->summary();
   log_(Level::notice,
        fmt::format("cluster: in step with Redis at {} in {} ms: {} binding(s) of other nodes "
-                   "({} more over TCP, not reachable from this node), {} of this node ({} "
-                   "written again, {} back from Redis){}",
-                   options_.redis.to_string(), took.count(), others, others_tcp, own, pushed_,
-                   loaded_own_, parts));
+                   "({} of them reached through their node; {} more not reachable from this "
+                   "node), {} of this node ({} written again, {} back from Redis){}",
+                   options_.redis.to_string(), took.count(), others, through_owner, unreachable,
+                   own, pushed_, loaded_own_, parts));
   synced_once_ = true;
   std::vector<std::pair<std::string, std::string>> held = std::move(held_);
   held_.clear();

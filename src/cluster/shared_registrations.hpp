@@ -12,9 +12,12 @@
 //   A REGISTER's answer waits for Redis's confirmation of its changes (end_register), at most
 //   `confirm_timeout`: then it is answered anyway and the link is dropped and resynced.
 // - Changes of other nodes arrive on the channel and go into the location service. Their UDP
-//   bindings are reachable from here (the call goes straight to the phone's address); their
-//   TCP bindings are not (the connection is the other node's): kept here as known, not routed
-//   to (docs/cluster.md, "Not done yet").
+//   bindings with a reachable Contact are reached from here (the call goes straight to the
+//   phone's address); their TCP bindings (the connection is the owner's) and UDP bindings
+//   behind NAT (the path may be open to the owner's address only) are reached through their
+//   owner: sip::Binding::through names it, when the owner's name is its SIP address
+//   (docs/cluster.md, "Phones reached through their node"); otherwise kept as known, not
+//   routed to.
 // - Calls never wait on Redis: they read the location service only.
 // - While Redis is unreachable, REGISTERs are answered at once and change only the location
 //   service; when Redis is back (also empty) this node writes again every binding it owns
@@ -68,6 +71,11 @@ struct ServedCompanies {
   std::function<std::string(std::string_view username)> of_username;
   // Every served company's login.
   std::function<std::vector<std::string>()> all;
+  // Is a UDP phone with this Contact, whose REGISTER came from `source`, reached at that
+  // source (behind NAT: sip/proxy/reach.hpp) rather than at its Contact? Such a path may be
+  // open to its owner's address only, so other nodes reach it through the owner, as a TCP
+  // binding. Empty: only TCP bindings go through their owner.
+  std::function<bool(std::string_view contact, const sip::Peer& source)> behind_nat{};
 };
 
 // Counts since start, for the log and tests.
@@ -121,7 +129,8 @@ class SharedRegistrations {
     std::string value{};     // the record as stored
     std::int64_t updated_ms = 0;
     bool ours = false;       // this node is its owner
-    bool in_location = false;  // routed to from here (not: another node's TCP binding)
+    bool in_location = false;  // routed to from here, directly or through its owner
+    bool through_owner = false;  // reached through its owner (sip::Binding::through)
     SteadyTime expires{};    // as in the location service, to tell a change from a repeat
     std::uint32_t cseq = 0;
     std::string call_id{};
@@ -144,7 +153,10 @@ class SharedRegistrations {
   // Puts (or removes) one binding in the location service without telling the observer.
   // False when the record's address does not parse (nothing is put then).
   bool set_location(std::string_view username, std::string_view contact,
-                    const BindingRecord* record, SteadyTime expires);
+                    const BindingRecord* record, SteadyTime expires,
+                    const sip::Peer& through = {});
+  // Does only the owner reach this binding of another node (TCP, or UDP behind NAT)?
+  bool owner_only(std::string_view contact, const BindingRecord& record) const;
   Known* find(std::string_view username, std::string_view contact);
   void snapshot(const std::string& company, const redisReply* reply);
   void resync_done();

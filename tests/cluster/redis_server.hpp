@@ -50,7 +50,12 @@ inline bool on_path(const char* program) {
 // redis-server on <dir>/redis.sock, no persistence: a restart is an empty Redis.
 class RedisServer {
  public:
-  explicit RedisServer(fs::path dir) : dir_(std::move(dir)), socket_(dir_ / "redis.sock") {}
+  // `extra`: more redis-server arguments ("--requirepass", "pw"); `auth`: the AUTH arguments
+  // the test's own client sends first ({"pw"}, {"user", "pw"}), none when empty.
+  explicit RedisServer(fs::path dir, std::vector<std::string> extra = {},
+                       std::vector<std::string> auth = {})
+      : dir_(std::move(dir)), socket_(dir_ / "redis.sock"), extra_(std::move(extra)),
+        auth_(std::move(auth)) {}
   ~RedisServer() { stop(SIGKILL); }
 
   void start() {
@@ -58,6 +63,7 @@ class RedisServer {
     std::vector<std::string> args = {"redis-server", "--port", "0", "--unixsocket", socket_.string(),
                                      "--save", "", "--appendonly", "no", "--dir", dir_.string(),
                                      "--logfile", (dir_ / "redis.log").string()};
+    args.insert(args.end(), extra_.begin(), extra_.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -103,6 +109,17 @@ class RedisServer {
       if (c) redisFree(c);
       return out;
     }
+    if (!auth_.empty()) {
+      std::vector<const char*> auth_argv = {"AUTH"};
+      std::vector<std::size_t> auth_lengths = {4};
+      for (const std::string& a : auth_) {
+        auth_argv.push_back(a.c_str());
+        auth_lengths.push_back(a.size());
+      }
+      if (void* r = redisCommandArgv(c, static_cast<int>(auth_argv.size()), auth_argv.data(),
+                                     auth_lengths.data()))
+        freeReplyObject(r);
+    }
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     for (const std::string& a : args) {
@@ -134,6 +151,8 @@ class RedisServer {
 
   fs::path dir_;
   fs::path socket_;
+  std::vector<std::string> extra_;
+  std::vector<std::string> auth_;
   pid_t pid_ = -1;
 };
 

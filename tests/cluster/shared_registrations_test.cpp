@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,12 @@ struct Node {
     ClusterOptions options{.redis = redis, .node = std::move(name), .confirm_timeout = confirm,
                            .link = {.retry_min = 20ms, .retry_max = 100ms}};
     ServedCompanies served{.of_username = [](std::string_view) { return std::string("acme"); },
-                           .all = [] { return std::vector<std::string>{"acme"}; }};
+                           .all = [] { return std::vector<std::string>{"acme"}; },
+                           // as the server's rule says for these (sip/proxy/reach.hpp): a
+                           // Contact in 10/8 that the REGISTER did not come from
+                           .behind_nat = [](std::string_view contact, const sip::Peer&) {
+                             return contact.find("@10.") != std::string_view::npos;
+                           }};
     shared = std::make_unique<SharedRegistrations>(
         io, location, options, served,
         [this](SharedRegistrations::Level, std::string_view line) { log.emplace_back(line); });
@@ -42,12 +48,13 @@ struct Node {
   // A REGISTER of `username` from 192.0.2.7:`port`; `answered` is set when its 200 may go.
   void register_phone(const std::string& username, std::uint16_t port, bool& answered,
                       std::chrono::seconds expires = 300s,
-                      sip::Protocol protocol = sip::Protocol::udp) {
+                      sip::Protocol protocol = sip::Protocol::udp,
+                      const std::string& contact_host = "192.0.2.7") {
     const auto now = std::chrono::steady_clock::now();
     shared->begin_register();
     const bool was = location.registered(username, now);
     sip::Binding b;
-    b.contact = "sip:" + username + "@192.0.2.7:" + std::to_string(port);
+    b.contact = "sip:" + username + "@" + contact_host + ":" + std::to_string(port);
     b.source = sip::Peer{.protocol = protocol,
                          .address = asio::ip::make_address("192.0.2.7"),
                          .port = port};
@@ -156,34 +163,77 @@ TEST_F(SharedRegistrationsTest, ANodeStartedLaterLoadsItsOwnAndTheOthersBindings
   EXPECT_NE(a_again.log.back().find("1 back from Redis"), std::string::npos) << a_again.log.back();
 }
 
-TEST_F(SharedRegistrationsTest, ATcpBindingIsKnownElsewhereButRoutedOnlyByItsOwner) {
+// The bindings only their owner reaches (docs/cluster.md, "Phones reached through their
+// node"): over TCP (A holds the connection) and over UDP behind NAT (the path may be open to
+// A's address only). B routes them through A: Binding::through names A's SIP address.
+TEST_F(SharedRegistrationsTest, BindingsOnlyTheirOwnerReachesGoThroughIt) {
   Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
   b.shared->start();
   ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
   const std::string contact = "sip:acme-carol@192.0.2.7:5070";
+  const sip::Peer a_address = *sip::parse_peer("udp:10.0.0.1:5060");
+  const auto through_of = [&](const std::string& username) -> std::optional<sip::Binding> {
+    auto found = b.location.lookup(username, std::chrono::steady_clock::now());
+    if (found.empty()) return std::nullopt;
+    return *found.front();
+  };
   {
     Node a(io_, redis_->address(), "udp:10.0.0.1:5060");
     a.shared->start();
     ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
-    bool answered = false;
-    a.register_phone("acme-carol", 5070, answered, 300s, sip::Protocol::tcp);
-    ASSERT_TRUE(run_until([&] { return answered; }));
-    EXPECT_TRUE(reachable(a, "acme-carol"));
+    bool tcp = false, nat = false, direct = false;
+    a.register_phone("acme-carol", 5070, tcp, 300s, sip::Protocol::tcp);
+    a.register_phone("acme-dave", 5072, nat, 300s, sip::Protocol::udp, "10.1.2.3");
+    a.register_phone("acme-erin", 5074, direct, 300s, sip::Protocol::udp);
+    ASSERT_TRUE(run_until([&] { return tcp && nat && direct; }));
     EXPECT_EQ(owner_of("acme-carol", contact), "udp:10.0.0.1:5060");
-    // B hears of it but cannot reach A's connection: not in its location service.
-    bool b_still_has_none = true;
-    for (int i = 0; i < 20; ++i) {
-      io_.run_for(5ms);
-      b_still_has_none = b_still_has_none && !reachable(b, "acme-carol");
+    // A reaches its own directly.
+    for (const char* user : {"acme-carol", "acme-dave", "acme-erin"}) {
+      auto own = a.location.lookup(user, std::chrono::steady_clock::now());
+      ASSERT_EQ(own.size(), 1u) << user;
+      EXPECT_EQ(own.front()->through.port, 0) << user;
     }
-    EXPECT_TRUE(b_still_has_none);
+    ASSERT_TRUE(run_until([&] {
+      return through_of("acme-carol") && through_of("acme-dave") && through_of("acme-erin");
+    }));
+    const sip::Binding carol = *through_of("acme-carol");
+    EXPECT_TRUE(carol.through.same_endpoint(a_address)) << carol.through.to_string();
+    EXPECT_EQ(carol.source.to_string(), "tcp:192.0.2.7:5070");  // the flow A holds
+    EXPECT_TRUE(through_of("acme-dave")->through.same_endpoint(a_address));
+    EXPECT_EQ(through_of("acme-erin")->through.port, 0);  // a reachable UDP Contact: directly
   }
-  // A restarts: the connection ended with the old process, so the binding goes from Redis.
+  ASSERT_FALSE(b.log.empty());
+  // A restarts: the connection ended with the old process, so its TCP binding goes from Redis
+  // and from B; its UDP ones (behind NAT too) come back.
   Node a_again(io_, redis_->address(), "udp:10.0.0.1:5060");
   a_again.shared->start();
   ASSERT_TRUE(a_again.shared->wait_until_in_step(3000ms));
   EXPECT_FALSE(reachable(a_again, "acme-carol"));
+  EXPECT_TRUE(reachable(a_again, "acme-dave"));
   ASSERT_TRUE(run_until([&] { return owner_of("acme-carol", contact).empty(); }));
+  ASSERT_TRUE(run_until([&] { return !reachable(b, "acme-carol"); }));
+  EXPECT_TRUE(reachable(b, "acme-dave"));
+}
+
+// A node whose name is not a SIP address (--cluster-node is meant to be one) cannot be sent
+// to: the bindings only it reaches are known at B but not routed to.
+TEST_F(SharedRegistrationsTest, AnOwnerNamedByNoAddressIsNotRoutedThrough) {
+  Node b(io_, redis_->address(), "udp:10.0.0.2:5060");
+  b.shared->start();
+  ASSERT_TRUE(b.shared->wait_until_in_step(3000ms));
+  Node a(io_, redis_->address(), "node-a");
+  a.shared->start();
+  ASSERT_TRUE(a.shared->wait_until_in_step(3000ms));
+  bool tcp = false, direct = false;
+  a.register_phone("acme-carol", 5070, tcp, 300s, sip::Protocol::tcp);
+  a.register_phone("acme-erin", 5074, direct, 300s, sip::Protocol::udp);
+  ASSERT_TRUE(run_until([&] { return tcp && direct; }));
+  ASSERT_TRUE(run_until([&] { return reachable(b, "acme-erin"); }));
+  EXPECT_FALSE(reachable(b, "acme-carol"));
+  b.shared->companies_changed();  // a resync: its line counts it as not reachable
+  ASSERT_TRUE(run_until([&] {
+    return !b.log.empty() && b.log.back().find("1 more not reachable") != std::string::npos;
+  })) << (b.log.empty() ? "" : b.log.back());
 }
 
 TEST_F(SharedRegistrationsTest, ANodeStartedWithoutRedisCatchesUpWhenItComes) {

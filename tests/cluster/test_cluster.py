@@ -20,17 +20,27 @@ test on a Unix socket.
 - A registration over TCP is capped to 300 s (--cluster-tcp-expires); over UDP it is not.
 - Three nodes, one killed with kill -9 while a call is up through it: the others go on at
   once with the round robin where it was and the dead node's phone.
-- Bad --cluster values are usage errors (exit 2) with a message.
+- Bad --cluster values are usage errors (exit 2) with a message; so are a --cluster-node that
+  is not an address and a --cluster-auth-file that is missing, readable by others or not one.
+- Phones only their node reaches (docs/cluster.md, "Phones reached through their node"), with a
+  Redis that asks for a password (--cluster-auth-file): a phone registered over TCP at A (its
+  connection is A's) answers two trunk calls at B, relayed through A, hung up by either side;
+  INVITEs to A without a node's proof (made with the cluster secret for that very request)
+  get 403 and reach no phone; a phone behind an address-restricted NAT at A, which takes
+  packets from A's address only, answers a call at B through A.
 
     CALLPLAN_BIN=build/dev/tools/callplan/callplan /usr/bin/python3 -m pytest -q tests/cluster
 
 Ports: 37000-37999 (this suite's range); addresses 127.0.0.1 (node A and the phones),
-127.0.0.3 (node B), 127.0.0.4 (node C), 127.0.0.2 (the carrier).
+127.0.0.3 (node B), 127.0.0.4 (node C), 127.0.0.2 (the carrier). The tests of phones reached
+through their node: 127.0.0.71-79, ports 47000-47999.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -41,8 +51,10 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -50,6 +62,7 @@ from redis_process import REDIS_CLI, REDIS_SERVER, RedisProcess
 from sip_e2e_server import ServerProcess
 from sip_e2e_sipp import EXIT_OK, SIPP, SipMessage, SippPeer
 from sip_e2e_udp import UdpUac, digest_params, digest_response, ha1
+from sip_phone import Phone
 
 E2E = Path(__file__).resolve().parents[1] / "sip" / "e2e"
 # The restart tests' tenant (round-robin group, direct numbers), with a mailbox for Bob so that
@@ -89,12 +102,15 @@ if REDIS_SERVER is None or REDIS_CLI is None:
     _missing("redis-server (Debian redis-server)")
 
 _ports = itertools.count(37000)
+# The tests of phones reached through their node run on 127.0.0.71-79 with ports 47000-47999.
+_relay_ports = itertools.count(47000)
 
 
 def port(ip: str) -> int:
     """The next port of this suite's range that is free for UDP and TCP on `ip`."""
-    for candidate in _ports:
-        assert candidate < 38000, "the cluster tests ran out of their port range"
+    counter, end = (_relay_ports, 48000) if ip.startswith("127.0.0.7") else (_ports, 38000)
+    for candidate in counter:
+        assert candidate < end, "the cluster tests ran out of their port range"
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u, \
                     socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
@@ -119,19 +135,21 @@ class Node(ServerProcess):
     """`callplan serve --cluster` on its own loopback address and state directory."""
 
     def __init__(self, name: str, ip: str, redis: RedisProcess, workdir: Path,
-                 tcp: bool = False) -> None:
+                 tcp: bool = False, trunk_ip: str = TRUNK_IP) -> None:
         node_dir = workdir / name
         node_dir.mkdir(exist_ok=True)
         super().__init__(TENANT, node_dir, extra_args=[
             "--no-media", "--cluster", redis.url, "--cluster-retry-max", "400",
             "--cluster-confirm-timeout", "1000",
-            "--cluster-secret-file", str(cluster_secret(workdir))])
+            "--cluster-secret-file", str(cluster_secret(workdir)),
+            *(["--cluster-auth-file", str(redis.auth_file)] if redis.auth_file else [])])
         self.name = name
         self.ip = ip
         self.port = port(ip)
-        self.trunk_port = port(TRUNK_IP)
+        self.trunk_ip = trunk_ip
+        self.trunk_port = port(trunk_ip)
         self.args[self.args.index("--listen") + 1] = f"udp:{ip}:{self.port}"
-        self.args[self.args.index("--trunk") + 1] = f"{TRUNK_IP}:{self.trunk_port}"
+        self.args[self.args.index("--trunk") + 1] = f"{trunk_ip}:{self.trunk_port}"
         if tcp:
             self.args += ["--listen", f"tcp:{ip}:{self.port}"]
 
@@ -156,17 +174,20 @@ class Node(ServerProcess):
         fresh = Node.__new__(Node)
         ServerProcess.__init__(fresh, TENANT, self.workdir)
         fresh.name, fresh.ip, fresh.port, fresh.trunk_port = self.name, self.ip, self.port, self.trunk_port
+        fresh.trunk_ip = self.trunk_ip
         fresh.args, fresh.cdr = self.args, self.cdr
         return fresh
 
 
 class Lab:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, a_ip: str = NODE_A_IP, b_ip: str = NODE_B_IP,
+                 a_tcp: bool = False, trunk_ip: str = TRUNK_IP,
+                 redis_password: str | None = None, redis_user: str | None = None) -> None:
         self.workdir = workdir
         self.peers: list[SippPeer] = []
-        self.redis = RedisProcess(workdir).start()
-        self.a = Node("a", NODE_A_IP, self.redis, workdir).start()
-        self.b = Node("b", NODE_B_IP, self.redis, workdir).start()
+        self.redis = RedisProcess(workdir, redis_password, redis_user).start()
+        self.a = Node("a", a_ip, self.redis, workdir, tcp=a_tcp, trunk_ip=trunk_ip).start()
+        self.b = Node("b", b_ip, self.redis, workdir, trunk_ip=trunk_ip).start()
         self.more: list[Node] = []  # nodes a test adds
 
     def node(self, name: str, ip: str, tcp: bool = False) -> Node:
@@ -197,7 +218,7 @@ class Lab:
 
     def trunk_call(self, node: Node, called: str, hold_ms: int = 200) -> SippPeer:
         return self.peer(f"trunk-{node.name}-{len(self.peers)}", "trunk_call_answered.xml",
-                         local_ip=TRUNK_IP, local_port=port(TRUNK_IP), remote=node.hostport,
+                         local_ip=node.trunk_ip, local_port=port(node.trunk_ip), remote=node.hostport,
                          pause_ms=hold_ms, timeout_s=15,
                          keys={"called": called, "caller": EXTERNAL_CALLER}).start()
 
@@ -328,6 +349,26 @@ def test_bad_cluster_addresses_are_usage_errors(tmp_path: Path, value: str, mess
     out = subprocess.run(node.args, capture_output=True, text=True, timeout=20, cwd=tmp_path)
     assert out.returncode == 2, out.stderr
     assert f"callplan serve: --cluster {value}: " in out.stderr and message in out.stderr, out.stderr
+
+
+def test_bad_cluster_node_and_auth_files_are_usage_errors(tmp_path: Path) -> None:
+    readable = tmp_path / "open.pass"
+    readable.write_text("s3cret\n")
+    readable.chmod(0o644)
+    three = tmp_path / "three.pass"
+    three.write_text("a\nb\nc\n")
+    three.chmod(0o600)
+    for extra, message in [
+            (["--cluster-node", "node-a"],
+             "--cluster-node node-a: the address the other nodes reach this node at"),
+            (["--cluster-auth-file", str(tmp_path / "missing.pass")], "missing.pass: cannot read it"),
+            (["--cluster-auth-file", str(readable)], "readable by every user"),
+            (["--cluster-auth-file", str(three)], "3 lines")]:
+        node = ServerProcess(TENANT, tmp_path, extra_args=[
+            "--no-media", "--cluster", f"unix:{tmp_path}/redis.sock", *extra])
+        out = subprocess.run(node.args, capture_output=True, text=True, timeout=20, cwd=tmp_path)
+        assert out.returncode == 2, out.stderr
+        assert message in out.stderr, out.stderr
 
 
 def callplan_bin() -> str:
@@ -566,3 +607,138 @@ def test_a_voicemail_at_a_lights_the_lamp_of_a_phone_at_b(lab: Lab) -> None:
     assert lit.time - told < 4.0, (lit.time, told)
     assert lab.redis.cli("HGET", f"callplan:{{{COMPANY}}}:mailboxes",
                          f"102\n{lab.a.node_name}") == "1 0"
+
+
+# --- Phones reached through their node (docs/cluster.md): a TCP connection node A holds, a
+# NAT path open to A's address only. These run on 127.0.0.71-79, ports 47000-47999.
+RELAY_A_IP, RELAY_B_IP = "127.0.0.71", "127.0.0.72"
+TCP_PHONE_IP, NAT_PHONE_IP, STRANGER_IP, RELAY_TRUNK_IP = "127.0.0.75", "127.0.0.76", "127.0.0.77", "127.0.0.79"
+
+
+@pytest.fixture
+def relay_lab(tmp_path: Path):
+    # Redis asks for a password here, of the ACL user docs/cluster.md describes
+    # (--cluster-auth-file): what an operator's does.
+    lab = Lab(tmp_path, a_ip=RELAY_A_IP, b_ip=RELAY_B_IP, a_tcp=True, trunk_ip=RELAY_TRUNK_IP,
+              redis_password=secrets.token_hex(12), redis_user="callplan")
+    try:
+        yield lab
+    finally:
+        lab.close()
+
+
+def relay_token(secret: bytes, username: str, flow: str, branch: str, expires: int) -> str:
+    """cluster/relay_token.hpp's token, made here from the test's copy of the secret."""
+    key = hmac.new(secret, b"callplan cluster: relay routes v1", hashlib.sha256).digest()
+    payload = f"{expires}\n{username}\n{flow}".encode()
+    mac = hmac.new(key, payload + b"\n" + branch.encode(), hashlib.sha256).digest()[:16]
+    return f"cr1.{payload.hex()}.{mac.hex()}"
+
+
+def wait_owner(lab: Lab, username: str, node: Node) -> None:
+    deadline = time.monotonic() + 3
+    while lab.owners().get(username) != node.node_name:
+        assert time.monotonic() < deadline, lab.owners()
+        time.sleep(0.02)
+    time.sleep(0.05)  # B hears it on the channel about a millisecond later
+
+
+def test_a_tcp_phone_at_a_rings_for_calls_at_b_through_a(relay_lab: Lab) -> None:
+    lab = relay_lab
+    user, password = DEVICES["bob-desk"]
+    phone = Phone(transport="tcp", local_ip=TCP_PHONE_IP, node=lab.a.sip_address,
+                  username=user, password=password)
+    try:
+        phone.register()
+        wait_owner(lab, user, lab.a)
+        record = next(iter(lab.redis.bindings(COMPANY).values()))
+        assert record["transport"] == "tcp", record
+        # 1. The carrier calls B; B rings Bob through A, on the connection A holds; the carrier
+        #    hangs up.
+        call = lab.trunk_call(lab.b, BOB_DIRECT)
+        invite, _ = phone.answer()
+        vias = invite.all("via")
+        assert vias[0].startswith(f"SIP/2.0/TCP {lab.a.hostport}"), vias
+        assert lab.b.hostport in vias[1], vias  # B sent it, A relayed it
+        routes = invite.all("record-route")
+        assert routes[0] == f"<sip:{lab.a.hostport};lr;transport=tcp>", routes
+        assert lab.b.hostport in routes[1], routes
+        phone.take_bye()
+        assert call.wait() == EXIT_OK, f"{call.report()}\n{lab.b.stderr_text()}"
+        # 2. Again, and Bob hangs up: his BYE goes back through A to B, and on to the carrier.
+        carrier = lab.peer("carrier-far-bye", "trunk_call_far_bye.xml", local_ip=RELAY_TRUNK_IP,
+                           local_port=port(RELAY_TRUNK_IP), remote=lab.b.hostport, timeout_s=10,
+                           keys={"called": BOB_DIRECT, "caller": EXTERNAL_CALLER}).start()
+        invite, tag = phone.answer()
+        ok = phone.hang_up(invite, tag)
+        assert ok.status == 200, ok.text
+        assert carrier.wait() == EXIT_OK, f"{carrier.report()}\n{lab.b.stderr_text()}"
+        assert lab.b.hostport in (carrier.received("BYE")[0].header("Via") or "")
+        assert answered(lab.b, 2, BOB_DIRECT) == ["e2e-bob-desk", "e2e-bob-desk"]
+
+        # 3. Whoever sends A an INVITE for its phone without a node's proof is refused, and
+        #    nothing reaches the phone. Only a token made with the cluster secret, for that very
+        #    request (its branch), is taken.
+        secret = cluster_secret(lab.workdir).read_bytes()
+        flow = f"tcp:{TCP_PHONE_IP}:{phone.local_port}"
+        expires = int(time.time()) + 60
+        with UdpUac(STRANGER_IP, port(STRANGER_IP)) as stranger:
+            def invite_with(token_for: Callable[[str], str]) -> int | None:
+                branch = f"z9hG4bK{secrets.token_hex(8)}"
+                request = "\r\n".join([
+                    f"INVITE {invite.request_uri} SIP/2.0",
+                    f"Via: SIP/2.0/UDP {STRANGER_IP}:{stranger.local_port};branch={branch};rport",
+                    "Max-Forwards: 70", f"Route: <sip:{token_for(branch)}@{lab.a.hostport};lr>",
+                    f"From: <sip:{EXTERNAL_CALLER}@{STRANGER_IP}>;tag={secrets.token_hex(4)}",
+                    f"To: <sip:{user}@{lab.a.ip}>", f"Call-ID: {secrets.token_hex(8)}",
+                    "CSeq: 1 INVITE", f"Contact: <sip:{STRANGER_IP}:{stranger.local_port}>",
+                    "Content-Length: 0", "", ""]).encode()
+                answer = stranger.final_response(request, lab.a.sip_address, timeout_s=3)
+                return answer.status if answer else None
+
+            seen = len(phone.received)
+            assert invite_with(lambda _: "cr1.00.00") == 403
+            assert invite_with(lambda b: relay_token(secrets.token_bytes(32), user, flow, b,
+                                                     expires)) == 403
+            assert invite_with(lambda b: relay_token(secret, user, flow, b + "0", expires)) == 403
+            assert invite_with(lambda b: relay_token(secret, user, flow, b, expires - 3600)) == 403
+            assert phone.quiet(0.2) == [] and len(phone.received) == seen
+            lab.a.wait_for(r"auth-failure source=127\.0\.0\.77 .*reason=cluster-route-expired", 2)
+            refusals = [line for line in lab.a.lines if "cluster-route-" in line]
+            assert len(refusals) == 4 and all("source=127.0.0.77" in r for r in refusals), refusals
+            # The positive control: the proof made right (as B makes it) reaches the phone.
+            answers: list[int | None] = []
+            stranger_call = threading.Thread(target=lambda: answers.append(invite_with(
+                lambda b: relay_token(secret, user, flow, b, expires))))
+            stranger_call.start()
+            relayed = phone.wait("INVITE", 4)
+            assert relayed.all("via")[0].startswith(f"SIP/2.0/TCP {lab.a.hostport}")
+            phone.respond(relayed, "486 Busy Here", "busy")
+            stranger_call.join(5)
+            assert answers == [486], answers
+    finally:
+        phone.close()
+
+
+def test_a_phone_behind_nat_at_a_is_reached_through_a(relay_lab: Lab) -> None:
+    lab = relay_lab
+    user, password = DEVICES["bob-desk"]
+    # Its Contact names a private address it does not send from: reached at its NAT mapping,
+    # which (an address-restricted NAT) lets in A's packets only.
+    phone = Phone(transport="udp", local_ip=NAT_PHONE_IP, node=lab.a.sip_address, username=user,
+                  password=password, contact_host="10.99.0.1", only_from=RELAY_A_IP)
+    try:
+        phone.register()
+        wait_owner(lab, user, lab.a)
+        call = lab.trunk_call(lab.b, BOB_DIRECT)
+        invite, _ = phone.answer()
+        assert invite.source[0] == RELAY_A_IP
+        vias = invite.all("via")
+        assert vias[0].startswith(f"SIP/2.0/UDP {lab.a.hostport}") and lab.b.hostport in vias[1], vias
+        assert invite.all("record-route")[0] == f"<sip:{lab.a.hostport};lr>"
+        assert phone.take_bye().source[0] == RELAY_A_IP
+        assert call.wait() == EXIT_OK, f"{call.report()}\n{lab.b.stderr_text()}"
+        assert phone.ignored == [], [m.start for m in phone.ignored]  # nothing came from B
+        assert answered(lab.b, 1, BOB_DIRECT) == ["e2e-bob-desk"]
+    finally:
+        phone.close()

@@ -24,6 +24,7 @@
 #include "callplan/error.hpp"
 #include "cluster/cluster_secret.hpp"
 #include "cluster/redis_address.hpp"
+#include "cluster/redis_credentials.hpp"
 #include "commands.hpp"
 #include "serve_metrics.hpp"
 #include "serve_panel.hpp"
@@ -72,6 +73,7 @@ struct ServeCliOptions {
   unsigned cluster_confirm_timeout = 1000;  // ms a REGISTER waits for Redis, at most
   unsigned cluster_start_wait = 3000;     // ms the start waits for the first read of Redis
   std::string cluster_secret_file;        // the secret shared by every node, "" for none
+  std::string cluster_auth_file;          // Redis's AUTH password (and ACL user), "" for none
   unsigned cluster_tcp_expires = 300;     // s: the longest registration over TCP
 };
 
@@ -80,7 +82,17 @@ bool cluster_options(const ServeCliOptions& o, sip::ServerOptions& options, std:
   if (o.cluster.empty()) {
     if (!o.cluster_node.empty()) error = "--cluster-node goes with --cluster";
     if (!o.cluster_secret_file.empty()) error = "--cluster-secret-file goes with --cluster";
+    if (!o.cluster_auth_file.empty()) error = "--cluster-auth-file goes with --cluster";
     return error.empty();
+  }
+  if (!o.cluster_auth_file.empty()) {
+    std::string why;
+    auto credentials = cluster::read_redis_credentials(o.cluster_auth_file, why);
+    if (!credentials) {
+      error = fmt::format("--cluster-auth-file {}", why);
+      return false;
+    }
+    options.cluster.link.credentials = std::move(*credentials);
   }
   if (!o.cluster_secret_file.empty()) {
     std::string why;
@@ -107,8 +119,13 @@ bool cluster_options(const ServeCliOptions& o, sip::ServerOptions& options, std:
     return false;
   }
   options.cluster.node = o.cluster_node.empty() ? first.to_string() : o.cluster_node;
-  if (options.cluster.node.find('\n') != std::string::npos) {
-    error = "--cluster-node: a name on one line";
+  // The other nodes send this node the calls for the phones only it reaches (over TCP, behind
+  // NAT): its name is where, as a --listen address is written.
+  const auto node = sip::parse_peer(options.cluster.node);
+  if (!node || node->address.is_unspecified() || node->port == 0) {
+    error = fmt::format("--cluster-node {}: the address the other nodes reach this node at, as "
+                        "udp:ADDRESS:PORT (e.g. udp:10.0.0.1:5060)",
+                        options.cluster.node);
     return false;
   }
   options.cluster.link.retry_max = std::chrono::milliseconds(o.cluster_retry_max);
@@ -426,8 +443,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "redis://ADDRESS:PORT or unix:PATH (docs/cluster.md); registrations are then "
                   "kept in Redis, not in the state directory");
   cmd->add_option("--cluster-node", o->cluster_node,
-                  "This node's name in Redis's records (default: the first --listen address; "
-                  "needed when that is a wildcard)");
+                  "The address the other nodes reach this node at, udp:ADDRESS:PORT; its name in "
+                  "Redis's records (default: the first --listen address; needed when that is a "
+                  "wildcard)");
   cmd->add_option("--cluster-retry-max", o->cluster_retry_max,
                   "Longest wait in ms between attempts to reach Redis (the wait doubles from "
                   "100 ms; default 5000)")
@@ -440,6 +458,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "A file of at least 32 secret bytes, the same on every node (not readable by "
                   "others): any node then relays the in-dialog requests of every node's calls "
                   "(docs/cluster.md)");
+  cmd->add_option("--cluster-auth-file", o->cluster_auth_file,
+                  "A file with the password Redis asks for (requirepass), or an ACL user's name "
+                  "and password on two lines; not readable by others (docs/cluster.md)");
   cmd->add_option("--cluster-tcp-expires", o->cluster_tcp_expires,
                   "Longest registration in s of a phone over TCP: its binding lives only as "
                   "long as this node (default 300)")

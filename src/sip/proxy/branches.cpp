@@ -67,6 +67,12 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
     const Engine& engine = *directory.engine();
     for (DeviceIndex device : engine.devices_of(leg.user)) {
       for (const Binding* binding : location_.lookup(directory.username(device), timers_.now())) {
+        if (binding->through.port != 0) {  // another node's phone that only it reaches
+          if (config_.route_through_owner)
+            send_branch(call, leg.id, binding->through, binding->contact, from, {}, {},
+                        BranchKind::leg, directory.username(device), binding);
+          continue;
+        }
         send_branch(call, leg.id, reach(binding->contact, binding->source), binding->contact, from,
                     {}, {}, BranchKind::leg, directory.username(device));
       }
@@ -79,7 +85,7 @@ void Proxy::fork_leg(Call& call, const Leg& leg) {
 void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
                         std::string_view from_value, std::string_view asserted_identity,
                         std::span<const HeaderLine> extra, BranchKind kind,
-                        std::string_view phone) {
+                        std::string_view phone, const Binding* through_owner) {
   std::string branch_id = layer_.new_branch();
   std::string via = via_for(to, branch_id);
   std::string record_route = record_route_for(call.caller, call.token);
@@ -123,6 +129,14 @@ void Proxy::send_branch(Call& call, LegId leg, const Peer& to, std::string_view 
                                                     .from = from_value,
                                                     .strip_identity = true,
                                                     .extra = headers});
+  }
+  if (through_owner != nullptr) {
+    // The owning node's Route goes first (right after the request line: before any other
+    // Route), whichever way the INVITE was built.
+    const std::size_t line_end = request.find("\r\n");
+    if (line_end != std::string::npos)
+      request.insert(line_end + 2, fmt::format("Route: {}\r\n", config_.route_through_owner(
+                                                                    phone, *through_owner, branch_id)));
   }
   std::size_t index = call.branches.size();
   call.branches.push_back({.leg = leg,

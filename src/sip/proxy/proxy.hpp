@@ -79,6 +79,14 @@ struct ProxyConfig {
   // token that verifies names a node of this cluster, whichever address it is written with:
   // an in-dialog request reaching this node with another node's Record-Route is relayed here.
   bool tokens_of_every_node = false;
+  // `--cluster` (docs/cluster.md, "Phones reached through their node"): a binding only its
+  // owning node reaches (Binding::through) is rung through that node; this gives the Route
+  // value that goes first in that INVITE, with the proof the owner relays it on (given the
+  // phone's SIP username, the binding, and the branch of the INVITE's Via). Empty: such
+  // bindings are not rung.
+  std::function<std::string(std::string_view username, const Binding& binding,
+                            std::string_view branch)>
+      route_through_owner;
 };
 
 struct ProxyStats {
@@ -154,7 +162,8 @@ class Proxy {
   void send_branch(Call& call, LegId leg, const Peer& to, std::string_view request_uri,
                    std::string_view from_value, std::string_view asserted_identity,
                    std::span<const HeaderLine> extra, BranchKind kind,
-                   std::string_view phone = {});  // the SIP username rung, for a phone's branch
+                   std::string_view phone = {},  // the SIP username rung, for a phone's branch
+                   const Binding* through_owner = nullptr);  // rung through its node (`to`)
   // An INVITE to `phone` at `to` got no response at all: its binding goes (dead_bindings.hpp).
   void phone_silent(const std::string& phone, const Peer& to);
   void stop(Call& call, std::span<const LegId> legs);

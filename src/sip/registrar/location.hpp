@@ -26,6 +26,10 @@ struct Binding {
   std::string call_id;       // of the REGISTER that made or last refreshed it
   std::uint32_t cseq = 0;
   std::chrono::steady_clock::time_point updated{};  // last (re-)registration: lookup order
+  // --cluster (docs/cluster.md): another node's binding that only that node reaches (a TCP
+  // connection it holds, a NAT path open to its address only): the node's SIP address, where
+  // the INVITE goes. Port 0: reached from here (always for a binding this node's registrar made).
+  Peer through{};
 };
 
 class Location {

@@ -172,6 +172,7 @@ RegisterOutcome Registrar::handle(const Message& request, std::string_view usern
     Binding& b = it != next.end() ? *it : next.emplace_back();
     b.contact = std::string(r.uri.text);
     b.source = from;
+    b.through = {};  // registered here now, whichever node held it before
     b.expires = now + std::chrono::seconds(r.expires);
     b.q_millis = r.q_millis;
     b.call_id = std::string(request.call_id);

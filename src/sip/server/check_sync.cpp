@@ -35,6 +35,7 @@ void Server::Impl::provisioning_loaded(bool reloading) {
 
 void Server::Impl::send_check_sync(const std::string& username) {
   for (const Binding* binding : location.lookup(username, timers.now())) {
+    if (binding->through.port != 0) continue;  // --cluster: its own node tells it
     const Peer to = reach(binding->contact, binding->source);
     const Peer& local = transport.local(to.protocol);
     const std::string branch = layer.new_branch();

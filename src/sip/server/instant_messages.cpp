@@ -90,6 +90,7 @@ void Server::Impl::on_instant_message(ServerId txn, const Message& request, cons
   fanout->timeout = build_response(request, 408, "Request Timeout", {.to_tag = "im408"});
   for (DeviceIndex device : engine.devices_of(*user)) {
     for (const Binding* binding : location.lookup(directory.username(device), timers.now())) {
+      if (binding->through.port != 0) continue;  // --cluster: another node's, only it reaches
       const Peer to = reach(binding->contact, binding->source);
       const std::string branch = layer.new_branch();
       const std::string via = fmt::format("SIP/2.0/{} {};branch={}", via_transport(to.protocol),

@@ -43,6 +43,8 @@ void Server::Impl::reply(ServerId txn, const Message& request, int status, std::
 }
 
 void Server::Impl::on_request(ServerId txn, const Message& request, const Peer& from) {
+  // --cluster: another node's INVITE to a phone only this node reaches, or its dialog.
+  if (owner_relay && owner_relay->request(txn, request, from)) return;
   if (!request.to.tag().empty()) {
     if (notifier.owns(request))
       notifier.in_dialog(txn, request, from);  // a subscription's refresh or end

@@ -12,6 +12,7 @@
 #include "sip/events/dialog_package.hpp"
 #include "sip/events/message_summary.hpp"
 #include "sip/events/presence_package.hpp"
+#include "sip/proxy/reach.hpp"
 #include "sip/server/dialog_secret.hpp"
 #include "sip/server/server_impl.hpp"
 #include "sip/via_received.hpp"
@@ -75,6 +76,7 @@ Server::Impl::Impl(ServerOptions o)
       shared_round_robin(make_shared_round_robin()),
       shared_mailboxes(make_shared_mailboxes()),
       shared_call_records(make_shared_call_records()),
+      owner_relay(make_owner_relay()),
       proxy(layer, timers, transport, location,
             ProxyConfig{.trunk = options.trunk,
                         .media_server = options.media_server,
@@ -90,7 +92,13 @@ Server::Impl::Impl(ServerOptions o)
                                       : nullptr,
                         .routing_state_changed = routing_state_hook(),
                         .dialog_secret = dialog_key(options),
-                        .tokens_of_every_node = !options.cluster.secret.empty()}),
+                        .tokens_of_every_node = !options.cluster.secret.empty(),
+                        .route_through_owner =
+                            owner_relay ? [this](std::string_view username, const Binding& binding,
+                                                 std::string_view branch) {
+                              return owner_relay->route_to_owner(username, binding, branch);
+                            } : std::function<std::string(std::string_view, const Binding&,
+                                                          std::string_view)>()}),
       notifier(layer, timers, transport),
       signals(io, SIGHUP, SIGTERM, SIGINT),
       housekeeping(io) {
@@ -230,6 +238,10 @@ std::unique_ptr<callplan::cluster::SharedRegistrations> Server::Impl::make_clust
         std::vector<std::string> logins;
         for (const auto& company : companies.all()) logins.push_back(company->login());
         return logins;
+      },
+      // Behind NAT: only the path from the owner's address may be open (docs/cluster.md).
+      .behind_nat = [](std::string_view contact, const Peer& source) {
+        return contact_needs_flow(contact, source);
       }};
   return std::make_unique<callplan::cluster::SharedRegistrations>(
       io, location, options.cluster, std::move(served),
@@ -242,6 +254,21 @@ std::unique_ptr<callplan::cluster::SharedRegistrations> Server::Impl::make_clust
         else if (log.enabled(LogLevel::debug))
           log.write(LogLevel::debug, "cluster", line);
       });
+}
+
+std::unique_ptr<OwnerRelay> Server::Impl::make_owner_relay() {
+  if (!cluster || options.cluster.secret.empty()) return nullptr;
+  return std::make_unique<OwnerRelay>(
+      OwnerRelay::Parts{.layer = layer,
+                        .transport = transport,
+                        .timers = timers,
+                        .location = location,
+                        .security_log = security_log,
+                        .is_us = [this](const Peer& peer) { return proxy.is_us(peer); },
+                        .log = [this](std::string_view line) {
+                          if (log.enabled(LogLevel::info)) log.write(LogLevel::info, "cluster", line);
+                        }},
+      options.cluster.secret);
 }
 
 std::unique_ptr<callplan::cluster::SharedRoundRobin> Server::Impl::make_shared_round_robin() {
@@ -446,16 +473,19 @@ void Server::Impl::log_limits() {
 }
 
 void Server::Impl::on_ack(const Message& ack, const Peer& from) {
+  if (owner_relay && owner_relay->ack(ack, from)) return;  // another node's call to our phone
   if (mailbox_calls && mailbox_calls->ack(ack)) return;
   proxy.ack(ack, from);
 }
 
 void Server::Impl::on_cancel(ServerId invite, const Message&, const Peer&) {
+  if (owner_relay && owner_relay->cancel(invite)) return;
   if (mailbox_calls && mailbox_calls->cancelled(invite)) return;
   proxy.cancel_call(invite);
 }
 
 void Server::Impl::on_stray_response(const Message& response, const Peer& from) {
+  if (owner_relay && owner_relay->stray_response(response, from)) return;
   proxy.stray_response(response, from);
 }
 
@@ -503,6 +533,7 @@ void Server::Impl::schedule_housekeeping() {
     log.flush_suppressed();
     location.expire(timers.now());
     proxy.expire(timers.now());
+    if (owner_relay) owner_relay->expire(timers.now());
     // Every 5 s: subscriptions that expired, and mailboxes the media process changed.
     if (++housekeeping_ticks % 5 == 0)
       notifier.poll(timers.now());

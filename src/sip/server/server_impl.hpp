@@ -31,6 +31,7 @@
 #include "sip/security/rate_limiter.hpp"
 #include "sip/security/security_log.hpp"
 #include "sip/server/log.hpp"
+#include "sip/server/owner_relay.hpp"
 #include "sip/server/server.hpp"
 #include "sip/server/state_keeper.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -75,6 +76,7 @@ struct Server::Impl final : TransactionUser {
   std::unique_ptr<callplan::cluster::SharedRoundRobin> make_shared_round_robin();  // the same
   std::unique_ptr<callplan::cluster::SharedMailboxes> make_shared_mailboxes();      // the same
   std::unique_ptr<callplan::cluster::SharedCallRecords> make_shared_call_records();  // the same
+  std::unique_ptr<OwnerRelay> make_owner_relay();  // null without --cluster-secret-file
   // The proxy's hook after each step of a call: round-robin positions to the state store and
   // to the other nodes (null when neither is there).
   std::function<void(std::string_view, const RoutingState&)> routing_state_hook();
@@ -156,6 +158,10 @@ struct Server::Impl final : TransactionUser {
   std::unique_ptr<callplan::cluster::SharedRoundRobin> shared_round_robin;  // --cluster
   std::unique_ptr<callplan::cluster::SharedMailboxes> shared_mailboxes;       // --cluster
   std::unique_ptr<callplan::cluster::SharedCallRecords> shared_call_records;  // --cluster
+  // --cluster with --cluster-secret-file: other nodes' calls to the phones only this node
+  // reaches, and this node's calls to theirs (owner_relay.hpp). Before the proxy, which asks
+  // it for the Route toward another node.
+  std::unique_ptr<OwnerRelay> owner_relay;
   Proxy proxy;
   Notifier notifier;  // SUBSCRIBE/NOTIFY: message-summary (events/)
   asio::signal_set signals;
