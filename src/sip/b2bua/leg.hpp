@@ -67,6 +67,7 @@ struct OwnMedia::Leg {
   // (reconnect_phone: the phone's media still goes where the carrier's went).
   bool taken = false;
   std::string carrier_ack;        // the ACK of our re-INVITE's 2xx (resent for a stray 2xx)
+  std::uint32_t carrier_ack_cseq = 0;  // that re-INVITE's CSeq number
 
   // A transfer by the phone in `out` (transfer.cpp): the target rings on `next`; `out`
   // stays (unbridged, so on hold) until the target answers, or the call comes back to it.
