@@ -12,8 +12,16 @@ offer of a media leg of serve's) and carries the transfer out the same way. The 
 transfer (REFER with Replaces, RFC 5589) is linphonec's: the phone holds the outside call,
 calls a colleague, and joins the two; serve sends the colleague an INVITE with Replaces.
 
-Part of the sip_e2e ctest; about 49 s for the nine tests (the six of relayed calls: 6.5,
-6.5, 2.5, 10, 3.5 and 2 s)."""
+When serve cannot take a relayed call over (no own media side: --no-media, --media-server;
+a call from before a restart) the REFER gets 403 and the call goes on relayed; a carrier BYE
+crossing serve's re-INVITE ends the call cleanly (sipp as the phone, so every answer to its
+REFER is checked). An attended transfer to an outside number (linphonec's consultation call
+goes to the trunk) is joined by serve.
+
+Part of the sip_e2e_media ctest; about 49 s for the first nine tests (the six of relayed
+calls: 6.5, 6.5, 2.5, 10, 3.5 and 2 s), then about 2.5, 2.5, 6.5, 4, 4 and 12 s for the
+six added with issue 11's missing cases. Every test starts and stops serve through
+serving(), which checks its clean exit."""
 
 from __future__ import annotations
 
