@@ -78,7 +78,8 @@ struct OwnMedia::Leg {
     std::string transferor;       // the SIP username of the phone that transferred
     std::uint64_t call = 0;       // the proxy's call that rings the target
     bool reported = false;        // the REFER's final NOTIFY went out
-    // Attended (RFC 5589, attended.cpp): `next` is our INVITE with Replaces to the target, the
+    // Attended (RFC 5589, attended.cpp): `next` is our INVITE with Replaces to the target (or,
+    // for a consultation call with the carrier, our re-INVITE in it: attended_carrier.cpp), the
     // caller stays bridged to the transferor meanwhile (it holds the call), and the REFER's
     // final NOTIFY says how that INVITE ended.
     bool attended = false;

@@ -19,8 +19,9 @@ REFER is checked). An attended transfer to an outside number (linphonec's consul
 goes to the trunk) is joined by serve.
 
 Part of the sip_e2e_media ctest; about 49 s for the first nine tests (the six of relayed
-calls: 6.5, 6.5, 2.5, 10, 3.5 and 2 s), then about 2.5, 2.5, 6.5, 4, 4 and 12 s for the
-six added with issue 11's missing cases. Every test starts and stops serve through
+calls: 6.5, 6.5, 2.5, 10, 3.5 and 2 s), then about 4, 4, 7.5, 5.5, 5 and 10 s for the
+six added with issue 11's missing cases (94 s for the file, nice 19 on the loaded 2-core
+machine). Every test starts and stops serve through
 serving(), which checks its clean exit."""
 
 from __future__ import annotations
@@ -539,7 +540,7 @@ def assert_refused_and_relayed(phone, carrier, why: str) -> None:
 def test_a_transfer_without_the_own_media_side_is_refused_and_the_call_goes_on(tmp_path: Path, media: str) -> None:
     """serve runs without its own media side (--no-media, or --media-server: nothing of its
     own to anchor the call in): the phone's REFER in a call with the carrier gets 403 with a
-    Warning, the call stays relayed (the carrier's BYE reaches the phone). About 2.5 s each."""
+    Warning, the call stays relayed (the carrier's BYE reaches the phone). About 4 s each."""
     if media == "--no-media":
         kw: dict[str, object] = {}
         args = ["--no-media"]
@@ -562,7 +563,7 @@ def test_a_transfer_of_a_call_from_before_a_restart_is_refused_and_the_call_goes
     """A carrier's call answered by a phone, then serve is killed (-9) and started again on
     the same ports and state directory: the phone's REFER reaches a relay that knows the
     dialog again by its token but not what a take-over needs. 403 with a Warning, and the
-    call goes on relayed: the carrier's BYE still reaches the phone. About 6.5 s."""
+    call goes on relayed: the carrier's BYE still reaches the phone. About 7.5 s."""
     with serving(tmp_path, ["--rtp-ports", REFUSAL_RTP_PORTS]) as lab:
         phone = lab.phone("alice-desk", "device_refer_refused.xml", pause_ms=4000, timeout_s=20)
         carrier = lab.call("trunk_call_answered.xml", ALICE_DIRECT, caller=EXTERNAL, pause_ms=5500,
@@ -632,7 +633,7 @@ def test_a_carrier_bye_crossing_the_takeover_ends_the_call_and_leaves_nothing(tm
     re-INVITE to it is outstanding, and answers the re-INVITE only after its BYE (487, or
     even 200). Both legs end (the BYE reaches the phone), the REFER gets 481, the phone gets
     no re-INVITE of serve's and nothing is transferred, the media leg closes, the proxy's and
-    the media side's tables are empty, and the call has one record. About 4 s each."""
+    the media side's tables are empty, and the call has one record. About 5 s each."""
     metrics = f"127.0.0.1:{free_udp_port('127.0.0.1')}"
     with serving(tmp_path, ["--rtp-ports", REFUSAL_RTP_PORTS, "--metrics", metrics]) as lab:
         phone = lab.phone("alice-desk", "device_refer_call_ended.xml", pause_ms=300, timeout_s=15)
@@ -718,7 +719,7 @@ def test_attended_transfer_of_an_outside_call_to_an_outside_number_with_linphone
     call with the trunk). serve takes the first call over, re-INVITEs the outside party in
     the consultation call's own dialog, bridges the caller to it and lets Alice go from both
     calls. The caller hears the outside party; neither carrier sees a REFER, a NOTIFY or
-    anything of the inside. About 12 s."""
+    anything of the inside. About 10 s."""
     caller_rtp = FollowingRtpPeer(TRUNK_IP)
     outside_rtp = FollowingRtpPeer(TRUNK_IP)
     phones: list[Linphonec] = []
