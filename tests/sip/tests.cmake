@@ -44,7 +44,7 @@ callplan_sip_layer_tests(security auth_throttle_test.cpp keyed_hash_test.cpp
 callplan_sip_layer_tests(proxy call_record_test.cpp dead_bindings_test.cpp dialog_token_test.cpp
                          dialogs_test.cpp directory_test.cpp next_hop_test.cpp reach_test.cpp
                          trunk_side_test.cpp)
-callplan_sip_layer_tests(b2bua dialog_request_test.cpp)
+callplan_sip_layer_tests(b2bua dialog_request_test.cpp reinvite_test.cpp)
 callplan_sip_layer_tests(server dialog_secret_test.cpp log_test.cpp metrics_test.cpp
                          state_keeper_test.cpp)
 callplan_sip_layer_tests(events notifier_test.cpp)

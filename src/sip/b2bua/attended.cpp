@@ -46,6 +46,19 @@ void OwnMedia::attended(const LegPtr& leg, ServerId txn, const Message& request,
     transfer_failed(leg, "SIP/2.0 481 Call/Transaction Does Not Exist");
     return;
   }
+  if (replaced->with_carrier && !replaced->carrier) {
+    // The phone's call with the carrier was set up before a restart: the relay knows it again
+    // by its token, but not what taking it over needs. 503, not 481: the call exists.
+    log_(fmt::format("call {}: {} transfers the call replacing its call {} with the carrier, set up "
+                     "before the server restarted: not done",
+                     leg->dialog.invite.call_id, leg->transfer.transferor, where.replaces->call_id));
+    transfer_failed(leg, "SIP/2.0 503 Service Unavailable");
+    return;
+  }
+  if (replaced->with_carrier) {
+    attended_to_carrier(leg, std::move(*replaced));  // attended_carrier.cpp
+    return;
+  }
   leg->transfer.target = replaced->device;
   log_(fmt::format("call {}: {} transfers the call to {} (attended, replacing call {})",
                    leg->dialog.invite.call_id, leg->transfer.transferor, replaced->device,
@@ -92,7 +105,7 @@ void OwnMedia::invite_replacing(const LegPtr& leg, const ReplacedCall& replaced)
               if (ours)
                 transfer_answered(l, response, peer, device);
               else if (l->out.call_id == call_id && l->out.to == response.to.text)
-                transport_.send(l->out.peer, ack_for_phone(l->out));  // a retransmission
+                send_ack(l->out, response);  // a retransmission
               return;
             }
             if (!ours) return;

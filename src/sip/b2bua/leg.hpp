@@ -67,6 +67,7 @@ struct OwnMedia::Leg {
   // (reconnect_phone: the phone's media still goes where the carrier's went).
   bool taken = false;
   std::string carrier_ack;        // the ACK of our re-INVITE's 2xx (resent for a stray 2xx)
+  std::uint32_t carrier_ack_cseq = 0;  // that re-INVITE's CSeq number
 
   // A transfer by the phone in `out` (transfer.cpp): the target rings on `next`; `out`
   // stays (unbridged, so on hold) until the target answers, or the call comes back to it.
@@ -77,7 +78,8 @@ struct OwnMedia::Leg {
     std::string transferor;       // the SIP username of the phone that transferred
     std::uint64_t call = 0;       // the proxy's call that rings the target
     bool reported = false;        // the REFER's final NOTIFY went out
-    // Attended (RFC 5589, attended.cpp): `next` is our INVITE with Replaces to the target, the
+    // Attended (RFC 5589, attended.cpp): `next` is our INVITE with Replaces to the target (or,
+    // for a consultation call with the carrier, our re-INVITE in it: attended_carrier.cpp), the
     // caller stays bridged to the transferor meanwhile (it holds the call), and the REFER's
     // final NOTIFY says how that INVITE ended.
     bool attended = false;

@@ -177,15 +177,31 @@ class OwnMedia {
   void take_over(ServerId refer_txn, const Message& refer, Handover handover, TakenHandler done);
   // A take-over of the call waits for the carrier's answer.
   bool taking_over(std::uint64_t call) const { return taking_.contains(call); }
+  // The proxy's dialog of `call` ended (a BYE relayed either way) while it was being taken
+  // over: nothing more is done for it (no re-INVITE of the phone, no transfer), the media
+  // leg closes and the REFER gets 481; `done` is not called. The same for a consultation
+  // call being joined (attended_carrier.cpp): the transfer fails (NOTIFY 487), the caller
+  // stays with the transferring phone. Nothing when none is under way.
+  void abandon_take_over(std::uint64_t call);
 
   // attended.cpp — the phones' call an attended transfer replaces (RFC 3891), as the proxy
-  // relays it: the target's side of it. nullopt: no such dialog (or not one between phones).
+  // relays it: the target's side of it. nullopt: no such dialog, or one the transferring phone
+  // is not in.
   struct ReplacedCall {
     std::string target;   // the target phone's Contact: our INVITE's Request-URI
     std::string party;    // its identity in that call, without its tag
     Peer peer;            // where it is reached (its flow)
     std::string device;   // its SIP username
     ReplacesId replaces;  // the dialog as the target knows it (to-tag: its own)
+    // The dialog named is the transferring phone's own call with the carrier, which the proxy
+    // relays (its consultation call went to an outside number): serve takes it over as at a
+    // take-over and joins the caller to it (attended_carrier.cpp). `carrier` is what it needs;
+    // none for a call set up before a restart (NOTIFY 503). `joined` tells the proxy how it
+    // went, as TakenHandler: the caller's call number (0 when that call ended meanwhile),
+    // joined or not, the last CSeq serve used toward that carrier.
+    bool with_carrier = false;
+    std::optional<Handover> carrier{};
+    TakenHandler joined{};
   };
   using ReplacesLookup =
       std::function<std::optional<ReplacedCall>(const ReplacesId& id, std::string_view transferor)>;
@@ -287,6 +303,15 @@ class OwnMedia {
   // attended.cpp
   void attended(const LegPtr& leg, ServerId txn, const Message& request, const ReferTarget& where);
   void invite_replacing(const LegPtr& leg, const ReplacedCall& replaced);
+  // attended_carrier.cpp: the Replaces names the transferor's call with the carrier.
+  struct Joining;
+  void attended_to_carrier(const LegPtr& leg, ReplacedCall replaced);
+  void join_carrier(const LegPtr& leg, const std::shared_ptr<Joining>& joining);
+  void carrier_joined(const LegPtr& leg, const std::shared_ptr<Joining>& joining, const Message& answer);
+  void join_over(const std::shared_ptr<Joining>& joining, bool joined, std::uint64_t call);
+  bool abandon_join(std::uint64_t call);  // true: `call` was being joined
+  void bye_consulting_phone(const std::shared_ptr<Joining>& joining, std::string_view why);
+  std::unordered_map<std::uint64_t, std::shared_ptr<Joining>> joining_;  // by that call's number
   // takeover.cpp
   struct Taking;
   void taken(const std::shared_ptr<Taking>& taking, const Message& answer);
@@ -311,7 +336,8 @@ class OwnMedia {
   // phone_legs.cpp
   void open_phone_side(const LegPtr& leg, PhoneSide& side);
   void bridge(const LegPtr& leg);
-  std::string ack_for_phone(const PhoneSide& side) const;
+  std::string ack_for_phone(const PhoneSide& side, const Message& answer) const;
+  void send_ack(const PhoneSide& side, const Message& answer);
   void bye_phone(const LegPtr& leg, std::string_view why);
   void bye_side(const LegPtr& leg, PhoneSide& side, std::string_view why);
   void phone_hung_up(const LegPtr& leg, ServerId txn, const Message& bye);

@@ -28,6 +28,7 @@
 
 #include "sip/b2bua/leg.hpp"
 #include "sip/b2bua/own_media.hpp"
+#include "sip/b2bua/reinvite.hpp"
 #include "sip/name_addr.hpp"
 #include "sip/writer.hpp"
 
@@ -136,19 +137,19 @@ std::string OwnMedia::phone_invite(std::uint64_t call, const PhoneInvite& what) 
   return out;
 }
 
-std::string OwnMedia::ack_for_phone(const PhoneSide& o) const {
-  std::string out;
-  MessageWriter w(out);
-  w.request_line("ACK", o.target);
-  w.header("Via", via_to(transport_, o.peer, layer_.new_branch()));
-  for (const std::string& route : o.routes) w.header("Route", route);
-  w.header("Max-Forwards", std::uint64_t{70});
-  w.header("From", o.from);
-  w.header("To", o.to);
-  w.header("Call-ID", o.call_id);
-  w.header("CSeq", "1 ACK");
-  w.finish();
-  return out;
+// The ACK of a 2xx of ours in the dialog of `o`, first or again: with the CSeq number of the
+// INVITE it answers (our first one, or a re-INVITE of ours: reinvite.hpp), "" when it answers
+// none of ours.
+std::string OwnMedia::ack_for_phone(const PhoneSide& o, const Message& answer) const {
+  DialogPath path{.call_id = o.call_id,
+                  .from = o.from,
+                  .to = o.to,
+                  .target = o.target,
+                  .routes = o.routes,
+                  .peer = o.peer,
+                  .contact = {},
+                  .cseq = o.cseq};
+  return ack_for_answer_again(path, answer, via_to(transport_, o.peer, layer_.new_branch()));
 }
 
 void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const Peer& to,
@@ -162,7 +163,7 @@ void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const P
   }
   PhoneSide& o = leg->out;
   if (o.answered) {  // a retransmission: its ACK was lost
-    if (o.to == answer.to.text) transport_.send(o.peer, ack_for_phone(o));
+    if (o.to == answer.to.text) send_ack(o, answer);
     return;
   }
   o.answered = true;
@@ -187,7 +188,7 @@ void OwnMedia::phone_answered(std::uint64_t call, const Message& answer, const P
   dialogs_[o.key] = leg;
   o.session.our_sdp = o.offer;  // the phone's re-INVITEs are answered from this side's leg
   o.session.their_origin.assign(sdp_origin(answer.body));
-  transport_.send(o.peer, ack_for_phone(o));
+  send_ack(o, answer);
   leg->bridged = true;  // from now on the caller's dialog lives as long as the phone's
   if (o.media != MediaState::open || answer.body.empty()) {
     log_(fmt::format("call {}: the phone's answer has no usable SDP: ending the call", leg->dialog.invite.call_id));
@@ -239,6 +240,13 @@ void OwnMedia::bridge(const LegPtr& leg) {
                    });
 }
 
+void OwnMedia::send_ack(const PhoneSide& side, const Message& answer) {
+  if (std::string ack = ack_for_phone(side, answer); !ack.empty()) transport_.send(side.peer, ack);
+}
+
+// A 2xx of one of our dialogs after its INVITE's transaction ended (ours are absorbed here,
+// true): one to an INVITE of ours is ACKed again with that INVITE's CSeq number; a late 200
+// to our BYE or NOTIFY is not ACKed (ACK is for INVITE only, RFC 3261 17.1.1.3).
 bool OwnMedia::stray_answer(const Message& answer) {
   if (answer.status_code < 200 || answer.status_code >= 300) return false;
   const std::string key = dialog_key(answer.call_id, answer.to.tag(), answer.from.tag());
@@ -247,12 +255,13 @@ bool OwnMedia::stray_answer(const Message& answer) {
   const Leg& leg = *it->second;
   if (key == leg.dialog.key) {  // our re-INVITE's 2xx from the carrier of a call taken over
     if (leg.carrier_ack.empty()) return false;
-    transport_.send(leg.dialog.caller, leg.carrier_ack);
+    if (answer.cseq.method == Method::invite && answer.cseq.number == leg.carrier_ack_cseq)
+      transport_.send(leg.dialog.caller, leg.carrier_ack);
     return true;
   }
   const PhoneSide& side = key == leg.out.key ? leg.out : leg.next;
   if (side.call_id != answer.call_id || side.key != key) return false;
-  transport_.send(side.peer, ack_for_phone(side));
+  send_ack(side, answer);
   return true;
 }
 

@@ -13,6 +13,13 @@ std::string ack_request(const Transport& transport, const DialogPath& path, std:
   return dialog_request(path, "ACK", cseq, via_to(transport, path.peer, branch));
 }
 
+std::string ack_for_answer_again(const DialogPath& path, const Message& answer, std::string_view via) {
+  if (answer.status_code < 200 || answer.status_code >= 300 || answer.cseq.method != Method::invite ||
+      answer.cseq.number == 0 || answer.cseq.number > path.cseq || answer.call_id != path.call_id)
+    return {};
+  return dialog_request(path, "ACK", answer.cseq.number, via);
+}
+
 void send_reinvite(const SipSide& sip, std::shared_ptr<DialogPath> path, std::string_view offer,
                    std::function<void(int status, const Message* answer)> done) {
   const std::uint32_t cseq = ++path->cseq;

@@ -31,4 +31,11 @@ void send_reinvite(const SipSide& sip, std::shared_ptr<DialogPath> path, std::st
 std::string ack_request(const Transport& transport, const DialogPath& path, std::uint32_t cseq,
                         std::string_view branch);
 
+// A 2xx in `path` that comes again once its INVITE's transaction is over (our ACK was lost,
+// RFC 3261 13.3.1.4): the ACK to send again, with our Via `via`. It carries the CSeq number of
+// the INVITE it answers (13.2.2.4), which is the 2xx's own: the dialog's first INVITE (1) or a
+// re-INVITE of ours (up to path.cseq), never a fixed number. "" when `answer` is no 2xx to an
+// INVITE of ours there: a late 200 to our BYE or NOTIFY is not ACKed, nor a CSeq never used.
+std::string ack_for_answer_again(const DialogPath& path, const Message& answer, std::string_view via);
+
 }  // namespace callplan::sip

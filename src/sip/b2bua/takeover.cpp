@@ -43,6 +43,9 @@ struct OwnMedia::Taking {
   bool opened = false;
   std::string offer;        // its SDP offer
   std::shared_ptr<DialogPath> carrier;
+  // The call ended (a BYE of either side, relayed by the proxy) before the carrier answered:
+  // whatever the re-INVITE's outcome, nothing more happens (abandon_take_over).
+  bool abandoned = false;
 };
 
 void OwnMedia::take_over(ServerId refer_txn, const Message& refer, Handover handover,
@@ -84,6 +87,10 @@ void OwnMedia::take_over(ServerId refer_txn, const Message& refer, Handover hand
   std::weak_ptr<bool> alive = alive_;
   control_.request({{"op", "open"}, {"leg", t->name}}, [this, t, alive, refused](const nlohmann::json& reply) {
     if (alive.expired()) return;
+    if (t->abandoned) {  // the call ended before the leg was open: no re-INVITE at all
+      if (reply.value("ok", false)) close_leg(t->name);
+      return;
+    }
     if (!reply.value("ok", false)) {
       refused(503, fmt::format("the media side has no leg for it ({})", reply.value("code", std::string())));
       return;
@@ -92,6 +99,12 @@ void OwnMedia::take_over(ServerId refer_txn, const Message& refer, Handover hand
     t->offer = reply.value("sdp", std::string());
     send_reinvite(sip(), t->carrier, t->offer, [this, t, alive, refused](int status, const Message* answer) {
       if (alive.expired()) return;
+      if (t->abandoned) {
+        // Its 2xx was ACKed (send_reinvite); the carrier's dialog ended with the BYE before.
+        log_(fmt::format("call {}: the carrier answered serve's re-INVITE ({}) after the call ended: ignored",
+                         t->handover.call_id, status));
+        return;
+      }
       if (status >= 200 && status < 300 && answer != nullptr && !answer->body.empty()) {
         taken(t, *answer);
         return;
@@ -107,6 +120,25 @@ void OwnMedia::take_over(ServerId refer_txn, const Message& refer, Handover hand
                                   answer != nullptr ? answer->reason_phrase : std::string_view("no answer")));
     });
   });
+}
+
+// A BYE ended the call (the carrier's, crossing our re-INVITE, or the phone's) while the
+// carrier's answer was awaited: the relay passed the BYE on, so both sides have ended. The
+// take-over stops at once: the media leg closes, the REFER (whose dialog is gone) gets 481,
+// and the re-INVITE's late answer (487 or 481 as RFC 3261 15.1.2 asks, or even a 2xx) changes
+// nothing: the phone gets no re-INVITE of ours, the transfer is not carried out.
+void OwnMedia::abandon_take_over(std::uint64_t call) {
+  if (abandon_join(call)) return;  // a consultation call being joined (attended_carrier.cpp)
+  auto it = taking_.find(call);
+  if (it == taking_.end()) return;
+  std::shared_ptr<Taking> t = it->second;
+  taking_.erase(it);
+  t->abandoned = true;
+  if (t->opened) close_leg(t->name);
+  control_.forget(t->name);
+  layer_.respond(t->refer_txn, build_response(t->refer, 481, "Call/Transaction Does Not Exist"));
+  log_(fmt::format("call {}: the call ended while serve was taking it over: the transfer is dropped",
+                   t->handover.call_id));
 }
 
 void OwnMedia::taken(const std::shared_ptr<Taking>& t, const Message& answer) {
@@ -132,6 +164,7 @@ void OwnMedia::taken(const std::shared_ptr<Taking>& t, const Message& answer) {
   leg->taken = true;
   leg->bridged = true;  // the phone is in the call (its media is not ours yet)
   leg->carrier_ack = ack_request(transport_, *t->carrier, t->carrier->cseq, layer_.new_branch());
+  leg->carrier_ack_cseq = t->carrier->cseq;
   PhoneSide& o = leg->out;
   o.call_id = h.call_id;
   o.tag = tag_of(h.carrier);

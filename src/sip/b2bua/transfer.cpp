@@ -115,7 +115,7 @@ void OwnMedia::transfer_answered(const LegPtr& leg, const Message& answer, const
                                  std::string_view device) {
   PhoneSide& n = leg->next;
   if (n.answered) {  // a retransmission
-    if (n.to == answer.to.text) transport_.send(n.peer, ack_for_phone(n));
+    if (n.to == answer.to.text) send_ack(n, answer);
     return;
   }
   n.answered = true;
@@ -139,7 +139,7 @@ void OwnMedia::transfer_answered(const LegPtr& leg, const Message& answer, const
   dialogs_[n.key] = leg;
   n.session.our_sdp = n.offer;
   n.session.their_origin.assign(sdp_origin(answer.body));
-  transport_.send(n.peer, ack_for_phone(n));
+  send_ack(n, answer);
   if (n.media != MediaState::open || answer.body.empty()) {
     bye_side(leg, n, "no media");
     transfer_failed(leg->call);

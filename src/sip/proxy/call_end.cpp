@@ -68,6 +68,10 @@ void Proxy::end_dialog(const std::string& key, std::string_view call_id, std::st
 }
 
 void Proxy::forget_dialog_state(const std::string& key) {
+  // A BYE relayed while serve was taking the call over (takeover.cpp): the take-over stops.
+  if (const TrunkDialog* trunk = trunk_dialogs_.find(key); trunk != nullptr && trunk->call != 0 &&
+                                                            config_.own_media != nullptr)
+    config_.own_media->abandon_take_over(trunk->call);
   trunk_dialogs_.remove(key);
   flows_.erase(key);
   phone_dialogs_.erase(key);

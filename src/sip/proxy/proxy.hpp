@@ -235,11 +235,15 @@ class Proxy {
   };
   void taken_over(const std::string& key, const DialogIds& ids, std::uint64_t call, bool taken,
                   std::uint32_t cseq);
-  // A call taken over has ended: its dialog is refused a while longer, then forgotten.
+  // A call taken over has ended: its dialogs are refused a while longer, then forgotten.
   void forget_taken_over(std::uint64_t call);
-  // The phones' call an attended transfer names (Replaces), if `transferor` is in it.
-  std::optional<OwnMedia::ReplacedCall> replaced_call(const ReplacesId& id,
-                                                      std::string_view transferor) const;
+  void linger_taken_over(const std::string& key);
+  OwnMedia::Handover handover_of(TrunkDialog& dialog, std::string_view call_id);
+  // The call an attended transfer names (Replaces), if `transferor` is in it: a call between
+  // phones, or the transferor's own call with the carrier (which is then joined: joined_to).
+  std::optional<OwnMedia::ReplacedCall> replaced_call(const ReplacesId& id, std::string_view transferor);
+  void joined_to(const std::string& key, const DialogIds& ids, std::uint64_t call, bool joined,
+                 std::uint32_t cseq);
   void ack_trunk_dialog(const Message& ack, const Peer& from, const TrunkDialog& dialog);
   std::string our_contact(std::string_view token) const;
   // The carrier calling in, answered by a phone: the token of our Contact in that answer.
@@ -296,7 +300,9 @@ class Proxy {
   // Dialogs the own media side took over (by DialogSet::key): never relayed again; each
   // forgotten a while after its call ended (late retransmissions get 481 meanwhile).
   std::unordered_set<std::string> taken_over_;
-  std::unordered_map<std::uint64_t, std::string> taken_key_;  // by call number
+  // By the own media side's call number: its dialog taken over, and a consultation call
+  // with the carrier joined to it (attended transfer).
+  std::unordered_multimap<std::uint64_t, std::string> taken_key_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for timers that outlive us
   void remember_flows(const Call& call, const Branch& branch, const Message& response);
   // `to_endpoint`: no Route is left after ours, the hop is the Request-URI (a phone's Contact).
