@@ -7,6 +7,7 @@
 
 #include "panel/number_changes.hpp"
 #include "panel/plan_changes.hpp"
+#include "panel/schedule_changes.hpp"
 #include "panel/sip_secret.hpp"
 
 namespace callplan::panel {
@@ -293,6 +294,7 @@ void apply_changes(const nlohmann::json& changes, const TenantFiles& files, File
     else if (op == "add_device") add_device(change, files, edits, where, tenant_login, credentials);
     else if (apply_plan_change(change, files, edits, where)) continue;
     else if (apply_number_change(change, files, edits, where)) continue;
+    else if (apply_schedule_change(change, files, edits, where)) continue;
     else throw ChangeError("bad-change", fmt::format("{}: unknown op `{}`", where, op));
   }
 }

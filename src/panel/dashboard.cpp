@@ -44,7 +44,12 @@ std::string screen_of(const Issue& issue) {
   const std::string& file = issue.location.file;
   const std::string& code = issue.code;
   auto in = [&](const char* word) { return file.find(word) != std::string::npos; };
-  if (in("plan") || in("schedule") || in("menu")) return "plans";
+  // A schedule's own problems (CP3xx: zones, windows, except cycles; CP110-CP113: times, dates,
+  // weekdays, yearly days) are fixed on its screen.
+  if (code.rfind("CP3", 0) == 0 || code == "CP110" || code == "CP111" || code == "CP112" ||
+      code == "CP113" || in("schedule"))
+    return "schedules";
+  if (in("plan") || in("menu")) return "plans";
   if (in("device")) return "users";
   if (in("user")) return "users";
   // A single-file tenant: by what the message is about.
@@ -53,7 +58,7 @@ std::string screen_of(const Issue& issue) {
       m.find("extension") != std::string::npos)
     return "users";
   if (m.find("plan") != std::string::npos || m.find("step") != std::string::npos ||
-      m.find("schedule") != std::string::npos || code.rfind("CP3", 0) == 0)
+      m.find("schedule") != std::string::npos)
     return "plans";
   return "";
 }

@@ -2,6 +2,8 @@
 
 #include <variant>
 
+#include <fmt/format.h>
+
 #include "model/phone_models.hpp"
 
 namespace callplan::panel {
@@ -77,6 +79,77 @@ json steps_json(const StepList& steps, const Places& sources) {
   return out;
 }
 
+// ---- schedules, as the schedules screen edits them ----------------------------------------------
+
+constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr const char* kMonthNames[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                       "jul", "aug", "sep", "oct", "nov", "dec"};
+
+std::string hhmm(MinuteOfDay m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); }
+std::string date_text(const LocalDate& d) {
+  return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+}
+
+json yearly_json(const YearlyDay& y) {
+  switch (y.kind) {
+    case YearlyDay::Kind::fixed: return fmt::format("{:02}-{:02}", y.month, y.day);
+    case YearlyDay::Kind::easter:
+      return y.easter_offset == 0 ? std::string("easter") : fmt::format("easter{:+}", y.easter_offset);
+    case YearlyDay::Kind::nth_weekday:
+      return {{"month", kMonthNames[(y.month + 11) % 12]},
+              {"weekday", kDayNames[static_cast<int>(y.weekday)]},
+              {"nth", y.nth}};
+  }
+  return nullptr;
+}
+
+// The addresses of the time conditions that test schedule `name` ("main/0/then/2").
+void conditions_on(const StepList& steps, const std::string& name, const std::string& address,
+                   json& out) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string here = fmt::format("{}/{}", address, i);
+    if (const auto* c = std::get_if<TimeCondition>(&steps[i].body)) {
+      if (c->schedule.value == name) out.push_back(here);
+      if (c->then_steps) conditions_on(*c->then_steps, name, here + "/then", out);
+      if (c->else_steps) conditions_on(*c->else_steps, name, here + "/else", out);
+    } else if (const auto* m = std::get_if<Menu>(&steps[i].body)) {
+      for (const MenuOption& o : m->options) conditions_on(o.steps, name, here + "/" + o.digit.value, out);
+      if (m->invalid) conditions_on(*m->invalid, name, here + "/invalid", out);
+    }
+  }
+}
+
+json schedule_json(const Tenant& t, const Schedule& s, const Places& places) {
+  json weekly = json::array();
+  for (const WeeklyWindow& w : s.weekly) {
+    json days = json::array();
+    for (int d = 0; d < 7; ++d)
+      if (w.days & (1u << d)) days.push_back(kDayNames[d]);
+    weekly.push_back({{"days", days}, {"from", hhmm(w.from)}, {"to", hhmm(w.to)}});
+  }
+  json dates = json::array();
+  for (const auto& d : s.dates) dates.push_back(date_text(d.value));
+  json ranges = json::array();
+  for (const DateRange& r : s.ranges)
+    ranges.push_back({{"from", date_text(r.from.date) + "T" + hhmm(r.from.minute)},
+                      {"to", date_text(r.to.date) + "T" + hhmm(r.to.minute)}});
+  json yearly = json::array();
+  for (const YearlyDay& y : s.yearly) yearly.push_back(yearly_json(y));
+  json except = json::array();
+  for (const auto& e : s.except) except.push_back(e.value);
+  // Who names it: a schedule in use cannot be removed (schedule_changes.hpp).
+  json used_by = json::array();
+  for (const Plan& p : t.plans) conditions_on(p.steps, s.name.value, p.id.value, used_by);
+  json excepted_by = json::array();
+  for (const Schedule& other : t.schedules)
+    for (const auto& e : other.except)
+      if (e.value == s.name.value && !other.is_inline) excepted_by.push_back(other.name.value);
+  return {{"name", s.name.value},   {"at", place(s.where, places)}, {"timezone", s.timezone.value},
+          {"weekly", weekly},       {"dates", dates},              {"ranges", ranges},
+          {"yearly", yearly},       {"except", except},            {"used_by", used_by},
+          {"excepted_by", excepted_by}};
+}
+
 }  // namespace
 
 json user_json(const User& u) {
@@ -105,7 +178,7 @@ json model_json(const Tenant& t, const std::filesystem::path& root) {
     numbers.push_back({{"number", n.number.value}, {"plan", n.plan.value}, {"label", n.label}});
   json schedules = json::array();
   for (const Schedule& s : t.schedules)
-    if (!s.is_inline) schedules.push_back(s.name.value);
+    if (!s.is_inline) schedules.push_back(schedule_json(t, s, places));
   json plans = json::array();
   for (const Plan& p : t.plans)
     plans.push_back({{"id", p.id.value},

@@ -1,6 +1,7 @@
 // The tenant as the panel's screens read it (GET /api/model): tenant, numbers, users, devices,
-// schedules' names and plans with their steps, plus the check results. SIP passwords and
-// digest hashes are never included: a device says only whether it can register.
+// schedules (their windows and days as the schedules screen edits them, and which time
+// conditions and schedules name each) and plans with their steps, plus the check results. SIP
+// passwords and digest hashes are never included: a device says only whether it can register.
 #pragma once
 
 #include <filesystem>

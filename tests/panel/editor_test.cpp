@@ -57,6 +57,26 @@ TEST(YamlEditor, MultiLinePlainScalarIsReplacedWhole) {
   EXPECT_EQ(e.text(), "a: one\nb: 2\n");
 }
 
+TEST(YamlEditor, RenameKeyChangesOnlyTheKeysTextInItsQuoting) {
+  YamlEditor e("a:  # first\n  x: 1\n\"b\": 2\nc: {d: 3}\n");
+  e.rename_key(P({}), "a", "aa");
+  e.rename_key(P({}), "b", "bee");
+  e.rename_key(P({"c"}), "d", "e, f");
+  EXPECT_EQ(e.text(), "aa:  # first\n  x: 1\n\"bee\": 2\nc: {'e, f': 3}\n");
+  EXPECT_EQ(code_of([&] { e.rename_key(P({}), "aa", "bee"); }), EditErrorCode::key_exists);
+  EXPECT_EQ(code_of([&] { e.rename_key(P({}), "zz", "y"); }), EditErrorCode::path_not_found);
+}
+
+// A comment line indented deeper than the item below it goes on with the comment at the end
+// of the line above: it stays when that item is removed.
+TEST(YamlEditor, RemoveItemLeavesACommentThatContinuesTheLineAbove) {
+  YamlEditor e("l:\n  - a   # one,\n        # continued\n  - b\n  # about c\n  - c\n");
+  e.remove_item(P({"l", std::size_t{1}}));
+  EXPECT_EQ(e.text(), "l:\n  - a   # one,\n        # continued\n  # about c\n  - c\n");
+  e.remove_item(P({"l", std::size_t{1}}));
+  EXPECT_EQ(e.text(), "l:\n  - a   # one,\n        # continued\n");
+}
+
 TEST(YamlEditor, InsertBlockItemCopiesIndentAndDashStyle) {
   YamlEditor e("list:\n    -   a  # first\n    -   b\nnext: 1\n");
   e.insert_item(P({"list"}), 2, V::scalar("c"));

@@ -25,6 +25,7 @@ if(TARGET callplan_panel)
     guards_test.cpp
     number_changes_test.cpp
     plan_changes_test.cpp
+    schedule_changes_test.cpp
     settings_dashboard_test.cpp
     static_files_test.cpp
     tenant_set_test.cpp
@@ -42,13 +43,14 @@ if(TARGET callplan_panel)
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} PROPERTIES LABELS panel)
 endif()
 
-# The plan editor's model in Node.js (panel/web/src/plan/steps.test.js, node --test): no npm
+# The plan editor's model, the graph layout and the schedules form in Node.js (node --test): no npm
 # install needed; not added where there is no node.
 find_program(CALLPLAN_NODE node)
 if(CALLPLAN_NODE)
   add_test(NAME panel_plan_steps
            COMMAND ${CALLPLAN_NODE} --test ${PROJECT_SOURCE_DIR}/panel/web/src/plan/steps.test.js
-                   ${PROJECT_SOURCE_DIR}/panel/web/src/graph/layout.test.js)
+                   ${PROJECT_SOURCE_DIR}/panel/web/src/graph/layout.test.js
+                   ${PROJECT_SOURCE_DIR}/panel/web/src/screens/schedule_form.test.js)
   set_tests_properties(panel_plan_steps PROPERTIES LABELS panel)
 endif()
 

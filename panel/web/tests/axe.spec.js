@@ -1,7 +1,8 @@
 // Every screen scanned by axe-core (the WCAG 2.0, 2.1 and 2.2 A and AA rules) in Debian's
 // Chromium: no serious or critical violation on the login, the dashboard, the users with the
-// add form, the plan editor placing a step with keys (with a tried call), a step dialog, the
-// save dialog and "my settings". Runs first (file order), on the example company as shipped.
+// add form, the schedules with the holidays' form, the plan editor placing a step with keys
+// (with a tried call), a step dialog, the save dialog and "my settings". Runs first (file
+// order), on the example company as shipped.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -23,7 +24,7 @@ async function login(page, who, password) {
 }
 
 test('every screen has no serious or critical accessibility violation', async ({ page }) => {
-  test.setTimeout(120_000); // seven scans, a few seconds each on a loaded machine
+  test.setTimeout(120_000); // eight scans, a few seconds each on a loaded machine
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
   await scan(page, 'login');
@@ -33,6 +34,10 @@ test('every screen has no serious or critical accessibility violation', async ({
   await page.getByRole('button', { name: 'Users', exact: true }).click();
   await page.getByRole('button', { name: 'Add user' }).click();
   await scan(page, 'users');
+  await page.getByRole('button', { name: 'Schedules', exact: true }).click();
+  await page.getByRole('button', { name: 'Edit schedule holidays' }).click();
+  await expect(page.getByTestId('yearly').locator('li')).toHaveCount(9);
+  await scan(page, 'schedules, editing');
   await page.getByRole('button', { name: 'Call plans', exact: true }).click();
   await expect(page.locator('[data-testid=step]').first()).toBeVisible();
   await page.getByRole('button', { name: 'Try a call' }).click();

@@ -1,8 +1,8 @@
 // Starts two `callplan panel` servers:
 // - on `port`, a private copy of examples/acme with two accounts: 001@acme (Anna,
 //   administrator) and 002@acme (Bram, user);
-// - on `port + 1`, a new company (tests/panel/fixtures/new-company: the company, its opening
-//   hours and its first administrator, nothing else), with the one account 001@acme, set as a
+// - on `port + 1`, a new company (tests/panel/fixtures/new-company: the company and its first
+//   administrator, nothing else), with the one account 001@acme, set as a
 //   provider would set it: `callplan panel passwd 001@acme` (docs/panel.md, "A new company").
 // Two servers, because a panel serving both would refuse the second company's main number
 // (another company served here has it, CP600).

@@ -1,13 +1,14 @@
 // The issue's judgement, in a real browser: a person sets up the example company in the panel
-// from an empty start (tests/panel/fixtures/new-company: the company, its opening hours and
-// its first administrator, whose password was set with `callplan panel passwd`). She adds her
-// own phone, two colleagues with theirs, the main number with a new plan, and builds its
-// office hours — the time condition and the after-hours mailbox by dragging, "ring 001 for
-// 30 s, then a memory hunt over 002 and 003, then voicemail" by keyboard alone — and saves.
+// from an empty start (tests/panel/fixtures/new-company: the company and its first
+// administrator, whose password was set with `callplan panel passwd`; no schedule). She adds
+// her own phone, two colleagues with theirs, the company's holidays and office hours in the
+// schedules screen, the main number with a new plan, and builds it — the time condition on
+// the office hours just made and the after-hours mailbox by dragging, "ring 001 for 30 s,
+// then a memory hunt over 002 and 003, then voicemail" by keyboard alone — and saves.
 // The saved file then checks clean with `callplan check`, routes a call as she meant with
-// `callplan simulate`, and still holds every line and comment it started with. The numbers
-// and graph screens are scanned by axe-core on the way. Runs against its own server
-// (global-setup.js, port + 1), last in file order.
+// `callplan simulate` (also on a holiday), and still holds every line and comment it started
+// with. The schedules, numbers and graph screens are scanned by axe-core on the way. Runs
+// against its own server (global-setup.js, port + 1).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
@@ -75,7 +76,7 @@ async function addUser(page, extension, first, last) {
 }
 
 test('an administrator sets up a new company from nothing; the files check clean and route as meant', async ({ browser }) => {
-  test.setTimeout(120_000); // five saves, eleven previews and two scans on a loaded machine
+  test.setTimeout(150_000); // seven saves, thirteen previews and three scans on a loaded machine
   // Tall, so that a drag never has to scroll.
   // (A context of its own: axe-core scans only pages of a context made by newContext.)
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 1600 } });
@@ -110,6 +111,45 @@ test('an administrator sets up a new company from nothing; the files check clean
   await addUser(page, '002', 'Bram', 'Jansen');
   await addUser(page, '003', 'Carla', 'Visser');
 
+  // The office hours, from nothing: first the days the office is closed (a schedule of whole
+  // days), then Monday to Friday 08:30-17:30 except during those days.
+  await page.getByRole('button', { name: 'Schedules', exact: true }).click();
+  await expect(page.getByText('The company has no schedules yet.')).toBeVisible();
+  await page.getByRole('button', { name: 'Add schedule' }).click();
+  const form = page.getByTestId('schedule-form');
+  await form.getByLabel('Name', { exact: true }).fill('holidays');
+  await form.getByRole('button', { name: 'Add a date' }).click();
+  await form.getByLabel('Date 1', { exact: true }).fill('2026-12-25');
+  await form.getByLabel('Kind of day').selectOption('easter');
+  await form.getByRole('combobox', { name: /^Holiday/ }).selectOption({ label: 'Easter Monday (Easter + 1)' });
+  await form.getByRole('button', { name: 'Add a day every year' }).click();
+  await expect(form.getByTestId('yearly')).toHaveText(/Easter Monday/);
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  const holidays = await saveDialog(page);
+  expect(holidays.diff).toContain('+schedules:\n+  holidays:\n+    dates:\n+      - 2026-12-25\n+    yearly:\n+      - easter+1\n');
+  await holidays.dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByRole('button', { name: 'Add schedule' }).click();
+  await form.getByLabel('Name', { exact: true }).fill('office_hours');
+  // Monday's hours by keyboard, then the same for Tuesday to Friday with one button.
+  await form.getByRole('button', { name: 'Add hours on Monday' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(form.getByLabel('Monday, hours 1, from')).toHaveValue('09:00');
+  await form.getByLabel('Monday, hours 1, from').fill('08:30');
+  await form.getByLabel('Monday, hours 1, to').fill('17:30');
+  await form.getByRole('button', { name: 'Same hours as Monday on Tuesday to Friday' }).click();
+  await expect(form.getByLabel('Friday, hours 1, to')).toHaveValue('17:30');
+  await expect(form.getByTestId('day-sat')).toContainText('not in the schedule');
+  await form.getByLabel('not during holidays').check();
+  await scan(page, 'schedules, adding');
+  await shot(page, 'schedules');
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  const office = await saveDialog(page);
+  expect(office.diff).toContain('+  office_hours:\n+    weekly:\n+      - days: mon-fri\n+        from: "08:30"\n' +
+    '+        to: "17:30"\n+    except:\n+      - holidays\n');
+  await office.dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('schedule-office_hours')).toContainText('Monday–Friday 08:30–17:30');
+
   // The main number, with a new plan: an empty timeline.
   await page.getByRole('button', { name: 'Numbers', exact: true }).click();
   await expect(page.getByText('The company has no numbers yet.')).toBeVisible();
@@ -136,7 +176,9 @@ test('an administrator sets up a new company from nothing; the files check clean
 
   // By dragging: office hours, and after hours the company mailbox (Anna's).
   await page.getByTestId('function-time_condition').dragTo(drop('', 0));
+  // Offered first: the office hours just made (the holidays are only taken out of them).
   await expect(dialog.getByLabel('Schedule')).toHaveValue('office_hours');
+  expect(await dialog.getByLabel('Schedule').locator('option').allTextContents()).toEqual(['holidays', 'office_hours']);
   await dialog.getByRole('button', { name: 'OK' }).click();
   await page.getByTestId('function-voicemail').dragTo(drop('0/else', 0));
   await expect(dialog.getByLabel('Mailbox of')).toHaveValue('001');
@@ -237,6 +279,13 @@ test('an administrator sets up a new company from nothing; the files check clean
   const sunday = JSON.parse(callplan('simulate', tenant(), '--to', '+31881234567', '--at', '2026-11-29T10:00', '--format', 'json'));
   expect(sunday.events.filter((e) => e.type === 'ring')).toEqual([]);
   expect(sunday.result).toMatchObject({ disposition: 'voicemail', user: '001' });
+  // Christmas (a Friday) and Easter Monday: the holidays she added, closed as on a Sunday.
+  for (const holiday of ['2026-12-25T10:00', '2027-03-29T10:00']) {
+    const closed = JSON.parse(callplan('simulate', tenant(), '--to', '+31881234567', '--at', holiday, '--format', 'json'));
+    expect(closed.events.filter((e) => e.type === 'ring'), holiday).toEqual([]);
+    expect(closed.events.find((e) => e.type === 'condition')).toMatchObject({ schedule: 'office_hours', matched: false });
+    expect(closed.result).toMatchObject({ disposition: 'voicemail', user: '001' });
+  }
 
   // The number's graph, from the numbers screen: a drawing with a text alternative.
   await page.getByRole('button', { name: 'Numbers', exact: true }).click();

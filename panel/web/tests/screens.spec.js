@@ -1,7 +1,8 @@
 // The panel's screens in a real browser: the dashboard (each number now, check results linked
 // to their screen), users (edit, duplicate, CSV import with a dry run), the device wizard with
-// its SIP login shown once, and "my settings" (own personal plan) for a user who cannot reach
-// anyone else's settings through the API. Runs after panel.spec.js on the same tenant copy.
+// its SIP login shown once, "my settings" (own personal plan) for a user who cannot reach
+// anyone else's settings through the API, and the schedules (a rename, hours added, a
+// schedule in use kept). Runs after panel.spec.js on the same tenant copy.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -212,4 +213,40 @@ test('the first screen is interactive quickly on loopback (docs/performance.md)'
   console.log(`first screen interactive: ${ms} ms after navigation start (${JSON.stringify(nav)})`);
   // The issue's bound (docs/performance.md, "First screen and bundle").
   expect(ms).toBeLessThan(1000);
+});
+
+// The schedules screen on the example company's commented schedules.yaml: a schedule that a
+// time condition uses is not offered for removal (the screen says by what); Saturday hours
+// and a new name in one save are exactly those lines, the plan's time condition follows the
+// name, and every comment stays. Last in file order: it renames the example's office hours.
+test('schedules: a schedule in use is kept; Saturday hours and a rename keep every comment', async ({ page }) => {
+  await login(page, '001@acme', 'anna-password-1');
+  await page.getByRole('button', { name: 'Schedules', exact: true }).click();
+  await expect(page.getByTestId('schedule-office_hours')).toContainText('time condition main/0');
+  await page.getByRole('button', { name: 'Remove schedule office_hours' }).click();
+  await expect(page.getByRole('alert')).toContainText('it is used by time condition main/0');
+  await expect(page.getByRole('button', { name: 'Review and save' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  const schedules = read('schedules.yaml');
+  const plans = read('plans.yaml');
+  await page.getByRole('button', { name: 'Edit schedule office_hours' }).click();
+  await page.getByRole('button', { name: 'Add hours on Saturday' }).click();
+  await page.getByLabel('Saturday, hours 1, from').fill('10:00');
+  await page.getByLabel('Saturday, hours 1, to').fill('14:00');
+  await page.getByLabel('Name', { exact: true }).fill('opening_hours');
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('routing-diff')).toContainText('Sat');
+  expect((await changedLines(dialog)).sort()).toEqual([
+    '+          schedule: opening_hours', '+        from: "10:00"', '+        to: "14:00"',
+    '+      - days: sat', '+  opening_hours:', '-          schedule: office_hours', '-  office_hours:']);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Saved.');
+  const anchor = '        to: "17:30"            # exclusive: a call at 17:30:00 is after hours\n';
+  expect(read('schedules.yaml')).toBe(schedules.replace('  office_hours:\n', '  opening_hours:\n')
+    .replace(anchor, anchor + '      - days: sat\n        from: "10:00"\n        to: "14:00"\n'));
+  expect(read('plans.yaml')).toBe(plans.replace('schedule: office_hours', 'schedule: opening_hours'));
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('schedule-opening_hours')).toContainText('Saturday 10:00–14:00');
 });

@@ -64,13 +64,17 @@ bool only_comment_after(std::string_view t, std::size_t pos) {
 }
 
 // The comment lines directly above the line starting at `ls` (no blank line between) belong
-// to it: the start of the first of them.
+// to it: the start of the first of them. A comment line indented deeper than that line is not
+// among them: it goes on with the comment at the end of the line above it
+//   - "04-27"     # King's Day (moved to the 26th when the 27th is a Sunday: a
+//                 # Saturday, when the office is closed anyway)
 std::size_t comment_block_start(std::string_view t, std::size_t ls) {
+  const std::size_t column = t.substr(ls).find_first_not_of(" \t");
   while (ls > 0) {
     std::size_t prev = line_start(t, ls - 1);
     std::string_view line = t.substr(prev, ls - prev);
     std::size_t k = line.find_first_not_of(" \t");
-    if (k == std::string_view::npos || line[k] != '#') break;
+    if (k == std::string_view::npos || line[k] != '#' || k > column) break;
     ls = prev;
   }
   return ls;
@@ -724,6 +728,44 @@ void YamlEditor::set_key(const YamlPath& path, std::string_view key, const YamlV
   }
   YamlValue intended = expected_;
   locate(intended, path).entries.emplace_back(std::string(key), value);
+  commit(std::move(r), std::move(intended));
+}
+
+void YamlEditor::rename_key(const YamlPath& path, std::string_view key, std::string_view new_key) {
+  const SpanNode& map = resolve(path);
+  YamlPath full = path;
+  full.emplace_back(std::string(key));
+  if (map.kind != SpanNode::Kind::map) {
+    throw EditError(EditErrorCode::wrong_kind, fmt::format("{} is not a map", format_path(path)));
+  }
+  if (map.has_merge) {
+    throw EditError(
+        EditErrorCode::read_only,
+        fmt::format("{} merges another map (<<); it is read-only in the panel", format_path(path)));
+  }
+  const auto i = map.find(key);
+  if (!i) throw EditError(EditErrorCode::path_not_found, fmt::format("{} does not exist", format_path(full)));
+  if (key == new_key) return;
+  if (map.find(new_key)) {
+    YamlPath taken = path;
+    taken.emplace_back(std::string(new_key));
+    throw EditError(EditErrorCode::key_exists, fmt::format("{} already exists", format_path(taken)));
+  }
+  const SpanNode& old = *map.entries[*i].first;
+  if (old.kind != SpanNode::Kind::scalar || old.quote == SpanNode::Quote::literal ||
+      old.quote == SpanNode::Quote::folded) {
+    throw EditError(EditErrorCode::unsupported_layout,
+                    fmt::format("{}: the key is not a plain or quoted text; edit it by hand",
+                                format_path(full)));
+  }
+  TextReplacement r{old.start, old.end - old.start, scalar_in_style(new_key, old.quote, map.flow || old.in_flow)};
+  YamlValue intended = expected_;
+  for (auto& [k, v] : locate(intended, path).entries) {
+    if (k == key) {
+      k = std::string(new_key);
+      break;
+    }
+  }
   commit(std::move(r), std::move(intended));
 }
 

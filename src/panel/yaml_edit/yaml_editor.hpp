@@ -87,6 +87,10 @@ class YamlEditor {
   // was moved here (a step into a branch that does not exist yet), kept as in insert_item.
   void set_key(const YamlPath& path, std::string_view key, const YamlValue& value,
                const std::vector<YamlPath>& like = {}, const ItemText* moved = nullptr);
+  // Renames the key `key` of the map at `path` to `new_key`: only the key's own text changes
+  // (quoted as it was when it can be); its value, comments and place stay. Refuses a new key
+  // the map already has (key_exists), a merged map and a key that is not a plain scalar.
+  void rename_key(const YamlPath& path, std::string_view key, std::string_view new_key);
 
  private:
   // The node at `path`; refuses a path through an alias, an anchored node or a merge key.
