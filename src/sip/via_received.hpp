@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,18 @@ namespace callplan::sip {
 // says what it should (nothing to rewrite). Precondition: `request` was parsed and accepted.
 std::string stamp_received(const Message& request, std::string_view source_address,
                            std::uint16_t source_port);
+
+// The same stamp written before parsing, so a server parses each request once (issue 18: the
+// stamp used to cost a copy and a second parse of every request). Finds the top Via in the
+// raw `bytes` as parse_message would, writes the stamped request into `out` (its capacity
+// reused) and returns the stamped Via value's place in `out`. nullopt when `bytes` is a
+// response, when nothing needs writing, or when the scan cannot tell where the top Via is
+// (odd framing, a Via that does not parse): parse `bytes` as they came then, and stamp the
+// parsed request. A caller must check that the parser found its top Via at the returned
+// place (top_via.text has its data() and size()) before relying on the stamp.
+std::optional<std::string_view> stamp_received_unparsed(std::string_view bytes,
+                                                        std::string_view source_address,
+                                                        std::uint16_t source_port,
+                                                        std::string& out);
 
 }  // namespace callplan::sip

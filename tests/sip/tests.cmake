@@ -30,11 +30,12 @@ function(callplan_sip_layer_tests layer)
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 endfunction()
 
-callplan_sip_layer_tests(transport limits_test.cpp peer_test.cpp tcp_transport_test.cpp
-                         timer_driver_test.cpp timer_queue_test.cpp udp_transport_test.cpp)
+callplan_sip_layer_tests(transport datagram_batch_test.cpp limits_test.cpp peer_test.cpp
+                         tcp_transport_test.cpp timer_driver_test.cpp timer_queue_test.cpp
+                         udp_transport_test.cpp)
 callplan_sip_layer_tests(transaction cancel_test.cpp client_invite_test.cpp
-                         client_non_invite_test.cpp matching_test.cpp reentrancy_test.cpp
-                         server_invite_test.cpp server_non_invite_test.cpp
+                         client_non_invite_test.cpp matching_test.cpp own_request_test.cpp
+                         reentrancy_test.cpp server_invite_test.cpp server_non_invite_test.cpp
                          stateless_refusal_test.cpp)
 callplan_sip_layer_tests(registrar contact_match_test.cpp credentials_test.cpp
                          digest_auth_test.cpp digest_policy_test.cpp location_test.cpp

@@ -1,7 +1,9 @@
 // received/rport written into the top Via of a received request (RFC 3261 18.2.1, RFC 3581).
 #include "sip/via_received.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -35,6 +37,18 @@ Stamped stamp(const std::string& text, std::string_view address, std::uint16_t p
   if (!out.bytes.empty()) {
     const ParseResult again = parse_message(out.bytes, out.message);
     EXPECT_TRUE(again.ok()) << describe(again, out.bytes);
+  }
+  // Stamping before the parse (what the server does) gives the same bytes, and says where
+  // the parser will find the stamped top Via.
+  std::string unparsed = "left from the last request";
+  const std::optional<std::string_view> via =
+      stamp_received_unparsed(text, address, port, unparsed);
+  EXPECT_EQ(via.has_value(), !out.bytes.empty());
+  if (via) {
+    EXPECT_EQ(unparsed, out.bytes);
+    EXPECT_EQ(via->data() - unparsed.data(),
+              out.message.top_via.text.data() - out.bytes.data());
+    EXPECT_EQ(*via, out.message.top_via.text);
   }
   return out;
 }
@@ -100,6 +114,44 @@ TEST(ViaReceived, ResponsesBuiltFromTheStampedRequestCarryIt) {
                           "received=203.0.113.7;rport=41234\r\n"),
             std::string::npos)
       << response;
+}
+
+TEST(ViaReceived, BeforeTheParseTheTopViaIsFoundWhereverItIs) {
+  // Not the first header, compact form, lower case, several values in one header.
+  const std::string text =
+      "INVITE sip:b@127.0.0.1 SIP/2.0\r\nMax-Forwards: 70\r\nSubject: x:\r\n y\r\n"
+      "v: SIP/2.0/UDP 192.168.1.20:5060;rport;branch=z9hG4bKb1 , SIP/2.0/UDP 192.0.2.1;"
+      "branch=z9hG4bKfar\r\nVIA: SIP/2.0/UDP 192.0.2.2;branch=z9hG4bKfarther\r\n"
+      "From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c2\r\nCSeq: 1 INVITE\r\n"
+      "Content-Length: 0\r\n\r\n";
+  std::string out;
+  const auto via = stamp_received_unparsed(text, "203.0.113.7", 41234, out);
+  ASSERT_TRUE(via.has_value());
+  EXPECT_EQ(*via,
+            "SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bKb1;received=203.0.113.7;rport=41234");
+  Message parsed;
+  ASSERT_TRUE(parse_message(out, parsed).ok());
+  EXPECT_EQ(parsed.top_via.text.data(), via->data());
+  EXPECT_EQ(parsed.via_count, 3u);
+}
+
+TEST(ViaReceived, BeforeTheParseResponsesAndFoldedViasAreLeftToTheParse) {
+  std::string out;
+  // A response is never stamped.
+  EXPECT_FALSE(stamp_received_unparsed(
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.5;branch=z9hG4bKc1;rport\r\n"
+      "Content-Length: 0\r\n\r\n", "203.0.113.7", 5060, out));
+  // A folded Via: the server parses first and stamps the parsed request, as before.
+  const std::string folded = request("SIP/2.0/UDP 10.0.0.5:5060;\r\n branch=z9hG4bKc2;rport");
+  EXPECT_FALSE(stamp_received_unparsed(folded, "203.0.113.7", 5060, out));
+  Message parsed;
+  ASSERT_TRUE(parse_message(folded, parsed).ok());
+  EXPECT_FALSE(stamp_received(parsed, "203.0.113.7", 5060).empty());
+  // No Via at all, or no end of the headers.
+  EXPECT_FALSE(stamp_received_unparsed("OPTIONS sip:h SIP/2.0\r\nCall-ID: x\r\n\r\n",
+                                       "203.0.113.7", 5060, out));
+  EXPECT_FALSE(stamp_received_unparsed("OPTIONS sip:h SIP/2.0\r\nVia: SIP/2.0/UDP h",
+                                       "203.0.113.7", 5060, out));
 }
 
 }  // namespace

@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <iterator>
+#include <string_view>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -23,6 +26,27 @@ std::string utc_text(CallRecord::Clock::time_point t) {
                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
+// A JSON string as nlohmann's dump(-1, ' ', false, replace) writes it. Printable ASCII, what
+// every field of an ordinary call holds, is escaped here; text with control characters or
+// other bytes (invalid UTF-8 from the wire is replaced) is left to nlohmann, whose rules stay
+// the one reference.
+void append_json_string(std::string& out, std::string_view value) {
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (!plain) {
+    out += nlohmann::json(std::string(value))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  for (const char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
 }  // namespace
 
 std::int64_t CallRecord::duration_s() const {
@@ -31,23 +55,44 @@ std::int64_t CallRecord::duration_s() const {
 }
 
 std::string CallRecord::json() const {
-  nlohmann::ordered_json j;
-  j["start"] = utc_text(start);
-  j["answer"] = answer ? nlohmann::ordered_json(utc_text(*answer)) : nlohmann::ordered_json();
-  j["end"] = utc_text(end);
-  j["company"] = company;
-  j["caller"] = caller;
-  j["caller_device"] = caller_device;
-  j["dialled"] = dialled;
-  j["disposition"] = disposition;
-  j["answered_by"] = answered_by;
-  j["answered_device"] = answered_device;
-  j["status"] = status;
-  j["ended_by"] = ended_by;
-  j["duration"] = duration_s();
-  j["call_id"] = call_id;
-  // Text from the wire may hold invalid UTF-8: replace it rather than throw.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Written field by field (the record writer formats every call: an nlohmann object per
+  // record cost allocations per field; issue 18). The same text as nlohmann's compact dump
+  // of the fields in this order; strings that are not plain ASCII go through nlohmann.
+  std::string out;
+  out.reserve(384);
+  auto field = [&out](std::string_view name) {
+    out += out.empty() ? '{' : ',';
+    out += '"';
+    out += name;
+    out += "\":";
+  };
+  auto text = [&](std::string_view name, std::string_view value) {
+    field(name);
+    append_json_string(out, value);
+  };
+  text("start", utc_text(start));
+  field("answer");
+  if (answer) {
+    append_json_string(out, utc_text(*answer));
+  } else {
+    out += "null";
+  }
+  text("end", utc_text(end));
+  text("company", company);
+  text("caller", caller);
+  text("caller_device", caller_device);
+  text("dialled", dialled);
+  text("disposition", disposition);
+  text("answered_by", answered_by);
+  text("answered_device", answered_device);
+  field("status");
+  fmt::format_to(std::back_inserter(out), "{}", status);
+  text("ended_by", ended_by);
+  field("duration");
+  fmt::format_to(std::back_inserter(out), "{}", duration_s());
+  text("call_id", call_id);
+  out += '}';
+  return out;
 }
 
 std::string CallRecord::log_line() const {

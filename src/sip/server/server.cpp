@@ -383,7 +383,7 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   timers.set_now(TimerQueue::Clock::now());
   ParseOptions parse_options;
   parse_options.framing = from.protocol == Protocol::tcp ? Framing::stream : Framing::datagram;
-  ParseResult result = parse_message(bytes, message, parse_options);
+  ParseResult result = parse_stamped(from, bytes, parse_options);
   // The budget is for requests (and what does not parse): responses only matter when they
   // answer one of our own client transactions, and phones answering our forks all share
   // one address behind a NAT or on loopback.
@@ -401,10 +401,7 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
   switch (result.verdict) {
     case Verdict::accept:
       if (options.metrics && message.is_request) options.metrics->request(message.method);
-      if (message.is_request) {
-        stamp(from, bytes, parse_options);
-        if (answer_ping(from)) break;
-      }
+      if (message.is_request && answer_ping(from)) break;
       layer.receive(message, from);
       break;
     case Verdict::reject:
@@ -428,6 +425,26 @@ void Server::Impl::receive(const Peer& from, std::string_view bytes) {
 // RFC 3261 18.2.1 and RFC 3581: the top Via says where the request really came from before
 // anything answers or forwards it, so every response (ours and the ones relayed back through
 // us) and the next hops see the phone's public address and port, not the private one it wrote.
+// The stamp is written into the raw request before the one parse (issue 18: stamping after
+// the parse cost a copy and a second parse of every request). The parser must then find the
+// top Via where the scan stamped it; should it not (a message framed oddly), the request is
+// parsed as it came and stamped after, as before.
+ParseResult Server::Impl::parse_stamped(const Peer& from, std::string_view bytes,
+                                        const ParseOptions& parse_options) {
+  if (!bytes.starts_with("SIP/")) {  // responses are not stamped
+    const std::string address = from.address.to_string();
+    if (const auto via = stamp_received_unparsed(bytes, address, from.port, stamped_request)) {
+      ParseResult result = parse_message(stamped_request, message, parse_options);
+      if (result.ok() && message.is_request && message.top_via.text.data() == via->data() &&
+          message.top_via.text.size() == via->size())
+        return result;
+    }
+  }
+  ParseResult result = parse_message(bytes, message, parse_options);
+  if (result.ok() && message.is_request) stamp(from, bytes, parse_options);
+  return result;
+}
+
 void Server::Impl::stamp(const Peer& from, std::string_view bytes,
                          const ParseOptions& parse_options) {
   std::string stamped = stamp_received(message, from.address.to_string(), from.port);

@@ -58,6 +58,9 @@ struct Server::Impl final : TransactionUser {
 
   // server.cpp
   void receive(const Peer& from, std::string_view bytes);
+  // Parses `bytes` into `message`, a request with its top Via stamped (received, rport).
+  ParseResult parse_stamped(const Peer& from, std::string_view bytes,
+                            const ParseOptions& parse_options);
   // Writes received/rport into the top Via of the request in `message` (via_received.hpp).
   void stamp(const Peer& from, std::string_view bytes, const ParseOptions& parse_options);
   std::vector<std::string> tenant_files() const;  // the files, then --tenants DIR's
@@ -132,7 +135,9 @@ struct Server::Impl final : TransactionUser {
   ServerOptions options;
   ServerLog log;
   SecurityLog security_log;
-  asio::io_context io;
+  // Run by one thread (other threads only post to it, which stays safe): handlers the loop
+  // posts for itself then skip the scheduler's lock and the wake-up of other threads.
+  asio::io_context io{ASIO_CONCURRENCY_HINT_1};
   TimerQueue timers;
   Transport transport;
   TimerDriver driver;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sip/transaction/layer_state.hpp"
+#include "sip/transaction/own_request.hpp"
 #include "sip/transaction/transaction_keys.hpp"
 #include "sip/writer.hpp"
 
@@ -109,10 +110,19 @@ void TransactionLayer::Impl::cancel(ClientId id) {
 void TransactionLayer::Impl::send_cancel(ClientId id, ClientTransaction& txn) {
   if (txn.cancel_sent) return;
   txn.cancel_sent = true;
-  Message& request = scratch_message;
-  if (!parse_message(txn.request, request).ok()) return;  // our own bytes: cannot happen
-  std::string cancel = build_cancel(request);
-  const std::string branch(request.top_via.branch);
+  std::string cancel;
+  std::string branch;
+  OwnRequest own;
+  Via via;
+  if (read_own_request(txn.request, own) && parse_via(own.top_via, via) == ViaError::none) {
+    cancel = own_cancel(own);  // read off our own bytes (own_request.hpp)
+    branch.assign(via.branch);
+  } else {
+    Message& request = scratch_message;
+    if (!parse_message(txn.request, request).ok()) return;  // our own bytes: cannot happen
+    cancel = build_cancel(request);
+    branch.assign(request.top_via.branch);
+  }
   const Peer to = txn.to;
   // 9.1: without a final response 64*T1 after the CANCEL, the INVITE transaction is given up.
   // Timer C is done: the CANCEL is already on its way.
@@ -129,6 +139,10 @@ std::string TransactionLayer::Impl::build_ack(const ClientTransaction& txn,
                                               const Message& response) {
   // 17.1.1.3: the Request-URI, top Via, From, Call-ID and Route of the INVITE, the To of the
   // response (with its tag), the INVITE's CSeq number with method ACK.
+  const Header* response_to = response.find(HeaderId::to);
+  OwnRequest own;
+  if (read_own_request(txn.request, own))
+    return own_ack(own, response_to ? response_to->value : std::string_view{});
   Message& invite = scratch_message;
   if (!parse_message(txn.request, invite).ok()) return {};
   std::string out;

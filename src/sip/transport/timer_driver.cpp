@@ -20,13 +20,21 @@ void TimerDriver::stop() {
   timer_.cancel();
 }
 
+TimerQueue::TimePoint TimerDriver::wake_up_for(TimerQueue::TimePoint deadline) {
+  const auto since_epoch = deadline.time_since_epoch();
+  const auto slots = (since_epoch + kGrid - TimerQueue::Clock::duration{1}) / kGrid;
+  return TimerQueue::TimePoint(slots * kGrid);
+}
+
 void TimerDriver::rearm() {
   if (stopped_) return;
   const std::optional<TimerQueue::TimePoint> next = queue_.next_deadline();
-  // Nothing pending, or the armed wait comes first anyway: leave the asio timer alone.
-  if (!next || (armed_ && *armed_ <= *next)) return;
-  armed_ = next;
-  timer_.expires_at(*next);  // cancels the previous wait (its handler sees operation_aborted)
+  if (!next) return;
+  const TimerQueue::TimePoint wake = wake_up_for(*next);
+  // The armed wait comes first anyway: leave the asio timer alone.
+  if (armed_ && *armed_ <= wake) return;
+  armed_ = wake;
+  timer_.expires_at(wake);  // cancels the previous wait (its handler sees operation_aborted)
   timer_.async_wait([alive = std::weak_ptr<TimerDriver*>(alive_)](std::error_code ec) {
     if (ec) return;
     if (auto driver = alive.lock()) (*driver)->on_fire();

@@ -40,6 +40,9 @@ void Core::listen(const Peer& where) {
 
 void Core::close() {
   if (closed) return;
+  // Datagrams already sent (queued for the end of the turn) still leave: a response given
+  // just before the stop must not be lost with the socket.
+  flush_udp();
   closed = true;
   std::error_code ignored;
   for (auto& socket : udp) socket->socket.close(ignored);

@@ -14,6 +14,9 @@
 //
 // Thread safety: single-threaded; every function runs on the io_context's thread.
 //
+// Batching (issue 18): a UDP socket reads up to 32 queued datagrams with one recvmmsg and
+// sends the datagrams their handling produced with one sendmmsg (datagram_batch.hpp): on a
+// loaded server the kernel's cost per system call is most of the CPU per message.
 // Receiving: `bytes` is valid only during the receiver call (copy what you keep). The
 // receiver may call send() and close(), but not on_receive(). A receiver that throws is
 // logged and the socket goes on serving. UDP datagrams made only of CR/LF (NAT keep-alives)
@@ -30,7 +33,8 @@
 // net.core.rmem_max / wmem_max; socket_buffers() says what it gave): bursts of a few thousand
 // datagrams must not overflow the 208 KiB default.
 // Files: transport.cpp (this class), udp_transport.cpp, tcp_transport.cpp, transport_core.hpp
-// (their shared inside; pending handlers keep it alive after the Transport is destroyed).
+// (their shared inside; pending handlers keep it alive after the Transport is destroyed),
+// datagram_batch.hpp (the datagrams of one turn).
 #pragma once
 
 #include <chrono>
@@ -101,7 +105,9 @@ class Transport final : public Sender {
   // Where the transport's log lines go (one call per event); stderr without a sink.
   void on_log(LogSink sink);
 
-  // UDP: sent from the listening socket of the peer's address family. TCP: on
+  // UDP: sent from the listening socket of the peer's address family, at the end of the
+  // current turn of the event loop (with the other datagrams of the turn, in one sendmmsg;
+  // per destination in the order given), or at the latest when close() runs. TCP: on
   // `to.connection` when it is open, else on an open connection to the same address:port,
   // else on a new connection (bytes are queued until it connects; dropped if it fails).
   void send(const Peer& to, std::string_view bytes) override;

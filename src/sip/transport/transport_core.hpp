@@ -26,6 +26,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "sip/framing.hpp"
+#include "sip/transport/datagram_batch.hpp"
 #include "sip/transport/peer.hpp"
 #include "sip/transport/transport.hpp"
 
@@ -33,15 +34,30 @@ namespace callplan::sip::detail {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// A listening UDP socket. Reading: one recvmmsg(2) per turn takes up to kReceiveBatch
+// datagrams into `slots`; sending: what a turn produces gathers in `outbox` and leaves with
+// one sendmmsg(2) at the end of the turn (udp_transport.cpp says when).
 struct UdpSocket {
-  UdpSocket(asio::io_context& io, std::size_t buffer_size) : socket(io), buffer(buffer_size) {}
+  static constexpr std::size_t kReceiveBatch = 32;
+
+  // `slot_size`: one byte more than the largest message we accept, so a datagram that is too
+  // big shows as "filled the slot" even when the kernel truncated it. The slots are one block
+  // left uninitialised: the kernel touches only the pages datagrams fill, so 32 slots of
+  // 64 KiB cost a few pages of memory, not 2 MiB.
+  UdpSocket(asio::io_context& io, std::size_t slot_bytes)
+      : socket(io), slot_size(slot_bytes),
+        slots(std::make_unique_for_overwrite<char[]>(kReceiveBatch * slot_bytes)) {}
   asio::ip::udp::socket socket;
   Peer local;
   SocketBuffers buffers;  // what the kernel granted
-  // One byte more than the largest message we accept, so a datagram that is too big shows as
-  // "filled the buffer" even when the kernel truncated it.
-  std::vector<char> buffer;
-  asio::ip::udp::endpoint from;
+
+  std::size_t slot_size;
+  std::unique_ptr<char[]> slots;  // kReceiveBatch slots of slot_size bytes
+  std::array<asio::ip::udp::endpoint, kReceiveBatch> from{};
+  std::array<iovec, kReceiveBatch> pieces{};
+  std::array<mmsghdr, kReceiveBatch> headers{};
+
+  DatagramBatch outbox;
 };
 
 struct TcpAcceptor {
@@ -119,8 +135,18 @@ class Core : public std::enable_shared_from_this<Core> {
 
   // udp_transport.cpp
   void listen_udp(const Peer& where);
+  // Waits until the socket is readable, then read_udp().
   void receive_udp(UdpSocket* socket);
+  // One turn: one recvmmsg, each datagram to the receiver, then flush_udp().
+  void read_udp(UdpSocket* socket);
+  // Queues the datagram on the socket of the destination's family; it leaves at the end of
+  // the current UDP turn, or (sent from anywhere else: a timer, a TCP frame) in a flush
+  // posted to the io_context, so a burst of sends still takes one system call.
   void send_udp(const Peer& to, std::string_view bytes);
+  // Every queued datagram of every UDP socket, now (failures logged as "send").
+  void flush_udp();
+  bool in_udp_turn = false;   // read_udp() is delivering: its end flushes
+  bool flush_posted = false;  // a flush_udp() is waiting on the io_context
 
   // tcp_transport.cpp
   void listen_tcp(const Peer& where);

@@ -65,6 +65,45 @@ TEST(CallRecord, TextFromTheWireThatIsNotUtf8DoesNotBreakTheLine) {
   EXPECT_NE(j["caller"].get<std::string>().find("\"quoted\"\n"), std::string::npos);
 }
 
+// The line is written field by field; it must stay what nlohmann's compact dump of the same
+// fields in the same order gives (what the records were before, and what readers parse).
+TEST(CallRecord, IsTheSameTextAsNlohmannsDumpOfItsFields) {
+  auto reference = [](const CallRecord& r) {
+    auto utc = [](CallRecord::Clock::time_point t) {
+      CallRecord at;
+      at.start = t;
+      return nlohmann::json::parse(at.json())["start"].get<std::string>();
+    };
+    nlohmann::ordered_json j;
+    j["start"] = utc(r.start);
+    j["answer"] = r.answer ? nlohmann::ordered_json(utc(*r.answer)) : nlohmann::ordered_json();
+    j["end"] = utc(r.end);
+    j["company"] = r.company;
+    j["caller"] = r.caller;
+    j["caller_device"] = r.caller_device;
+    j["dialled"] = r.dialled;
+    j["disposition"] = r.disposition;
+    j["answered_by"] = r.answered_by;
+    j["answered_device"] = r.answered_device;
+    j["status"] = r.status;
+    j["ended_by"] = r.ended_by;
+    j["duration"] = r.duration_s();
+    j["call_id"] = r.call_id;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  CallRecord plain = answered_call();
+  EXPECT_EQ(plain.json(), reference(plain));
+  CallRecord unanswered = answered_call();
+  unanswered.answer.reset();
+  unanswered.status = 487;
+  EXPECT_EQ(unanswered.json(), reference(unanswered));
+  CallRecord odd = answered_call();
+  odd.caller = std::string("\xff\xfe\"quoted\"\n\t\x7f", 13);
+  odd.call_id = "back\\slash \"and\" quotes/é";
+  odd.dialled = "";
+  EXPECT_EQ(odd.json(), reference(odd));
+}
+
 TEST(CallRecordFile, AppendsEveryRecordBeforeItCloses) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("callplan-cdr-test-" + std::to_string(::getpid()) + ".jsonl");

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <vector>
+
 #include "loopback.hpp"
 
 namespace callplan::sip {
@@ -118,6 +121,39 @@ TEST(TimerDriver, DestroyedDriverLeavesNoDanglingHandler) {
   }
   testing::run_for(io, 30ms);  // the aborted wait runs here and must touch nothing
   EXPECT_FALSE(fired);
+}
+
+TEST(TimerDriver, WakesOnAGridAtOrAfterTheDeadline) {
+  using Clock = TimerQueue::Clock;
+  for (const std::chrono::nanoseconds offset : {0ns, 1ns, 3000000ns, 9999999ns, 10000000ns}) {
+    const TimerQueue::TimePoint deadline(std::chrono::hours(1000) + offset);
+    const TimerQueue::TimePoint wake = TimerDriver::wake_up_for(deadline);
+    EXPECT_GE(wake, deadline);
+    EXPECT_LT(wake - deadline, TimerDriver::kGrid);
+    EXPECT_EQ(wake.time_since_epoch() % TimerDriver::kGrid, Clock::duration::zero());
+  }
+}
+
+// Timers ending within one grid slot cost one wake-up: they fire from one run_due (which sets
+// the queue's clock once), in their order. Without the grid each would wake the loop itself.
+TEST(TimerDriver, TimersDueInOneSlotFireInOneWakeUp) {
+  asio::io_context io;
+  TimerQueue timers;
+  TimerDriver driver(io, timers);
+  std::vector<int> order;
+  std::set<TimerQueue::TimePoint> wake_ups;  // the queue's clock as each timer fired
+  driver.sync_clock();
+  // Started at one instant, due 1 ms apart over 5 ms: one grid slot, or two adjacent ones.
+  for (int i = 0; i < 5; ++i) {
+    timers.start(std::chrono::milliseconds(20 + i), [&, i] {
+      order.push_back(i);
+      wake_ups.insert(timers.now());
+    });
+  }
+  driver.rearm();
+  ASSERT_TRUE(run_until(io, [&] { return order.size() == 5; }));
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_LE(wake_ups.size(), 2u);
 }
 
 }  // namespace

@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <array>
+#include <map>
+#include <utility>
+
+#include <asio/post.hpp>
+
 #include "loopback.hpp"
 #include "sip/transport/transport.hpp"
 #include "support/captured_stderr.hpp"
@@ -203,6 +209,74 @@ TEST(UdpTransport, ReceiverThatThrowsDoesNotStopTheSocket) {
   client.send("bad", endpoint_of(transport.listening().at(0)));
   client.send("good", endpoint_of(transport.listening().at(0)));
   EXPECT_TRUE(run_until(io, [&] { return received.size() == 2; }));
+}
+
+// More datagrams than one turn reads (32): every one reaches the receiver in the order each
+// source sent them, and the replies the receiver sends from inside its call (gathered and
+// sent together at the end of each turn) reach each client in the order they were sent.
+TEST(UdpTransport, ABurstIsDeliveredInOrderAndTheRepliesLeaveInOrder) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  std::map<std::uint16_t, std::vector<std::string>> received;
+  transport.on_receive([&](const Peer& from, std::string_view bytes) {
+    received[from.port].emplace_back(bytes);
+    transport.send(from, std::string(bytes) + " a");
+    transport.send(from, std::string(bytes) + " b");
+  });
+  UdpClient one(io, asio::ip::make_address("127.0.0.1"));
+  UdpClient two(io, asio::ip::make_address("127.0.0.1"));
+  const auto server = endpoint_of(transport.listening().at(0));
+  constexpr int kEach = 50;
+  for (int i = 0; i < kEach; ++i) {  // all queued before the transport reads any
+    one.send("one " + std::to_string(i), server);
+    two.send("two " + std::to_string(i), server);
+  }
+  ASSERT_TRUE(run_until(io, [&] {
+    return one.received.size() == 2 * kEach && two.received.size() == 2 * kEach;
+  }));
+  for (auto [client, name] : {std::pair{&one, "one"}, std::pair{&two, "two"}}) {
+    const auto& in = received[client->port()];
+    ASSERT_EQ(in.size(), std::size_t{kEach});
+    for (int i = 0; i < kEach; ++i) {
+      const std::string sent = std::string(name) + " " + std::to_string(i);
+      EXPECT_EQ(in[i], sent);
+      EXPECT_EQ(client->received[2 * i], sent + " a");
+      EXPECT_EQ(client->received[2 * i + 1], sent + " b");
+    }
+  }
+}
+
+// A datagram sent outside a receive turn (a timer, a TCP frame, here a posted handler) waits
+// for a flush posted to the io_context; many such sends leave in their order.
+TEST(UdpTransport, SendsOutsideATurnLeaveInOrder) {
+  asio::io_context io;
+  Transport transport(io);
+  transport.listen(*parse_peer("udp:127.0.0.1:0"));
+  UdpClient client(io, asio::ip::make_address("127.0.0.1"));
+  const Peer to{Protocol::udp, asio::ip::make_address("127.0.0.1"), client.port()};
+  asio::post(io, [&] {
+    for (int i = 0; i < 40; ++i) transport.send(to, std::to_string(i));
+  });
+  ASSERT_TRUE(run_until(io, [&] { return client.received.size() == 40; }));
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(client.received[i], std::to_string(i));
+}
+
+// close() sends what was already given to send(): the last response before a stop leaves.
+TEST(UdpTransport, CloseSendsWhatWasQueued) {
+  asio::io_context io;
+  asio::ip::udp::socket phone(io, {asio::ip::make_address("127.0.0.1"), 0});
+  {
+    Transport transport(io);
+    transport.listen(*parse_peer("udp:127.0.0.1:0"));
+    transport.send({Protocol::udp, asio::ip::make_address("127.0.0.1"),
+                    phone.local_endpoint().port()},
+                   "last words");
+    transport.close();  // the io_context never ran: no flush was posted and run
+  }
+  std::array<char, 64> buffer{};
+  ASSERT_GT(phone.available(), 0u);
+  EXPECT_EQ(std::string(buffer.data(), phone.receive(asio::buffer(buffer))), "last words");
 }
 
 }  // namespace
