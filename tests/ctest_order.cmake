@@ -10,7 +10,7 @@ set(_callplan_test_costs
   package.deb 114
   python.cli_agreement_generated 106
   provision.endpoint 95
-  panel_browser 81
+  panel_browser 133
   cluster_e2e 69
   graph.cli 57
   plantest.simulate_cli 46
