@@ -2,43 +2,23 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sys/stat.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "cluster/private_file.hpp"
 
 namespace callplan::cluster {
 
 std::optional<std::string> read_cluster_secret(const std::filesystem::path& file,
                                                std::string& error) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    error = fmt::format("{}: cannot read it: {}", file.string(), std::strerror(errno));
-    return std::nullopt;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    error = fmt::format("{}: not a regular file", file.string());
-    return std::nullopt;
-  }
-  // Like ssh with its keys: a secret every local user can read is no secret.
-  if ((st.st_mode & S_IROTH) != 0) {
-    error = fmt::format("{}: readable by every user of this machine (mode {:o}); `chmod o-r` it "
-                        "(the secret signs every node's dialogs)",
-                        file.string(), st.st_mode & 07777);
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    error = fmt::format("{}: cannot read it: {}", file.string(), std::strerror(errno));
-    return std::nullopt;
-  }
+  auto read = read_private_file(
+      file, {.holds = "the secret signs every node's dialogs", .max_bytes = 0, .too_big = ""},
+      error);
+  if (!read) return std::nullopt;
+  std::string secret = std::move(*read);
   if (secret.size() < kMinSecretBytes) {
     error = fmt::format("{}: {} byte(s); a cluster secret has at least {} (make one with "
                         "`head -c 32 /dev/urandom > {}` and copy it to every node)",

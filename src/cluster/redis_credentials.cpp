@@ -1,15 +1,12 @@
 #include "cluster/redis_credentials.hpp"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "cluster/private_file.hpp"
 
 namespace callplan::cluster {
 namespace {
@@ -21,32 +18,12 @@ constexpr std::size_t kMaxFileBytes = 4096;
 
 std::optional<RedisCredentials> read_redis_credentials(const std::filesystem::path& file,
                                                        std::string& error) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    error = fmt::format("{}: cannot read it: {}", file.string(), std::strerror(errno));
-    return std::nullopt;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    error = fmt::format("{}: not a regular file", file.string());
-    return std::nullopt;
-  }
-  if ((st.st_mode & S_IROTH) != 0) {
-    error = fmt::format("{}: readable by every user of this machine (mode {:o}); `chmod o-r` it "
-                        "(it holds the password of Redis)",
-                        file.string(), st.st_mode & 07777);
-    return std::nullopt;
-  }
-  if (static_cast<std::size_t>(st.st_size) > kMaxFileBytes) {
-    error = fmt::format("{}: {} bytes; a password file has one or two short lines", file.string(),
-                        st.st_size);
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    error = fmt::format("{}: cannot read it: {}", file.string(), std::strerror(errno));
-    return std::nullopt;
-  }
+  auto read = read_private_file(
+      file, {.holds = "it holds the password of Redis", .max_bytes = kMaxFileBytes,
+             .too_big = "a password file has one or two short lines"},
+      error);
+  if (!read) return std::nullopt;
+  std::string text = std::move(*read);
   if (text.ends_with('\n')) text.pop_back();
   if (text.ends_with('\r')) text.pop_back();
   std::vector<std::string> lines;
