@@ -42,6 +42,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "sip"))
@@ -215,27 +216,12 @@ def two_nodes(lab: Lab, args: argparse.Namespace, phones: list[tuple[str, str]],
                   f"them with {b_cpu:.3f} s of CPU ({applied[-1]:.1f} us per change)", flush=True)
         out["b_cpu_us_per_applied_change"] = round(statistics.median(applied), 1)
         out["b_cpu_us_per_applied_change_rounds"] = [round(x, 1) for x in applied]
-        sums = []
-        for n in range(args.rounds):
-            results: dict[str, dict[str, object]] = {}
-
-            def load(name: str, server: Server, p: int, part: list[tuple[str, str]]) -> None:
-                results[name] = register_load(server, f"{name}-both-register", p + 2, p, p + 3,
-                                              args.register_rate, args.seconds, lab.workdir, part)
-            threads = [threading.Thread(target=load, args=("a", a, base, phones[:half])),
-                       threading.Thread(target=load, args=("b", b, base + 10, phones[half:]))]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            total = sum(float(r["sustained_per_s"]) for r in results.values())
-            sums.append(total)
-            for name, r in results.items():
-                r.update(part="two nodes", node=name, kind="register", round=n + 1)
-                log.append(r)
-            print(f"  round {n + 1} A + B    register {total:8.1f}/s sustained together "
-                  f"(A {results['a']['sustained_per_s']}, B {results['b']['sustained_per_s']})",
-                  flush=True)
+        sums = together(
+            "register", args.rounds, log,
+            lambda: register_load(a, "a-both-register", base + 2, base, base + 3,
+                                  args.register_rate, args.seconds, lab.workdir, phones[:half]),
+            lambda: register_load(b, "b-both-register", base + 12, base + 10, base + 13,
+                                  args.register_rate, args.seconds, lab.workdir, phones[half:]))
         out["register_together_per_s"] = round(statistics.median(sums), 1)
         out["register_together_rounds"] = sums
     finally:
@@ -246,32 +232,44 @@ def two_nodes(lab: Lab, args: argparse.Namespace, phones: list[tuple[str, str]],
     try:
         register_device(base, base + 3, "bench-one", "Bench-one-pass")
         register_device(base + 10, base + 13, "bench-two", "Bench-two-pass")
-        sums = []
-        for n in range(args.rounds):
-            results = {}
-
-            def calls(name: str, server: Server, p: int, plan: str) -> None:
-                results[name] = call_load(server, ports_of(p), plan, args.call_rate, args.seconds,
-                                          lab.workdir)
-            threads = [threading.Thread(target=calls, args=("a", a, base, "one")),
-                       threading.Thread(target=calls, args=("b", b, base + 10, "one-b"))]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            total = sum(float(r["sustained_per_s"]) for r in results.values())
-            sums.append(total)
-            for name, r in results.items():
-                r.update(part="two nodes", node=name, kind="calls", round=n + 1)
-                log.append(r)
-            print(f"  round {n + 1} A + B    calls    {total:8.1f}/s sustained together "
-                  f"(A {results['a']['sustained_per_s']}, B {results['b']['sustained_per_s']})",
-                  flush=True)
+        sums = together(
+            "calls", args.rounds, log,
+            lambda: call_load(a, ports_of(base), "one", args.call_rate, args.seconds, lab.workdir),
+            lambda: call_load(b, ports_of(base + 10), "one-b", args.call_rate, args.seconds,
+                              lab.workdir))
         out["calls_together_per_s"] = round(statistics.median(sums), 1)
         out["calls_together_rounds"] = sums
     finally:
         lab.stop_nodes()
     return out
+
+
+def together(kind: str, rounds: int, log: list[dict[str, object]],
+             load_a: Callable[[], dict[str, object]],
+             load_b: Callable[[], dict[str, object]]) -> list[float]:
+    """Runs the two nodes' loads at once, `rounds` times; the sum of their sustained rates
+    per round. Each node's result goes to `log`."""
+    sums: list[float] = []
+    for n in range(rounds):
+        results: dict[str, dict[str, object]] = {}
+
+        def run_one(name: str, load: Callable[[], dict[str, object]]) -> None:
+            results[name] = load()
+        threads = [threading.Thread(target=run_one, args=("a", load_a)),
+                   threading.Thread(target=run_one, args=("b", load_b))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        total = sum(float(r["sustained_per_s"]) for r in results.values())
+        sums.append(total)
+        for name, r in results.items():
+            r.update(part="two nodes", node=name, kind=kind, round=n + 1)
+            log.append(r)
+        print(f"  round {n + 1} A + B    {kind:8} {total:8.1f}/s sustained together "
+              f"(A {results['a']['sustained_per_s']}, B {results['b']['sustained_per_s']})",
+              flush=True)
+    return sums
 
 
 def redis_bytes_per_binding(lab: Lab) -> dict[str, object]:
