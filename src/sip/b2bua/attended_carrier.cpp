@@ -65,14 +65,7 @@ void OwnMedia::attended_to_carrier(const LegPtr& leg, ReplacedCall replaced) {
   j->done = std::move(replaced.joined);
   j->leg = leg;
   const Handover& h = j->handover;
-  j->carrier = std::make_shared<DialogPath>(DialogPath{.call_id = h.call_id,
-                                                       .from = h.as_phone,
-                                                       .to = h.carrier,
-                                                       .target = h.carrier_target,
-                                                       .routes = h.carrier_routes,
-                                                       .peer = h.carrier_peer,
-                                                       .contact = h.our_contact,
-                                                       .cseq = h.cseq_to_carrier});
+  j->carrier = std::make_shared<DialogPath>(h.toward_carrier());
   joining_[h.call] = j;
   leg->transfer.target = outside_number(h.carrier);
   log_(fmt::format("call {}: {} transfers the call to its call {} with {} (attended: serve joins the two calls)",

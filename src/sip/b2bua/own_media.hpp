@@ -168,6 +168,9 @@ class OwnMedia {
     Peer phone_peer;                  // its flow
     std::uint32_t cseq_to_phone = 0;  // the last CSeq the phone got from the carrier's side
     std::string device;               // its SIP username
+
+    // The carrier's dialog as serve continues it, playing the phone (takeover.cpp).
+    DialogPath toward_carrier() const;
   };
   // Once the carrier answered the re-INVITE (`taken`: the call is ours now, the proxy forgets
   // its dialog), or refused it (the REFER was refused, the call stays proxied as it was and

@@ -48,6 +48,17 @@ struct OwnMedia::Taking {
   bool abandoned = false;
 };
 
+DialogPath OwnMedia::Handover::toward_carrier() const {
+  return DialogPath{.call_id = call_id,
+                    .from = as_phone,
+                    .to = carrier,
+                    .target = carrier_target,
+                    .routes = carrier_routes,
+                    .peer = carrier_peer,
+                    .contact = our_contact,
+                    .cseq = cseq_to_carrier};
+}
+
 void OwnMedia::take_over(ServerId refer_txn, const Message& refer, Handover handover,
                          TakenHandler done) {
   if (taking_.contains(handover.call)) {  // a second REFER while the first is taking it over
@@ -60,14 +71,7 @@ void OwnMedia::take_over(ServerId refer_txn, const Message& refer, Handover hand
   (void)parse_message(t->refer_bytes, t->refer);  // it parsed once already
   t->done = std::move(done);
   t->name = fmt::format("c{}", handover.call);
-  t->carrier = std::make_shared<DialogPath>(DialogPath{.call_id = handover.call_id,
-                                                       .from = handover.as_phone,
-                                                       .to = handover.carrier,
-                                                       .target = handover.carrier_target,
-                                                       .routes = handover.carrier_routes,
-                                                       .peer = handover.carrier_peer,
-                                                       .contact = handover.our_contact,
-                                                       .cseq = handover.cseq_to_carrier});
+  t->carrier = std::make_shared<DialogPath>(handover.toward_carrier());
   t->handover = std::move(handover);
   taking_[t->handover.call] = t;
   log_(fmt::format("call {}: {} transfers a call with the carrier: serve takes it over (re-INVITE to the carrier)",
