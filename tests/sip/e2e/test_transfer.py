@@ -92,6 +92,50 @@ def serving(tmp_path: Path, extra_args: list[str], **kw: object) -> Iterator[Lab
 OWN_MEDIA = ["--rtp-ports", RTP_PORTS, "--transfer-timeout", str(TRANSFER_TIMEOUT)]
 
 
+def answering_a_reinvite(scenario: str, media_port: str, keep_offer: bool = False) -> str:
+    """A sipp UAS scenario (one ACK awaited) that, after that ACK, answers one re-INVITE
+    with 200 and an SDP of its own on `media_port` and takes its ACK. With `keep_offer`
+    the re-INVITE must carry an audio offer (kept in the variable `offer`)."""
+    check = ("""
+    <action>
+      <ereg regexp="m=audio [0-9]+ RTP/AVP" search_in="body" check_it="true" assign_to="offer"/>
+    </action>
+  </recv>""" if keep_offer else "</recv>")
+    answer = f"""  <recv request="ACK" crlf="true"/>
+  <recv request="INVITE" crlf="true">{check}
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=carrier 53655765 2353687638 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio {media_port} RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK" crlf="true"/>
+"""
+    ack = '  <recv request="ACK" crlf="true"/>\n'
+    assert scenario.count(ack) == 1
+    scenario = scenario.replace(ack, answer)
+    if keep_offer:
+        scenario = scenario.replace("</scenario>", '  <Reference variables="offer"/>\n</scenario>')
+    return scenario
+
+
 @pytest.fixture
 def office(tmp_path: Path):
     """serve with its own media side, Alice (101) and Bob (102) on baresip, the RtpPeer."""
@@ -453,36 +497,8 @@ def test_blind_transfer_of_a_phones_call_out_to_the_carrier(office, tmp_path: Pa
     when Bob hangs up). About 4 s."""
     lab, alice, bob, _ = office
     text = (SCENARIOS / "trunk_uas_answer.xml").read_text()
-    reinvite = """  <recv request="ACK" crlf="true"/>
-  <recv request="INVITE" crlf="true"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=carrier 53655765 2353687638 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK" crlf="true"/>
-"""
-    assert text.count('  <recv request="ACK" crlf="true"/>\n') == 1
     scenario = tmp_path / "trunk-taken-over.xml"
-    scenario.write_text(text.replace('  <recv request="ACK" crlf="true"/>\n', reinvite))
+    scenario.write_text(answering_a_reinvite(text, "[media_port]"))
     trunk = lab.trunk_uas(str(scenario), timeout_s=20)
     time.sleep(0.2)
     alice.command("dial", EXTERNAL)
@@ -671,40 +687,7 @@ def outside_party(lab: Lab, tmp_path: Path, rtp: RtpPeer) -> object:
     text = (SCENARIOS / "trunk_uas_answer.xml").read_text()
     text = text.replace("c=IN IP[media_ip_type] [media_ip]", "c=IN IP4 [local_ip]")
     text = text.replace("m=audio [media_port] RTP/AVP 0", "m=audio [rtp_port] RTP/AVP 0")
-    join = """  <recv request="ACK" crlf="true"/>
-  <recv request="INVITE" crlf="true">
-    <action>
-      <ereg regexp="m=audio [0-9]+ RTP/AVP" search_in="body" check_it="true" assign_to="offer"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=carrier 53655765 2353687638 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio [rtp_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK" crlf="true"/>
-"""
-    assert text.count('  <recv request="ACK" crlf="true"/>\n') == 1
-    text = text.replace('  <recv request="ACK" crlf="true"/>\n', join).replace(
-        "</scenario>", '  <Reference variables="offer"/>\n</scenario>')
+    text = answering_a_reinvite(text, "[rtp_port]", keep_offer=True)
     scenario = tmp_path / "outside-party.xml"
     scenario.write_text(text)
     assert lab.server is not None
