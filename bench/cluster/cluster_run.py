@@ -48,11 +48,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "sip"))
 sys.path.insert(0, str(ROOT / "tests" / "cluster"))
 
-from load import SERVER_IP, Server, sipp_options, start_callplan  # noqa: E402
+from load import SERVER_IP, Server, start_callplan  # noqa: E402
 from redis_process import RedisProcess  # noqa: E402
-from sip_e2e_sipp import SippPeer  # noqa: E402
 from sip_e2e_udp import UdpUac, register  # noqa: E402
-from state_run import BENCH_TENANT, NO_LIMITS, many_phones_tenant  # noqa: E402
+from state_run import BENCH_TENANT, NO_LIMITS, many_phones_tenant, register_step  # noqa: E402
 import run  # noqa: E402  (run_step: the one-target call load of bench/sip/run.py)
 
 # Node B's own one-target number: rings 202 (bench-two), as +31850001001 rings 201.
@@ -76,29 +75,15 @@ def two_numbers_tenant(path: Path) -> Path:
 def register_load(server: Server, name: str, port: int, server_port: int, contact_port: int,
                   rate: int, seconds: float, workdir: Path,
                   phones: list[tuple[str, str]]) -> dict[str, object]:
-    """`rate * seconds` REGISTERs (each with its 401 round trip) at `rate` per second, `phones`
-    in turn (bench/sip/state_run.py's load, with a name of its own so two can run at once)."""
-    count = max(3, int(rate * seconds))
-    inf = workdir / f"{name}-users.csv"
-    inf.write_text("SEQUENTIAL\n" + "".join(
-        f"{user};[authentication username={user} password={password}]\n"
-        for user, password in phones))
-    peer = SippPeer(workdir, name, "register.xml", local_ip=SERVER_IP, local_port=port,
-                    remote=f"{SERVER_IP}:{server_port}", calls=count, timeout_s=seconds + 20,
-                    trace=False,
-                    keys={"domain": "bench", "contact_port": str(contact_port), "expires": "3600"},
-                    extra=["-inf", str(inf), "-r", str(rate), "-rp", "1000",
-                           "-l", str(max(50, rate * 4)), *sipp_options(True)])
-    cpu0 = server.cpu_seconds()
-    started = time.monotonic()
-    rc = peer.run()
-    elapsed = time.monotonic() - started
-    cpu = server.cpu_seconds() - cpu0
-    done = peer.screen_counter("Successful call") or 0
-    return {"rate": rate, "calls": count, "ok": rc == 0, "successful": done,
-            "failed": peer.screen_counter("Failed call"), "seconds": round(elapsed, 2),
-            "server_cpu_s": round(cpu, 3), "cpu_per_1000_s": round(1000 * cpu / max(done, 1), 4),
-            "sustained_per_s": round(done / max(elapsed, 1e-3), 1)}
+    """bench/sip/state_run.py's REGISTER load under a name of its own (two can run at once),
+    with the rate it sustained and the server's CPU per 1,000 successful REGISTERs."""
+    r = register_step(server, port, server_port, contact_port, rate, seconds, workdir, phones,
+                      name=name)
+    done = int(r["successful"] or 0)
+    r["successful"] = done
+    r["sustained_per_s"] = round(done / max(float(r["seconds"]), 1e-3), 1)
+    r["cpu_per_1000_s"] = round(1000 * float(r["server_cpu_s"]) / max(done, 1), 4)
+    return r
 
 
 def call_load(server: Server, ports: dict[str, object], plan: str, rate: int, seconds: float,

@@ -68,16 +68,16 @@ def many_phones_tenant(path: Path, count: int) -> list[tuple[str, str]]:
 
 
 def register_step(server: Server, port: int, server_port: int, contact_port: int, rate: int,
-                  seconds: float, workdir: Path,
-                  phones: list[tuple[str, str]]) -> dict[str, object]:
+                  seconds: float, workdir: Path, phones: list[tuple[str, str]],
+                  name: str = "registers") -> dict[str, object]:
     """`rate * seconds` REGISTERs (each with its 401 round trip) at `rate` per second, the
-    phones in turn."""
+    phones in turn; `name` names the sipp peer and its files (two loads at once need two)."""
     count = max(3, int(rate * seconds))
-    inf = workdir / "register-users.csv"
+    inf = workdir / f"{name}-users.csv"
     inf.write_text("SEQUENTIAL\n" + "".join(
         f"{user};[authentication username={user} password={password}]\n"
         for user, password in phones))
-    peer = SippPeer(workdir, "registers", "register.xml", local_ip=SERVER_IP, local_port=port,
+    peer = SippPeer(workdir, name, "register.xml", local_ip=SERVER_IP, local_port=port,
                     remote=f"{SERVER_IP}:{server_port}", calls=count, timeout_s=seconds + 20,
                     trace=False,
                     keys={"domain": "bench", "contact_port": str(contact_port),
